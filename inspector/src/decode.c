@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Packet decoder: IPv4/IPv6 (extension headers skipped), then TCP, UDP,
+ * ICMP/ICMPv6.  Input starts at the IP header, as NFQUEUE delivers it.
+ * Fragments are not reassembled: on LOCAL_OUT, where snetd reads, the
+ * kernel has not fragmented yet; a non-first fragment is decoded as IP only.
+ */
+#include <errno.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "internal.h"
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int decode_l4(struct packet *p, const uint8_t *l4, size_t len,
+		     bool first_frag, const char **why)
+{
+	p->payload = l4;
+	p->plen = len;
+	if (!first_frag)
+		return 0;
+	switch (p->ipproto) {
+	case IPPROTO_TCP: {
+		if (len < 20) {
+			*why = "truncated TCP header";
+			return -EINVAL;
+		}
+		size_t hl = (size_t)(l4[12] >> 4) * 4;
+		if (hl < 20 || hl > len) {
+			*why = "bad TCP header length";
+			return -EINVAL;
+		}
+		p->sport = rd16(l4);
+		p->dport = rd16(l4 + 2);
+		p->seq = rd32(l4 + 4);
+		p->ack = rd32(l4 + 8);
+		p->tcp_flags = l4[13];
+		p->payload = l4 + hl;
+		p->plen = len - hl;
+		return 0;
+	}
+	case IPPROTO_UDP: {
+		if (len < 8) {
+			*why = "truncated UDP header";
+			return -EINVAL;
+		}
+		size_t ulen = rd16(l4 + 4);
+		if (ulen < 8 || ulen > len) {
+			*why = "bad UDP length";
+			return -EINVAL;
+		}
+		p->sport = rd16(l4);
+		p->dport = rd16(l4 + 2);
+		p->payload = l4 + 8;
+		p->plen = ulen - 8;
+		return 0;
+	}
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (len < 4) {
+			*why = "truncated ICMP header";
+			return -EINVAL;
+		}
+		p->icmp_type = l4[0];
+		p->icmp_code = l4[1];
+		p->payload = len >= 8 ? l4 + 8 : l4 + len;
+		p->plen = len >= 8 ? len - 8 : 0;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int packet_decode(const uint8_t *d, size_t len, struct packet *p, const char **why)
+{
+	memset(p, 0, sizeof(*p));
+	p->data = d;
+	p->len = len;
+	*why = NULL;
+	if (len < 1) {
+		*why = "empty packet";
+		return -EINVAL;
+	}
+	unsigned ver = d[0] >> 4;
+	if (ver == 4) {
+		if (len < 20) {
+			*why = "truncated IPv4 header";
+			return -EINVAL;
+		}
+		size_t hl = (size_t)(d[0] & 0xf) * 4;
+		size_t tot = rd16(d + 2);
+		if (hl < 20 || tot < hl || tot > len) {
+			*why = "bad IPv4 lengths";
+			return -EINVAL;
+		}
+		p->src.family = p->dst.family = AF_INET;
+		memcpy(p->src.a, d + 12, 4);
+		memcpy(p->dst.a, d + 16, 4);
+		p->ipproto = d[9];
+		uint16_t frag = rd16(d + 6);
+		bool first = (frag & 0x1fff) == 0;
+		return decode_l4(p, d + hl, tot - hl, first, why);
+	}
+	if (ver == 6) {
+		if (len < 40) {
+			*why = "truncated IPv6 header";
+			return -EINVAL;
+		}
+		size_t plen = rd16(d + 4);
+		if (40 + plen > len) {
+			*why = "bad IPv6 payload length";
+			return -EINVAL;
+		}
+		p->src.family = p->dst.family = AF_INET6;
+		memcpy(p->src.a, d + 8, 16);
+		memcpy(p->dst.a, d + 24, 16);
+		uint8_t nh = d[6];
+		const uint8_t *q = d + 40;
+		size_t left = plen;
+		bool first = true;
+		for (int hops = 0; hops < 16; hops++) {
+			if (nh == 0 || nh == 43 || nh == 60 || nh == 51) {
+				if (left < 8) {
+					*why = "truncated IPv6 extension header";
+					return -EINVAL;
+				}
+				size_t el = nh == 51 ? ((size_t)q[1] + 2) * 4 : ((size_t)q[1] + 1) * 8;
+				if (el > left) {
+					*why = "bad IPv6 extension header length";
+					return -EINVAL;
+				}
+				nh = q[0];
+				q += el;
+				left -= el;
+			} else if (nh == 44) {
+				if (left < 8) {
+					*why = "truncated IPv6 fragment header";
+					return -EINVAL;
+				}
+				if ((rd16(q + 2) & 0xfff8) != 0)
+					first = false;
+				nh = q[0];
+				q += 8;
+				left -= 8;
+			} else {
+				break;
+			}
+		}
+		p->ipproto = nh;
+		return decode_l4(p, q, left, first, why);
+	}
+	*why = "not IPv4 or IPv6";
+	return -EINVAL;
+}

@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Hyperscan prefilter databases: one block-mode database per (buffer,
+ * direction, L4 protocol), holding the fast pattern of every rule that
+ * inspects that buffer (a literal, or for a rule with no content its first
+ * pcre in HS_FLAG_PREFILTER mode).  A match only makes the rule a
+ * candidate: detect.c verifies it completely.
+ *
+ * Compiled databases are cached with hs_serialize_database() in
+ * cache-dir/snet-<sha256>.hsdb, keyed by every compile input, the
+ * Hyperscan version and the CPU's features.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+
+#include "internal.h"
+
+int l4_slot(uint8_t ipproto)
+{
+	switch (ipproto) {
+	case IPPROTO_TCP: return 0;
+	case IPPROTO_UDP: return 1;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6: return 2;
+	default: return 3;
+	}
+}
+
+int idlist_add(struct idlist *l, uint32_t id)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		uint32_t *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = id;
+	return 0;
+}
+
+/* one database to build: its patterns, in the order of ids */
+struct group {
+	enum buf_id buf;
+	uint8_t dir, slot;
+	struct idlist ids;
+	char **exprs;
+	unsigned *flags;
+	size_t cap;
+	uint32_t max_literal;
+};
+
+struct groups {
+	struct group *v;
+	size_t n;
+};
+
+static struct group *group_get(struct groups *gs, enum buf_id buf, uint8_t dir,
+			       uint8_t slot)
+{
+	for (size_t i = 0; i < gs->n; i++)
+		if (gs->v[i].buf == buf && gs->v[i].dir == dir && gs->v[i].slot == slot)
+			return &gs->v[i];
+	struct group *v = realloc(gs->v, (gs->n + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	gs->v = v;
+	memset(&v[gs->n], 0, sizeof(v[0]));
+	v[gs->n].buf = buf;
+	v[gs->n].dir = dir;
+	v[gs->n].slot = slot;
+	return &v[gs->n++];
+}
+
+static int group_add(struct group *g, uint32_t id, char *expr, unsigned flags)
+{
+	if (g->ids.n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 16;
+		char **e = realloc(g->exprs, cap * sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		g->exprs = e;
+		unsigned *f = realloc(g->flags, cap * sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		g->flags = f;
+		g->cap = cap;
+	}
+	g->exprs[g->ids.n] = expr;
+	g->flags[g->ids.n] = flags;
+	return idlist_add(&g->ids, id);
+}
+
+static void groups_free(struct groups *gs)
+{
+	for (size_t i = 0; i < gs->n; i++) {
+		for (size_t j = 0; j < gs->v[i].ids.n; j++)
+			free(gs->v[i].exprs[j]);
+		free(gs->v[i].exprs);
+		free(gs->v[i].flags);
+		free(gs->v[i].ids.v);
+	}
+	free(gs->v);
+}
+
+static char *literal_expr(const uint8_t *b, size_t n)
+{
+	char *e = malloc(n * 4 + 1);
+	if (!e)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		sprintf(e + i * 4, "\\x%02x", b[i]);
+	e[n * 4] = 0;
+	return e;
+}
+
+/* the L4 slots a payload rule of this protocol belongs to */
+static unsigned rule_slots(const struct rule *r, enum buf_id buf, uint8_t *slots)
+{
+	if (buf != BUF_PAYLOAD) {
+		slots[0] = 0;
+		return 1;
+	}
+	switch (r->proto) {
+	case RP_TCP: case RP_HTTP: case RP_TLS: slots[0] = 0; return 1;
+	case RP_UDP: slots[0] = 1; return 1;
+	case RP_DNS: slots[0] = 0; slots[1] = 1; return 2;
+	case RP_ICMP: slots[0] = 2; return 1;
+	case RP_IP: default:
+		slots[0] = 0; slots[1] = 1; slots[2] = 2; slots[3] = 3;
+		return 4;
+	}
+}
+
+static enum buf_id phase_buf(enum phase ph)
+{
+	return ph == PH_PACKET ? BUF_PAYLOAD : BUF_STREAM;
+}
+
+static int add_always(struct ruleset_dbs *d, const struct rule *r, uint8_t dir)
+{
+	enum phase ph = dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc;
+	uint8_t slots[4];
+	unsigned ns = ph == PH_PACKET ? rule_slots(r, BUF_PAYLOAD, slots) : 1;
+	if (ph != PH_PACKET)
+		slots[0] = 0;
+	for (unsigned s = 0; s < ns; s++) {
+		int rc = idlist_add(&d->always[ph][dir - 1][slots[s]], r->idx);
+		if (rc)
+			return rc;
+	}
+	(void)phase_buf;
+	return 0;
+}
+
+static int collect(struct rule **rules, size_t nrules, struct groups *gs,
+		   struct ruleset_dbs *d)
+{
+	for (size_t i = 0; i < nrules; i++) {
+		const struct rule *r = rules[i];
+		for (uint8_t dir = 1; dir <= 2; dir++) {
+			if (!(r->dirs & dir))
+				continue;
+			if (!r->has_prefilter) {
+				int rc = add_always(d, r, dir);
+				if (rc)
+					return rc;
+				continue;
+			}
+			uint8_t slots[4];
+			unsigned ns = rule_slots(r, (enum buf_id)r->fp_buf, slots);
+			for (unsigned s = 0; s < ns; s++) {
+				struct group *g = group_get(gs, (enum buf_id)r->fp_buf, dir, slots[s]);
+				if (!g)
+					return -ENOMEM;
+				char *expr;
+				unsigned flags = HS_FLAG_SINGLEMATCH;
+				if (r->fp) {
+					const uint8_t *b = r->fp->u.content.bytes;
+					size_t n = r->fp->u.content.len;
+					if (r->fp->u.content.has_chop) {
+						b += r->fp->u.content.fp_chop_off;
+						n = r->fp->u.content.fp_chop_len;
+					}
+					expr = literal_expr(b, n);
+					if (r->fp->flags & SMF_NOCASE)
+						flags |= HS_FLAG_CASELESS;
+					if (n > g->max_literal)
+						g->max_literal = (uint32_t)n;
+				} else {
+					expr = strdup(r->fp_regex);
+					flags |= HS_FLAG_PREFILTER | r->fp_regex_flags;
+					/* a regex has no length bound: the stream overlap
+					 * then covers the whole window */
+					g->max_literal = UINT32_MAX;
+				}
+				if (!expr)
+					return -ENOMEM;
+				int rc = group_add(g, r->idx, expr, flags);
+				if (rc) {
+					free(expr);
+					return rc;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static void sha_update_u32(EVP_MD_CTX *c, uint32_t v)
+{
+	EVP_DigestUpdate(c, &v, sizeof(v));
+}
+
+static int cache_key(const struct groups *gs, uint8_t key[32])
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	if (!c)
+		return -ENOMEM;
+	hs_platform_info_t plat;
+	int rc = -EIO;
+	if (hs_populate_platform(&plat) != HS_SUCCESS)
+		goto out;
+	if (!EVP_DigestInit_ex(c, EVP_sha256(), NULL))
+		goto out;
+	const char *ver = hs_version();
+	EVP_DigestUpdate(c, "snet-hsdb-1", 11);
+	EVP_DigestUpdate(c, ver, strlen(ver));
+	EVP_DigestUpdate(c, &plat, sizeof(plat));
+	for (size_t i = 0; i < gs->n; i++) {
+		const struct group *g = &gs->v[i];
+		sha_update_u32(c, g->buf);
+		sha_update_u32(c, g->dir);
+		sha_update_u32(c, g->slot);
+		sha_update_u32(c, (uint32_t)g->ids.n);
+		for (size_t j = 0; j < g->ids.n; j++) {
+			sha_update_u32(c, g->ids.v[j]);
+			sha_update_u32(c, g->flags[j]);
+			EVP_DigestUpdate(c, g->exprs[j], strlen(g->exprs[j]) + 1);
+		}
+	}
+	unsigned len = 32;
+	if (EVP_DigestFinal_ex(c, key, &len))
+		rc = 0;
+out:
+	EVP_MD_CTX_free(c);
+	return rc;
+}
+
+/* compile one group; a prefilter regex Hyperscan refuses goes to always */
+static int compile_group(struct group *g, struct ruleset_dbs *d,
+			 struct rule **rules, hs_database_t **db, struct strbuf *errs)
+{
+	unsigned *ids = malloc(g->ids.n * sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	for (;;) {
+		if (g->ids.n == 0) {
+			free(ids);
+			*db = NULL;
+			return 0;
+		}
+		for (size_t i = 0; i < g->ids.n; i++)
+			ids[i] = (unsigned)i;
+		hs_compile_error_t *cerr = NULL;
+		hs_error_t e = hs_compile_multi((const char *const *)g->exprs, g->flags,
+						ids, (unsigned)g->ids.n, HS_MODE_BLOCK,
+						NULL, db, &cerr);
+		if (e == HS_SUCCESS) {
+			free(ids);
+			return 0;
+		}
+		int bad = cerr ? cerr->expression : -1;
+		if (bad < 0 || !(g->flags[bad] & HS_FLAG_PREFILTER)) {
+			strbuf_printf(errs, "hyperscan: %s (database %s)\n",
+				      cerr ? cerr->message : "compile failed",
+				      buf_name(g->buf));
+			hs_free_compile_error(cerr);
+			free(ids);
+			return -EINVAL;
+		}
+		hs_free_compile_error(cerr);
+		/* Hyperscan cannot prefilter this regex: verify it always */
+		uint32_t rid = g->ids.v[bad];
+		const struct rule *r = rules[rid];
+		int rc = idlist_add(&d->always[g->dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc]
+					       [g->dir - 1][g->buf == BUF_PAYLOAD ? g->slot : 0], rid);
+		if (rc) {
+			free(ids);
+			return rc;
+		}
+		free(g->exprs[bad]);
+		g->ids.n--;
+		memmove(&g->ids.v[bad], &g->ids.v[bad + 1], (g->ids.n - (size_t)bad) * sizeof(uint32_t));
+		memmove(&g->exprs[bad], &g->exprs[bad + 1], (g->ids.n - (size_t)bad) * sizeof(char *));
+		memmove(&g->flags[bad], &g->flags[bad + 1], (g->ids.n - (size_t)bad) * sizeof(unsigned));
+	}
+}
+
+static void index_dbs(struct ruleset_dbs *d)
+{
+	memset(d->idx, 0, sizeof(d->idx));
+	d->max_stream_literal[0] = d->max_stream_literal[1] = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		struct prefilter_db *p = &d->v[i];
+		d->idx[p->buf][p->dir - 1][p->l4] = p;
+		if (p->buf == BUF_STREAM && p->max_literal > d->max_stream_literal[p->dir - 1])
+			d->max_stream_literal[p->dir - 1] = p->max_literal;
+	}
+}
+
+static const char cache_magic[8] = "SNETHS01";
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	while (n) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int cache_write(const char *path, const struct ruleset_dbs *d)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	int rc = write_all(fd, cache_magic, sizeof(cache_magic));
+	uint32_t n = (uint32_t)d->n;
+	if (!rc)
+		rc = write_all(fd, &n, sizeof(n));
+	for (size_t i = 0; !rc && i < d->n; i++) {
+		const struct prefilter_db *p = &d->v[i];
+		char *bytes = NULL;
+		size_t len = 0;
+		if (hs_serialize_database(p->db, &bytes, &len) != HS_SUCCESS) {
+			rc = -EIO;
+			break;
+		}
+		uint32_t hdr[6] = { p->buf, p->dir, p->l4, (uint32_t)p->nids,
+				    p->max_literal, (uint32_t)len };
+		rc = write_all(fd, hdr, sizeof(hdr));
+		if (!rc)
+			rc = write_all(fd, p->rule_ids, p->nids * sizeof(uint32_t));
+		if (!rc)
+			rc = write_all(fd, bytes, len);
+		free(bytes);
+	}
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (close(fd) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+static int read_all(FILE *f, void *p, size_t n)
+{
+	return fread(p, 1, n, f) == n ? 0 : -EIO;
+}
+
+static int cache_read(const char *path, struct ruleset_dbs *d, size_t nrules)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	char magic[8];
+	uint32_t n;
+	int rc = read_all(f, magic, sizeof(magic));
+	if (!rc && memcmp(magic, cache_magic, sizeof(magic)))
+		rc = -EINVAL;
+	if (!rc)
+		rc = read_all(f, &n, sizeof(n));
+	if (!rc && n > BUF__COUNT * 2 * L4_SLOTS)
+		rc = -EINVAL;
+	if (!rc) {
+		d->v = calloc(n ? n : 1, sizeof(*d->v));
+		if (!d->v)
+			rc = -ENOMEM;
+	}
+	for (uint32_t i = 0; !rc && i < n; i++) {
+		uint32_t hdr[6];
+		rc = read_all(f, hdr, sizeof(hdr));
+		if (rc)
+			break;
+		if (hdr[0] >= BUF__COUNT || hdr[1] < 1 || hdr[1] > 2 || hdr[2] >= L4_SLOTS ||
+		    hdr[3] > nrules * 4 || hdr[5] > (1u << 30)) {
+			rc = -EINVAL;
+			break;
+		}
+		struct prefilter_db *p = &d->v[d->n++];
+		p->buf = (enum buf_id)hdr[0];
+		p->dir = (uint8_t)hdr[1];
+		p->l4 = (uint8_t)hdr[2];
+		p->nids = hdr[3];
+		p->max_literal = hdr[4];
+		p->rule_ids = malloc((p->nids ? p->nids : 1) * sizeof(uint32_t));
+		char *bytes = malloc(hdr[5] ? hdr[5] : 1);
+		if (!p->rule_ids || !bytes) {
+			free(bytes);
+			rc = -ENOMEM;
+			break;
+		}
+		rc = read_all(f, p->rule_ids, p->nids * sizeof(uint32_t));
+		if (!rc)
+			rc = read_all(f, bytes, hdr[5]);
+		for (size_t j = 0; !rc && j < p->nids; j++)
+			if (p->rule_ids[j] >= nrules)
+				rc = -EINVAL;
+		if (!rc && hs_deserialize_database(bytes, hdr[5], &p->db) != HS_SUCCESS)
+			rc = -EINVAL;
+		free(bytes);
+	}
+	fclose(f);
+	return rc;
+}
+
+static void dbs_free_compiled(struct ruleset_dbs *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		hs_free_database(d->v[i].db);
+		free(d->v[i].rule_ids);
+	}
+	free(d->v);
+	d->v = NULL;
+	d->n = 0;
+}
+
+void dbs_free(struct ruleset_dbs *d)
+{
+	dbs_free_compiled(d);
+	for (int p = 0; p < PH__COUNT; p++)
+		for (int i = 0; i < 2; i++)
+			for (int s = 0; s < L4_SLOTS; s++)
+				free(d->always[p][i][s].v);
+	memset(d, 0, sizeof(*d));
+}
+
+/* after a cache load: rules that a group held but the database does not
+ * (a regex Hyperscan refused when it was compiled) are verified always */
+static int restore_always(struct groups *gs, struct ruleset_dbs *d, struct rule **rules)
+{
+	for (size_t i = 0; i < gs->n; i++) {
+		struct group *g = &gs->v[i];
+		struct prefilter_db *p = d->idx[g->buf][g->dir - 1][g->slot];
+		for (size_t j = 0; j < g->ids.n; j++) {
+			bool found = false;
+			for (size_t k = 0; p && k < p->nids && !found; k++)
+				found = p->rule_ids[k] == g->ids.v[j];
+			if (found)
+				continue;
+			const struct rule *r = rules[g->ids.v[j]];
+			enum phase ph = g->dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc;
+			int rc = idlist_add(&d->always[ph][g->dir - 1][g->buf == BUF_PAYLOAD ? g->slot : 0],
+					    g->ids.v[j]);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int dbs_build(struct rule **rules, size_t nrules,
+	      const struct snet_inspect_config *cfg, bool use_cache,
+	      struct ruleset_dbs *out, bool *from_cache, struct strbuf *errs)
+{
+	struct groups gs = { 0 };
+	struct ruleset_dbs d = { 0 };
+	*from_cache = false;
+	int rc = collect(rules, nrules, &gs, &d);
+	if (rc)
+		goto fail;
+	char path[4096] = "";
+	if (use_cache && cfg->cache_dir && *cfg->cache_dir) {
+		uint8_t key[32];
+		rc = cache_key(&gs, key);
+		if (rc)
+			goto fail;
+		int off = snprintf(path, sizeof(path), "%s/snet-", cfg->cache_dir);
+		for (int i = 0; i < 32 && off > 0 && (size_t)off < sizeof(path) - 3; i++)
+			off += snprintf(path + off, sizeof(path) - (size_t)off, "%02x", key[i]);
+		snprintf(path + off, sizeof(path) - (size_t)off, ".hsdb");
+		if (cache_read(path, &d, nrules) == 0) {
+			index_dbs(&d);
+			rc = restore_always(&gs, &d, rules);
+			if (rc)
+				goto fail;
+			*from_cache = true;
+			groups_free(&gs);
+			*out = d;
+			return 0;
+		}
+		dbs_free_compiled(&d);
+	}
+	d.v = calloc(gs.n ? gs.n : 1, sizeof(*d.v));
+	if (!d.v) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < gs.n; i++) {
+		struct group *g = &gs.v[i];
+		hs_database_t *db = NULL;
+		rc = compile_group(g, &d, rules, &db, errs);
+		if (rc)
+			goto fail;
+		if (!db)
+			continue;
+		struct prefilter_db *p = &d.v[d.n++];
+		p->buf = g->buf;
+		p->dir = g->dir;
+		p->l4 = g->slot;
+		p->db = db;
+		p->max_literal = g->max_literal;
+		p->nids = g->ids.n;
+		p->rule_ids = malloc(g->ids.n * sizeof(uint32_t));
+		if (!p->rule_ids) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+		memcpy(p->rule_ids, g->ids.v, g->ids.n * sizeof(uint32_t));
+	}
+	index_dbs(&d);
+	if (path[0]) {
+		mkdir(cfg->cache_dir, 0755);
+		int wrc = cache_write(path, &d);
+		if (wrc)
+			strbuf_printf(errs, "warning: cannot write database cache %s: %s\n",
+				      path, strerror(-wrc));
+	}
+	groups_free(&gs);
+	*out = d;
+	return 0;
+fail:
+	groups_free(&gs);
+	dbs_free(&d);
+	return rc;
+}

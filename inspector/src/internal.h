@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internal types shared by the inspector's modules. */
+#ifndef SNET_INSPECT_INTERNAL_H
+#define SNET_INSPECT_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <netinet/in.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <hs/hs.h>
+
+#include "snet/inspect.h"
+
+/* ---- small utilities (util.c) ---- */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+int strbuf_append(struct strbuf *b, const void *data, size_t n);
+int strbuf_printf(struct strbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strbuf_free(struct strbuf *b);
+char *xstrndup(const char *s, size_t n);
+const uint8_t *memmem_nocase(const uint8_t *hay, size_t hlen,
+			     const uint8_t *needle, size_t nlen);
+char *trim(char *s);
+
+/* ---- configuration (config.c) ---- */
+struct var {
+	char *name, *value;
+};
+struct snet_inspect_config {
+	struct var *vars;
+	size_t nvars;
+	char *classification_file;
+	char *cache_dir;
+	uint64_t reassembly_depth;	/* bytes per direction */
+	uint64_t stream_window;		/* bytes kept for raw-stream rules */
+	uint64_t flow_memcap;		/* bytes per worker */
+	uint64_t flow_max;		/* flows per worker */
+	uint64_t http_body_limit;
+	uint32_t tcp_timeout, tcp_closed_timeout, udp_timeout;
+	bool midstream;
+};
+const char *config_var(const struct snet_inspect_config *cfg, const char *name);
+
+/* ---- addresses and ports (addr.c) ---- */
+struct ip_addr {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t a[16];		/* v4 in the first 4 bytes */
+};
+enum anode_kind { AN_ANY, AN_RANGE, AN_LIST };
+struct addr_node {
+	enum anode_kind kind;
+	bool negated;
+	/* AN_RANGE: inclusive range of one family */
+	struct ip_addr lo, hi;
+	struct addr_node **items;
+	size_t nitems;
+};
+struct port_node {
+	enum anode_kind kind;
+	bool negated;
+	uint16_t lo, hi;
+	struct port_node **items;
+	size_t nitems;
+};
+int addr_parse(const struct snet_inspect_config *cfg, const char *s,
+	       struct addr_node **out, char *err, size_t errlen);
+int port_parse(const struct snet_inspect_config *cfg, const char *s,
+	       struct port_node **out, char *err, size_t errlen);
+bool addr_match(const struct addr_node *n, const struct ip_addr *ip);
+bool port_match(const struct port_node *n, uint16_t port);
+void addr_free(struct addr_node *n);
+void port_free(struct port_node *n);
+
+/* ---- classification.config (classification.c) ---- */
+struct classtype {
+	char *name, *desc;
+	int priority;
+};
+struct class_table {
+	struct classtype *v;
+	size_t n;
+};
+int class_table_load(struct class_table *t, const char *path, char *err,
+		     size_t errlen);
+const struct classtype *class_table_find(const struct class_table *t,
+					 const char *name);
+void class_table_free(struct class_table *t);
+
+/* ---- buffers a rule can inspect ---- */
+enum buf_id {
+	BUF_PAYLOAD,		/* the packet's L4 payload */
+	BUF_STREAM,		/* reassembled TCP stream window */
+	BUF_HTTP_METHOD,
+	BUF_HTTP_URI,
+	BUF_HTTP_RAW_URI,
+	BUF_HTTP_PROTOCOL,
+	BUF_HTTP_REQUEST_LINE,
+	BUF_HTTP_HOST,
+	BUF_HTTP_RAW_HOST,
+	BUF_HTTP_UA,
+	BUF_HTTP_COOKIE,
+	BUF_HTTP_REFERER,
+	BUF_HTTP_ACCEPT,
+	BUF_HTTP_ACCEPT_ENC,
+	BUF_HTTP_ACCEPT_LANG,
+	BUF_HTTP_CONNECTION,
+	BUF_HTTP_CONTENT_TYPE,	/* side of the rule */
+	BUF_HTTP_CONTENT_LEN,	/* side of the rule */
+	BUF_HTTP_HEADER,	/* side of the rule */
+	BUF_HTTP_RAW_HEADER,	/* side of the rule */
+	BUF_HTTP_HEADER_NAMES,	/* side of the rule */
+	BUF_HTTP_START,		/* side of the rule */
+	BUF_HTTP_CLIENT_BODY,
+	BUF_HTTP_STAT_CODE,
+	BUF_HTTP_STAT_MSG,
+	BUF_HTTP_RESPONSE_LINE,
+	BUF_HTTP_SERVER_BODY,	/* file_data to_client */
+	BUF_DNS_QUERY,
+	BUF_TLS_SNI,
+	BUF__COUNT
+};
+const char *buf_name(enum buf_id b);
+bool buf_is_http(enum buf_id b);
+
+/* ---- match elements (rule_parser.c builds, match.c runs) ---- */
+enum sm_type { SM_CONTENT, SM_PCRE, SM_BYTE_TEST, SM_BYTE_JUMP, SM_ISDATAAT };
+
+#define SMF_RELATIVE	 0x0001	/* positions from the previous match */
+#define SMF_NEGATED	 0x0002
+#define SMF_NOCASE	 0x0004
+#define SMF_STARTSWITH	 0x0008
+#define SMF_ENDSWITH	 0x0010
+#define SMF_HAS_OFFSET	 0x0020
+#define SMF_HAS_DEPTH	 0x0040
+#define SMF_HAS_DISTANCE 0x0080
+#define SMF_HAS_WITHIN	 0x0100
+#define SMF_FAST_PATTERN 0x0200
+#define SMF_FP_ONLY	 0x0400
+
+#define BF_LITTLE	0x01
+#define BF_STRING	0x02
+#define BF_BASE_HEX	0x04
+#define BF_BASE_OCT	0x08
+#define BF_FROM_BEGIN	0x10
+#define BF_ALIGN	0x20
+#define BF_NEGATE_OP	0x40
+#define BF_HAS_BITMASK	0x80
+#define BF_FROM_END	0x100
+
+struct sm {
+	enum sm_type type;
+	uint32_t flags;
+	union {
+		struct {
+			uint8_t *bytes;
+			uint32_t len;
+			int32_t offset, depth, distance, within;
+			uint16_t fp_chop_off, fp_chop_len;
+			bool has_chop;
+		} content;
+		struct {
+			pcre2_code *code;
+			char *src;	/* as written, for messages */
+			bool jit;
+		} pcre;
+		struct {
+			uint8_t nbytes;
+			char op;	/* < > = & ^ l(<=) g(>=) */
+			uint32_t bflags;
+			uint64_t value, bitmask;
+			int32_t offset;
+		} btest;
+		struct {
+			uint8_t nbytes;
+			uint32_t bflags;
+			int32_t offset, post_offset;
+			uint32_t multiplier;
+			uint64_t bitmask;
+		} bjump;
+		struct {
+			int32_t offset;
+		} isdataat;
+	} u;
+};
+
+struct smlist {
+	struct sm *v;
+	size_t n;
+};
+
+/* numeric comparisons: dsize, urilen, itype, icode */
+struct numcmp {
+	bool set;
+	char op;		/* '=', '<', '>', '!', 'R' (lo<>hi, exclusive) */
+	uint32_t a, b;
+};
+bool numcmp_match(const struct numcmp *c, uint32_t v);
+
+enum flowbit_op { FB_SET, FB_UNSET, FB_TOGGLE, FB_ISSET, FB_ISNOTSET };
+struct flowbit {
+	enum flowbit_op op;
+	uint32_t idx[8];	/* '|' alternatives for isset */
+	uint8_t nidx;
+};
+
+enum threshold_type { TH_NONE, TH_LIMIT, TH_THRESHOLD, TH_BOTH, TH_DETECTION };
+struct threshold {
+	enum threshold_type type;
+	bool by_dst;
+	uint32_t count, seconds;
+};
+
+enum rule_proto { RP_IP, RP_TCP, RP_UDP, RP_ICMP, RP_HTTP, RP_DNS, RP_TLS };
+enum app_proto { APP_NONE = 0, APP_HTTP, APP_DNS, APP_TLS, APP_UNKNOWN };
+
+#define DIR_TO_SERVER 1
+#define DIR_TO_CLIENT 2
+
+/* the phase of a flow side when a rule can be decided */
+enum phase {
+	PH_PACKET,		/* per packet: payload rules */
+	PH_STREAM,		/* new stream data */
+	PH_REQ_HEADERS,
+	PH_REQ_BODY,
+	PH_RESP_HEADERS,
+	PH_RESP_BODY,
+	PH_DNS_QUERY,
+	PH_TLS_HELLO,
+	PH__COUNT
+};
+
+#define FLOW_ESTABLISHED 0x01
+#define FLOW_STATELESS	 0x02
+#define FLOW_NOT_ESTABLISHED 0x04
+
+struct rule {
+	uint32_t idx;		/* position in the sorted rule array */
+	uint32_t sid, gid, rev;
+	char action;		/* 'a','d','r','p' */
+	enum rule_proto proto;
+	struct addr_node *src, *dst;
+	struct port_node *sport, *dport;
+	bool bidir;
+	char *msg;
+	const struct classtype *ct;
+	int priority;
+	char *metadata_json;	/* compact JSON object, or NULL */
+	uint8_t flow_dirs;	/* DIR_* from flow:, 0 = none given */
+	uint8_t flow_state;	/* FLOW_* */
+	bool only_stream, no_stream;
+	bool noalert;
+	struct flowbit *fbits;
+	size_t nfbits;
+	struct numcmp dsize, urilen, itype, icode;
+	bool urilen_raw;
+	int ip_proto;		/* -1 = any */
+	bool has_tcp_flags;
+	uint8_t tflags_set, tflags_mask;
+	char tflags_mod;	/* 0, '+', '*', '!' */
+	struct threshold th;
+	struct smlist lists[BUF__COUNT];
+	uint64_t bufmask;	/* which lists are non-empty */
+	/* direction(s) and phase it is inspected in */
+	uint8_t dirs;
+	enum phase phase_ts, phase_tc;
+	/* fast pattern */
+	int fp_buf;		/* -1: no literal, see fp_regex */
+	const struct sm *fp;
+	char *fp_regex;		/* prefilter regex when no content */
+	unsigned fp_regex_flags;
+	bool has_prefilter;
+	char *file;
+	unsigned line;
+	int fb_rank;		/* 0 set-only, 1 set+check, 2 check-only/none */
+};
+
+void rule_free(struct rule *r);
+
+/* ---- rule parsing (rule_lexer.c, rule_parser.c) ---- */
+struct rule_option {
+	char *name;
+	char *value;		/* NULL if the option has no value */
+};
+struct rule_text {
+	char *action, *proto, *src, *sport, *dir, *dst, *dport;
+	struct rule_option *opts;
+	size_t nopts;
+};
+/* Split a rule line into header fields and options. */
+int rule_lex(const char *line, struct rule_text *out, char *err, size_t errlen);
+void rule_text_free(struct rule_text *t);
+
+struct flowbit_names {
+	char **names;
+	size_t n;
+};
+struct parse_ctx {
+	const struct snet_inspect_config *cfg;
+	const struct class_table *classes;
+	struct flowbit_names *fbnames;
+	const char *file;
+	unsigned line;
+};
+/*
+ * Parse one rule line.  Returns 0 and *out, or -EINVAL / -ENOTSUP with a
+ * message "sid N: why" in err (sid 0 if unknown).
+ */
+int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
+	       char *err, size_t errlen);
+/* decode content:"..." text with |hex| and escapes */
+int content_decode(const char *s, uint8_t **out, uint32_t *outlen, char *err,
+		   size_t errlen);
+
+/* ---- hyperscan databases (hsdb.c) ---- */
+struct prefilter_db {
+	enum buf_id buf;
+	uint8_t dir;		/* DIR_TO_SERVER or DIR_TO_CLIENT */
+	uint8_t l4;		/* for BUF_PAYLOAD: IPPROTO_* or 0 for others */
+	hs_database_t *db;
+	uint32_t *rule_ids;	/* pattern id -> rule idx (ids are indexes) */
+	size_t nids;
+	uint32_t max_literal;	/* longest literal: stream overlap */
+};
+
+struct idlist {
+	uint32_t *v;
+	size_t n, cap;
+};
+int idlist_add(struct idlist *l, uint32_t id);
+
+/* keyed by (buf, dir, l4) */
+#define L4_SLOTS 5		/* tcp, udp, icmp(v4/v6), other, any */
+int l4_slot(uint8_t ipproto);
+
+struct ruleset_dbs {
+	struct prefilter_db *v;
+	size_t n;
+	/* quick index: [buf][dir-1][l4slot] -> db or NULL */
+	struct prefilter_db *idx[BUF__COUNT][2][L4_SLOTS];
+	/* rules with no prefilter pattern, verified at every event */
+	struct idlist always[PH__COUNT][2][L4_SLOTS];
+	uint32_t max_stream_literal[2];
+};
+/*
+ * Build (or load from cfg->cache_dir) the prefilter databases.  use_cache
+ * false: compile only (snet-update's check).  Errors go to errs.
+ */
+int dbs_build(struct rule **rules, size_t nrules,
+	      const struct snet_inspect_config *cfg, bool use_cache,
+	      struct ruleset_dbs *out, bool *from_cache, struct strbuf *errs);
+void dbs_free(struct ruleset_dbs *d);
+
+/* ---- the compiled rule set (ruleset.c) ---- */
+struct th_entry;
+struct snet_inspect_ruleset {
+	atomic_int refs;
+	struct rule **rules;	/* sorted: action, flowbits, priority, sid */
+	size_t nrules;
+	struct class_table classes;
+	struct flowbit_names fbnames;
+	struct ruleset_dbs dbs;
+	bool from_cache;
+	struct snet_inspect_config cfg;	/* a copy of the limits */
+	/* thresholds: mutable, behind a lock; touched only on a full match */
+	pthread_mutex_t th_lock;
+	struct th_entry *th;
+	size_t nth, capth;
+	uint64_t generation;
+};
+bool threshold_allows(struct snet_inspect_ruleset *rs, const struct rule *r,
+		      const struct ip_addr *src, const struct ip_addr *dst,
+		      uint64_t now_sec);
+
+/* ---- packets (decode.c) ---- */
+struct packet {
+	const uint8_t *data;
+	size_t len;
+	struct ip_addr src, dst;
+	uint8_t ipproto;	/* L4 protocol after extension headers */
+	uint16_t sport, dport;
+	uint8_t tcp_flags;
+	uint32_t seq, ack;
+	uint8_t icmp_type, icmp_code;
+	const uint8_t *payload;
+	size_t plen;
+	uint64_t ts_usec;
+};
+int packet_decode(const uint8_t *data, size_t len, struct packet *p,
+		  const char **why);
+
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+#define TH_PUSH 0x08
+#define TH_ACK 0x10
+#define TH_URG 0x20
+#define TH_ECE 0x40
+#define TH_CWR 0x80
+
+#endif

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Verification of one buffer's match list: contents with their positions,
+ * pcre, byte_test, byte_jump, isdataat.  Relative elements are placed after
+ * the previous element's match; when a later relative element fails, the
+ * previous content or pcre is retried at its next occurrence (as Suricata
+ * does), within a bounded budget of steps.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "match.h"
+
+#define MATCH_BUDGET 4096
+
+static bool next_is_relative(const struct sm *v, size_t n, size_t i)
+{
+	return i + 1 < n && (v[i + 1].flags & SMF_RELATIVE);
+}
+
+/* read nbytes at p as a number (binary or string); false if not a number */
+static bool read_number(const struct sm *m, uint8_t nbytes, uint32_t bf,
+			uint64_t bitmask, const uint8_t *p, uint64_t *out)
+{
+	uint64_t v = 0;
+	(void)m;
+	if (bf & BF_STRING) {
+		char tmp[24];
+		if (nbytes >= sizeof(tmp))
+			return false;
+		memcpy(tmp, p, nbytes);
+		tmp[nbytes] = 0;
+		int base = bf & BF_BASE_HEX ? 16 : bf & BF_BASE_OCT ? 8 : 10;
+		for (unsigned i = 0; i < nbytes; i++) {
+			int c = tolower((unsigned char)tmp[i]);
+			int d = c >= '0' && c <= '9' ? c - '0' :
+				c >= 'a' && c <= 'f' ? c - 'a' + 10 : 99;
+			if (d >= base) {
+				if (i == 0)
+					return false;
+				break;	/* like strtoul: stop at the first non-digit */
+			}
+			v = v * (uint64_t)base + (uint64_t)d;
+		}
+	} else {
+		for (unsigned i = 0; i < nbytes; i++) {
+			if (bf & BF_LITTLE)
+				v |= (uint64_t)p[i] << (8 * i);
+			else
+				v = v << 8 | p[i];
+		}
+	}
+	if (bf & BF_HAS_BITMASK) {
+		v &= bitmask;
+		uint64_t mk = bitmask;
+		while (mk && !(mk & 1)) {
+			mk >>= 1;
+			v >>= 1;
+		}
+	}
+	*out = v;
+	return true;
+}
+
+static const uint8_t *find(const uint8_t *hay, size_t hlen, const uint8_t *n,
+			   size_t nlen, bool nocase)
+{
+	if (nocase)
+		return memmem_nocase(hay, hlen, n, nlen);
+	return memmem(hay, hlen, n, nlen);
+}
+
+static int match_from(struct match_env *env, const struct sm *v, size_t n,
+		      size_t i, const uint8_t *buf, size_t len, size_t prev_end)
+{
+	if (i == n)
+		return 1;
+	if (++env->steps > MATCH_BUDGET) {
+		env->exhausted = true;
+		return 0;
+	}
+	const struct sm *m = &v[i];
+	bool rel = m->flags & SMF_RELATIVE;
+	bool neg = m->flags & SMF_NEGATED;
+	switch (m->type) {
+	case SM_CONTENT: {
+		const uint8_t *c = m->u.content.bytes;
+		size_t clen = m->u.content.len;
+		long long start, end;
+		if (rel) {
+			long long dist = (m->flags & SMF_HAS_DISTANCE) ? m->u.content.distance : 0;
+			start = (long long)prev_end + dist;
+			end = (m->flags & SMF_HAS_WITHIN) ?
+				(long long)prev_end + dist + m->u.content.within : (long long)len;
+			if (start < 0)
+				start = 0;
+		} else {
+			start = (m->flags & SMF_HAS_OFFSET) ? m->u.content.offset : 0;
+			end = (m->flags & SMF_HAS_DEPTH) ? start + m->u.content.depth :
+							 (long long)len;
+		}
+		if (m->flags & SMF_STARTSWITH) {
+			start = rel ? (long long)prev_end : 0;
+			end = start + (long long)clen;
+		}
+		if (end > (long long)len)
+			end = (long long)len;
+		bool nocase = m->flags & SMF_NOCASE;
+		if (m->flags & SMF_ENDSWITH) {
+			bool hit = len >= clen && (long long)(len - clen) >= start &&
+				   (nocase ? memmem_nocase(buf + len - clen, clen, c, clen) != NULL :
+				    !memcmp(buf + len - clen, c, clen));
+			if (neg)
+				return hit ? 0 : match_from(env, v, n, i + 1, buf, len, prev_end);
+			return hit ? match_from(env, v, n, i + 1, buf, len, len) : 0;
+		}
+		if (neg) {
+			bool hit = end - start >= (long long)clen &&
+				   find(buf + start, (size_t)(end - start), c, clen, nocase);
+			return hit ? 0 : match_from(env, v, n, i + 1, buf, len, prev_end);
+		}
+		long long pos = start;
+		while (end - pos >= (long long)clen) {
+			const uint8_t *hit = find(buf + pos, (size_t)(end - pos), c, clen, nocase);
+			if (!hit)
+				return 0;
+			size_t at = (size_t)(hit - buf);
+			if (match_from(env, v, n, i + 1, buf, len, at + clen))
+				return 1;
+			if (!next_is_relative(v, n, i) || env->exhausted)
+				return 0;
+			pos = (long long)at + 1;
+		}
+		return 0;
+	}
+	case SM_PCRE: {
+		size_t base = rel ? prev_end : 0;
+		if (base > len)
+			return 0;
+		size_t off = 0;
+		for (;;) {
+			int rc = pcre2_match(m->u.pcre.code, (PCRE2_SPTR)(buf + base),
+					     len - base, off, 0, env->md, env->mctx);
+			if (rc < 0) {
+				if (rc != PCRE2_ERROR_NOMATCH)
+					env->pcre_errors++;
+				return neg ? match_from(env, v, n, i + 1, buf, len, prev_end) : 0;
+			}
+			if (neg)
+				return 0;
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(env->md);
+			size_t mstart = ov[0], mend = ov[1];
+			if (match_from(env, v, n, i + 1, buf, len, base + mend))
+				return 1;
+			if (!next_is_relative(v, n, i) || env->exhausted)
+				return 0;
+			off = mstart + 1;
+			if (off > len - base)
+				return 0;
+		}
+	}
+	case SM_BYTE_TEST: {
+		long long pos = (rel ? (long long)prev_end : 0) + m->u.btest.offset;
+		if (m->u.btest.bflags & BF_FROM_END)
+			pos = (long long)len + m->u.btest.offset;
+		if (pos < 0 || pos + m->u.btest.nbytes > (long long)len)
+			return 0;
+		uint64_t val;
+		if (!read_number(m, m->u.btest.nbytes, m->u.btest.bflags,
+				 m->u.btest.bitmask, buf + pos, &val))
+			return 0;
+		uint64_t ref = m->u.btest.value;
+		bool ok;
+		switch (m->u.btest.op) {
+		case '<': ok = val < ref; break;
+		case '>': ok = val > ref; break;
+		case '=': ok = val == ref; break;
+		case 'l': ok = val <= ref; break;
+		case 'g': ok = val >= ref; break;
+		case '&': ok = (val & ref) != 0; break;
+		case '^': ok = (val ^ ref) != 0; break;
+		default: ok = false;
+		}
+		if (m->u.btest.bflags & BF_NEGATE_OP)
+			ok = !ok;
+		return ok ? match_from(env, v, n, i + 1, buf, len, prev_end) : 0;
+	}
+	case SM_BYTE_JUMP: {
+		long long pos = (rel ? (long long)prev_end : 0) + m->u.bjump.offset;
+		if (pos < 0 || pos + m->u.bjump.nbytes > (long long)len)
+			return 0;
+		uint64_t val;
+		if (!read_number(m, m->u.bjump.nbytes, m->u.bjump.bflags,
+				 m->u.bjump.bitmask, buf + pos, &val))
+			return 0;
+		if (val > (1ull << 32))
+			return 0;
+		val *= m->u.bjump.multiplier;
+		if (m->u.bjump.bflags & BF_ALIGN)
+			val = (val + 3) & ~3ull;
+		long long base = m->u.bjump.bflags & BF_FROM_BEGIN ? 0 :
+				 m->u.bjump.bflags & BF_FROM_END ? (long long)len :
+				 pos + m->u.bjump.nbytes;
+		long long to = base + (long long)val + m->u.bjump.post_offset;
+		if (to < 0 || to > (long long)len)
+			return 0;
+		return match_from(env, v, n, i + 1, buf, len, (size_t)to);
+	}
+	case SM_ISDATAAT: {
+		bool has;
+		if (rel)
+			has = prev_end <= len && len - prev_end >= (size_t)m->u.isdataat.offset;
+		else
+			has = (size_t)m->u.isdataat.offset < len;
+		if (neg)
+			has = !has;
+		return has ? match_from(env, v, n, i + 1, buf, len, prev_end) : 0;
+	}
+	}
+	return 0;
+}
+
+bool smlist_match(struct match_env *env, const struct smlist *l,
+		  const uint8_t *buf, size_t len)
+{
+	env->steps = 0;
+	env->exhausted = false;
+	if (!buf)
+		buf = (const uint8_t *)"";
+	int rc = match_from(env, l->v, l->n, 0, buf, len, 0);
+	if (env->exhausted)
+		env->budget_exhausted++;
+	return rc == 1;
+}
+
+int match_env_init(struct match_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->md = pcre2_match_data_create(32, NULL);
+	env->mctx = pcre2_match_context_create(NULL);
+	if (!env->md || !env->mctx) {
+		match_env_free(env);
+		return -ENOMEM;
+	}
+	/* Suricata's defaults: bound the work a hostile payload can cause */
+	pcre2_set_match_limit(env->mctx, 3500);
+	pcre2_set_depth_limit(env->mctx, 1500);
+	return 0;
+}
+
+void match_env_free(struct match_env *env)
+{
+	pcre2_match_data_free(env->md);
+	pcre2_match_context_free(env->mctx);
+	env->md = NULL;
+	env->mctx = NULL;
+}

@@ -1,0 +1,1534 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Rule parser: turns the lexed options of one rule into a struct rule.
+ * Anything that would change what a rule matches and is not implemented
+ * makes the rule fail with -ENOTSUP and "unsupported keyword 'x'".
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <jansson.h>
+
+#include "internal.h"
+
+enum side { SIDE_REQ = 1, SIDE_RESP = 2, SIDE_BOTH = 3 };
+
+static const struct {
+	const char *name;
+	uint8_t side;		/* for HTTP buffers */
+} buf_info[BUF__COUNT] = {
+	[BUF_PAYLOAD] = { "payload", SIDE_BOTH },
+	[BUF_STREAM] = { "stream", SIDE_BOTH },
+	[BUF_HTTP_METHOD] = { "http.method", SIDE_REQ },
+	[BUF_HTTP_URI] = { "http.uri", SIDE_REQ },
+	[BUF_HTTP_RAW_URI] = { "http.uri.raw", SIDE_REQ },
+	[BUF_HTTP_PROTOCOL] = { "http.protocol", SIDE_REQ },
+	[BUF_HTTP_REQUEST_LINE] = { "http.request_line", SIDE_REQ },
+	[BUF_HTTP_HOST] = { "http.host", SIDE_REQ },
+	[BUF_HTTP_RAW_HOST] = { "http.host.raw", SIDE_REQ },
+	[BUF_HTTP_UA] = { "http.user_agent", SIDE_REQ },
+	[BUF_HTTP_COOKIE] = { "http.cookie", SIDE_BOTH },
+	[BUF_HTTP_REFERER] = { "http.referer", SIDE_REQ },
+	[BUF_HTTP_ACCEPT] = { "http.accept", SIDE_REQ },
+	[BUF_HTTP_ACCEPT_ENC] = { "http.accept_enc", SIDE_REQ },
+	[BUF_HTTP_ACCEPT_LANG] = { "http.accept_lang", SIDE_REQ },
+	[BUF_HTTP_CONNECTION] = { "http.connection", SIDE_BOTH },
+	[BUF_HTTP_CONTENT_TYPE] = { "http.content_type", SIDE_BOTH },
+	[BUF_HTTP_CONTENT_LEN] = { "http.content_len", SIDE_BOTH },
+	[BUF_HTTP_HEADER] = { "http.header", SIDE_BOTH },
+	[BUF_HTTP_RAW_HEADER] = { "http.header.raw", SIDE_BOTH },
+	[BUF_HTTP_HEADER_NAMES] = { "http.header_names", SIDE_BOTH },
+	[BUF_HTTP_START] = { "http.start", SIDE_BOTH },
+	[BUF_HTTP_CLIENT_BODY] = { "http.request_body", SIDE_REQ },
+	[BUF_HTTP_STAT_CODE] = { "http.stat_code", SIDE_RESP },
+	[BUF_HTTP_STAT_MSG] = { "http.stat_msg", SIDE_RESP },
+	[BUF_HTTP_RESPONSE_LINE] = { "http.response_line", SIDE_RESP },
+	[BUF_HTTP_SERVER_BODY] = { "http.response_body", SIDE_RESP },
+	[BUF_DNS_QUERY] = { "dns.query", SIDE_REQ },
+	[BUF_TLS_SNI] = { "tls.sni", SIDE_REQ },
+};
+
+const char *buf_name(enum buf_id b)
+{
+	return b < BUF__COUNT ? buf_info[b].name : "?";
+}
+
+bool buf_is_http(enum buf_id b)
+{
+	return b >= BUF_HTTP_METHOD && b <= BUF_HTTP_SERVER_BODY;
+}
+
+/* keywords that select a buffer: sticky ones apply to what follows,
+ * modifiers (the legacy form) to the content before them */
+static const struct {
+	const char *kw;
+	enum buf_id buf;
+	bool sticky;
+} buf_keywords[] = {
+	{ "http_uri", BUF_HTTP_URI, false },
+	{ "http.uri", BUF_HTTP_URI, true },
+	{ "http_raw_uri", BUF_HTTP_RAW_URI, false },
+	{ "http.uri.raw", BUF_HTTP_RAW_URI, true },
+	{ "http_method", BUF_HTTP_METHOD, false },
+	{ "http.method", BUF_HTTP_METHOD, true },
+	{ "http_header", BUF_HTTP_HEADER, false },
+	{ "http.header", BUF_HTTP_HEADER, true },
+	{ "http_raw_header", BUF_HTTP_RAW_HEADER, false },
+	{ "http.header.raw", BUF_HTTP_RAW_HEADER, true },
+	{ "http_cookie", BUF_HTTP_COOKIE, false },
+	{ "http.cookie", BUF_HTTP_COOKIE, true },
+	{ "http_user_agent", BUF_HTTP_UA, false },
+	{ "http.user_agent", BUF_HTTP_UA, true },
+	{ "http_host", BUF_HTTP_HOST, false },
+	{ "http.host", BUF_HTTP_HOST, true },
+	{ "http_raw_host", BUF_HTTP_RAW_HOST, false },
+	{ "http.host.raw", BUF_HTTP_RAW_HOST, true },
+	{ "http_client_body", BUF_HTTP_CLIENT_BODY, false },
+	{ "http.request_body", BUF_HTTP_CLIENT_BODY, true },
+	{ "http_server_body", BUF_HTTP_SERVER_BODY, false },
+	{ "http.response_body", BUF_HTTP_SERVER_BODY, true },
+	{ "http_stat_code", BUF_HTTP_STAT_CODE, false },
+	{ "http.stat_code", BUF_HTTP_STAT_CODE, true },
+	{ "http_stat_msg", BUF_HTTP_STAT_MSG, false },
+	{ "http.stat_msg", BUF_HTTP_STAT_MSG, true },
+	{ "http_header_names", BUF_HTTP_HEADER_NAMES, true },
+	{ "http.header_names", BUF_HTTP_HEADER_NAMES, true },
+	{ "http_request_line", BUF_HTTP_REQUEST_LINE, true },
+	{ "http.request_line", BUF_HTTP_REQUEST_LINE, true },
+	{ "http_response_line", BUF_HTTP_RESPONSE_LINE, true },
+	{ "http.response_line", BUF_HTTP_RESPONSE_LINE, true },
+	{ "http_start", BUF_HTTP_START, true },
+	{ "http.start", BUF_HTTP_START, true },
+	{ "http_accept", BUF_HTTP_ACCEPT, true },
+	{ "http.accept", BUF_HTTP_ACCEPT, true },
+	{ "http_accept_enc", BUF_HTTP_ACCEPT_ENC, true },
+	{ "http.accept_enc", BUF_HTTP_ACCEPT_ENC, true },
+	{ "http_accept_lang", BUF_HTTP_ACCEPT_LANG, true },
+	{ "http.accept_lang", BUF_HTTP_ACCEPT_LANG, true },
+	{ "http_connection", BUF_HTTP_CONNECTION, true },
+	{ "http.connection", BUF_HTTP_CONNECTION, true },
+	{ "http_content_type", BUF_HTTP_CONTENT_TYPE, true },
+	{ "http.content_type", BUF_HTTP_CONTENT_TYPE, true },
+	{ "http_content_len", BUF_HTTP_CONTENT_LEN, true },
+	{ "http.content_len", BUF_HTTP_CONTENT_LEN, true },
+	{ "http_referer", BUF_HTTP_REFERER, true },
+	{ "http.referer", BUF_HTTP_REFERER, true },
+	{ "http_protocol", BUF_HTTP_PROTOCOL, true },
+	{ "http.protocol", BUF_HTTP_PROTOCOL, true },
+	{ "dns_query", BUF_DNS_QUERY, true },
+	{ "dns.query", BUF_DNS_QUERY, true },
+	{ "tls_sni", BUF_TLS_SNI, true },
+	{ "tls.sni", BUF_TLS_SNI, true },
+	/* file_data: resolved to the body of the rule's side at the end */
+	{ "file_data", BUF_HTTP_SERVER_BODY, true },
+	{ "file.data", BUF_HTTP_SERVER_BODY, true },
+};
+
+/* keywords that only describe the rule; they change nothing it matches */
+static const char *const descriptive[] = { "reference", "metadata", "rawbytes",
+					   "target", NULL };
+
+struct pstate {
+	struct parse_ctx *ctx;
+	struct rule *r;
+	char *err;
+	size_t errlen;
+	int cur_buf;		/* sticky buffer, -1 = payload */
+	bool cur_is_file_data;
+	int last_list;		/* list of the last element added, -1 = none */
+	int lc_list;		/* where the last content is (modifiers apply) */
+	size_t lc_index;
+	bool file_data_lists[BUF__COUNT];
+	json_t *meta;
+};
+
+static int fail(struct pstate *ps, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(struct pstate *ps, int rc, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(ps->err, ps->errlen, "%s", msg);
+	return rc;
+}
+
+static int parse_int(const char *s, long long min, long long max, long long *out)
+{
+	if (!s)
+		return -EINVAL;
+	while (isspace((unsigned char)*s))
+		s++;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 0);
+	if (errno || end == s)
+		return -EINVAL;
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_u64v(const char *s, uint64_t *out)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '-')
+		return -EINVAL;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -EINVAL;
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* strip surrounding quotes and backslash escapes (msg, metadata...) */
+static char *unquote(const char *v)
+{
+	size_t n = strlen(v);
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		v++;
+		n -= 2;
+	}
+	char *o = malloc(n + 1);
+	if (!o)
+		return NULL;
+	size_t j = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '\\' && i + 1 < n)
+			i++;
+		o[j++] = v[i];
+	}
+	o[j] = 0;
+	return o;
+}
+
+static struct sm *list_push(struct pstate *ps, int list)
+{
+	struct smlist *l = &ps->r->lists[list];
+	struct sm *v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	l->v = v;
+	memset(&v[l->n], 0, sizeof(*v));
+	l->n++;
+	ps->last_list = list;
+	return &v[l->n - 1];
+}
+
+static int current_list(struct pstate *ps)
+{
+	return ps->cur_buf < 0 ? BUF_PAYLOAD : ps->cur_buf;
+}
+
+/* content modifiers apply to the last content, even past a pcre or
+ * isdataat added after it (Suricata's rule) */
+static struct sm *last_content(struct pstate *ps)
+{
+	if (ps->lc_list < 0)
+		return NULL;
+	return &ps->r->lists[ps->lc_list].v[ps->lc_index];
+}
+
+static int opt_content(struct pstate *ps, const char *v, const char *kw)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'%s' needs a value", kw);
+	bool neg = false;
+	while (isspace((unsigned char)*v))
+		v++;
+	if (*v == '!') {
+		neg = true;
+		v++;
+		while (isspace((unsigned char)*v))
+			v++;
+	}
+	size_t n = strlen(v);
+	if (n < 2 || v[0] != '"' || v[n - 1] != '"')
+		return fail(ps, -EINVAL, "%s must be a quoted string", kw);
+	char *inner = xstrndup(v + 1, n - 2);
+	if (!inner)
+		return -ENOMEM;
+	uint8_t *bytes;
+	uint32_t len;
+	char msg[128];
+	int rc = content_decode(inner, &bytes, &len, msg, sizeof(msg));
+	free(inner);
+	if (rc)
+		return fail(ps, rc, "%s", msg);
+	struct sm *m = list_push(ps, current_list(ps));
+	if (!m) {
+		free(bytes);
+		return -ENOMEM;
+	}
+	m->type = SM_CONTENT;
+	m->flags = neg ? SMF_NEGATED : 0;
+	ps->lc_list = ps->last_list;
+	ps->lc_index = ps->r->lists[ps->last_list].n - 1;
+	m->u.content.bytes = bytes;
+	m->u.content.len = len;
+	if (ps->cur_is_file_data)
+		ps->file_data_lists[ps->last_list] = true;
+	return 0;
+}
+
+/* move the last content to another list (legacy modifiers) */
+static int move_last_content_to(struct pstate *ps, int list)
+{
+	struct smlist *to = &ps->r->lists[list];
+	struct sm *v = realloc(to->v, (to->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	to->v = v;
+	struct smlist *from = &ps->r->lists[ps->lc_list];
+	struct sm m = from->v[ps->lc_index];
+	memmove(&from->v[ps->lc_index], &from->v[ps->lc_index + 1],
+		(from->n - ps->lc_index - 1) * sizeof(struct sm));
+	from->n--;
+	v[to->n++] = m;
+	ps->lc_list = list;
+	ps->lc_index = to->n - 1;
+	ps->last_list = list;
+	return 0;
+}
+
+static int opt_buffer(struct pstate *ps, const char *kw, enum buf_id buf,
+		      bool sticky, const char *v)
+{
+	if (v)
+		return fail(ps, -EINVAL, "'%s' takes no value", kw);
+	bool fdata = !strcmp(kw, "file_data") || !strcmp(kw, "file.data");
+	if (sticky) {
+		ps->cur_buf = (int)buf;
+		ps->cur_is_file_data = fdata;
+		return 0;
+	}
+	/* modifier: the previous content moves to this buffer */
+	if (ps->cur_buf >= 0)
+		return fail(ps, -EINVAL, "'%s' after the sticky buffer '%s'", kw,
+			    buf_name((enum buf_id)ps->cur_buf));
+	if (ps->lc_list < 0)
+		return fail(ps, -EINVAL, "'%s' needs a preceding content", kw);
+	if (ps->lc_list != BUF_PAYLOAD) {
+		if (ps->lc_list == (int)buf)
+			return 0;	/* repeated modifier */
+		return fail(ps, -EINVAL, "'%s' on a content already in '%s'", kw,
+			    buf_name((enum buf_id)ps->lc_list));
+	}
+	return move_last_content_to(ps, (int)buf);
+}
+
+static int content_mod(struct pstate *ps, const char *kw, const char *v)
+{
+	struct sm *m = last_content(ps);
+	if (!m)
+		return fail(ps, -EINVAL, "'%s' needs a preceding content", kw);
+	long long x;
+	if (!strcmp(kw, "nocase")) {
+		if (v)
+			return fail(ps, -EINVAL, "'nocase' takes no value");
+		m->flags |= SMF_NOCASE;
+		return 0;
+	}
+	if (!strcmp(kw, "startswith") || !strcmp(kw, "endswith")) {
+		if (v)
+			return fail(ps, -EINVAL, "'%s' takes no value", kw);
+		if (m->flags & (SMF_HAS_DEPTH | SMF_HAS_OFFSET | SMF_HAS_DISTANCE |
+				SMF_HAS_WITHIN))
+			return fail(ps, -EINVAL, "'%s' cannot be combined with positions", kw);
+		m->flags |= kw[0] == 's' ? SMF_STARTSWITH : SMF_ENDSWITH;
+		return 0;
+	}
+	if (!strcmp(kw, "fast_pattern")) {
+		if (m->flags & SMF_NEGATED && v && !strcmp(v, "only"))
+			return fail(ps, -EINVAL, "fast_pattern:only on a negated content");
+		m->flags |= SMF_FAST_PATTERN;
+		if (!v)
+			return 0;
+		if (!strcmp(v, "only")) {
+			m->flags |= SMF_FP_ONLY;
+			return 0;
+		}
+		char *comma = strchr(v, ',');
+		long long off, len;
+		char tmp[64];
+		snprintf(tmp, sizeof(tmp), "%s", v);
+		if (!comma)
+			return fail(ps, -EINVAL, "bad fast_pattern value '%s'", v);
+		tmp[comma - v] = 0;
+		if (parse_int(tmp, 0, 65535, &off) ||
+		    parse_int(comma + 1, 1, 65535, &len) ||
+		    off + len > m->u.content.len)
+			return fail(ps, -EINVAL, "bad fast_pattern chop '%s'", v);
+		m->u.content.has_chop = true;
+		m->u.content.fp_chop_off = (uint16_t)off;
+		m->u.content.fp_chop_len = (uint16_t)len;
+		return 0;
+	}
+	if (!v)
+		return fail(ps, -EINVAL, "'%s' needs a value", kw);
+	if (parse_int(v, -65535, 65535, &x)) {
+		if (isalpha((unsigned char)*v))
+			return fail(ps, -ENOTSUP,
+				    "unsupported keyword 'byte_extract' (variable '%s' in %s)",
+				    v, kw);
+		return fail(ps, -EINVAL, "bad %s value '%s'", kw, v);
+	}
+	bool relative_kw = !strcmp(kw, "distance") || !strcmp(kw, "within");
+	if (relative_kw && (m->flags & (SMF_HAS_DEPTH | SMF_HAS_OFFSET)))
+		return fail(ps, -EINVAL, "'%s' mixed with depth/offset on one content", kw);
+	if (!relative_kw && (m->flags & (SMF_HAS_DISTANCE | SMF_HAS_WITHIN)))
+		return fail(ps, -EINVAL, "'%s' mixed with distance/within on one content", kw);
+	if (m->flags & (SMF_STARTSWITH | SMF_ENDSWITH))
+		return fail(ps, -EINVAL, "'%s' with startswith/endswith", kw);
+	if (!strcmp(kw, "offset")) {
+		if (x < 0)
+			return fail(ps, -EINVAL, "negative offset");
+		m->u.content.offset = (int32_t)x;
+		m->flags |= SMF_HAS_OFFSET;
+	} else if (!strcmp(kw, "depth")) {
+		if (x < (long long)m->u.content.len)
+			return fail(ps, -EINVAL, "depth %lld is less than the content length %u",
+				    x, m->u.content.len);
+		m->u.content.depth = (int32_t)x;
+		m->flags |= SMF_HAS_DEPTH;
+	} else if (!strcmp(kw, "distance")) {
+		m->u.content.distance = (int32_t)x;
+		m->flags |= SMF_HAS_DISTANCE | SMF_RELATIVE;
+	} else {
+		if (x < (long long)m->u.content.len)
+			return fail(ps, -EINVAL, "within %lld is less than the content length %u",
+				    x, m->u.content.len);
+		m->u.content.within = (int32_t)x;
+		m->flags |= SMF_HAS_WITHIN | SMF_RELATIVE;
+	}
+	return 0;
+}
+
+static int opt_pcre(struct pstate *ps, const char *v)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'pcre' needs a value");
+	bool neg = false;
+	while (isspace((unsigned char)*v))
+		v++;
+	if (*v == '!') {
+		neg = true;
+		v++;
+	}
+	size_t n = strlen(v);
+	if (n < 4 || v[0] != '"' || v[n - 1] != '"' || v[1] != '/')
+		return fail(ps, -EINVAL, "pcre must look like \"/regex/flags\"");
+	const char *body = v + 2;
+	const char *last = v + n - 2;
+	while (last > body && *last != '/')
+		last--;
+	if (last < body || *last != '/')
+		return fail(ps, -EINVAL, "pcre has no closing '/'");
+	char *re = xstrndup(body, (size_t)(last - body));
+	char *fl = xstrndup(last + 1, (size_t)(v + n - 1 - (last + 1)));
+	if (!re || !fl) {
+		free(re);
+		free(fl);
+		return -ENOMEM;
+	}
+	uint32_t opts = 0;
+	unsigned hsflags = 0;
+	bool relative = false;
+	int buf = -1;
+	int rc = 0;
+	for (char *f = fl; *f; f++) {
+		int b = -1;
+		switch (*f) {
+		case 'i': opts |= PCRE2_CASELESS; hsflags |= HS_FLAG_CASELESS; break;
+		case 's': opts |= PCRE2_DOTALL; hsflags |= HS_FLAG_DOTALL; break;
+		case 'm': opts |= PCRE2_MULTILINE; hsflags |= HS_FLAG_MULTILINE; break;
+		case 'x': opts |= PCRE2_EXTENDED; break;
+		case 'A': opts |= PCRE2_ANCHORED; break;
+		case 'E': opts |= PCRE2_DOLLAR_ENDONLY; break;
+		case 'G': opts |= PCRE2_UNGREEDY; break;
+		case 'R': relative = true; break;
+		case 'O': break;	/* only match limits */
+		case 'B': break;	/* rawbytes: no-op as in Suricata */
+		case 'U': b = BUF_HTTP_URI; break;
+		case 'I': b = BUF_HTTP_RAW_URI; break;
+		case 'P': b = BUF_HTTP_CLIENT_BODY; break;
+		case 'Q': b = BUF_HTTP_SERVER_BODY; break;
+		case 'H': b = BUF_HTTP_HEADER; break;
+		case 'D': b = BUF_HTTP_RAW_HEADER; break;
+		case 'M': b = BUF_HTTP_METHOD; break;
+		case 'C': b = BUF_HTTP_COOKIE; break;
+		case 'S': b = BUF_HTTP_STAT_CODE; break;
+		case 'Y': b = BUF_HTTP_STAT_MSG; break;
+		case 'V': b = BUF_HTTP_UA; break;
+		case 'W': b = BUF_HTTP_HOST; break;
+		case 'Z': b = BUF_HTTP_RAW_HOST; break;
+		default:
+			rc = fail(ps, -EINVAL, "unknown pcre flag '%c'", *f);
+			goto out;
+		}
+		if (b >= 0) {
+			if (buf >= 0 && buf != b) {
+				rc = fail(ps, -EINVAL, "pcre names two buffers");
+				goto out;
+			}
+			buf = b;
+		}
+	}
+	if (buf >= 0 && ps->cur_buf >= 0 && ps->cur_buf != buf) {
+		rc = fail(ps, -EINVAL, "pcre buffer flag conflicts with sticky buffer '%s'",
+			  buf_name((enum buf_id)ps->cur_buf));
+		goto out;
+	}
+	int err;
+	PCRE2_SIZE erroff;
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, opts,
+					 &err, &erroff, NULL);
+	if (!code) {
+		PCRE2_UCHAR msg[128];
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		rc = fail(ps, -EINVAL, "pcre does not compile at offset %zu: %s",
+			  (size_t)erroff, (char *)msg);
+		goto out;
+	}
+	bool jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+	struct sm *m = list_push(ps, buf >= 0 ? buf : current_list(ps));
+	if (!m) {
+		pcre2_code_free(code);
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (buf < 0 && ps->cur_is_file_data)
+		ps->file_data_lists[ps->last_list] = true;
+	m->type = SM_PCRE;
+	m->flags = (neg ? SMF_NEGATED : 0) | (relative ? SMF_RELATIVE : 0);
+	m->u.pcre.code = code;
+	m->u.pcre.jit = jit;
+	m->u.pcre.src = re;
+	re = NULL;
+	/* a non-relative, non-negated pcre can prefilter a rule with no content */
+	if (!neg && !relative && !ps->r->fp_regex) {
+		ps->r->fp_regex = strdup(m->u.pcre.src);
+		ps->r->fp_regex_flags = hsflags;
+		ps->r->fp_buf = ps->last_list;
+		if (opts & PCRE2_EXTENDED) {
+			free(ps->r->fp_regex);
+			ps->r->fp_regex = NULL;	/* hyperscan has no /x flag */
+			ps->r->fp_buf = -1;
+		}
+	}
+out:
+	free(re);
+	free(fl);
+	return rc;
+}
+
+static bool parse_endian_etc(const char *w, uint32_t *bf, char **dce_kw)
+{
+	if (!strcmp(w, "big"))
+		*bf &= ~BF_LITTLE;
+	else if (!strcmp(w, "little"))
+		*bf |= BF_LITTLE;
+	else if (!strcmp(w, "string"))
+		*bf |= BF_STRING;
+	else if (!strcmp(w, "hex"))
+		*bf |= BF_BASE_HEX;
+	else if (!strcmp(w, "oct"))
+		*bf |= BF_BASE_OCT;
+	else if (!strcmp(w, "dec"))
+		;
+	else if (!strcmp(w, "dce")) {
+		*dce_kw = "dce";
+		return true;
+	} else
+		return false;
+	return true;
+}
+
+#define MAX_FIELDS 12
+static int split_fields(char *s, char **f)
+{
+	int n = 0;
+	char *save;
+	for (char *t = strtok_r(s, ",", &save); t && n < MAX_FIELDS;
+	     t = strtok_r(NULL, ",", &save))
+		f[n++] = trim(t);
+	return n;
+}
+
+static int opt_byte_test(struct pstate *ps, const char *v)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'byte_test' needs a value");
+	char tmp[256];
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *f[MAX_FIELDS];
+	int n = split_fields(tmp, f);
+	if (n < 4)
+		return fail(ps, -EINVAL, "byte_test needs bytes, operator, value, offset");
+	long long nb, off;
+	uint64_t val;
+	if (parse_int(f[0], 1, 10, &nb))
+		return fail(ps, -EINVAL, "byte_test: bad number of bytes '%s'", f[0]);
+	uint32_t bf = 0;
+	char *op = f[1];
+	if (*op == '!') {
+		bf |= BF_NEGATE_OP;
+		op++;
+	}
+	char opc;
+	if (!strcmp(op, "<")) opc = '<';
+	else if (!strcmp(op, ">")) opc = '>';
+	else if (!strcmp(op, "=")) opc = '=';
+	else if (!strcmp(op, "<=")) opc = 'l';
+	else if (!strcmp(op, ">=")) opc = 'g';
+	else if (!strcmp(op, "&")) opc = '&';
+	else if (!strcmp(op, "^")) opc = '^';
+	else if (!strcmp(op, "") && (bf & BF_NEGATE_OP)) opc = '=';
+	else
+		return fail(ps, -EINVAL, "byte_test: bad operator '%s'", f[1]);
+	if (parse_u64v(f[2], &val)) {
+		if (isalpha((unsigned char)*f[2]))
+			return fail(ps, -ENOTSUP,
+				    "unsupported keyword 'byte_extract' (variable '%s' in byte_test)", f[2]);
+		return fail(ps, -EINVAL, "byte_test: bad value '%s'", f[2]);
+	}
+	if (parse_int(f[3], -65535, 65535, &off)) {
+		if (isalpha((unsigned char)*f[3]))
+			return fail(ps, -ENOTSUP,
+				    "unsupported keyword 'byte_extract' (variable '%s' in byte_test)", f[3]);
+		return fail(ps, -EINVAL, "byte_test: bad offset '%s'", f[3]);
+	}
+	bool relative = false;
+	uint64_t mask = 0;
+	char *dce = NULL;
+	for (int i = 4; i < n; i++) {
+		if (!strcmp(f[i], "relative"))
+			relative = true;
+		else if (!strncmp(f[i], "bitmask", 7)) {
+			if (parse_u64v(f[i] + 7, &mask) || !mask)
+				return fail(ps, -EINVAL, "byte_test: bad bitmask '%s'", f[i]);
+			bf |= BF_HAS_BITMASK;
+		} else if (!parse_endian_etc(f[i], &bf, &dce))
+			return fail(ps, -EINVAL, "byte_test: unknown option '%s'", f[i]);
+		if (dce)
+			return fail(ps, -ENOTSUP, "unsupported keyword 'dce' (in byte_test)");
+	}
+	if (!(bf & BF_STRING) && nb > 8)
+		return fail(ps, -EINVAL, "byte_test: more than 8 bytes needs 'string'");
+	if ((bf & (BF_BASE_HEX | BF_BASE_OCT)) && !(bf & BF_STRING))
+		return fail(ps, -EINVAL, "byte_test: hex/oct need 'string'");
+	struct sm *m = list_push(ps, current_list(ps));
+	if (!m)
+		return -ENOMEM;
+	if (ps->cur_is_file_data)
+		ps->file_data_lists[ps->last_list] = true;
+	m->type = SM_BYTE_TEST;
+	m->flags = relative ? SMF_RELATIVE : 0;
+	m->u.btest.nbytes = (uint8_t)nb;
+	m->u.btest.op = opc;
+	m->u.btest.bflags = bf;
+	m->u.btest.value = val;
+	m->u.btest.bitmask = mask;
+	m->u.btest.offset = (int32_t)off;
+	return 0;
+}
+
+static int opt_byte_jump(struct pstate *ps, const char *v)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'byte_jump' needs a value");
+	char tmp[256];
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *f[MAX_FIELDS];
+	int n = split_fields(tmp, f);
+	if (n < 2)
+		return fail(ps, -EINVAL, "byte_jump needs bytes, offset");
+	long long nb, off, x;
+	if (parse_int(f[0], 1, 10, &nb))
+		return fail(ps, -EINVAL, "byte_jump: bad number of bytes '%s'", f[0]);
+	if (parse_int(f[1], -65535, 65535, &off)) {
+		if (isalpha((unsigned char)*f[1]))
+			return fail(ps, -ENOTSUP,
+				    "unsupported keyword 'byte_extract' (variable '%s' in byte_jump)", f[1]);
+		return fail(ps, -EINVAL, "byte_jump: bad offset '%s'", f[1]);
+	}
+	uint32_t bf = 0;
+	bool relative = false;
+	int32_t post = 0;
+	uint32_t mult = 1;
+	uint64_t mask = 0;
+	char *dce = NULL;
+	for (int i = 2; i < n; i++) {
+		if (!strcmp(f[i], "relative"))
+			relative = true;
+		else if (!strcmp(f[i], "align"))
+			bf |= BF_ALIGN;
+		else if (!strcmp(f[i], "from_beginning"))
+			bf |= BF_FROM_BEGIN;
+		else if (!strcmp(f[i], "from_end"))
+			bf |= BF_FROM_END;
+		else if (!strncmp(f[i], "post_offset", 11)) {
+			if (parse_int(f[i] + 11, -65535, 65535, &x))
+				return fail(ps, -EINVAL, "byte_jump: bad post_offset '%s'", f[i]);
+			post = (int32_t)x;
+		} else if (!strncmp(f[i], "multiplier", 10)) {
+			if (parse_int(f[i] + 10, 1, 65535, &x))
+				return fail(ps, -EINVAL, "byte_jump: bad multiplier '%s'", f[i]);
+			mult = (uint32_t)x;
+		} else if (!strncmp(f[i], "bitmask", 7)) {
+			if (parse_u64v(f[i] + 7, &mask) || !mask)
+				return fail(ps, -EINVAL, "byte_jump: bad bitmask '%s'", f[i]);
+			bf |= BF_HAS_BITMASK;
+		} else if (!parse_endian_etc(f[i], &bf, &dce))
+			return fail(ps, -EINVAL, "byte_jump: unknown option '%s'", f[i]);
+		if (dce)
+			return fail(ps, -ENOTSUP, "unsupported keyword 'dce' (in byte_jump)");
+	}
+	if (!(bf & BF_STRING) && nb > 8)
+		return fail(ps, -EINVAL, "byte_jump: more than 8 bytes needs 'string'");
+	struct sm *m = list_push(ps, current_list(ps));
+	if (!m)
+		return -ENOMEM;
+	if (ps->cur_is_file_data)
+		ps->file_data_lists[ps->last_list] = true;
+	m->type = SM_BYTE_JUMP;
+	m->flags = relative ? SMF_RELATIVE : 0;
+	m->u.bjump.nbytes = (uint8_t)nb;
+	m->u.bjump.bflags = bf;
+	m->u.bjump.offset = (int32_t)off;
+	m->u.bjump.post_offset = post;
+	m->u.bjump.multiplier = mult;
+	m->u.bjump.bitmask = mask;
+	return 0;
+}
+
+static int opt_isdataat(struct pstate *ps, const char *v)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'isdataat' needs a value");
+	char tmp[64];
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *f[MAX_FIELDS];
+	int n = split_fields(tmp, f);
+	bool neg = false;
+	char *num = f[0];
+	if (*num == '!') {
+		neg = true;
+		num++;
+	}
+	long long off;
+	if (parse_int(num, 0, 65535, &off))
+		return fail(ps, -EINVAL, "isdataat: bad offset '%s'", f[0]);
+	bool relative = false;
+	for (int i = 1; i < n; i++) {
+		if (!strcmp(f[i], "relative"))
+			relative = true;
+		else if (!strcmp(f[i], "rawbytes"))
+			;
+		else
+			return fail(ps, -EINVAL, "isdataat: unknown option '%s'", f[i]);
+	}
+	struct sm *m = list_push(ps, current_list(ps));
+	if (!m)
+		return -ENOMEM;
+	if (ps->cur_is_file_data)
+		ps->file_data_lists[ps->last_list] = true;
+	m->type = SM_ISDATAAT;
+	m->flags = (neg ? SMF_NEGATED : 0) | (relative ? SMF_RELATIVE : 0);
+	m->u.isdataat.offset = (int32_t)off;
+	return 0;
+}
+
+static int opt_flow(struct pstate *ps, const char *v)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'flow' needs a value");
+	char tmp[128];
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *f[MAX_FIELDS];
+	int n = split_fields(tmp, f);
+	for (int i = 0; i < n; i++) {
+		const char *w = f[i];
+		if (!strcmp(w, "established"))
+			ps->r->flow_state |= FLOW_ESTABLISHED;
+		else if (!strcmp(w, "not_established"))
+			ps->r->flow_state |= FLOW_NOT_ESTABLISHED;
+		else if (!strcmp(w, "stateless"))
+			ps->r->flow_state |= FLOW_STATELESS;
+		else if (!strcmp(w, "to_server") || !strcmp(w, "from_client"))
+			ps->r->flow_dirs |= DIR_TO_SERVER;
+		else if (!strcmp(w, "to_client") || !strcmp(w, "from_server"))
+			ps->r->flow_dirs |= DIR_TO_CLIENT;
+		else if (!strcmp(w, "only_stream"))
+			ps->r->only_stream = true;
+		else if (!strcmp(w, "no_stream"))
+			ps->r->no_stream = true;
+		else if (!strcmp(w, "no_frag") || !strcmp(w, "only_frag"))
+			return fail(ps, -ENOTSUP, "unsupported keyword 'flow:%s'", w);
+		else
+			return fail(ps, -EINVAL, "flow: unknown option '%s'", w);
+	}
+	if (ps->r->flow_dirs == (DIR_TO_SERVER | DIR_TO_CLIENT))
+		return fail(ps, -EINVAL, "flow: both to_server and to_client");
+	if ((ps->r->flow_state & FLOW_ESTABLISHED) &&
+	    (ps->r->flow_state & FLOW_NOT_ESTABLISHED))
+		return fail(ps, -EINVAL, "flow: established and not_established");
+	if (ps->r->only_stream && ps->r->no_stream)
+		return fail(ps, -EINVAL, "flow: only_stream and no_stream");
+	return 0;
+}
+
+static int flowbit_index(struct pstate *ps, const char *name, uint32_t *idx)
+{
+	struct flowbit_names *fb = ps->ctx->fbnames;
+	if (!*name)
+		return fail(ps, -EINVAL, "flowbits: empty name");
+	for (size_t i = 0; i < fb->n; i++) {
+		if (!strcmp(fb->names[i], name)) {
+			*idx = (uint32_t)i;
+			return 0;
+		}
+	}
+	char **v = realloc(fb->names, (fb->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	fb->names = v;
+	v[fb->n] = strdup(name);
+	if (!v[fb->n])
+		return -ENOMEM;
+	*idx = (uint32_t)fb->n++;
+	return 0;
+}
+
+static int opt_flowbits(struct pstate *ps, const char *v)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'flowbits' needs a value");
+	char tmp[256];
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *comma = strchr(tmp, ',');
+	char *opname = trim(tmp);
+	char *name = NULL;
+	if (comma) {
+		*comma = 0;
+		opname = trim(tmp);
+		name = trim(comma + 1);
+	}
+	if (!strcmp(opname, "noalert")) {
+		if (name)
+			return fail(ps, -EINVAL, "flowbits:noalert takes no name");
+		ps->r->noalert = true;
+		return 0;
+	}
+	struct flowbit fb = { 0 };
+	if (!strcmp(opname, "set")) fb.op = FB_SET;
+	else if (!strcmp(opname, "unset")) fb.op = FB_UNSET;
+	else if (!strcmp(opname, "toggle")) fb.op = FB_TOGGLE;
+	else if (!strcmp(opname, "isset")) fb.op = FB_ISSET;
+	else if (!strcmp(opname, "isnotset")) fb.op = FB_ISNOTSET;
+	else
+		return fail(ps, -EINVAL, "flowbits: unknown operation '%s'", opname);
+	if (!name)
+		return fail(ps, -EINVAL, "flowbits:%s needs a name", opname);
+	if (strchr(name, '&'))
+		return fail(ps, -ENOTSUP, "unsupported keyword 'flowbits' (with '&')");
+	if (strchr(name, '|') && fb.op != FB_ISSET)
+		return fail(ps, -ENOTSUP, "unsupported keyword 'flowbits' ('|' outside isset)");
+	char *save;
+	for (char *t = strtok_r(name, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
+		if (fb.nidx >= 8)
+			return fail(ps, -EINVAL, "flowbits: too many alternatives");
+		char *nm = trim(t);
+		for (char *c = nm; *c; c++)
+			if (isspace((unsigned char)*c))
+				return fail(ps, -EINVAL, "flowbits: space in name '%s'", nm);
+		int rc = flowbit_index(ps, nm, &fb.idx[fb.nidx]);
+		if (rc)
+			return rc;
+		fb.nidx++;
+	}
+	if (!fb.nidx)
+		return fail(ps, -EINVAL, "flowbits: empty name");
+	struct flowbit *nv = realloc(ps->r->fbits, (ps->r->nfbits + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	ps->r->fbits = nv;
+	nv[ps->r->nfbits++] = fb;
+	return 0;
+}
+
+static int parse_numcmp(struct pstate *ps, const char *kw, const char *v,
+			struct numcmp *c, uint32_t max)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'%s' needs a value", kw);
+	char tmp[64];
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *s = trim(tmp);
+	long long a, b;
+	char *rng = strstr(s, "<>");
+	if (rng) {
+		*rng = 0;
+		if (parse_int(s, 0, max, &a) || parse_int(rng + 2, 0, max, &b) || a >= b)
+			return fail(ps, -EINVAL, "%s: bad range '%s'", kw, v);
+		c->op = 'R';
+		c->a = (uint32_t)a;
+		c->b = (uint32_t)b;
+	} else {
+		char op = '=';
+		if (*s == '<' || *s == '>' || *s == '!' || *s == '=') {
+			op = *s++;
+		}
+		if (parse_int(s, 0, max, &a))
+			return fail(ps, -EINVAL, "%s: bad value '%s'", kw, v);
+		c->op = op;
+		c->a = (uint32_t)a;
+	}
+	c->set = true;
+	return 0;
+}
+
+bool numcmp_match(const struct numcmp *c, uint32_t v)
+{
+	if (!c->set)
+		return true;
+	switch (c->op) {
+	case '=': return v == c->a;
+	case '!': return v != c->a;
+	case '<': return v < c->a;
+	case '>': return v > c->a;
+	case 'R': return v > c->a && v < c->b;
+	}
+	return false;
+}
+
+static int opt_threshold(struct pstate *ps, const char *kw, const char *v)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'%s' needs a value", kw);
+	if (ps->r->th.type != TH_NONE)
+		return fail(ps, -EINVAL, "more than one threshold/detection_filter");
+	char tmp[256];
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *f[MAX_FIELDS];
+	int n = split_fields(tmp, f);
+	struct threshold th = { .type = !strcmp(kw, "detection_filter") ? TH_DETECTION : TH_NONE };
+	bool have_track = false, have_count = false, have_secs = false;
+	for (int i = 0; i < n; i++) {
+		char *sp = f[i];
+		while (*sp && !isspace((unsigned char)*sp))
+			sp++;
+		char *val = *sp ? trim(sp + 1) : sp;
+		*sp = 0;
+		const char *key = f[i];
+		long long x;
+		if (!strcmp(key, "type") && th.type != TH_DETECTION) {
+			if (!strcmp(val, "limit")) th.type = TH_LIMIT;
+			else if (!strcmp(val, "threshold")) th.type = TH_THRESHOLD;
+			else if (!strcmp(val, "both")) th.type = TH_BOTH;
+			else
+				return fail(ps, -EINVAL, "%s: bad type '%s'", kw, val);
+		} else if (!strcmp(key, "track")) {
+			if (!strcmp(val, "by_src")) th.by_dst = false;
+			else if (!strcmp(val, "by_dst")) th.by_dst = true;
+			else
+				return fail(ps, -ENOTSUP, "unsupported keyword '%s' (track %s)", kw, val);
+			have_track = true;
+		} else if (!strcmp(key, "count")) {
+			if (parse_int(val, 1, UINT32_MAX, &x))
+				return fail(ps, -EINVAL, "%s: bad count '%s'", kw, val);
+			th.count = (uint32_t)x;
+			have_count = true;
+		} else if (!strcmp(key, "seconds")) {
+			if (parse_int(val, 1, UINT32_MAX, &x))
+				return fail(ps, -EINVAL, "%s: bad seconds '%s'", kw, val);
+			th.seconds = (uint32_t)x;
+			have_secs = true;
+		} else {
+			return fail(ps, -EINVAL, "%s: unknown option '%s'", kw, key);
+		}
+	}
+	if (th.type == TH_NONE || !have_track || !have_count || !have_secs)
+		return fail(ps, -EINVAL, "%s needs type, track, count and seconds", kw);
+	ps->r->th = th;
+	return 0;
+}
+
+static int opt_flags(struct pstate *ps, const char *v)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'flags' needs a value");
+	char tmp[64];
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *comma = strchr(tmp, ',');
+	char *mask = NULL;
+	if (comma) {
+		*comma = 0;
+		mask = trim(comma + 1);
+	}
+	char *s = trim(tmp);
+	uint8_t set = 0, ign = 0;
+	char mod = 0;
+	for (; *s; s++) {
+		switch (*s) {
+		case 'F': set |= TH_FIN; break;
+		case 'S': set |= TH_SYN; break;
+		case 'R': set |= TH_RST; break;
+		case 'P': set |= TH_PUSH; break;
+		case 'A': set |= TH_ACK; break;
+		case 'U': set |= TH_URG; break;
+		case 'C': case '1': set |= TH_CWR; break;
+		case 'E': case '2': set |= TH_ECE; break;
+		case '0': break;
+		case '+': case '*': case '!':
+			if (mod)
+				return fail(ps, -EINVAL, "flags: two modifiers");
+			mod = *s;
+			break;
+		default:
+			return fail(ps, -EINVAL, "flags: unknown flag '%c'", *s);
+		}
+	}
+	if (mask) {
+		for (char *m = mask; *m; m++) {
+			switch (*m) {
+			case 'F': ign |= TH_FIN; break;
+			case 'S': ign |= TH_SYN; break;
+			case 'R': ign |= TH_RST; break;
+			case 'P': ign |= TH_PUSH; break;
+			case 'A': ign |= TH_ACK; break;
+			case 'U': ign |= TH_URG; break;
+			case 'C': case '1': ign |= TH_CWR; break;
+			case 'E': case '2': ign |= TH_ECE; break;
+			default:
+				return fail(ps, -EINVAL, "flags: unknown mask flag '%c'", *m);
+			}
+		}
+	}
+	ps->r->has_tcp_flags = true;
+	ps->r->tflags_set = set;
+	ps->r->tflags_mask = (uint8_t)~ign;
+	ps->r->tflags_mod = mod;
+	return 0;
+}
+
+static int opt_metadata(struct pstate *ps, const char *v)
+{
+	if (!v)
+		return 0;
+	if (!ps->meta) {
+		ps->meta = json_object();
+		if (!ps->meta)
+			return -ENOMEM;
+	}
+	char *copy = strdup(v);
+	if (!copy)
+		return -ENOMEM;
+	char *save;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *kv = trim(t);
+		char *sp = kv;
+		while (*sp && !isspace((unsigned char)*sp))
+			sp++;
+		char *val = "";
+		if (*sp) {
+			*sp = 0;
+			val = trim(sp + 1);
+		}
+		if (!*kv)
+			continue;
+		json_t *arr = json_object_get(ps->meta, kv);
+		if (!arr) {
+			arr = json_array();
+			if (!arr || json_object_set_new(ps->meta, kv, arr)) {
+				free(copy);
+				return -ENOMEM;
+			}
+		}
+		json_array_append_new(arr, json_string(val));
+	}
+	free(copy);
+	return 0;
+}
+
+static int opt_ip_proto(struct pstate *ps, const char *v)
+{
+	long long x;
+	if (!v)
+		return fail(ps, -EINVAL, "'ip_proto' needs a value");
+	if (!parse_int(v, 0, 255, &x)) {
+		ps->r->ip_proto = (int)x;
+		return 0;
+	}
+	static const struct { const char *n; int p; } names[] = {
+		{ "tcp", 6 }, { "udp", 17 }, { "icmp", 1 }, { "ipv6-icmp", 58 },
+		{ "gre", 47 }, { "esp", 50 }, { "ah", 51 }, { "igmp", 2 },
+		{ "sctp", 132 }, { "ipip", 4 },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcasecmp(v, names[i].n)) {
+			ps->r->ip_proto = names[i].p;
+			return 0;
+		}
+	}
+	if (*v == '<' || *v == '>' || *v == '!')
+		return fail(ps, -ENOTSUP, "unsupported keyword 'ip_proto' (comparison '%s')", v);
+	return fail(ps, -EINVAL, "ip_proto: unknown protocol '%s'", v);
+}
+
+static int handle_option(struct pstate *ps, const char *name, const char *v)
+{
+	struct rule *r = ps->r;
+	long long x;
+	for (size_t i = 0; i < sizeof(buf_keywords) / sizeof(buf_keywords[0]); i++)
+		if (!strcmp(name, buf_keywords[i].kw))
+			return opt_buffer(ps, name, buf_keywords[i].buf,
+					  buf_keywords[i].sticky, v);
+	for (size_t i = 0; descriptive[i]; i++) {
+		if (!strcmp(name, descriptive[i])) {
+			if (!strcmp(name, "metadata"))
+				return opt_metadata(ps, v);
+			if (!strcmp(name, "target") &&
+			    (!v || (strcmp(v, "src_ip") && strcmp(v, "dest_ip"))))
+				return fail(ps, -EINVAL, "target must be src_ip or dest_ip");
+			return 0;
+		}
+	}
+	if (!strcmp(name, "msg")) {
+		if (!v)
+			return fail(ps, -EINVAL, "'msg' needs a value");
+		free(r->msg);
+		r->msg = unquote(v);
+		return r->msg ? 0 : -ENOMEM;
+	}
+	if (!strcmp(name, "sid") || !strcmp(name, "rev") || !strcmp(name, "gid")) {
+		if (parse_int(v, 1, UINT32_MAX, &x))
+			return fail(ps, -EINVAL, "bad %s '%s'", name, v ? v : "");
+		if (name[0] == 's')
+			r->sid = (uint32_t)x;
+		else if (name[0] == 'r')
+			r->rev = (uint32_t)x;
+		else
+			r->gid = (uint32_t)x;
+		return 0;
+	}
+	if (!strcmp(name, "priority")) {
+		if (parse_int(v, 1, 255, &x))
+			return fail(ps, -EINVAL, "bad priority '%s'", v ? v : "");
+		r->priority = (int)x;
+		return 0;
+	}
+	if (!strcmp(name, "classtype")) {
+		if (!v)
+			return fail(ps, -EINVAL, "'classtype' needs a value");
+		r->ct = class_table_find(ps->ctx->classes, v);
+		if (!r->ct)
+			return fail(ps, -EINVAL, "unknown classtype '%s'", v);
+		return 0;
+	}
+	if (!strcmp(name, "content"))
+		return opt_content(ps, v, name);
+	if (!strcmp(name, "uricontent")) {
+		int rc = opt_content(ps, v, name);
+		if (rc)
+			return rc;
+		if (ps->cur_buf >= 0)
+			return fail(ps, -EINVAL, "uricontent after a sticky buffer");
+		return move_last_content_to(ps, BUF_HTTP_URI);
+	}
+	if (!strcmp(name, "pkt_data")) {
+		ps->cur_buf = -1;
+		ps->cur_is_file_data = false;
+		return 0;
+	}
+	if (!strcmp(name, "nocase") || !strcmp(name, "offset") ||
+	    !strcmp(name, "depth") || !strcmp(name, "distance") ||
+	    !strcmp(name, "within") || !strcmp(name, "fast_pattern") ||
+	    !strcmp(name, "startswith") || !strcmp(name, "endswith"))
+		return content_mod(ps, name, v);
+	if (!strcmp(name, "pcre"))
+		return opt_pcre(ps, v);
+	if (!strcmp(name, "byte_test"))
+		return opt_byte_test(ps, v);
+	if (!strcmp(name, "byte_jump"))
+		return opt_byte_jump(ps, v);
+	if (!strcmp(name, "isdataat"))
+		return opt_isdataat(ps, v);
+	if (!strcmp(name, "flow"))
+		return opt_flow(ps, v);
+	if (!strcmp(name, "flowbits"))
+		return opt_flowbits(ps, v);
+	if (!strcmp(name, "noalert")) {
+		r->noalert = true;
+		return 0;
+	}
+	if (!strcmp(name, "dsize"))
+		return parse_numcmp(ps, name, v, &r->dsize, 65535);
+	if (!strcmp(name, "itype"))
+		return parse_numcmp(ps, name, v, &r->itype, 255);
+	if (!strcmp(name, "icode"))
+		return parse_numcmp(ps, name, v, &r->icode, 255);
+	if (!strcmp(name, "urilen")) {
+		if (v) {
+			char tmp[64];
+			snprintf(tmp, sizeof(tmp), "%s", v);
+			char *comma = strchr(tmp, ',');
+			if (comma) {
+				*comma = 0;
+				char *mode = trim(comma + 1);
+				if (!strcmp(mode, "raw"))
+					r->urilen_raw = true;
+				else if (strcmp(mode, "norm"))
+					return fail(ps, -EINVAL, "urilen: bad mode '%s'", mode);
+			}
+			return parse_numcmp(ps, name, trim(tmp), &r->urilen, 65535);
+		}
+		return parse_numcmp(ps, name, v, &r->urilen, 65535);
+	}
+	if (!strcmp(name, "ip_proto"))
+		return opt_ip_proto(ps, v);
+	if (!strcmp(name, "flags"))
+		return opt_flags(ps, v);
+	if (!strcmp(name, "threshold") || !strcmp(name, "detection_filter"))
+		return opt_threshold(ps, name, v);
+	return fail(ps, -ENOTSUP, "unsupported keyword '%s'", name);
+}
+
+/* which side (request/response) each buffer of the rule comes from */
+static int resolve_directions(struct pstate *ps)
+{
+	struct rule *r = ps->r;
+	bool req_only = false, resp_only = false, http = false, dns = false, tls = false;
+	for (int b = 0; b < BUF__COUNT; b++) {
+		if (!r->lists[b].n)
+			continue;
+		r->bufmask |= 1ull << b;
+		if (buf_is_http((enum buf_id)b)) {
+			http = true;
+			if (buf_info[b].side == SIDE_REQ)
+				req_only = true;
+			if (buf_info[b].side == SIDE_RESP)
+				resp_only = true;
+		}
+		if (b == BUF_DNS_QUERY)
+			dns = true;
+		if (b == BUF_TLS_SNI)
+			tls = true;
+	}
+	if (r->urilen.set)
+		http = req_only = true;
+	if ((http + dns + tls) > 1)
+		return fail(ps, -EINVAL, "buffers of different protocols in one rule");
+	enum rule_proto app = http ? RP_HTTP : dns ? RP_DNS : tls ? RP_TLS : r->proto;
+	if (app != r->proto) {
+		if (r->proto == RP_HTTP || r->proto == RP_DNS || r->proto == RP_TLS)
+			return fail(ps, -EINVAL, "%s buffer in a rule for another protocol",
+				    http ? "http" : dns ? "dns" : "tls");
+		if (r->proto == RP_UDP && (http || tls))
+			return fail(ps, -EINVAL, "TCP protocol buffer in a udp rule");
+		if (r->proto == RP_ICMP)
+			return fail(ps, -EINVAL, "application buffer in an icmp rule");
+		r->proto = app;	/* tcp/ip rule using http_*: the flow must be http */
+	}
+	uint8_t fd = r->flow_dirs;
+	if (resp_only && fd == DIR_TO_SERVER)
+		return fail(ps, -EINVAL, "response buffer in a to_server rule");
+	if ((dns || tls) && fd == DIR_TO_CLIENT)
+		return fail(ps, -ENOTSUP, "unsupported keyword '%s' (in to_client rules)",
+			    dns ? "dns_query" : "tls_sni");
+	if (resp_only)
+		r->dirs = DIR_TO_CLIENT;
+	else if (req_only || dns || tls)
+		r->dirs = fd ? fd : DIR_TO_SERVER;
+	else
+		r->dirs = fd ? fd : (DIR_TO_SERVER | DIR_TO_CLIENT);
+	/* file_data means the body of the side it is inspected on */
+	if (r->lists[BUF_HTTP_SERVER_BODY].n && ps->file_data_lists[BUF_HTTP_SERVER_BODY] &&
+	    r->dirs == DIR_TO_SERVER) {
+		struct smlist tmp = r->lists[BUF_HTTP_CLIENT_BODY];
+		if (tmp.n)
+			return fail(ps, -EINVAL, "file_data and http_client_body in a to_server rule");
+		r->lists[BUF_HTTP_CLIENT_BODY] = r->lists[BUF_HTTP_SERVER_BODY];
+		r->lists[BUF_HTTP_SERVER_BODY] = tmp;
+		r->bufmask &= ~(1ull << BUF_HTTP_SERVER_BODY);
+		r->bufmask |= 1ull << BUF_HTTP_CLIENT_BODY;
+		if (r->fp_buf == BUF_HTTP_SERVER_BODY)
+			r->fp_buf = BUF_HTTP_CLIENT_BODY;
+	}
+	if (r->bufmask & (1ull << BUF_HTTP_SERVER_BODY) && r->dirs != DIR_TO_CLIENT) {
+		/* server body with no direction given: responses only */
+		r->dirs = DIR_TO_CLIENT;
+	}
+	if (r->bufmask & (1ull << BUF_HTTP_CLIENT_BODY) && r->dirs == DIR_TO_CLIENT)
+		return fail(ps, -ENOTSUP,
+			    "unsupported keyword 'http_client_body' (in to_client rules)");
+	if (ps->file_data_lists[BUF_HTTP_SERVER_BODY] && r->proto != RP_HTTP)
+		return fail(ps, -ENOTSUP, "unsupported keyword 'file_data' (outside http)");
+
+	/* raw payload: packet or reassembled stream */
+	bool tcp_based = r->proto == RP_TCP || r->proto == RP_HTTP || r->proto == RP_TLS;
+	if (r->lists[BUF_PAYLOAD].n && tcp_based && !r->no_stream && !r->dsize.set) {
+		r->lists[BUF_STREAM] = r->lists[BUF_PAYLOAD];
+		memset(&r->lists[BUF_PAYLOAD], 0, sizeof(r->lists[BUF_PAYLOAD]));
+		r->bufmask &= ~(1ull << BUF_PAYLOAD);
+		r->bufmask |= 1ull << BUF_STREAM;
+		if (r->fp_buf == BUF_PAYLOAD)
+			r->fp_buf = BUF_STREAM;
+	}
+	if (r->only_stream && !tcp_based)
+		return fail(ps, -EINVAL, "flow:only_stream in a rule that is not TCP");
+	if (r->dsize.set && r->only_stream)
+		return fail(ps, -EINVAL, "dsize with flow:only_stream");
+
+	for (int d = 1; d <= 2; d++) {
+		enum phase ph;
+		if (r->proto == RP_HTTP && (r->bufmask & ~((1ull << BUF_PAYLOAD) | (1ull << BUF_STREAM)) ||
+					    r->urilen.set)) {
+			if (d == DIR_TO_SERVER)
+				ph = (r->bufmask & (1ull << BUF_HTTP_CLIENT_BODY)) ?
+					PH_REQ_BODY : PH_REQ_HEADERS;
+			else
+				ph = (r->bufmask & (1ull << BUF_HTTP_SERVER_BODY)) ?
+					PH_RESP_BODY : PH_RESP_HEADERS;
+		} else if (dns) {
+			ph = PH_DNS_QUERY;
+		} else if (tls) {
+			ph = PH_TLS_HELLO;
+		} else if (r->bufmask & (1ull << BUF_STREAM)) {
+			ph = PH_STREAM;
+		} else {
+			ph = PH_PACKET;
+		}
+		if (d == DIR_TO_SERVER)
+			r->phase_ts = ph;
+		else
+			r->phase_tc = ph;
+	}
+	return 0;
+}
+
+static size_t fp_len(const struct sm *m)
+{
+	return m->u.content.has_chop ? m->u.content.fp_chop_len : m->u.content.len;
+}
+
+static int choose_fast_pattern(struct pstate *ps)
+{
+	struct rule *r = ps->r;
+	const struct sm *best = NULL;
+	int best_buf = -1;
+	for (int b = 0; b < BUF__COUNT; b++) {
+		for (size_t i = 0; i < r->lists[b].n; i++) {
+			const struct sm *m = &r->lists[b].v[i];
+			if (m->type != SM_CONTENT)
+				continue;
+			if (m->flags & SMF_FAST_PATTERN) {
+				if (m->flags & SMF_NEGATED)
+					continue;	/* Suricata: negated fp has no use */
+				if (best && (best->flags & SMF_FAST_PATTERN))
+					return fail(ps, -EINVAL, "more than one fast_pattern");
+				best = m;
+				best_buf = b;
+				continue;
+			}
+			if (m->flags & SMF_NEGATED)
+				continue;
+			if (best && (best->flags & SMF_FAST_PATTERN))
+				continue;
+			if (!best || fp_len(m) > fp_len(best)) {
+				best = m;
+				best_buf = b;
+			}
+		}
+	}
+	if (best) {
+		r->fp = best;
+		r->fp_buf = best_buf;
+		free(r->fp_regex);
+		r->fp_regex = NULL;
+	} else if (!r->fp_regex) {
+		r->fp_buf = -1;
+	}
+	r->has_prefilter = best != NULL || r->fp_regex != NULL;
+	return 0;
+}
+
+void rule_free(struct rule *r)
+{
+	if (!r)
+		return;
+	addr_free(r->src);
+	addr_free(r->dst);
+	port_free(r->sport);
+	port_free(r->dport);
+	free(r->msg);
+	free(r->metadata_json);
+	free(r->fbits);
+	for (int b = 0; b < BUF__COUNT; b++) {
+		for (size_t i = 0; i < r->lists[b].n; i++) {
+			struct sm *m = &r->lists[b].v[i];
+			if (m->type == SM_CONTENT)
+				free(m->u.content.bytes);
+			else if (m->type == SM_PCRE) {
+				pcre2_code_free(m->u.pcre.code);
+				free(m->u.pcre.src);
+			}
+		}
+		free(r->lists[b].v);
+	}
+	free(r->fp_regex);
+	free(r->file);
+	free(r);
+}
+
+int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
+	       char *err, size_t errlen)
+{
+	struct rule_text t;
+	char lexerr[200];
+	int rc = rule_lex(line, &t, lexerr, sizeof(lexerr));
+	if (rc) {
+		snprintf(err, errlen, "sid 0: %s", lexerr);
+		return rc;
+	}
+	struct rule *r = calloc(1, sizeof(*r));
+	if (!r) {
+		rule_text_free(&t);
+		return -ENOMEM;
+	}
+	r->gid = 1;
+	r->priority = 0;
+	r->ip_proto = -1;
+	r->fp_buf = -1;
+	char msg[256] = "";
+	struct pstate ps = { .ctx = ctx, .r = r, .err = msg, .errlen = sizeof(msg),
+			   .cur_buf = -1, .last_list = -1, .lc_list = -1 };
+
+	/* find the sid first so every message can name it */
+	for (size_t i = 0; i < t.nopts; i++) {
+		long long x;
+		if (!strcmp(t.opts[i].name, "sid") &&
+		    !parse_int(t.opts[i].value, 1, UINT32_MAX, &x))
+			r->sid = (uint32_t)x;
+	}
+
+	if (!strcmp(t.action, "alert")) r->action = 'a';
+	else if (!strcmp(t.action, "drop")) r->action = 'd';
+	else if (!strcmp(t.action, "reject") || !strcmp(t.action, "rejectsrc") ||
+		 !strcmp(t.action, "rejectdst") || !strcmp(t.action, "rejectboth"))
+		r->action = 'r';
+	else if (!strcmp(t.action, "pass")) r->action = 'p';
+	else {
+		rc = fail(&ps, -EINVAL, "unknown action '%s'", t.action);
+		goto out;
+	}
+	static const struct { const char *n; enum rule_proto p; } protos[] = {
+		{ "ip", RP_IP }, { "pkthdr", RP_IP }, { "tcp", RP_TCP },
+		{ "udp", RP_UDP }, { "icmp", RP_ICMP }, { "http", RP_HTTP },
+		{ "dns", RP_DNS }, { "tls", RP_TLS },
+	};
+	bool found = false;
+	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		if (!strcmp(t.proto, protos[i].n)) {
+			r->proto = protos[i].p;
+			found = true;
+		}
+	}
+	if (!found) {
+		rc = fail(&ps, -ENOTSUP, "unsupported protocol '%s'", t.proto);
+		goto out;
+	}
+	char aerr[160];
+	if (addr_parse(ctx->cfg, t.src, &r->src, aerr, sizeof(aerr)) ||
+	    addr_parse(ctx->cfg, t.dst, &r->dst, aerr, sizeof(aerr))) {
+		rc = fail(&ps, -EINVAL, "%s", aerr);
+		goto out;
+	}
+	if (port_parse(ctx->cfg, t.sport, &r->sport, aerr, sizeof(aerr)) ||
+	    port_parse(ctx->cfg, t.dport, &r->dport, aerr, sizeof(aerr))) {
+		rc = fail(&ps, -EINVAL, "%s", aerr);
+		goto out;
+	}
+	if (!strcmp(t.dir, "<>"))
+		r->bidir = true;
+	else if (strcmp(t.dir, "->")) {
+		rc = fail(&ps, -EINVAL, "bad direction '%s'", t.dir);
+		goto out;
+	}
+	for (size_t i = 0; i < t.nopts; i++) {
+		rc = handle_option(&ps, t.opts[i].name, t.opts[i].value);
+		if (rc) {
+			if (rc == -ENOMEM)
+				snprintf(msg, sizeof(msg), "out of memory");
+			goto out;
+		}
+	}
+	if (!r->sid) {
+		rc = fail(&ps, -EINVAL, "no sid");
+		goto out;
+	}
+	if (!r->msg && !(r->msg = strdup("")))
+		rc = -ENOMEM;
+	if (rc)
+		goto out;
+	if (r->proto != RP_TCP && r->proto != RP_HTTP && r->proto != RP_TLS &&
+	    r->proto != RP_IP && r->has_tcp_flags) {
+		rc = fail(&ps, -EINVAL, "flags in a rule that is not TCP");
+		goto out;
+	}
+	if ((r->itype.set || r->icode.set) && r->proto != RP_ICMP && r->proto != RP_IP) {
+		rc = fail(&ps, -EINVAL, "itype/icode in a rule that is not ICMP");
+		goto out;
+	}
+	rc = resolve_directions(&ps);
+	if (rc)
+		goto out;
+	rc = choose_fast_pattern(&ps);
+	if (rc)
+		goto out;
+	if (!r->priority)
+		r->priority = r->ct ? r->ct->priority : 3;
+	if (ps.meta) {
+		r->metadata_json = json_dumps(ps.meta, JSON_COMPACT);
+		if (!r->metadata_json)
+			rc = -ENOMEM;
+	}
+	/* flowbits ordering rank: setters before checkers (Suricata's order) */
+	bool sets = false, checks = false;
+	for (size_t i = 0; i < r->nfbits; i++) {
+		if (r->fbits[i].op <= FB_TOGGLE)
+			sets = true;
+		else
+			checks = true;
+	}
+	r->fb_rank = sets && !checks ? 0 : sets ? 1 : 2;
+out:
+	json_decref(ps.meta);
+	rule_text_free(&t);
+	if (rc) {
+		if (rc == -ENOMEM && !msg[0])
+			snprintf(msg, sizeof(msg), "out of memory");
+		snprintf(err, errlen, "sid %u: %s", r->sid, msg);
+		rule_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}

@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Rule set loading: reads .rules files, parses every rule, orders them as
+ * Suricata does (action, flowbits, priority), builds the prefilter
+ * databases and writes the load report.  The result is immutable except
+ * for the threshold table, which has its own lock.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+#define MAX_RULE_LEN (64 * 1024)
+
+struct snet_inspect_report {
+	size_t loaded, rejected, total;
+	char **msgs;
+	size_t nmsgs;
+	char *summary;
+};
+
+static int report_add(struct snet_inspect_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int report_add(struct snet_inspect_report *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = NULL;
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	char **v = realloc(r->msgs, (r->nmsgs + 1) * sizeof(*v));
+	if (!v) {
+		free(s);
+		return -ENOMEM;
+	}
+	r->msgs = v;
+	v[r->nmsgs++] = s;
+	return 0;
+}
+
+size_t snet_inspect_report_loaded(const struct snet_inspect_report *r)
+{
+	return r ? r->loaded : 0;
+}
+
+size_t snet_inspect_report_rejected(const struct snet_inspect_report *r)
+{
+	return r ? r->rejected : 0;
+}
+
+size_t snet_inspect_report_message_count(const struct snet_inspect_report *r)
+{
+	return r ? r->nmsgs : 0;
+}
+
+const char *snet_inspect_report_message(const struct snet_inspect_report *r, size_t i)
+{
+	return r && i < r->nmsgs ? r->msgs[i] : NULL;
+}
+
+const char *snet_inspect_report_summary(const struct snet_inspect_report *r)
+{
+	return r && r->summary ? r->summary : "";
+}
+
+void snet_inspect_report_free(struct snet_inspect_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nmsgs; i++)
+		free(r->msgs[i]);
+	free(r->msgs);
+	free(r->summary);
+	free(r);
+}
+
+/* group rejections by reason: "unsupported keyword 'x'" or the first words */
+static void reason_of(const char *msg, char *out, size_t outlen)
+{
+	const char *p = strstr(msg, ": sid ");
+	if (p)
+		p = strchr(p + 6, ':');
+	p = p ? p + 2 : msg;
+	const char *u = strstr(p, "unsupported ");
+	if (u) {
+		const char *q1 = strchr(u, '\'');
+		const char *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
+		size_t n = q2 ? (size_t)(q2 - u + 1) : strlen(u);
+		snprintf(out, outlen, "%.*s", (int)n, u);
+		return;
+	}
+	snprintf(out, outlen, "parse error");
+}
+
+static int make_summary(struct snet_inspect_report *r)
+{
+	struct { char reason[96]; size_t n; } c[64];
+	size_t nc = 0, other = 0;
+	for (size_t i = 0; i < r->nmsgs; i++) {
+		if (!strstr(r->msgs[i], ": sid "))
+			continue;	/* warnings, not rejections */
+		char why[96];
+		reason_of(r->msgs[i], why, sizeof(why));
+		size_t j;
+		for (j = 0; j < nc; j++)
+			if (!strcmp(c[j].reason, why))
+				break;
+		if (j == nc) {
+			if (nc == 64) {
+				other++;
+				continue;
+			}
+			snprintf(c[nc].reason, sizeof(c[nc].reason), "%s", why);
+			c[nc++].n = 0;
+		}
+		c[j].n++;
+	}
+	/* most frequent first */
+	for (size_t i = 0; i < nc; i++)
+		for (size_t j = i + 1; j < nc; j++)
+			if (c[j].n > c[i].n) {
+				__typeof__(c[0]) t = c[i];
+				c[i] = c[j];
+				c[j] = t;
+			}
+	struct strbuf b = { 0 };
+	strbuf_printf(&b, "loaded %zu of %zu rules (%.1f%%), %zu rejected", r->loaded,
+		      r->total, r->total ? 100.0 * (double)r->loaded / (double)r->total : 0.0,
+		      r->rejected);
+	for (size_t i = 0; i < nc; i++)
+		strbuf_printf(&b, "%s %zu %s", i ? "," : ":", c[i].n, c[i].reason);
+	if (other)
+		strbuf_printf(&b, ", %zu other", other);
+	if (!b.s)
+		return -ENOMEM;
+	free(r->summary);
+	r->summary = b.s;
+	return 0;
+}
+
+struct loader {
+	const struct snet_inspect_config *cfg;
+	struct snet_inspect_report *rep;
+	struct parse_ctx pctx;
+	struct rule **rules;
+	size_t nrules, cap;
+};
+
+static int loader_add_line(struct loader *ld, const char *file, unsigned line,
+			   char *text)
+{
+	char *s = trim(text);
+	if (!*s || *s == '#')
+		return 0;
+	ld->rep->total++;
+	ld->pctx.file = file;
+	ld->pctx.line = line;
+	struct rule *r;
+	char err[400];
+	int rc = rule_parse(&ld->pctx, s, &r, err, sizeof(err));
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc) {
+		ld->rep->rejected++;
+		return report_add(ld->rep, "%s:%u: %s", file, line, err);
+	}
+	for (size_t i = 0; i < ld->nrules; i++) {
+		if (ld->rules[i]->sid == r->sid && ld->rules[i]->gid == r->gid) {
+			ld->rep->rejected++;
+			rc = report_add(ld->rep, "%s:%u: sid %u: duplicate sid (first at %s:%u)",
+					file, line, r->sid, ld->rules[i]->file,
+					ld->rules[i]->line);
+			rule_free(r);
+			return rc;
+		}
+	}
+	r->file = strdup(file);
+	r->line = line;
+	if (!r->file) {
+		rule_free(r);
+		return -ENOMEM;
+	}
+	if (ld->nrules == ld->cap) {
+		size_t cap = ld->cap ? ld->cap * 2 : 256;
+		struct rule **v = realloc(ld->rules, cap * sizeof(*v));
+		if (!v) {
+			rule_free(r);
+			return -ENOMEM;
+		}
+		ld->rules = v;
+		ld->cap = cap;
+	}
+	ld->rules[ld->nrules++] = r;
+	ld->rep->loaded++;
+	return 0;
+}
+
+static int load_file(struct loader *ld, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		int e = errno;
+		report_add(ld->rep, "%s: cannot open: %s", path, strerror(e));
+		return -e;
+	}
+	struct strbuf acc = { 0 };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned lineno = 0, start = 0;
+	int rc = 0;
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = 0;
+		if (!acc.len)
+			start = lineno;
+		/* a trailing backslash continues the rule on the next line */
+		bool cont = n > 0 && line[n - 1] == '\\';
+		if (cont)
+			line[--n] = 0;
+		if (acc.len + (size_t)n > MAX_RULE_LEN) {
+			ld->rep->total++;
+			ld->rep->rejected++;
+			rc = report_add(ld->rep, "%s:%u: sid 0: rule longer than %d bytes",
+					path, start, MAX_RULE_LEN);
+			acc.len = 0;
+			if (rc)
+				break;
+			continue;
+		}
+		if ((rc = strbuf_append(&acc, line, (size_t)n)))
+			break;
+		if (cont)
+			continue;
+		rc = loader_add_line(ld, path, start, acc.s);
+		acc.len = 0;
+		if (rc)
+			break;
+	}
+	if (!rc && acc.len)
+		rc = loader_add_line(ld, path, start, acc.s);
+	if (!rc && ferror(f))
+		rc = -EIO;
+	free(line);
+	strbuf_free(&acc);
+	fclose(f);
+	return rc;
+}
+
+static int filter_rules(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+	return n > 6 && !strcmp(d->d_name + n - 6, ".rules") && d->d_name[0] != '.';
+}
+
+static int load_path(struct loader *ld, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st)) {
+		int e = errno;
+		report_add(ld->rep, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return load_file(ld, path);
+	struct dirent **ents;
+	int n = scandir(path, &ents, filter_rules, alphasort);
+	if (n < 0) {
+		int e = errno;
+		report_add(ld->rep, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		if (!rc) {
+			char full[4096];
+			snprintf(full, sizeof(full), "%s/%s", path, ents[i]->d_name);
+			rc = load_file(ld, full);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return rc;
+}
+
+static int action_rank(char a)
+{
+	switch (a) {
+	case 'p': return 0;
+	case 'd': return 1;
+	case 'r': return 2;
+	default: return 3;
+	}
+}
+
+static int rule_order(const void *a, const void *b)
+{
+	const struct rule *x = *(struct rule *const *)a, *y = *(struct rule *const *)b;
+	int d = action_rank(x->action) - action_rank(y->action);
+	if (d)
+		return d;
+	if (x->fb_rank != y->fb_rank)
+		return x->fb_rank - y->fb_rank;
+	if (x->priority != y->priority)
+		return x->priority - y->priority;
+	return x->sid < y->sid ? -1 : x->sid > y->sid;
+}
+
+static void ruleset_destroy(struct snet_inspect_ruleset *rs)
+{
+	for (size_t i = 0; i < rs->nrules; i++)
+		rule_free(rs->rules[i]);
+	free(rs->rules);
+	class_table_free(&rs->classes);
+	for (size_t i = 0; i < rs->fbnames.n; i++)
+		free(rs->fbnames.names[i]);
+	free(rs->fbnames.names);
+	dbs_free(&rs->dbs);
+	free(rs->th);
+	pthread_mutex_destroy(&rs->th_lock);
+	free(rs);
+}
+
+static int ruleset_build(const struct snet_inspect_config *cfg,
+			 const char *const *paths, size_t npaths, bool use_cache,
+			 struct snet_inspect_ruleset **out,
+			 struct snet_inspect_report **report)
+{
+	if (report)
+		*report = NULL;
+	if (!cfg || (!paths && npaths))
+		return -EINVAL;
+	struct snet_inspect_report *rep = calloc(1, sizeof(*rep));
+	struct snet_inspect_ruleset *rs = calloc(1, sizeof(*rs));
+	if (!rep || !rs) {
+		free(rep);
+		free(rs);
+		return -ENOMEM;
+	}
+	atomic_init(&rs->refs, 1);
+	pthread_mutex_init(&rs->th_lock, NULL);
+	rs->cfg = *cfg;
+	rs->cfg.vars = NULL;
+	rs->cfg.nvars = 0;
+	rs->cfg.classification_file = NULL;
+	rs->cfg.cache_dir = NULL;
+	int rc = 0;
+	if (cfg->classification_file) {
+		char err[512];
+		rc = class_table_load(&rs->classes, cfg->classification_file, err, sizeof(err));
+		if (rc) {
+			report_add(rep, "%s", err);
+			goto done;
+		}
+	}
+	struct loader ld = { .cfg = cfg, .rep = rep };
+	ld.pctx.cfg = cfg;
+	ld.pctx.classes = &rs->classes;
+	ld.pctx.fbnames = &rs->fbnames;
+	for (size_t i = 0; i < npaths && !rc; i++)
+		rc = load_path(&ld, paths[i]);
+	rs->rules = ld.rules;
+	rs->nrules = ld.nrules;
+	if (rc)
+		goto done;
+	if (!rs->nrules) {
+		report_add(rep, "no rule loaded");
+		rc = -EINVAL;
+		goto done;
+	}
+	qsort(rs->rules, rs->nrules, sizeof(*rs->rules), rule_order);
+	for (size_t i = 0; i < rs->nrules; i++)
+		rs->rules[i]->idx = (uint32_t)i;
+	struct strbuf errs = { 0 };
+	rc = dbs_build(rs->rules, rs->nrules, cfg, use_cache, &rs->dbs, &rs->from_cache,
+		       &errs);
+	if (errs.s) {
+		char *save, *line;
+		for (line = strtok_r(errs.s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			report_add(rep, "%s", line);
+	}
+	strbuf_free(&errs);
+done:
+	make_summary(rep);
+	if (rc) {
+		ruleset_destroy(rs);
+	} else if (out) {
+		*out = rs;
+	} else {
+		ruleset_destroy(rs);
+	}
+	if (report)
+		*report = rep;
+	else
+		snet_inspect_report_free(rep);
+	return rc;
+}
+
+int snet_inspect_ruleset_load(const struct snet_inspect_config *cfg,
+			      const char *const *paths, size_t npaths,
+			      struct snet_inspect_ruleset **out,
+			      struct snet_inspect_report **report)
+{
+	if (!out)
+		return -EINVAL;
+	struct snet_inspect_ruleset *rs = NULL;
+	int rc = ruleset_build(cfg, paths, npaths, true, &rs, report);
+	if (!rc)
+		*out = rs;
+	return rc;
+}
+
+int snet_inspect_ruleset_check(const struct snet_inspect_config *cfg,
+			       const char *const *paths, size_t npaths,
+			       struct snet_inspect_report **report)
+{
+	return ruleset_build(cfg, paths, npaths, false, NULL, report);
+}
+
+struct snet_inspect_ruleset *snet_inspect_ruleset_ref(struct snet_inspect_ruleset *rs)
+{
+	if (rs)
+		atomic_fetch_add(&rs->refs, 1);
+	return rs;
+}
+
+void snet_inspect_ruleset_unref(struct snet_inspect_ruleset *rs)
+{
+	if (rs && atomic_fetch_sub(&rs->refs, 1) == 1)
+		ruleset_destroy(rs);
+}
+
+size_t snet_inspect_ruleset_rule_count(const struct snet_inspect_ruleset *rs)
+{
+	return rs ? rs->nrules : 0;
+}
+
+int snet_inspect_ruleset_from_cache(const struct snet_inspect_ruleset *rs)
+{
+	return rs && rs->from_cache;
+}
+
+/* ---- thresholds ---- */
+struct th_entry {
+	uint32_t rule;
+	struct ip_addr ip;
+	uint64_t window_start;
+	uint32_t count;
+};
+
+bool threshold_allows(struct snet_inspect_ruleset *rs, const struct rule *r,
+		      const struct ip_addr *src, const struct ip_addr *dst,
+		      uint64_t now)
+{
+	if (r->th.type == TH_NONE)
+		return true;
+	const struct ip_addr *ip = r->th.by_dst ? dst : src;
+	bool allow = false;
+	pthread_mutex_lock(&rs->th_lock);
+	struct th_entry *e = NULL;
+	size_t free_slot = rs->nth;
+	for (size_t i = 0; i < rs->nth; i++) {
+		struct th_entry *t = &rs->th[i];
+		if (t->window_start + r->th.seconds < now && t->rule == r->idx)
+			free_slot = i;	/* expired entry of this rule: reusable */
+		if (t->rule == r->idx && t->ip.family == ip->family &&
+		    !memcmp(t->ip.a, ip->a, 16)) {
+			e = t;
+			break;
+		}
+	}
+	if (e && e->window_start + r->th.seconds <= now) {
+		e->window_start = now;
+		e->count = 0;
+	}
+	if (!e) {
+		if (free_slot == rs->nth) {
+			if (rs->nth == rs->capth) {
+				size_t cap = rs->capth ? rs->capth * 2 : 64;
+				struct th_entry *v = cap <= 1u << 20 ?
+					realloc(rs->th, cap * sizeof(*v)) : NULL;
+				if (!v) {
+					/* no memory to count: fail towards alerting */
+					pthread_mutex_unlock(&rs->th_lock);
+					return true;
+				}
+				rs->th = v;
+				rs->capth = cap;
+			}
+			rs->nth++;
+		}
+		e = &rs->th[free_slot];
+		e->rule = r->idx;
+		e->ip = *ip;
+		e->window_start = now;
+		e->count = 0;
+	}
+	e->count++;
+	switch (r->th.type) {
+	case TH_LIMIT:
+		allow = e->count <= r->th.count;
+		break;
+	case TH_THRESHOLD:
+		if (e->count >= r->th.count) {
+			allow = true;
+			e->count = 0;
+		}
+		break;
+	case TH_BOTH:
+		allow = e->count == r->th.count;
+		break;
+	case TH_DETECTION:
+		allow = e->count > r->th.count;
+		break;
+	case TH_NONE:
+		allow = true;
+		break;
+	}
+	pthread_mutex_unlock(&rs->th_lock);
+	return allow;
+}
