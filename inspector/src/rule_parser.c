@@ -1334,7 +1334,15 @@ static int choose_fast_pattern(struct pstate *ps)
 	struct rule *r = ps->r;
 	const struct sm *best = NULL;
 	int best_buf = -1;
-	for (int b = 0; b < BUF__COUNT; b++) {
+	/* an application-phase rule is a candidate only when its application
+	 * event runs: its fast pattern must come from an application buffer */
+	bool app_phase = r->phase_ts >= PH_REQ_HEADERS || r->phase_tc >= PH_REQ_HEADERS;
+	if (app_phase && (r->fp_buf == BUF_PAYLOAD || r->fp_buf == BUF_STREAM)) {
+		free(r->fp_regex);
+		r->fp_regex = NULL;
+		r->fp_buf = -1;
+	}
+	for (int b = app_phase ? BUF_HTTP_METHOD : 0; b < BUF__COUNT; b++) {
 		for (size_t i = 0; i < r->lists[b].n; i++) {
 			const struct sm *m = &r->lists[b].v[i];
 			if (m->type != SM_CONTENT)

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Application-layer parsers (HTTP/1.x, DNS, TLS ClientHello) and flows. */
+#ifndef SNET_INSPECT_APP_H
+#define SNET_INSPECT_APP_H
+#include "internal.h"
+
+/* ---- HTTP/1.x (http.c) ---- */
+struct hbuf {
+	uint8_t *p;
+	size_t n;
+	bool set;
+};
+
+struct http_tx {
+	struct hbuf req[BUF__COUNT];	/* request side buffers */
+	struct hbuf resp[BUF__COUNT];	/* response side buffers */
+	uint64_t req_body_len, resp_body_len;
+	bool req_done, resp_started;
+	bool head_request;
+	int status;
+};
+
+#define HTTP_MAX_TX 8
+
+struct http_dir_state {
+	int state;		/* parser state, see http.c */
+	struct strbuf hdr;	/* header block being collected */
+	uint64_t body_left;	/* content-length bytes left, or chunk bytes */
+	int body_mode;		/* none, length, chunked, close */
+	int chunk_state;
+	struct strbuf chunk_line;
+	void *zs;		/* z_stream when the body is compressed */
+	bool broken;		/* gave up on this direction */
+};
+
+struct http_state {
+	struct http_dir_state d[2];	/* [0] requests, [1] responses */
+	struct http_tx *tx[HTTP_MAX_TX];
+	unsigned ntx;		/* txs in the queue; tx[0] is the oldest */
+	uint64_t body_limit;
+	uint64_t txs_dropped;
+};
+
+enum http_event { HTTP_EV_REQ_HEADERS, HTTP_EV_REQ_BODY, HTTP_EV_RESP_HEADERS,
+		  HTTP_EV_RESP_BODY };
+typedef void (*http_event_fn)(void *ctx, enum http_event ev, struct http_tx *tx);
+
+struct http_state *http_state_new(uint64_t body_limit);
+void http_state_free(struct http_state *h);
+/* dir: 0 = to_server, 1 = to_client.  eof: the direction ended. */
+void http_feed(struct http_state *h, int dir, const uint8_t *data, size_t len,
+	       http_event_fn cb, void *ctx);
+void http_eof(struct http_state *h, int dir, http_event_fn cb, void *ctx);
+/* does this look like the start of an HTTP request / response? */
+bool http_probe_request(const uint8_t *d, size_t n);
+bool http_probe_response(const uint8_t *d, size_t n);
+size_t http_state_memory(const struct http_state *h);
+
+/* ---- DNS (dns.c) ---- */
+struct dns_query {
+	char name[256];
+	uint16_t id, type;
+};
+/* Parse a DNS request message; returns the number of questions (<= max),
+ * or -1 if it is not a DNS request. */
+int dns_parse_request(const uint8_t *d, size_t n, struct dns_query *q, int max);
+const char *dns_type_name(uint16_t t, char *buf, size_t len);
+
+/* ---- TLS (tls.c) ---- */
+struct tls_hello {
+	char sni[256];
+	uint16_t version;
+	bool has_sni;
+};
+/* 1: complete ClientHello parsed; 0: need more data; -1: not TLS / bad */
+int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h);
+bool tls_probe(const uint8_t *d, size_t n);
+#endif

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * EVE-JSON alert log: one JSON object per line, built with jansson.
+ * Workers build their line without the lock and take it only to write;
+ * reopen (logrotate) takes the same lock, or is requested from a signal
+ * handler with an atomic flag that the next writer honours.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <jansson.h>
+
+#include "eve.h"
+
+struct snet_inspect_eve {
+	pthread_mutex_t lock;
+	FILE *f;
+	char *path;
+	bool is_stdout;
+	atomic_int reopen_requested;
+	atomic_uint_least64_t lines, errors;
+};
+
+int snet_inspect_eve_open(const char *path, struct snet_inspect_eve **out)
+{
+	if (!path || !out)
+		return -EINVAL;
+	struct snet_inspect_eve *e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->path = strdup(path);
+	if (!e->path) {
+		free(e);
+		return -ENOMEM;
+	}
+	if (!strcmp(path, "-")) {
+		e->f = stdout;
+		e->is_stdout = true;
+	} else {
+		e->f = fopen(path, "ae");
+		if (!e->f) {
+			int err = errno;
+			free(e->path);
+			free(e);
+			return -err;
+		}
+	}
+	pthread_mutex_init(&e->lock, NULL);
+	*out = e;
+	return 0;
+}
+
+static int reopen_locked(struct snet_inspect_eve *e)
+{
+	if (e->is_stdout)
+		return 0;
+	FILE *f = fopen(e->path, "ae");
+	if (!f)
+		return -errno;	/* keep writing to the old file */
+	fclose(e->f);
+	e->f = f;
+	return 0;
+}
+
+int snet_inspect_eve_reopen(struct snet_inspect_eve *e)
+{
+	if (!e)
+		return -EINVAL;
+	pthread_mutex_lock(&e->lock);
+	int rc = reopen_locked(e);
+	pthread_mutex_unlock(&e->lock);
+	return rc;
+}
+
+void snet_inspect_eve_request_reopen(struct snet_inspect_eve *e)
+{
+	if (e)
+		atomic_store(&e->reopen_requested, 1);
+}
+
+uint64_t snet_inspect_eve_lines(const struct snet_inspect_eve *e)
+{
+	return e ? atomic_load(&e->lines) : 0;
+}
+
+uint64_t snet_inspect_eve_errors(const struct snet_inspect_eve *e)
+{
+	return e ? atomic_load(&e->errors) : 0;
+}
+
+void snet_inspect_eve_close(struct snet_inspect_eve *e)
+{
+	if (!e)
+		return;
+	if (!e->is_stdout)
+		fclose(e->f);
+	else
+		fflush(stdout);
+	pthread_mutex_destroy(&e->lock);
+	free(e->path);
+	free(e);
+}
+
+int eve_write_json(struct snet_inspect_eve *e, json_t *obj)
+{
+	char *line = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!line) {
+		atomic_fetch_add(&e->errors, 1);
+		return -ENOMEM;
+	}
+	int rc = 0;
+	pthread_mutex_lock(&e->lock);
+	if (atomic_exchange(&e->reopen_requested, 0))
+		reopen_locked(e);
+	if (fputs(line, e->f) < 0 || fputc('\n', e->f) < 0 || fflush(e->f))
+		rc = -EIO;
+	pthread_mutex_unlock(&e->lock);
+	free(line);
+	if (rc)
+		atomic_fetch_add(&e->errors, 1);
+	else
+		atomic_fetch_add(&e->lines, 1);
+	return rc;
+}
+
+static void set_ip(json_t *o, const char *key, const struct ip_addr *ip)
+{
+	char s[INET6_ADDRSTRLEN];
+	inet_ntop(ip->family, ip->a, s, sizeof(s));
+	json_object_set_new(o, key, json_string(s));
+}
+
+static const char *proto_name(uint8_t p, char *buf, size_t len)
+{
+	switch (p) {
+	case IPPROTO_TCP: return "TCP";
+	case IPPROTO_UDP: return "UDP";
+	case IPPROTO_ICMP: return "ICMP";
+	case IPPROTO_ICMPV6: return "IPv6-ICMP";
+	default:
+		snprintf(buf, len, "%03u", p);
+		return buf;
+	}
+}
+
+void eve_timestamp(uint64_t usec, char *out, size_t len)
+{
+	time_t sec = (time_t)(usec / 1000000);
+	struct tm tm;
+	gmtime_r(&sec, &tm);
+	char base[32];
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, len, "%s.%06u+0000", base, (unsigned)(usec % 1000000));
+}
+
+json_t *eve_alert_json(const struct eve_alert *a)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	char ts[64], pbuf[8];
+	eve_timestamp(a->p->ts_usec, ts, sizeof(ts));
+	json_object_set_new(o, "timestamp", json_string(ts));
+	if (a->flow_id)
+		json_object_set_new(o, "flow_id", json_integer((json_int_t)a->flow_id));
+	json_object_set_new(o, "event_type", json_string("alert"));
+	set_ip(o, "src_ip", &a->p->src);
+	if (a->p->ipproto == IPPROTO_TCP || a->p->ipproto == IPPROTO_UDP)
+		json_object_set_new(o, "src_port", json_integer(a->p->sport));
+	set_ip(o, "dest_ip", &a->p->dst);
+	if (a->p->ipproto == IPPROTO_TCP || a->p->ipproto == IPPROTO_UDP)
+		json_object_set_new(o, "dest_port", json_integer(a->p->dport));
+	json_object_set_new(o, "proto", json_string(proto_name(a->p->ipproto, pbuf, sizeof(pbuf))));
+	if (a->p->ipproto == IPPROTO_ICMP || a->p->ipproto == IPPROTO_ICMPV6) {
+		json_object_set_new(o, "icmp_type", json_integer(a->p->icmp_type));
+		json_object_set_new(o, "icmp_code", json_integer(a->p->icmp_code));
+	}
+	if (a->app_proto)
+		json_object_set_new(o, "app_proto", json_string(a->app_proto));
+	json_t *al = json_object();
+	const struct rule *r = a->rule;
+	json_object_set_new(al, "action", json_string(a->blocked ? "blocked" : "allowed"));
+	json_object_set_new(al, "gid", json_integer(r->gid));
+	json_object_set_new(al, "signature_id", json_integer(r->sid));
+	json_object_set_new(al, "rev", json_integer(r->rev));
+	json_object_set_new(al, "signature", json_string(r->msg));
+	json_object_set_new(al, "category", json_string(r->ct ? r->ct->desc : ""));
+	json_object_set_new(al, "severity", json_integer(r->priority));
+	if (r->metadata_json) {
+		json_t *md = json_loads(r->metadata_json, 0, NULL);
+		if (md)
+			json_object_set_new(al, "metadata", md);
+	}
+	json_object_set_new(o, "alert", al);
+	if (a->app && a->app_key)
+		json_object_set(o, a->app_key, a->app);
+	const struct snet_inspect_meta *m = a->meta;
+	if (m) {
+		json_t *s = json_object();
+		if (m->has_process) {
+			json_object_set_new(s, "pid", json_integer(m->pid));
+			json_object_set_new(s, "tgid", json_integer(m->tgid));
+			json_object_set_new(s, "uid", json_integer(m->uid));
+			json_object_set_new(s, "gid", json_integer(m->gid));
+		}
+		if (m->comm)
+			json_object_set_new(s, "comm", json_string(m->comm));
+		if (m->exe)
+			json_object_set_new(s, "exe", json_string(m->exe));
+		if (m->has_cookie)
+			json_object_set_new(s, "socket_cookie", json_integer((json_int_t)m->socket_cookie));
+		json_object_set_new(s, "socket_action",
+				    json_string(a->blocked && m->socket_action ? m->socket_action : "none"));
+		json_object_set_new(o, "snet", s);
+	}
+	return o;
+}

@@ -1,0 +1,673 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * HTTP/1.x parser over the reassembled stream: requests on the to_server
+ * side, responses on the to_client side, paired in order (pipelining kept
+ * up to HTTP_MAX_TX transactions).  Fills the buffers that http_* keywords
+ * inspect.  Bodies: Content-Length, chunked, or until close; response
+ * bodies with Content-Encoding gzip/deflate are inflated (zlib), up to the
+ * body limit.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+#include "app.h"
+
+#define HDR_LIMIT (64 * 1024)
+
+enum { ST_IDLE, ST_HDR, ST_BODY };
+enum { BODY_NONE, BODY_LENGTH, BODY_CHUNKED, BODY_CLOSE };
+enum { CH_SIZE, CH_DATA, CH_DATA_END, CH_TRAILER };
+
+static const char *const methods[] = { "GET", "POST", "HEAD", "PUT", "DELETE",
+	"OPTIONS", "CONNECT", "TRACE", "PATCH", "PROPFIND", "PROPPATCH", "MKCOL",
+	"COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "REPORT", "SUBSCRIBE", NULL };
+
+bool http_probe_request(const uint8_t *d, size_t n)
+{
+	for (int i = 0; methods[i]; i++) {
+		size_t l = strlen(methods[i]);
+		if (n > l && !memcmp(d, methods[i], l) && d[l] == ' ')
+			return true;
+	}
+	return false;
+}
+
+bool http_probe_response(const uint8_t *d, size_t n)
+{
+	return n >= 5 && !memcmp(d, "HTTP/", 5);
+}
+
+struct http_state *http_state_new(uint64_t body_limit)
+{
+	struct http_state *h = calloc(1, sizeof(*h));
+	if (h)
+		h->body_limit = body_limit;
+	return h;
+}
+
+static void tx_free(struct http_tx *tx)
+{
+	if (!tx)
+		return;
+	for (int b = 0; b < BUF__COUNT; b++) {
+		free(tx->req[b].p);
+		free(tx->resp[b].p);
+	}
+	free(tx);
+}
+
+static void zs_end(struct http_dir_state *d)
+{
+	if (d->zs) {
+		inflateEnd(d->zs);
+		free(d->zs);
+		d->zs = NULL;
+	}
+}
+
+void http_state_free(struct http_state *h)
+{
+	if (!h)
+		return;
+	for (int i = 0; i < 2; i++) {
+		strbuf_free(&h->d[i].hdr);
+		strbuf_free(&h->d[i].chunk_line);
+		zs_end(&h->d[i]);
+	}
+	for (unsigned i = 0; i < h->ntx; i++)
+		tx_free(h->tx[i]);
+	free(h);
+}
+
+size_t http_state_memory(const struct http_state *h)
+{
+	size_t m = sizeof(*h) + h->d[0].hdr.cap + h->d[1].hdr.cap;
+	for (unsigned i = 0; i < h->ntx; i++) {
+		m += sizeof(struct http_tx);
+		for (int b = 0; b < BUF__COUNT; b++)
+			m += h->tx[i]->req[b].n + h->tx[i]->resp[b].n;
+	}
+	return m;
+}
+
+static int hbuf_set(struct hbuf *b, const void *p, size_t n)
+{
+	uint8_t *c = malloc(n + 1);
+	if (!c)
+		return -ENOMEM;
+	memcpy(c, p, n);
+	c[n] = 0;
+	free(b->p);
+	b->p = c;
+	b->n = n;
+	b->set = true;
+	return 0;
+}
+
+static int hbuf_append(struct hbuf *b, const void *p, size_t n)
+{
+	uint8_t *c = realloc(b->p, b->n + n + 1);
+	if (!c)
+		return -ENOMEM;
+	memcpy(c + b->n, p, n);
+	b->n += n;
+	c[b->n] = 0;
+	b->p = c;
+	b->set = true;
+	return 0;
+}
+
+static int hexv(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* libhtp-like normalization: %-decode the path, remove dot segments;
+ * the query string stays as sent */
+static int normalize_uri(const uint8_t *u, size_t n, struct hbuf *out)
+{
+	size_t q = 0;
+	while (q < n && u[q] != '?')
+		q++;
+	uint8_t *path = malloc(q + 1);
+	if (!path)
+		return -ENOMEM;
+	size_t pl = 0;
+	for (size_t i = 0; i < q; i++) {
+		if (u[i] == '%' && i + 2 < q && hexv(u[i + 1]) >= 0 &&
+		    hexv(u[i + 2]) >= 0) {
+			path[pl++] = (uint8_t)(hexv(u[i + 1]) << 4 | hexv(u[i + 2]));
+			i += 2;
+		} else {
+			path[pl++] = u[i];
+		}
+	}
+	/* remove "." and ".." segments (RFC 3986 5.2.4) */
+	uint8_t *o = malloc(pl + n - q + 2);
+	if (!o) {
+		free(path);
+		return -ENOMEM;
+	}
+	size_t ol = 0, i = 0;
+	while (i < pl) {
+		if (path[i] == '/' && i + 1 < pl && path[i + 1] == '.' &&
+		    (i + 2 == pl || path[i + 2] == '/')) {
+			i += 2;
+			if (i == pl)
+				o[ol++] = '/';
+			continue;
+		}
+		if (path[i] == '/' && i + 2 < pl && path[i + 1] == '.' && path[i + 2] == '.' &&
+		    (i + 3 == pl || path[i + 3] == '/')) {
+			i += 3;
+			while (ol > 0 && o[--ol] != '/')
+				;
+			if (i == pl)
+				o[ol++] = '/';
+			continue;
+		}
+		o[ol++] = path[i++];
+	}
+	memcpy(o + ol, u + q, n - q);
+	ol += n - q;
+	free(path);
+	int rc = hbuf_set(out, o, ol);
+	free(o);
+	return rc;
+}
+
+struct hdr_field {
+	const char *name;
+	enum buf_id buf;
+};
+static const struct hdr_field req_fields[] = {
+	{ "Host", BUF_HTTP_RAW_HOST }, { "User-Agent", BUF_HTTP_UA },
+	{ "Cookie", BUF_HTTP_COOKIE }, { "Referer", BUF_HTTP_REFERER },
+	{ "Accept", BUF_HTTP_ACCEPT }, { "Accept-Encoding", BUF_HTTP_ACCEPT_ENC },
+	{ "Accept-Language", BUF_HTTP_ACCEPT_LANG }, { "Connection", BUF_HTTP_CONNECTION },
+	{ "Content-Type", BUF_HTTP_CONTENT_TYPE }, { "Content-Length", BUF_HTTP_CONTENT_LEN },
+	{ NULL, 0 }
+};
+static const struct hdr_field resp_fields[] = {
+	{ "Set-Cookie", BUF_HTTP_COOKIE }, { "Connection", BUF_HTTP_CONNECTION },
+	{ "Content-Type", BUF_HTTP_CONTENT_TYPE }, { "Content-Length", BUF_HTTP_CONTENT_LEN },
+	{ NULL, 0 }
+};
+
+struct parsed_hdrs {
+	int body_mode;
+	uint64_t clen;
+	bool gzip;
+};
+
+/* parse "Name: value" lines of [p, end) into the side's buffers */
+static int parse_headers(struct hbuf *bufs, const char *p, const char *end,
+			 bool request, struct parsed_hdrs *ph)
+{
+	const struct hdr_field *fields = request ? req_fields : resp_fields;
+	struct hbuf names = { 0 };
+	int rc = hbuf_append(&names, "\r\n", 2);
+	memset(ph, 0, sizeof(*ph));
+	bool has_clen = false;
+	while (!rc && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		const char *le = eol;
+		if (le > p && le[-1] == '\r')
+			le--;
+		if (le == p)
+			break;	/* blank line */
+		const char *colon = memchr(p, ':', (size_t)(le - p));
+		if (colon) {
+			const char *ne = colon;
+			while (ne > p && (ne[-1] == ' ' || ne[-1] == '\t'))
+				ne--;
+			const char *vs = colon + 1, *ve = le;
+			while (vs < ve && (*vs == ' ' || *vs == '\t'))
+				vs++;
+			while (ve > vs && (ve[-1] == ' ' || ve[-1] == '\t'))
+				ve--;
+			size_t nl = (size_t)(ne - p), vl = (size_t)(ve - vs);
+			rc = hbuf_append(&names, p, nl);
+			if (!rc)
+				rc = hbuf_append(&names, "\r\n", 2);
+			if (!rc)
+				rc = hbuf_append(&bufs[BUF_HTTP_HEADER], p, nl);
+			if (!rc)
+				rc = hbuf_append(&bufs[BUF_HTTP_HEADER], ": ", 2);
+			if (!rc)
+				rc = hbuf_append(&bufs[BUF_HTTP_HEADER], vs, vl);
+			if (!rc)
+				rc = hbuf_append(&bufs[BUF_HTTP_HEADER], "\r\n", 2);
+			for (int i = 0; !rc && fields[i].name; i++) {
+				if (strlen(fields[i].name) != nl ||
+				    strncasecmp(fields[i].name, p, nl))
+					continue;
+				struct hbuf *b = &bufs[fields[i].buf];
+				if (b->set)
+					rc = hbuf_append(b, ", ", 2);
+				if (!rc)
+					rc = hbuf_append(b, vs, vl);
+			}
+			if (nl == 14 && !strncasecmp(p, "Content-Length", 14)) {
+				char num[32];
+				size_t cl = vl < sizeof(num) - 1 ? vl : sizeof(num) - 1;
+				memcpy(num, vs, cl);
+				num[cl] = 0;
+				char *e;
+				unsigned long long v = strtoull(num, &e, 10);
+				if (e != num && !*e) {
+					ph->clen = v;
+					has_clen = true;
+				}
+			} else if (nl == 17 && !strncasecmp(p, "Transfer-Encoding", 17)) {
+				for (size_t k = 0; k + 7 <= vl; k++)
+					if (!strncasecmp(vs + k, "chunked", 7))
+						ph->body_mode = BODY_CHUNKED;
+			} else if (nl == 16 && !strncasecmp(p, "Content-Encoding", 16)) {
+				if ((vl == 4 && !strncasecmp(vs, "gzip", 4)) ||
+				    (vl == 7 && !strncasecmp(vs, "deflate", 7)) ||
+				    (vl == 6 && !strncasecmp(vs, "x-gzip", 6)))
+					ph->gzip = true;
+			}
+		}
+		p = eol < end ? eol + 1 : end;
+	}
+	if (!rc)
+		rc = hbuf_append(&names, "\r\n", 2);
+	if (!rc) {
+		free(bufs[BUF_HTTP_HEADER_NAMES].p);
+		bufs[BUF_HTTP_HEADER_NAMES] = names;
+	} else {
+		free(names.p);
+	}
+	if (ph->body_mode != BODY_CHUNKED && has_clen)
+		ph->body_mode = ph->clen ? BODY_LENGTH : BODY_NONE;
+	return rc;
+}
+
+static struct http_tx *tx_push(struct http_state *h)
+{
+	if (h->ntx == HTTP_MAX_TX) {
+		tx_free(h->tx[0]);
+		memmove(&h->tx[0], &h->tx[1], (HTTP_MAX_TX - 1) * sizeof(h->tx[0]));
+		h->ntx--;
+		h->txs_dropped++;
+	}
+	struct http_tx *tx = calloc(1, sizeof(*tx));
+	if (tx)
+		h->tx[h->ntx++] = tx;
+	return tx;
+}
+
+static void tx_pop(struct http_state *h, struct http_tx *tx)
+{
+	for (unsigned i = 0; i < h->ntx; i++) {
+		if (h->tx[i] == tx) {
+			tx_free(tx);
+			memmove(&h->tx[i], &h->tx[i + 1], (h->ntx - i - 1) * sizeof(h->tx[0]));
+			h->ntx--;
+			return;
+		}
+	}
+}
+
+static struct http_tx *current_req_tx(struct http_state *h)
+{
+	return h->ntx && !h->tx[h->ntx - 1]->req_done ? h->tx[h->ntx - 1] : NULL;
+}
+
+static struct http_tx *current_resp_tx(struct http_state *h)
+{
+	for (unsigned i = 0; i < h->ntx; i++)
+		if (h->tx[i]->resp_started)
+			return h->tx[i];
+	return NULL;
+}
+
+/* a complete header block [hb, he): request or status line, headers */
+static int on_header_block(struct http_state *h, int dir, const char *hb,
+			   const char *he, http_event_fn cb, void *ctx)
+{
+	struct http_dir_state *d = &h->d[dir];
+	const char *eol = memchr(hb, '\n', (size_t)(he - hb));
+	const char *le = eol ? eol : he;
+	const char *rest = eol ? eol + 1 : he;
+	if (le > hb && le[-1] == '\r')
+		le--;
+	struct parsed_hdrs ph;
+	int rc;
+	if (dir == 0) {
+		struct http_tx *tx = tx_push(h);
+		if (!tx)
+			return -ENOMEM;
+		struct hbuf *b = tx->req;
+		const char *sp1 = memchr(hb, ' ', (size_t)(le - hb));
+		if (!sp1)
+			return -EINVAL;
+		const char *us = sp1 + 1;
+		while (us < le && *us == ' ')
+			us++;
+		const char *sp2 = memrchr(us, ' ', (size_t)(le - us));
+		const char *ue = sp2 ? sp2 : le;
+		rc = hbuf_set(&b[BUF_HTTP_METHOD], hb, (size_t)(sp1 - hb));
+		if (!rc)
+			rc = hbuf_set(&b[BUF_HTTP_RAW_URI], us, (size_t)(ue - us));
+		if (!rc)
+			rc = normalize_uri((const uint8_t *)us, (size_t)(ue - us), &b[BUF_HTTP_URI]);
+		if (!rc)
+			rc = hbuf_set(&b[BUF_HTTP_PROTOCOL], sp2 ? sp2 + 1 : "",
+				      sp2 ? (size_t)(le - sp2 - 1) : 0);
+		if (!rc)
+			rc = hbuf_set(&b[BUF_HTTP_REQUEST_LINE], hb, (size_t)(le - hb));
+		if (!rc)
+			rc = hbuf_set(&b[BUF_HTTP_RAW_HEADER], rest, (size_t)(he - rest));
+		if (!rc)
+			rc = hbuf_set(&b[BUF_HTTP_START], hb, (size_t)(he - hb));
+		if (!rc)
+			rc = parse_headers(b, rest, he, true, &ph);
+		if (rc)
+			return rc;
+		if (b[BUF_HTTP_RAW_HOST].set) {
+			/* http.host: lowercase, without the port */
+			const uint8_t *hp = b[BUF_HTTP_RAW_HOST].p;
+			size_t hn = b[BUF_HTTP_RAW_HOST].n;
+			if (hn && hp[0] != '[') {
+				const uint8_t *c = memrchr(hp, ':', hn);
+				if (c)
+					hn = (size_t)(c - hp);
+			}
+			rc = hbuf_set(&b[BUF_HTTP_HOST], hp, hn);
+			if (rc)
+				return rc;
+			for (size_t i = 0; i < hn; i++)
+				b[BUF_HTTP_HOST].p[i] = (uint8_t)tolower(b[BUF_HTTP_HOST].p[i]);
+		}
+		tx->head_request = b[BUF_HTTP_METHOD].n == 4 && !memcmp(b[BUF_HTTP_METHOD].p, "HEAD", 4);
+		d->body_mode = ph.body_mode == BODY_CLOSE ? BODY_NONE : ph.body_mode;
+		d->body_left = ph.clen;
+		d->chunk_state = CH_SIZE;
+		cb(ctx, HTTP_EV_REQ_HEADERS, tx);
+		if (d->body_mode == BODY_NONE)
+			tx->req_done = true;
+		return 0;
+	}
+	/* response: pair with the oldest request without one */
+	struct http_tx *tx = NULL;
+	for (unsigned i = 0; i < h->ntx; i++) {
+		if (!h->tx[i]->resp_started) {
+			tx = h->tx[i];
+			break;
+		}
+	}
+	if (!tx) {
+		tx = tx_push(h);	/* response to a request we did not see */
+		if (!tx)
+			return -ENOMEM;
+		tx->req_done = true;
+	}
+	struct hbuf *b = tx->resp;
+	const char *sp1 = memchr(hb, ' ', (size_t)(le - hb));
+	if (!sp1)
+		return -EINVAL;
+	const char *cs = sp1 + 1;
+	const char *sp2 = memchr(cs, ' ', (size_t)(le - cs));
+	const char *ce = sp2 ? sp2 : le;
+	rc = hbuf_set(&b[BUF_HTTP_STAT_CODE], cs, (size_t)(ce - cs));
+	if (!rc)
+		rc = hbuf_set(&b[BUF_HTTP_STAT_MSG], sp2 ? sp2 + 1 : "", sp2 ? (size_t)(le - sp2 - 1) : 0);
+	if (!rc)
+		rc = hbuf_set(&b[BUF_HTTP_RESPONSE_LINE], hb, (size_t)(le - hb));
+	if (!rc)
+		rc = hbuf_set(&b[BUF_HTTP_RAW_HEADER], rest, (size_t)(he - rest));
+	if (!rc)
+		rc = hbuf_set(&b[BUF_HTTP_START], hb, (size_t)(he - hb));
+	if (!rc)
+		rc = parse_headers(b, rest, he, false, &ph);
+	if (rc)
+		return rc;
+	int status = atoi((const char *)b[BUF_HTTP_STAT_CODE].p);
+	if (status >= 100 && status < 200) {
+		/* interim response: the final one follows */
+		for (int i = 0; i < BUF__COUNT; i++) {
+			free(b[i].p);
+			memset(&b[i], 0, sizeof(b[i]));
+		}
+		d->body_mode = BODY_NONE;
+		return 0;
+	}
+	tx->status = status;
+	tx->resp_started = true;
+	if (status == 204 || status == 304 || tx->head_request)
+		d->body_mode = BODY_NONE;
+	else if (ph.body_mode == BODY_NONE && !b[BUF_HTTP_CONTENT_LEN].set)
+		d->body_mode = BODY_CLOSE;
+	else
+		d->body_mode = ph.body_mode;
+	d->body_left = ph.clen;
+	d->chunk_state = CH_SIZE;
+	zs_end(d);
+	if (ph.gzip && d->body_mode != BODY_NONE) {
+		d->zs = calloc(1, sizeof(z_stream));
+		if (d->zs && inflateInit2(d->zs, 15 + 32) != Z_OK) {
+			free(d->zs);
+			d->zs = NULL;
+		}
+	}
+	cb(ctx, HTTP_EV_RESP_HEADERS, tx);
+	if (d->body_mode == BODY_NONE)
+		tx_pop(h, tx);
+	return 0;
+}
+
+static void body_append(struct http_state *h, int dir, struct http_tx *tx,
+			const uint8_t *p, size_t n)
+{
+	struct http_dir_state *d = &h->d[dir];
+	struct hbuf *b = dir == 0 ? &tx->req[BUF_HTTP_CLIENT_BODY] : &tx->resp[BUF_HTTP_SERVER_BODY];
+	uint64_t *total = dir == 0 ? &tx->req_body_len : &tx->resp_body_len;
+	*total += n;
+	if (d->zs) {
+		z_stream *zs = d->zs;
+		uint8_t out[8192];
+		zs->next_in = (Bytef *)p;
+		zs->avail_in = (uInt)n;
+		while (zs->avail_in && b->n < h->body_limit) {
+			zs->next_out = out;
+			zs->avail_out = sizeof(out);
+			int zr = inflate(zs, Z_NO_FLUSH);
+			size_t got = sizeof(out) - zs->avail_out;
+			size_t room = h->body_limit - b->n;
+			if (got)
+				hbuf_append(b, out, got < room ? got : room);
+			if (zr != Z_OK)
+				break;	/* end of stream or corrupt: keep what we have */
+		}
+		return;
+	}
+	if (b->n >= h->body_limit)
+		return;
+	size_t room = h->body_limit - b->n;
+	hbuf_append(b, p, n < room ? n : room);
+}
+
+static void body_done(struct http_state *h, int dir, struct http_tx *tx,
+		      http_event_fn cb, void *ctx)
+{
+	struct http_dir_state *d = &h->d[dir];
+	zs_end(d);
+	d->state = ST_IDLE;
+	if (dir == 0) {
+		if (tx->req[BUF_HTTP_CLIENT_BODY].n)
+			cb(ctx, HTTP_EV_REQ_BODY, tx);
+		tx->req_done = true;
+	} else {
+		if (tx->resp[BUF_HTTP_SERVER_BODY].n)
+			cb(ctx, HTTP_EV_RESP_BODY, tx);
+		tx_pop(h, tx);
+	}
+}
+
+/* consume body bytes; returns how many were used */
+static size_t feed_body(struct http_state *h, int dir, const uint8_t *p, size_t n,
+			http_event_fn cb, void *ctx)
+{
+	struct http_dir_state *d = &h->d[dir];
+	struct http_tx *tx = dir == 0 ? current_req_tx(h) : current_resp_tx(h);
+	if (!tx) {
+		d->state = ST_IDLE;
+		return 0;
+	}
+	size_t used = 0;
+	if (d->body_mode == BODY_LENGTH) {
+		size_t take = n < d->body_left ? n : (size_t)d->body_left;
+		body_append(h, dir, tx, p, take);
+		d->body_left -= take;
+		if (!d->body_left)
+			body_done(h, dir, tx, cb, ctx);
+		return take;
+	}
+	if (d->body_mode == BODY_CLOSE) {
+		body_append(h, dir, tx, p, n);
+		return n;
+	}
+	while (used < n && d->state == ST_BODY) {
+		switch (d->chunk_state) {
+		case CH_SIZE:
+		case CH_TRAILER: {
+			const uint8_t *nl = memchr(p + used, '\n', n - used);
+			size_t take = nl ? (size_t)(nl - (p + used)) + 1 : n - used;
+			if (d->chunk_line.len + take > 1024) {
+				d->broken = true;
+				return n;
+			}
+			strbuf_append(&d->chunk_line, p + used, take);
+			used += take;
+			if (!nl)
+				break;
+			char *line = d->chunk_line.s;
+			if (d->chunk_state == CH_SIZE) {
+				char *e;
+				unsigned long long sz = strtoull(line, &e, 16);
+				if (e == line) {
+					d->broken = true;
+					return n;
+				}
+				d->body_left = sz;
+				d->chunk_state = sz ? CH_DATA : CH_TRAILER;
+			} else if (!strcmp(line, "\r\n") || !strcmp(line, "\n")) {
+				d->chunk_line.len = 0;
+				body_done(h, dir, tx, cb, ctx);
+				return used;
+			}
+			d->chunk_line.len = 0;
+			break;
+		}
+		case CH_DATA: {
+			size_t take = n - used < d->body_left ? n - used : (size_t)d->body_left;
+			body_append(h, dir, tx, p + used, take);
+			used += take;
+			d->body_left -= take;
+			if (!d->body_left)
+				d->chunk_state = CH_DATA_END;
+			break;
+		}
+		case CH_DATA_END: {
+			const uint8_t *nl = memchr(p + used, '\n', n - used);
+			if (!nl) {
+				used = n;
+				break;
+			}
+			used = (size_t)(nl - p) + 1;
+			d->chunk_state = CH_SIZE;
+			break;
+		}
+		}
+	}
+	return used;
+}
+
+void http_feed(struct http_state *h, int dir, const uint8_t *p, size_t n,
+	       http_event_fn cb, void *ctx)
+{
+	struct http_dir_state *d = &h->d[dir];
+	while (n && !d->broken) {
+		if (d->state == ST_BODY) {
+			size_t used = feed_body(h, dir, p, n, cb, ctx);
+			p += used;
+			n -= used;
+			continue;
+		}
+		if (d->state == ST_IDLE) {
+			/* skip blank lines between messages */
+			while (n && (*p == '\r' || *p == '\n')) {
+				p++;
+				n--;
+			}
+			if (!n)
+				break;
+			d->state = ST_HDR;
+			d->hdr.len = 0;
+		}
+		size_t old = d->hdr.len;
+		size_t take = n;
+		if (old + take > HDR_LIMIT)
+			take = HDR_LIMIT - old;
+		if (strbuf_append(&d->hdr, p, take)) {
+			d->broken = true;
+			break;
+		}
+		const char *s = d->hdr.s;
+		size_t from = old > 3 ? old - 3 : 0, end = 0;
+		for (size_t i = from; i < d->hdr.len; i++) {
+			if (s[i] != '\n')
+				continue;
+			if (i >= 1 && s[i - 1] == '\n') {
+				end = i + 1;
+				break;
+			}
+			if (i >= 2 && s[i - 1] == '\r' && s[i - 2] == '\n') {
+				end = i + 1;
+				break;
+			}
+		}
+		if (!end) {
+			if (d->hdr.len >= HDR_LIMIT)
+				d->broken = true;	/* header block too large */
+			p += take;
+			n -= take;
+			continue;
+		}
+		size_t consumed = end - old;
+		p += consumed;
+		n -= consumed;
+		bool ok = dir == 0 ? http_probe_request((uint8_t *)s, end) :
+				      http_probe_response((uint8_t *)s, end);
+		if (!ok || on_header_block(h, dir, s, s + end, cb, ctx)) {
+			d->broken = true;
+			break;
+		}
+		d->state = d->body_mode == BODY_NONE ? ST_IDLE : ST_BODY;
+		d->hdr.len = 0;
+	}
+}
+
+void http_eof(struct http_state *h, int dir, http_event_fn cb, void *ctx)
+{
+	struct http_dir_state *d = &h->d[dir];
+	if (d->state != ST_BODY || d->broken)
+		return;
+	struct http_tx *tx = dir == 0 ? current_req_tx(h) : current_resp_tx(h);
+	if (tx)
+		body_done(h, dir, tx, cb, ctx);	/* body until close, or cut short */
+	d->state = ST_IDLE;
+}

@@ -1,0 +1,1032 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A worker: one per packet thread.  Owns its Hyperscan scratch, its flow
+ * table, TCP reassembly and application parsers; nothing here is shared
+ * with other workers except the rule sets (immutable, refcounted), the
+ * threshold table (locked, touched only on a full match) and the EVE log.
+ *
+ * Per packet: decode, find the flow, then run the detection events this
+ * packet causes (packet payload, new stream data, HTTP/DNS/TLS events),
+ * collect every rule that fully matched, and decide the verdict with
+ * Suricata's action order (pass > drop > reject > alert).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "eve.h"
+#include "flow.h"
+#include "match.h"
+
+#define MAX_PKT_MATCHES 64
+#define OOO_MAX_SEGS 256
+#define OOO_MAX_BYTES (1u << 20)
+#define REGEX_OVERLAP 2048
+#define EXPIRE_BATCH 1024
+
+struct pkt_match {
+	const struct rule *r;
+	json_t *app;
+	const char *app_key;
+};
+
+struct snet_inspect_worker {
+	struct snet_inspect_ruleset *rs;	/* for new flows */
+	struct snet_inspect_eve *eve;
+	hs_scratch_t *scratch;
+	struct match_env env;
+	struct flow **ht;
+	size_t htsize;
+	struct flow *lru_head, *lru_tail;	/* head: most recently used */
+	uint64_t mem, next_id, last_expire;
+	uint32_t *mark;
+	size_t markcap;
+	uint32_t gen;
+	struct idlist cand;
+	struct pkt_match pm[MAX_PKT_MATCHES];
+	size_t npm;
+	struct snet_inspect_stats st;
+	/* the packet being processed */
+	const struct packet *p;
+	struct flow *f;
+	int dir;		/* DIR_TO_SERVER / DIR_TO_CLIENT */
+	struct snet_inspect_ruleset *cur;
+};
+
+const char *snet_inspect_action_name(enum snet_inspect_action a)
+{
+	switch (a) {
+	case SNET_INSPECT_ACCEPT: return "accept";
+	case SNET_INSPECT_DROP: return "drop";
+	case SNET_INSPECT_REJECT: return "reject";
+	case SNET_INSPECT_PASS: return "pass";
+	}
+	return "?";
+}
+
+/* ---- rule set attachment ---- */
+
+static int attach_ruleset(struct snet_inspect_worker *w, struct snet_inspect_ruleset *rs)
+{
+	for (size_t i = 0; i < rs->dbs.n; i++)
+		if (hs_alloc_scratch(rs->dbs.v[i].db, &w->scratch) != HS_SUCCESS)
+			return -ENOMEM;
+	if (rs->nrules > w->markcap) {
+		uint32_t *m = realloc(w->mark, rs->nrules * sizeof(*m));
+		if (!m)
+			return -ENOMEM;
+		memset(m + w->markcap, 0, (rs->nrules - w->markcap) * sizeof(*m));
+		w->mark = m;
+		w->markcap = rs->nrules;
+	}
+	return 0;
+}
+
+int snet_inspect_worker_new(struct snet_inspect_ruleset *rs, struct snet_inspect_eve *eve,
+			    struct snet_inspect_worker **out)
+{
+	if (!rs || !out)
+		return -EINVAL;
+	struct snet_inspect_worker *w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->htsize = 1;
+	while (w->htsize < rs->cfg.flow_max * 2 && w->htsize < (1u << 22))
+		w->htsize <<= 1;
+	w->ht = calloc(w->htsize, sizeof(*w->ht));
+	int rc = w->ht ? match_env_init(&w->env) : -ENOMEM;
+	if (!rc)
+		rc = attach_ruleset(w, rs);
+	if (rc) {
+		match_env_free(&w->env);
+		hs_free_scratch(w->scratch);
+		free(w->ht);
+		free(w->mark);
+		free(w);
+		return rc;
+	}
+	w->rs = snet_inspect_ruleset_ref(rs);
+	w->eve = eve;
+	w->next_id = 1;
+	*out = w;
+	return 0;
+}
+
+int snet_inspect_worker_set_ruleset(struct snet_inspect_worker *w,
+				    struct snet_inspect_ruleset *rs)
+{
+	if (!w || !rs)
+		return -EINVAL;
+	int rc = attach_ruleset(w, rs);
+	if (rc)
+		return rc;	/* keep the current set */
+	snet_inspect_ruleset_ref(rs);
+	snet_inspect_ruleset_unref(w->rs);
+	w->rs = rs;
+	w->st.ruleset_switches++;
+	return 0;
+}
+
+/* ---- flows ---- */
+
+static uint64_t hash_ip(const struct ip_addr *a)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ a->a[i]) * 1099511628211ull;
+	return h;
+}
+
+static size_t flow_bucket(const struct snet_inspect_worker *w, const struct packet *p)
+{
+	/* symmetric: both directions land in one bucket */
+	uint64_t h = hash_ip(&p->src) ^ hash_ip(&p->dst);
+	h ^= (uint64_t)(p->sport ^ p->dport) * 0x9e3779b97f4a7c15ull;
+	h ^= p->ipproto;
+	h ^= h >> 29;
+	return (size_t)(h & (w->htsize - 1));
+}
+
+static bool ip_eq(const struct ip_addr *a, const struct ip_addr *b)
+{
+	return a->family == b->family && !memcmp(a->a, b->a, 16);
+}
+
+static void lru_unlink(struct snet_inspect_worker *w, struct flow *f)
+{
+	if (f->lprev)
+		f->lprev->lnext = f->lnext;
+	else
+		w->lru_head = f->lnext;
+	if (f->lnext)
+		f->lnext->lprev = f->lprev;
+	else
+		w->lru_tail = f->lprev;
+	f->lprev = f->lnext = NULL;
+}
+
+static void lru_push(struct snet_inspect_worker *w, struct flow *f)
+{
+	f->lnext = w->lru_head;
+	f->lprev = NULL;
+	if (w->lru_head)
+		w->lru_head->lprev = f;
+	w->lru_head = f;
+	if (!w->lru_tail)
+		w->lru_tail = f;
+}
+
+static size_t flow_memory(const struct flow *f)
+{
+	size_t m = sizeof(*f) + f->tls_buf.cap;
+	for (int d = 0; d < 2; d++)
+		m += f->sd[d].win_cap + f->sd[d].ooo_bytes + f->sd[d].nooo * sizeof(struct seg) +
+		     f->fired[d].cap * sizeof(uint32_t);
+	if (f->http)
+		m += http_state_memory(f->http);
+	if (f->rs)
+		m += (f->rs->fbnames.n + 7) / 8;
+	return m;
+}
+
+static void flow_account(struct snet_inspect_worker *w, struct flow *f)
+{
+	size_t m = flow_memory(f);
+	w->mem = w->mem - f->mem + m;
+	f->mem = m;
+}
+
+static void flow_free(struct snet_inspect_worker *w, struct flow *f)
+{
+	struct flow **pp = &w->ht[0];
+	/* unlink from its bucket: recompute from the stored tuple */
+	struct packet key = { 0 };
+	key.src = f->cli;
+	key.dst = f->srv;
+	key.sport = f->cport;
+	key.dport = f->sport;
+	key.ipproto = f->proto;
+	pp = &w->ht[flow_bucket(w, &key)];
+	while (*pp && *pp != f)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = f->hnext;
+	lru_unlink(w, f);
+	for (int d = 0; d < 2; d++) {
+		struct seg *s = f->sd[d].ooo;
+		while (s) {
+			struct seg *n = s->next;
+			free(s);
+			s = n;
+		}
+		free(f->sd[d].win);
+		free(f->fired[d].v);
+	}
+	http_state_free(f->http);
+	strbuf_free(&f->tls_buf);
+	free(f->fbits);
+	w->mem -= f->mem;
+	snet_inspect_ruleset_unref(f->rs);
+	free(f);
+	w->st.flows_ended++;
+	w->st.flows_active--;
+}
+
+static uint64_t flow_timeout_usec(const struct snet_inspect_worker *w, const struct flow *f)
+{
+	const struct snet_inspect_config *c = &w->rs->cfg;
+	uint64_t s;
+	if (f->proto == IPPROTO_TCP)
+		s = f->closed ? c->tcp_closed_timeout : f->established ? c->tcp_timeout : 60;
+	else
+		s = c->udp_timeout;
+	return s * 1000000ull;
+}
+
+static void expire_flows(struct snet_inspect_worker *w, uint64_t now, bool all)
+{
+	struct flow *f = w->lru_tail;
+	unsigned checked = 0;
+	while (f && (all || checked++ < EXPIRE_BATCH)) {
+		struct flow *prev = f->lprev;
+		if (all || (now > f->last_usec && now - f->last_usec > flow_timeout_usec(w, f)))
+			flow_free(w, f);
+		f = prev;
+	}
+}
+
+static struct flow *flow_get(struct snet_inspect_worker *w, const struct packet *p,
+			     int *dir, bool *created)
+{
+	*created = false;
+	size_t b = flow_bucket(w, p);
+	for (struct flow *f = w->ht[b]; f; f = f->hnext) {
+		if (f->proto != p->ipproto)
+			continue;
+		if (ip_eq(&f->cli, &p->src) && ip_eq(&f->srv, &p->dst) &&
+		    f->cport == p->sport && f->sport == p->dport) {
+			*dir = DIR_TO_SERVER;
+		} else if (ip_eq(&f->cli, &p->dst) && ip_eq(&f->srv, &p->src) &&
+			   f->cport == p->dport && f->sport == p->sport) {
+			*dir = DIR_TO_CLIENT;
+		} else {
+			continue;
+		}
+		lru_unlink(w, f);
+		lru_push(w, f);
+		return f;
+	}
+	const struct snet_inspect_config *c = &w->rs->cfg;
+	size_t need = sizeof(struct flow) + (w->rs->fbnames.n + 7) / 8;
+	if (w->mem + need > c->flow_memcap || w->st.flows_active >= c->flow_max) {
+		expire_flows(w, p->ts_usec, false);
+		if (w->mem + need > c->flow_memcap || w->st.flows_active >= c->flow_max) {
+			w->st.flows_memcap++;
+			return NULL;
+		}
+	}
+	struct flow *f = calloc(1, sizeof(*f));
+	if (!f) {
+		w->st.flows_memcap++;
+		return NULL;
+	}
+	if (w->rs->fbnames.n) {
+		f->fbits = calloc((w->rs->fbnames.n + 7) / 8, 1);
+		if (!f->fbits) {
+			free(f);
+			w->st.flows_memcap++;
+			return NULL;
+		}
+	}
+	/* the SYN/ACK sender is the server: orient the flow from its peer */
+	bool reversed = p->ipproto == IPPROTO_TCP &&
+			(p->tcp_flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK);
+	f->cli = reversed ? p->dst : p->src;
+	f->srv = reversed ? p->src : p->dst;
+	f->cport = reversed ? p->dport : p->sport;
+	f->sport = reversed ? p->sport : p->dport;
+	f->proto = p->ipproto;
+	f->rs = snet_inspect_ruleset_ref(w->rs);
+	/* Suricata-like positive flow id, unique per worker */
+	f->id = ((hash_ip(&f->cli) ^ hash_ip(&f->srv) ^ ((uint64_t)f->cport << 16 | f->sport)) &
+		 0x7fffffffff000000ull) | (w->next_id++ & 0xffffff);
+	f->hnext = w->ht[b];
+	w->ht[b] = f;
+	lru_push(w, f);
+	f->mem = 0;
+	flow_account(w, f);
+	w->st.flows_created++;
+	w->st.flows_active++;
+	*dir = reversed ? DIR_TO_CLIENT : DIR_TO_SERVER;
+	*created = true;
+	return f;
+}
+
+/* ---- detection ---- */
+
+struct event {
+	enum phase ph;
+	int slot;
+	const uint8_t *b[BUF__COUNT];
+	size_t n[BUF__COUNT];
+	size_t scan_off[BUF__COUNT];
+	uint64_t scan_mask;
+	const struct http_tx *tx;
+	const char *app_key;
+	json_t *app;		/* borrowed; a match takes a reference */
+};
+
+static int on_hs_match(unsigned id, unsigned long long from, unsigned long long to,
+		       unsigned flags, void *ctx)
+{
+	(void)from;
+	(void)to;
+	(void)flags;
+	void **a = ctx;
+	struct snet_inspect_worker *w = a[0];
+	const struct prefilter_db *db = a[1];
+	uint32_t rid = db->rule_ids[id];
+	if (w->mark[rid] != w->gen) {
+		w->mark[rid] = w->gen;
+		idlist_add(&w->cand, rid);
+	}
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static bool fbit_get(const struct flow *f, uint32_t i)
+{
+	return f && f->fbits && (f->fbits[i / 8] >> (i % 8) & 1);
+}
+
+static bool header_match(const struct rule *r, const struct packet *p)
+{
+	if (addr_match(r->src, &p->src) && addr_match(r->dst, &p->dst) &&
+	    port_match(r->sport, p->sport) && port_match(r->dport, p->dport))
+		return true;
+	return r->bidir && addr_match(r->src, &p->dst) && addr_match(r->dst, &p->src) &&
+	       port_match(r->sport, p->dport) && port_match(r->dport, p->sport);
+}
+
+static bool proto_match(const struct rule *r, const struct packet *p, const struct flow *f)
+{
+	switch (r->proto) {
+	case RP_IP: return r->ip_proto < 0 || r->ip_proto == p->ipproto;
+	case RP_TCP: return p->ipproto == IPPROTO_TCP;
+	case RP_UDP: return p->ipproto == IPPROTO_UDP;
+	case RP_ICMP: return p->ipproto == IPPROTO_ICMP || p->ipproto == IPPROTO_ICMPV6;
+	case RP_HTTP: return f && f->app == APP_HTTP;
+	case RP_TLS: return f && f->app == APP_TLS;
+	case RP_DNS: return f && f->app == APP_DNS;
+	}
+	return false;
+}
+
+static bool tcp_flags_match(const struct rule *r, uint8_t fl)
+{
+	uint8_t v = fl & r->tflags_mask;
+	uint8_t want = r->tflags_set;
+	switch (r->tflags_mod) {
+	case '+': return (v & want) == want;
+	case '*': return want ? (v & want) != 0 : v == 0;
+	case '!': return (v & want) == 0;
+	default: return v == want;
+	}
+}
+
+static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
+			 const struct event *ev)
+{
+	const struct packet *p = w->p;
+	const struct flow *f = w->f;
+	if (!proto_match(r, p, f))
+		return false;
+	if (r->ip_proto >= 0 && r->ip_proto != p->ipproto)
+		return false;
+	if (!header_match(r, p))
+		return false;
+	if (r->flow_state & FLOW_ESTABLISHED && !(f && f->established))
+		return false;
+	if (r->flow_state & FLOW_NOT_ESTABLISHED && f && f->established)
+		return false;
+	if (r->dsize.set && !numcmp_match(&r->dsize, (uint32_t)p->plen))
+		return false;
+	if ((r->itype.set || r->icode.set) &&
+	    (p->ipproto != IPPROTO_ICMP && p->ipproto != IPPROTO_ICMPV6))
+		return false;
+	if (!numcmp_match(&r->itype, p->icmp_type) || !numcmp_match(&r->icode, p->icmp_code))
+		return false;
+	if (r->has_tcp_flags && (p->ipproto != IPPROTO_TCP || !tcp_flags_match(r, p->tcp_flags)))
+		return false;
+	if (r->urilen.set) {
+		if (!ev->tx)
+			return false;
+		const struct hbuf *u = &ev->tx->req[r->urilen_raw ? BUF_HTTP_RAW_URI : BUF_HTTP_URI];
+		if (!u->set || !numcmp_match(&r->urilen, (uint32_t)u->n))
+			return false;
+	}
+	for (size_t i = 0; i < r->nfbits; i++) {
+		const struct flowbit *fb = &r->fbits[i];
+		if (fb->op == FB_ISSET) {
+			bool any = false;
+			for (unsigned k = 0; k < fb->nidx && !any; k++)
+				any = fbit_get(f, fb->idx[k]);
+			if (!any)
+				return false;
+		} else if (fb->op == FB_ISNOTSET && fbit_get(f, fb->idx[0])) {
+			return false;
+		}
+	}
+	for (int b = 0; b < BUF__COUNT; b++) {
+		if (!(r->bufmask & (1ull << b)))
+			continue;
+		if (!ev->b[b] && b != BUF_PAYLOAD)
+			return false;	/* the buffer is not there: no match */
+		if (!smlist_match(&w->env, &r->lists[b], ev->b[b], ev->n[b]))
+			return false;
+	}
+	return true;
+}
+
+static void apply_flowbits(struct flow *f, const struct rule *r)
+{
+	if (!f || !f->fbits)
+		return;
+	for (size_t i = 0; i < r->nfbits; i++) {
+		const struct flowbit *fb = &r->fbits[i];
+		uint32_t k = fb->idx[0];
+		uint8_t bit = (uint8_t)(1u << (k % 8));
+		switch (fb->op) {
+		case FB_SET: f->fbits[k / 8] |= bit; break;
+		case FB_UNSET: f->fbits[k / 8] &= (uint8_t)~bit; break;
+		case FB_TOGGLE: f->fbits[k / 8] ^= bit; break;
+		default: break;
+		}
+	}
+}
+
+static bool fired_before(struct flow *f, int dir, uint32_t rid)
+{
+	struct idlist *l = &f->fired[dir - 1];
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == rid)
+			return true;
+	return false;
+}
+
+static void run_event(struct snet_inspect_worker *w, struct event *ev)
+{
+	struct snet_inspect_ruleset *rs = w->cur;
+	int di = w->dir - 1;
+	if (++w->gen == 0) {
+		memset(w->mark, 0, w->markcap * sizeof(*w->mark));
+		w->gen = 1;
+	}
+	w->cand.n = 0;
+	for (int b = 0; b < BUF__COUNT; b++) {
+		if (!(ev->scan_mask & (1ull << b)) || !ev->b[b])
+			continue;
+		const struct prefilter_db *db = rs->dbs.idx[b][di][b == BUF_PAYLOAD ? ev->slot : 0];
+		if (!db || ev->n[b] <= ev->scan_off[b])
+			continue;
+		void *ctx[2] = { w, (void *)db };
+		hs_scan(db->db, (const char *)ev->b[b] + ev->scan_off[b],
+			(unsigned)(ev->n[b] - ev->scan_off[b]), 0, w->scratch, on_hs_match, ctx);
+	}
+	const struct idlist *al = &rs->dbs.always[ev->ph][di][ev->ph == PH_PACKET ? ev->slot : 0];
+	for (size_t i = 0; i < al->n; i++) {
+		if (w->mark[al->v[i]] != w->gen) {
+			w->mark[al->v[i]] = w->gen;
+			idlist_add(&w->cand, al->v[i]);
+		}
+	}
+	if (!w->cand.n)
+		return;
+	qsort(w->cand.v, w->cand.n, sizeof(uint32_t), cmp_u32);
+	for (size_t i = 0; i < w->cand.n; i++) {
+		const struct rule *r = rs->rules[w->cand.v[i]];
+		if (!(r->dirs & w->dir))
+			continue;
+		if ((w->dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc) != ev->ph)
+			continue;
+		if (ev->ph == PH_STREAM && w->f && fired_before(w->f, w->dir, r->idx))
+			continue;
+		if (!rule_matches(w, r, ev))
+			continue;
+		apply_flowbits(w->f, r);
+		if (!threshold_allows(rs, r, &w->p->src, &w->p->dst, w->p->ts_usec / 1000000))
+			continue;
+		if (ev->ph == PH_STREAM && w->f)
+			idlist_add(&w->f->fired[di], r->idx);
+		if (w->npm == MAX_PKT_MATCHES)
+			continue;
+		struct pkt_match *m = &w->pm[w->npm++];
+		m->r = r;
+		m->app_key = ev->app_key;
+		m->app = ev->app ? json_incref(ev->app) : NULL;
+	}
+}
+
+/* ---- application events ---- */
+
+static void set_hbuf(struct event *ev, enum buf_id b, const struct hbuf *h)
+{
+	if (h->set) {
+		ev->b[b] = h->p ? h->p : (const uint8_t *)"";
+		ev->n[b] = h->n;
+		ev->scan_mask |= 1ull << b;
+	}
+}
+
+static void stream_window_buf(struct snet_inspect_worker *w, struct event *ev)
+{
+	if (w->f && w->p->ipproto == IPPROTO_TCP) {
+		const struct stream_dir *sd = &w->f->sd[w->dir - 1];
+		ev->b[BUF_STREAM] = sd->win ? sd->win : (const uint8_t *)"";
+		ev->n[BUF_STREAM] = sd->win_len;
+	}
+	ev->b[BUF_PAYLOAD] = w->p->payload;
+	ev->n[BUF_PAYLOAD] = w->p->plen;
+}
+
+static json_t *hstr(const struct hbuf *h)
+{
+	return json_stringn_nocheck((const char *)h->p, h->n);
+}
+
+static json_t *http_json(const struct http_tx *tx)
+{
+	json_t *o = json_object();
+	const struct hbuf *q = tx->req;
+	if (q[BUF_HTTP_HOST].set)
+		json_object_set_new(o, "hostname", hstr(&q[BUF_HTTP_HOST]));
+	if (q[BUF_HTTP_RAW_URI].set)
+		json_object_set_new(o, "url", hstr(&q[BUF_HTTP_RAW_URI]));
+	if (q[BUF_HTTP_UA].set)
+		json_object_set_new(o, "http_user_agent", hstr(&q[BUF_HTTP_UA]));
+	if (tx->resp[BUF_HTTP_CONTENT_TYPE].set)
+		json_object_set_new(o, "http_content_type", hstr(&tx->resp[BUF_HTTP_CONTENT_TYPE]));
+	if (q[BUF_HTTP_METHOD].set)
+		json_object_set_new(o, "http_method", hstr(&q[BUF_HTTP_METHOD]));
+	if (q[BUF_HTTP_PROTOCOL].set)
+		json_object_set_new(o, "protocol", hstr(&q[BUF_HTTP_PROTOCOL]));
+	if (tx->status)
+		json_object_set_new(o, "status", json_integer(tx->status));
+	if (tx->resp_body_len)
+		json_object_set_new(o, "length", json_integer((json_int_t)tx->resp_body_len));
+	return o;
+}
+
+static void on_http_event(void *ctx, enum http_event hev, struct http_tx *tx)
+{
+	struct snet_inspect_worker *w = ctx;
+	struct event ev = { 0 };
+	ev.tx = tx;
+	ev.app_key = "http";
+	bool resp = hev == HTTP_EV_RESP_HEADERS || hev == HTTP_EV_RESP_BODY;
+	ev.ph = hev == HTTP_EV_REQ_HEADERS ? PH_REQ_HEADERS : hev == HTTP_EV_REQ_BODY ?
+		PH_REQ_BODY : hev == HTTP_EV_RESP_HEADERS ? PH_RESP_HEADERS : PH_RESP_BODY;
+	for (int b = BUF_HTTP_METHOD; b <= BUF_HTTP_SERVER_BODY; b++) {
+		/* to_client rules see the request's own buffers and the
+		 * response's version of the shared ones */
+		const struct hbuf *h = resp && tx->resp[b].set ? &tx->resp[b] : &tx->req[b];
+		if (resp && b != BUF_HTTP_CLIENT_BODY && (b == BUF_HTTP_CONTENT_TYPE ||
+		    b == BUF_HTTP_CONTENT_LEN || b == BUF_HTTP_HEADER || b == BUF_HTTP_RAW_HEADER ||
+		    b == BUF_HTTP_HEADER_NAMES || b == BUF_HTTP_START || b == BUF_HTTP_COOKIE ||
+		    b == BUF_HTTP_CONNECTION))
+			h = &tx->resp[b];
+		if (!resp && b >= BUF_HTTP_STAT_CODE)
+			continue;
+		if (resp && b == BUF_HTTP_CLIENT_BODY)
+			continue;
+		set_hbuf(&ev, (enum buf_id)b, h);
+	}
+	stream_window_buf(w, &ev);
+	ev.app = http_json(tx);
+	run_event(w, &ev);
+	json_decref(ev.app);
+}
+
+static void dns_event(struct snet_inspect_worker *w, const struct dns_query *q)
+{
+	struct event ev = { 0 };
+	ev.ph = PH_DNS_QUERY;
+	ev.app_key = "dns";
+	ev.b[BUF_DNS_QUERY] = (const uint8_t *)q->name;
+	ev.n[BUF_DNS_QUERY] = strlen(q->name);
+	ev.scan_mask = 1ull << BUF_DNS_QUERY;
+	stream_window_buf(w, &ev);
+	char tb[16];
+	json_t *qo = json_object();
+	json_object_set_new(qo, "type", json_string("query"));
+	json_object_set_new(qo, "id", json_integer(q->id));
+	json_object_set_new(qo, "rrname", json_string_nocheck(q->name));
+	json_object_set_new(qo, "rrtype", json_string(dns_type_name(q->type, tb, sizeof(tb))));
+	json_t *o = json_object();
+	json_t *arr = json_array();
+	json_array_append_new(arr, qo);
+	json_object_set_new(o, "query", arr);
+	ev.app = o;
+	run_event(w, &ev);
+	json_decref(o);
+}
+
+static void tls_event(struct snet_inspect_worker *w, const struct tls_hello *h)
+{
+	struct event ev = { 0 };
+	ev.ph = PH_TLS_HELLO;
+	ev.app_key = "tls";
+	if (h->has_sni) {
+		ev.b[BUF_TLS_SNI] = (const uint8_t *)h->sni;
+		ev.n[BUF_TLS_SNI] = strlen(h->sni);
+		ev.scan_mask = 1ull << BUF_TLS_SNI;
+	}
+	stream_window_buf(w, &ev);
+	json_t *o = json_object();
+	if (h->has_sni)
+		json_object_set_new(o, "sni", json_string_nocheck(h->sni));
+	char v[16];
+	switch (h->version) {
+	case 0x0301: snprintf(v, sizeof(v), "TLS 1.0"); break;
+	case 0x0302: snprintf(v, sizeof(v), "TLS 1.1"); break;
+	case 0x0303: snprintf(v, sizeof(v), "TLS 1.2"); break;
+	case 0x0304: snprintf(v, sizeof(v), "TLS 1.3"); break;
+	default: snprintf(v, sizeof(v), "0x%04x", h->version);
+	}
+	json_object_set_new(o, "version", json_string(v));
+	ev.app = o;
+	run_event(w, &ev);
+	json_decref(o);
+}
+
+/* ---- TCP reassembly ---- */
+
+static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
+{
+	struct flow *f = w->f;
+	if (f->app == APP_NONE) {
+		if (di == 0 && http_probe_request(d, n))
+			f->app = APP_HTTP;
+		else if (di == 1 && http_probe_response(d, n))
+			f->app = APP_HTTP;
+		else if (tls_probe(d, n))
+			f->app = APP_TLS;
+		else
+			f->app = APP_UNKNOWN;
+		if (f->app == APP_HTTP) {
+			f->http = http_state_new(w->cur->cfg.http_body_limit);
+			if (!f->http)
+				f->app = APP_UNKNOWN;
+		}
+	}
+	if (f->app == APP_HTTP)
+		http_feed(f->http, di, d, n, on_http_event, w);
+	else if (f->app == APP_TLS && di == 0 && !f->tls_done) {
+		size_t room = 16384 + 2048 + 5 - f->tls_buf.len;
+		strbuf_append(&f->tls_buf, d, n < room ? n : room);
+		struct tls_hello h;
+		int rc = tls_parse_client_hello((uint8_t *)f->tls_buf.s, f->tls_buf.len, &h);
+		if (rc != 0) {
+			f->tls_done = true;
+			strbuf_free(&f->tls_buf);
+			if (rc == 1)
+				tls_event(w, &h);
+		}
+	}
+}
+
+static void stream_deliver(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
+{
+	struct flow *f = w->f;
+	struct stream_dir *sd = &f->sd[di];
+	const struct snet_inspect_config *c = &w->cur->cfg;
+	sd->next_seq += (uint32_t)n;
+	if (sd->delivered >= c->reassembly_depth) {
+		w->st.reassembly_truncated += n;
+		return;
+	}
+	if (sd->delivered + n > c->reassembly_depth) {
+		w->st.reassembly_truncated += sd->delivered + n - c->reassembly_depth;
+		n = (size_t)(c->reassembly_depth - sd->delivered);
+	}
+	sd->delivered += n;
+	/* raw window: keep the overlap before the new bytes, then the window */
+	uint32_t maxlit = w->cur->dbs.max_stream_literal[di];
+	size_t overlap = maxlit == UINT32_MAX ? REGEX_OVERLAP : maxlit ? maxlit - 1 : 0;
+	size_t keep = c->stream_window > n + overlap ? (size_t)c->stream_window : n + overlap;
+	if (sd->win_len + n > keep) {
+		size_t drop = sd->win_len + n - keep;
+		if (drop > sd->win_len)
+			drop = sd->win_len;
+		memmove(sd->win, sd->win + drop, sd->win_len - drop);
+		sd->win_len -= drop;
+	}
+	if (sd->win_len + n > sd->win_cap) {
+		size_t cap = sd->win_cap ? sd->win_cap : 4096;
+		while (cap < sd->win_len + n)
+			cap *= 2;
+		uint8_t *nw = realloc(sd->win, cap);
+		if (!nw) {
+			w->st.reassembly_truncated += n;
+			return;
+		}
+		sd->win = nw;
+		sd->win_cap = cap;
+	}
+	memcpy(sd->win + sd->win_len, d, n);
+	sd->win_len += n;
+	size_t new_off = sd->win_len - n;
+	app_data(w, di, d, n);
+	struct event ev = { 0 };
+	ev.ph = PH_STREAM;
+	ev.b[BUF_STREAM] = sd->win;
+	ev.n[BUF_STREAM] = sd->win_len;
+	ev.scan_off[BUF_STREAM] = new_off > overlap ? new_off - overlap : 0;
+	ev.scan_mask = 1ull << BUF_STREAM;
+	ev.b[BUF_PAYLOAD] = w->p->payload;
+	ev.n[BUF_PAYLOAD] = w->p->plen;
+	if (f->app == APP_HTTP || f->app == APP_TLS)
+		ev.app_key = NULL;
+	run_event(w, &ev);
+}
+
+static void stream_segment(struct snet_inspect_worker *w, int di, uint32_t seq,
+			   const uint8_t *d, size_t n)
+{
+	struct stream_dir *sd = &w->f->sd[di];
+	int32_t rel = (int32_t)(seq - sd->next_seq);
+	if (rel < 0) {
+		if ((size_t)-(int64_t)rel >= n)
+			return;	/* retransmission: already inspected */
+		d += -(int64_t)rel;
+		n -= (size_t)-(int64_t)rel;
+		rel = 0;
+	}
+	if (rel > 0) {
+		if (sd->nooo >= OOO_MAX_SEGS || sd->ooo_bytes + n > OOO_MAX_BYTES ||
+		    w->mem + n > w->cur->cfg.flow_memcap) {
+			w->st.reassembly_ooo_dropped++;
+			return;
+		}
+		struct seg *s = malloc(sizeof(*s) + n);
+		if (!s) {
+			w->st.reassembly_ooo_dropped++;
+			return;
+		}
+		s->seq = seq;
+		s->len = (uint32_t)n;
+		memcpy(s->data, d, n);
+		struct seg **pp = &sd->ooo;
+		while (*pp && (int32_t)((*pp)->seq - seq) < 0)
+			pp = &(*pp)->next;
+		s->next = *pp;
+		*pp = s;
+		sd->nooo++;
+		sd->ooo_bytes += n;
+		return;
+	}
+	stream_deliver(w, di, d, n);
+	while (sd->ooo && (int32_t)(sd->ooo->seq - sd->next_seq) <= 0) {
+		struct seg *s = sd->ooo;
+		sd->ooo = s->next;
+		sd->nooo--;
+		sd->ooo_bytes -= s->len;
+		uint32_t skip = sd->next_seq - s->seq;
+		if (skip < s->len)
+			stream_deliver(w, di, s->data + skip, s->len - skip);
+		free(s);
+	}
+}
+
+static void tcp_track(struct snet_inspect_worker *w, struct flow *f, bool created)
+{
+	const struct packet *p = w->p;
+	int di = w->dir - 1;
+	uint8_t fl = p->tcp_flags;
+	if ((fl & (TH_SYN | TH_ACK)) == TH_SYN)
+		f->syn = true;
+	else if ((fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+		f->synack = true;
+	else if ((fl & TH_ACK) && (f->syn || f->synack))
+		f->established = true;
+	if (created && !(fl & TH_SYN) && w->cur->cfg.midstream)
+		f->established = true;	/* picked up mid-stream */
+	if (fl & TH_RST)
+		f->closed = true;
+	struct stream_dir *sd = &f->sd[di];
+	if (fl & TH_SYN) {
+		sd->init = true;
+		sd->next_seq = p->seq + 1;
+	} else if (!sd->init && (p->plen || (fl & TH_FIN))) {
+		sd->init = true;
+		sd->next_seq = p->seq;
+	}
+	if (p->plen && sd->init && !(fl & TH_RST))
+		stream_segment(w, di, p->seq + ((fl & TH_SYN) ? 1 : 0), p->payload, p->plen);
+	if (fl & TH_FIN) {
+		f->fin_mask |= (uint8_t)(1u << di);
+		if (!sd->fin) {
+			sd->fin = true;
+			if (f->http)
+				http_eof(f->http, di, on_http_event, w);
+		}
+		if (f->fin_mask == 3)
+			f->closed = true;
+	}
+}
+
+/* ---- the verdict ---- */
+
+static void finish_packet(struct snet_inspect_worker *w, const struct snet_inspect_meta *meta,
+			  struct snet_inspect_verdict *v)
+{
+	bool pass = false;
+	enum snet_inspect_action act = SNET_INSPECT_ACCEPT;
+	for (size_t i = 0; i < w->npm; i++) {
+		char a = w->pm[i].r->action;
+		if (a == 'p')
+			pass = true;
+		else if (a == 'd')
+			act = SNET_INSPECT_DROP;
+		else if (a == 'r' && act != SNET_INSPECT_DROP)
+			act = SNET_INSPECT_REJECT;
+	}
+	if (pass)
+		act = SNET_INSPECT_PASS;
+	v->action = act;
+	struct flow *f = w->f;
+	if (f && (act == SNET_INSPECT_DROP || act == SNET_INSPECT_REJECT))
+		f->dropped = true;
+	if (f && act == SNET_INSPECT_PASS)
+		f->passed = true;
+	for (size_t i = 0; i < w->npm; i++) {
+		struct pkt_match *m = &w->pm[i];
+		const struct rule *r = m->r;
+		if (!pass && !r->noalert && r->action != 'p') {
+			bool blocked = (r->action == 'd' || r->action == 'r') &&
+				       act != SNET_INSPECT_ACCEPT;
+			if (v->nalerts_kept < SNET_INSPECT_MAX_ALERTS) {
+				struct snet_inspect_alert *a = &v->alerts[v->nalerts_kept++];
+				a->gid = r->gid;
+				a->sid = r->sid;
+				a->rev = r->rev;
+				a->action = r->action;
+			}
+			v->nalerts++;
+			w->st.alerts++;
+			if (w->eve) {
+				const char *app = NULL;
+				if (f)
+					app = f->app == APP_HTTP ? "http" : f->app == APP_TLS ? "tls" :
+					      f->app == APP_DNS ? "dns" : NULL;
+				struct eve_alert ea = {
+					.rule = r, .p = w->p, .flow_id = f ? f->id : 0,
+					.app_proto = app, .app_key = m->app_key, .app = m->app,
+					.blocked = blocked, .meta = meta,
+				};
+				json_t *o = eve_alert_json(&ea);
+				if (o) {
+					eve_write_json(w->eve, o);
+					json_decref(o);
+				}
+			}
+		}
+		json_decref(m->app);
+		m->app = NULL;
+	}
+	w->npm = 0;
+	switch (act) {
+	case SNET_INSPECT_ACCEPT: w->st.verdict_accept++; break;
+	case SNET_INSPECT_DROP: w->st.verdict_drop++; break;
+	case SNET_INSPECT_REJECT: w->st.verdict_reject++; break;
+	case SNET_INSPECT_PASS: w->st.verdict_pass++; break;
+	}
+}
+
+int snet_inspect_worker_packet(struct snet_inspect_worker *w, const uint8_t *pkt, size_t len,
+			       const struct timespec *ts, const struct snet_inspect_meta *meta,
+			       struct snet_inspect_verdict *v)
+{
+	if (!w || !v || (!pkt && len))
+		return -EINVAL;
+	memset(v, 0, sizeof(*v));
+	w->st.packets_seen++;
+	struct packet p;
+	const char *why;
+	if (packet_decode(pkt, len, &p, &why)) {
+		w->st.packets_invalid++;
+		w->st.verdict_accept++;
+		v->action = SNET_INSPECT_ACCEPT;
+		return 0;
+	}
+	p.ts_usec = ts ? (uint64_t)ts->tv_sec * 1000000ull + (uint64_t)ts->tv_nsec / 1000 : 0;
+	if (p.ts_usec >= w->last_expire + 1000000ull || p.ts_usec < w->last_expire) {
+		expire_flows(w, p.ts_usec, false);
+		w->last_expire = p.ts_usec;
+	}
+	w->p = &p;
+	w->f = NULL;
+	w->dir = DIR_TO_SERVER;
+	bool created = false;
+	if (p.ipproto == IPPROTO_TCP || p.ipproto == IPPROTO_UDP) {
+		int dir;
+		w->f = flow_get(w, &p, &dir, &created);
+		if (w->f)
+			w->dir = dir;
+	}
+	struct flow *f = w->f;
+	if (f) {
+		f->last_usec = p.ts_usec;
+		if (f->dropped) {
+			w->st.packets_flow_dropped++;
+			w->st.verdict_drop++;
+			v->action = SNET_INSPECT_DROP;
+			return 0;
+		}
+		if (f->passed) {
+			w->st.packets_bypassed++;
+			w->st.verdict_pass++;
+			v->action = SNET_INSPECT_PASS;
+			return 0;
+		}
+		f->seen[w->dir - 1] = true;
+		if (p.ipproto == IPPROTO_UDP && f->seen[0] && f->seen[1])
+			f->established = true;
+	}
+	w->st.packets_scanned++;
+	v->scanned = 1;
+	w->cur = f ? f->rs : w->rs;
+	w->npm = 0;
+	/* per-packet rules */
+	struct event ev = { 0 };
+	ev.ph = PH_PACKET;
+	ev.slot = l4_slot(p.ipproto);
+	ev.b[BUF_PAYLOAD] = p.payload;
+	ev.n[BUF_PAYLOAD] = p.plen;
+	ev.scan_mask = 1ull << BUF_PAYLOAD;
+	if (f && p.ipproto == IPPROTO_TCP)
+		tcp_track(w, f, created);
+	run_event(w, &ev);
+	if (p.ipproto == IPPROTO_UDP && (p.sport == 53 || p.dport == 53) &&
+	    (!f || f->app == APP_NONE || f->app == APP_DNS)) {
+		struct dns_query q[4];
+		int nq = dns_parse_request(p.payload, p.plen, q, 4);
+		if (nq > 0) {
+			if (f)
+				f->app = APP_DNS;
+			for (int i = 0; i < nq; i++)
+				dns_event(w, &q[i]);
+		}
+	}
+	finish_packet(w, meta, v);
+	if (f)
+		flow_account(w, f);
+	w->p = NULL;
+	w->f = NULL;
+	return 0;
+}
+
+void snet_inspect_worker_expire(struct snet_inspect_worker *w, const struct timespec *ts)
+{
+	if (!w)
+		return;
+	if (!ts) {
+		expire_flows(w, 0, true);
+		return;
+	}
+	expire_flows(w, (uint64_t)ts->tv_sec * 1000000ull + (uint64_t)ts->tv_nsec / 1000, false);
+}
+
+void snet_inspect_worker_stats(const struct snet_inspect_worker *w, struct snet_inspect_stats *st)
+{
+	if (!w || !st)
+		return;
+	*st = w->st;
+	st->flow_memory = w->mem;
+	uint64_t old = 0;
+	for (const struct flow *f = w->lru_head; f; f = f->lnext)
+		if (f->rs != w->rs)
+			old++;
+	st->flows_on_old_ruleset = old;
+}
+
+void snet_inspect_worker_free(struct snet_inspect_worker *w)
+{
+	if (!w)
+		return;
+	expire_flows(w, 0, true);
+	hs_free_scratch(w->scratch);
+	match_env_free(&w->env);
+	free(w->ht);
+	free(w->mark);
+	free(w->cand.v);
+	snet_inspect_ruleset_unref(w->rs);
+	free(w);
+}

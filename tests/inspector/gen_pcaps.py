@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Write the test and benchmark captures (stdlib only, no downloads).
+
+gen_pcaps.py OUTDIR            the small test captures
+gen_pcaps.py --bench FILE N    a mixed-traffic capture of about N flows
+"""
+import os
+import random
+import struct
+import sys
+
+LINK_ETH, LINK_RAW = 1, 101
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def ip4(src, dst, proto, payload, ident=1):
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident, 0, 64, proto, 0,
+                      bytes(map(int, src.split("."))), bytes(map(int, dst.split("."))))
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    return hdr + payload
+
+
+def ip6(src, dst, proto, payload):
+    import ipaddress
+    return struct.pack("!IHBB16s16s", 6 << 28, len(payload), proto, 64,
+                       ipaddress.IPv6Address(src).packed, ipaddress.IPv6Address(dst).packed) + payload
+
+
+def tcp(sport, dport, seq, ack, flags, data=b""):
+    fl = sum(v for k, v in dict(F=1, S=2, R=4, P=8, A=16).items() if k in flags)
+    return struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
+                       5 << 4, fl, 65535, 0, 0) + data
+
+
+def udp(sport, dport, data):
+    return struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+
+
+class Pcap:
+    def __init__(self, path, link=LINK_RAW):
+        self.f = open(path, "wb")
+        self.link = link
+        self.t = 1700000000.0
+        self.f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, link))
+
+    def add(self, pkt):
+        if self.link == LINK_ETH:
+            et = 0x86DD if pkt[0] >> 4 == 6 else 0x0800
+            pkt = b"\x02\0\0\0\0\x01\x02\0\0\0\0\x02" + struct.pack("!H", et) + pkt
+        self.t += 0.001
+        sec = int(self.t)
+        self.f.write(struct.pack("<IIII", sec, int((self.t - sec) * 1e6), len(pkt), len(pkt)))
+        self.f.write(pkt)
+
+    def close(self):
+        self.f.close()
+
+
+class TcpFlow:
+    """A TCP connection written as packets: handshake, data both ways, close."""
+
+    def __init__(self, pc, cli, srv, cport, sport, v6=False):
+        self.pc, self.cli, self.srv, self.cport, self.sport, self.v6 = pc, cli, srv, cport, sport, v6
+        self.cseq, self.sseq = 1000, 50000
+
+    def _ip(self, src, dst, seg):
+        return ip6(src, dst, 6, seg) if self.v6 else ip4(src, dst, 6, seg)
+
+    def c(self, flags, data=b"", seq=None):
+        s = self.cseq if seq is None else seq
+        self.pc.add(self._ip(self.cli, self.srv, tcp(self.cport, self.sport, s, self.sseq, flags, data)))
+        if seq is None:
+            self.cseq += len(data) + (1 if "S" in flags or "F" in flags else 0)
+
+    def s(self, flags, data=b""):
+        self.pc.add(self._ip(self.srv, self.cli, tcp(self.sport, self.cport, self.sseq, self.cseq, flags, data)))
+        self.sseq += len(data) + (1 if "S" in flags or "F" in flags else 0)
+
+    def open(self):
+        self.c("S")
+        self.s("SA")
+        self.c("A")
+
+    def close(self):
+        self.c("FA")
+        self.s("FA")
+        self.c("A")
+
+    def send(self, data, mss=1400):
+        for i in range(0, len(data), mss):
+            self.c("PA", data[i:i + mss])
+
+    def reply(self, data, mss=1400):
+        for i in range(0, len(data), mss):
+            self.s("PA", data[i:i + mss])
+
+
+def dns_query(name, qid=0x1234, qtype=1):
+    q = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+    return struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + q + struct.pack("!HH", qtype, 1)
+
+
+def client_hello(sni):
+    name = sni.encode()
+    sni_ext = struct.pack("!HBH", len(name) + 3, 0, len(name)) + name
+    exts = struct.pack("!HH", 0, len(sni_ext)) + sni_ext
+    body = (b"\x03\x03" + bytes(32) + b"\x00" + struct.pack("!H", 2) + b"\x13\x01" + b"\x01\x00" +
+            struct.pack("!H", len(exts)) + exts)
+    hs = b"\x01" + struct.pack("!I", len(body))[1:] + body
+    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
+
+
+def http_get(path, host, ua="snet-test/1.0", extra=b""):
+    return (b"GET " + path.encode() + b" HTTP/1.1\r\nHost: " + host.encode() + b"\r\nUser-Agent: " +
+            ua.encode() + b"\r\nAccept: */*\r\n" + extra + b"\r\n")
+
+
+def write_tests(out):
+    os.makedirs(out, exist_ok=True)
+    # http.pcap: a GET with its response, then a POST whose body is split
+    pc = Pcap(os.path.join(out, "http.pcap"), LINK_ETH)
+    f = TcpFlow(pc, "10.0.0.1", "93.184.216.34", 40000, 80)
+    f.open()
+    f.send(http_get("/admin/../index.php?id=1%27", "Example.COM:8080", "EvilBot/6.6"))
+    body = b"<html>" + b"x" * 3000 + b"SECRET-PAYLOAD</html>"
+    f.reply(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+    post = b"user=alice&password=hunter2&token=" + b"A" * 2000
+    f.send(b"POST /login HTTP/1.1\r\nHost: example.com\r\nContent-Length: %d\r\n"
+           b"Cookie: session=abc123\r\n\r\n" % len(post) + post, mss=700)
+    f.reply(b"HTTP/1.1 302 Found\r\nLocation: /\r\nContent-Length: 0\r\n\r\n")
+    f.close()
+    pc.close()
+    # stream.pcap: raw TCP; a pattern across two segments, sent out of order
+    pc = Pcap(os.path.join(out, "stream.pcap"))
+    f = TcpFlow(pc, "10.0.0.2", "198.51.100.7", 40001, 4444)
+    f.open()
+    a, b, c = b"hello, this is a long line and then MALW", b"ARE-SIGNATURE is here ", b"and more"
+    base = f.cseq
+    f.c("PA", b, seq=base + len(a))      # out of order first
+    f.c("PA", a, seq=base)
+    f.c("PA", c, seq=base + len(a) + len(b))
+    f.cseq = base + len(a) + len(b) + len(c)
+    f.c("PA", b"after-drop data")
+    f.close()
+    pc.close()
+    # dns.pcap, tls.pcap, icmp.pcap, ipv6.pcap
+    pc = Pcap(os.path.join(out, "dns.pcap"))
+    pc.add(ip4("10.0.0.3", "10.0.0.53", 17, udp(5353, 53, dns_query("evil.example.com"))))
+    pc.add(ip4("10.0.0.3", "10.0.0.53", 17, udp(5354, 53, dns_query("good.example.org", 7, 28))))
+    pc.close()
+    pc = Pcap(os.path.join(out, "tls.pcap"))
+    f = TcpFlow(pc, "10.0.0.4", "203.0.113.9", 40002, 443)
+    f.open()
+    hello = client_hello("coin-hive.com")
+    f.send(hello[:60])
+    f.send(hello[60:])
+    f.close()
+    pc.close()
+    pc = Pcap(os.path.join(out, "icmp.pcap"))
+    pc.add(ip4("10.0.0.5", "10.0.0.6", 1, struct.pack("!BBHHH", 8, 0, 0, 1, 1) + b"PINGDATA"))
+    pc.close()
+    pc = Pcap(os.path.join(out, "ipv6.pcap"), LINK_ETH)
+    f = TcpFlow(pc, "2001:db8::1", "2001:db8::80", 40003, 80, v6=True)
+    f.open()
+    f.send(http_get("/v6/secret.cgi", "v6.example"))
+    f.close()
+    pc.close()
+
+
+def write_bench(path, nflows, seed=1):
+    rnd = random.Random(seed)
+    pc = Pcap(path)
+    words = [b"index", b"api", b"v1", b"images", b"static", b"user", b"search", b"login",
+             b"cart", b"news", b"video", b"data", b"json", b"js", b"css"]
+    for i in range(nflows):
+        cli = "10.%d.%d.%d" % (1 + i % 200, (i // 200) % 250, 1 + i % 250)
+        kind = i % 10
+        if kind < 6:      # HTTP request + response
+            f = TcpFlow(pc, cli, "93.184.%d.%d" % (i % 250, 1 + i % 200), 20000 + i % 40000, 80)
+            f.open()
+            path = "/" + "/".join(rnd.choice(words).decode() for _ in range(3)) + "?q=%d" % rnd.randrange(10**6)
+            f.send(http_get(path, "www.site%d.com" % (i % 97),
+                            "Mozilla/5.0 (X11; Linux x86_64) Firefox/%d.0" % (60 + i % 40)))
+            body = bytes(rnd.getrandbits(8) for _ in range(rnd.randrange(500, 6000)))
+            f.reply(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                    b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            f.close()
+        elif kind < 8:    # DNS
+            pc.add(ip4(cli, "10.0.0.53", 17, udp(30000 + i % 30000, 53,
+                       dns_query("host%d.example%d.net" % (i, i % 13), i & 0xFFFF))))
+        elif kind < 9:    # TLS client hello
+            f = TcpFlow(pc, cli, "198.51.100.%d" % (1 + i % 200), 20000 + i % 40000, 443)
+            f.open()
+            f.send(client_hello("cdn%d.example.com" % i))
+            f.reply(bytes(rnd.getrandbits(8) for _ in range(3000)))
+            f.close()
+        else:             # bulk TCP
+            f = TcpFlow(pc, cli, "203.0.113.%d" % (1 + i % 200), 20000 + i % 40000, 9000)
+            f.open()
+            f.send(bytes(rnd.getrandbits(8) for _ in range(64 * 1024)))
+            f.close()
+    pc.close()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--bench":
+        write_bench(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) == 2:
+        write_tests(sys.argv[1])
+    else:
+        sys.exit(__doc__)
