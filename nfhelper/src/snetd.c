@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * snetd: the deciding daemon of the snet LSM.  The main thread reads the
+ * kernel's events and hands them to the decision pipeline; see
+ * docs/snetd.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ctl_server.h"
+#include "declog.h"
+#include "kernel_link.h"
+#include "log.h"
+#include "mainloop.h"
+#include "pipeline.h"
+#include "policy.h"
+#include "socktable.h"
+
+struct snetd {
+	struct snetd_config cfg;
+	const char *config_path;
+	struct mainloop loop;
+	struct kernel_link *kernel;
+	struct pipeline *pipeline;
+	struct sock_table *sockets;
+	struct declog *declog;
+	struct ctl_server *ctl;
+	uint64_t lost_events;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int on_event(const struct snet_event *ev, void *arg)
+{
+	struct snetd *d = arg;
+	uint64_t now = mono_ns();
+	int rc;
+
+	rc = sock_table_update(d->sockets, ev, now / 1000000);
+	if (rc)
+		log_msg(LOG_WARNING, "socket table: %s", strerror(-rc));
+	if (!ev->id)
+		return 0; /* a notification: nothing to decide */
+	rc = pipeline_submit(d->pipeline, ev, now);
+	if (rc && rc != -EEXIST)
+		log_msg(LOG_ERR, "event %u not handed to a decider: %s", ev->id,
+			strerror(-rc));
+	return 0;
+}
+
+static int on_kernel_readable(int fd, short revents, void *arg)
+{
+	struct snetd *d = arg;
+	int rc;
+
+	(void)fd;
+	(void)revents;
+	rc = kernel_link_read(d->kernel, on_event, d);
+	if (rc == -ENOBUFS) {
+		/* The receive buffer overflowed: ask the kernel what still
+		 * waits, and decide whatever is not in flight yet. */
+		d->lost_events++;
+		log_msg(LOG_WARNING, "events lost (receive buffer full); catching up from the kernel's pending list");
+		rc = kernel_link_pending(d->kernel, on_event, d);
+		if (rc)
+			log_msg(LOG_ERR, "pending list: %s", strerror(-rc));
+		return 0;
+	}
+	if (rc && rc != -EAGAIN && rc != -EINTR) {
+		log_msg(LOG_ERR, "reading events: %s", strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
+static void reload(struct snetd *d)
+{
+	char err[2048];
+	int rc = pipeline_reload_policy(d->pipeline, err, sizeof(err));
+
+	if (rc) {
+		log_msg(LOG_ERR, "policy reload refused, the running policy stays: %s",
+			err);
+	} else {
+		struct policy *p = pipeline_policy(d->pipeline);
+
+		log_msg(LOG_NOTICE, "policy reloaded: %zu rules from %s",
+			policy_rule_count(p), policy_name(p));
+		policy_put(p);
+	}
+	if (d->declog) {
+		rc = declog_reopen(d->declog);
+		if (rc)
+			log_msg(LOG_ERR, "decision log %s: reopen: %s",
+				d->cfg.decision_log, strerror(-rc));
+	}
+}
+
+static int on_signal(int fd, short revents, void *arg)
+{
+	struct snetd *d = arg;
+	struct signalfd_siginfo si;
+	ssize_t n;
+
+	(void)revents;
+	n = read(fd, &si, sizeof(si));
+	if (n != sizeof(si))
+		return n < 0 && errno == EAGAIN ? 0 : -EIO;
+	switch (si.ssi_signo) {
+	case SIGHUP:
+		reload(d);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		log_msg(LOG_NOTICE, "signal %u: shutting down", si.ssi_signo);
+		mainloop_quit(&d->loop);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Create the decision log's directory (one level) if it is missing. */
+static int open_declog(struct snetd *d)
+{
+	char dir[PATH_MAX], *slash;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s", d->cfg.decision_log);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0750) && errno != EEXIST)
+			log_msg(LOG_WARNING, "mkdir %s: %s", dir, strerror(errno));
+	}
+	rc = declog_open(d->cfg.decision_log, &d->declog);
+	if (rc)
+		log_msg(LOG_ERR, "decision log %s: %s", d->cfg.decision_log,
+			strerror(-rc));
+	return rc;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: snetd [-c FILE] [-f] [-v] [-t]\n"
+		"  -c FILE  configuration (default %s)\n"
+		"  -f       also log to standard error\n"
+		"  -v       log debug messages (each decision)\n"
+		"  -t       check the configuration and the policy, then exit\n",
+		CONFIG_DEFAULT_PATH);
+}
+
+int main(int argc, char **argv)
+{
+	static struct snetd d;
+	struct policy *policy = NULL;
+	struct verdict_ops vops;
+	char err[4096], remote[300] = "";
+	bool to_stderr = false, debug = false, check = false;
+	bool config_given = false;
+	sigset_t sigs;
+	int opt, rc, sfd = -1, status = 1;
+
+	d.config_path = CONFIG_DEFAULT_PATH;
+	while ((opt = getopt(argc, argv, "c:fvth")) != -1) {
+		switch (opt) {
+		case 'c':
+			d.config_path = optarg;
+			config_given = true;
+			break;
+		case 'f':
+			to_stderr = true;
+			break;
+		case 'v':
+			debug = true;
+			break;
+		case 't':
+			check = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	config_defaults(&d.cfg);
+	rc = config_load(d.config_path, &d.cfg, err, sizeof(err));
+	if (rc == -ENOENT && !config_given) {
+		d.config_path = NULL; /* no file: the defaults */
+	} else if (rc) {
+		fprintf(stderr, "snetd: %s\n", err);
+		return 1;
+	}
+	rc = policy_load(d.cfg.policy, &policy, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "snetd: policy not loaded:\n%s\n", err);
+		return 1;
+	}
+	if (check) {
+		printf("%s: ok\n%s: ok, %zu rules\n",
+		       d.config_path ? d.config_path : "(built-in defaults)",
+		       d.cfg.policy, policy_rule_count(policy));
+		policy_put(policy);
+		return 0;
+	}
+	log_open("snetd", true, to_stderr || isatty(STDERR_FILENO),
+		 debug ? LOG_DEBUG : d.cfg.log_level);
+	log_msg(LOG_INFO, "starting: config %s, policy %s (%zu rules)",
+		d.config_path ? d.config_path : "(built-in defaults)",
+		d.cfg.policy, policy_rule_count(policy));
+
+	/* Signals go to the signalfd only, in every thread made below. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	signal(SIGPIPE, SIG_IGN);
+	if (sigprocmask(SIG_BLOCK, &sigs, NULL) ||
+	    (sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+		log_msg(LOG_ERR, "signals: %s", strerror(errno));
+		goto out;
+	}
+	if (d.cfg.decision_log[0] && open_declog(&d))
+		goto out;
+	rc = sock_table_new(d.cfg.socket_table_size, &d.sockets);
+	if (rc) {
+		log_msg(LOG_ERR, "socket table: %s", strerror(-rc));
+		goto out;
+	}
+	rc = kernel_link_open(&d.cfg, &d.kernel, err, sizeof(err));
+	if (rc) {
+		log_msg(LOG_ERR, "%s", err);
+		goto out;
+	}
+	if (d.cfg.remote_host[0])
+		snprintf(remote, sizeof(remote), strchr(d.cfg.remote_host, ':') ?
+			 "[%s]:%s" : "%s:%s", d.cfg.remote_host, d.cfg.remote_port);
+	struct pipeline_params pp = {
+		.workers = d.cfg.workers,
+		.timeout_ms = d.cfg.timeout_ms,
+		.margin_ms = d.cfg.answer_margin_ms,
+		.fallback = {
+			.verdict = d.cfg.default_verdict,
+			.life = d.cfg.default_life,
+			.seconds = d.cfg.default_seconds,
+		},
+		.remote_host = d.cfg.remote_host,
+		.remote_port = d.cfg.remote_port,
+		.remote_timeout_ms = d.cfg.remote_timeout_ms,
+		.remote_connections = d.cfg.remote_connections,
+		.prompt_enabled = d.cfg.prompt_enabled,
+		.policy_path = d.cfg.policy,
+		.log = d.declog,
+	};
+	vops = kernel_link_verdict_ops(d.kernel);
+	rc = pipeline_start(&pp, &vops, policy, &d.pipeline, err, sizeof(err));
+	if (rc) {
+		log_msg(LOG_ERR, "%s", err);
+		goto out;
+	}
+	struct ctl_server_params cp = {
+		.path = d.cfg.control_socket,
+		.group = d.cfg.control_group,
+		.config_path = d.config_path,
+		.remote = remote[0] ? remote : NULL,
+		.pipeline = d.pipeline,
+		.sockets = d.sockets,
+		.kernel = kernel_link_ctl_ops(d.kernel),
+	};
+	rc = ctl_server_start(&cp, &d.ctl, err, sizeof(err));
+	if (rc) {
+		log_msg(LOG_ERR, "%s", err);
+		goto out;
+	}
+	mainloop_init(&d.loop);
+	if (mainloop_add(&d.loop, "signals", sfd, POLLIN, on_signal, &d) ||
+	    mainloop_add(&d.loop, "kernel events", kernel_link_events_fd(d.kernel),
+			 POLLIN, on_kernel_readable, &d))
+		goto out;
+	/* Calls that waited before we registered are decided too. */
+	rc = kernel_link_pending(d.kernel, on_event, &d);
+	if (rc)
+		log_msg(LOG_WARNING, "pending list at start: %s", strerror(-rc));
+	log_msg(LOG_NOTICE, "running: %u events mediated, kernel timeout %u ms, default %s",
+		d.cfg.n_events, d.cfg.timeout_ms,
+		d.cfg.default_verdict == SNET_VERDICT_ALLOW ? "allow" : "deny");
+	rc = mainloop_run(&d.loop);
+	status = rc ? 1 : 0;
+out:
+	ctl_server_stop(d.ctl);
+	pipeline_stop(d.pipeline);
+	kernel_link_close(d.kernel);
+	declog_close(d.declog);
+	sock_table_free(d.sockets);
+	policy_put(policy);
+	if (sfd >= 0)
+		close(sfd);
+	log_msg(LOG_INFO, "stopped");
+	log_close();
+	return status;
+}
