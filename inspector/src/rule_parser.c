@@ -1248,6 +1248,23 @@ static int resolve_directions(struct pstate *ps)
 		r->proto = app;	/* tcp/ip rule using http_*: the flow must be http */
 	}
 	uint8_t fd = r->flow_dirs;
+	/* file_data in a to_server rule is the request body */
+	if (fd == DIR_TO_SERVER && ps->file_data_lists[BUF_HTTP_SERVER_BODY] &&
+	    r->lists[BUF_HTTP_SERVER_BODY].n) {
+		if (r->lists[BUF_HTTP_CLIENT_BODY].n)
+			return fail(ps, -EINVAL, "file_data and http_client_body in a to_server rule");
+		r->lists[BUF_HTTP_CLIENT_BODY] = r->lists[BUF_HTTP_SERVER_BODY];
+		memset(&r->lists[BUF_HTTP_SERVER_BODY], 0, sizeof(struct smlist));
+		r->bufmask &= ~(1ull << BUF_HTTP_SERVER_BODY);
+		r->bufmask |= 1ull << BUF_HTTP_CLIENT_BODY;
+		if (r->fp_buf == BUF_HTTP_SERVER_BODY)
+			r->fp_buf = BUF_HTTP_CLIENT_BODY;
+		resp_only = false;
+		req_only = true;
+		for (int b = 0; b < BUF__COUNT; b++)
+			if (r->lists[b].n && buf_info[b].side == SIDE_RESP)
+				resp_only = true;
+	}
 	if (resp_only && fd == DIR_TO_SERVER)
 		return fail(ps, -EINVAL, "response buffer in a to_server rule");
 	if ((dns || tls) && fd == DIR_TO_CLIENT)

@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# pcap-tests.sh OUT: generated captures through snet-inspect with the demo
+# rules; each check prints "ok inspector: pcap: NAME" or "not ok ...: why".
+set -u
+out=$1
+here=$(cd "$(dirname "$0")" && pwd)
+top=$here/../..
+dir=$out/inspector/pcaptests
+rm -rf "$dir" && mkdir -p "$dir"
+/usr/bin/python3 "$here/gen_pcaps.py" "$dir/pcaps" || { echo "not ok inspector: pcap: generate"; exit 1; }
+cls=${SNET_TEST_CLASSIFICATION:-/work/shared/data/et-open/classification.config}
+sed "s|^classification-file.*|classification-file = $cls|; s|^HOME_NET.*|HOME_NET = [10.0.0.0/8,2001:db8::1]|" \
+	"$top/rules/inspector.conf" > "$dir/test.conf"
+cat > "$dir/extra.rules" <<'R'
+alert http any any -> any any (msg:"T response body after gzip-less 200"; flow:established,to_client; file_data; content:"SECRET-PAYLOAD"; http_stat_code; content:"200"; sid:9100001; rev:1;)
+alert http any any -> any any (msg:"T v6 uri"; flow:established,to_server; http.uri; content:"/v6/secret.cgi"; sid:9100002; rev:1;)
+alert icmp any any -> any any (msg:"T ping"; itype:8; icode:0; content:"PINGDATA"; sid:9100003; rev:1;)
+alert http any any -> any any (msg:"T normalized uri"; http.uri; content:"/index.php?id=1%27"; startswith; sid:9100004; rev:1;)
+R
+rc=0
+check() { # name pcap jq-filter expected
+	name=$1 pcap=$2 filter=$3 want=$4
+	mkdir -p "$dir/$name"
+	if ! "$out/bin/snet-inspect" -r "$dir/pcaps/$pcap" -S "$top/rules/signatures" -S "$dir/extra.rules" \
+		-c "$dir/test.conf" -l "$dir/$name" > "$dir/$name/stats" 2> "$dir/$name/err"; then
+		echo "not ok inspector: pcap: $name: snet-inspect failed: $(tail -1 "$dir/$name/err")"
+		rc=1
+		return
+	fi
+	got=$(jq -c "$filter" < "$dir/$name/eve.json" 2>&1 | tr '\n' ' ' | sed 's/ $//')
+	if [ "$got" = "$want" ]; then
+		echo "ok inspector: pcap: $name"
+	else
+		echo "not ok inspector: pcap: $name: got '$got' want '$want'"
+		rc=1
+	fi
+}
+check http-drop-ua http.pcap 'select(.alert.signature_id==9000001) | [.alert.action,.http.http_user_agent,.src_ip,.dest_port]' '["blocked","EvilBot/6.6","10.0.0.1",80]'
+check http-normalized-uri http.pcap 'select(.alert.signature_id==9100004) | .http.url' '"/admin/../index.php?id=1%27"'
+check stream-cross-segment-ooo stream.pcap '[.alert.signature_id,.alert.action]' '[9000003,"blocked"]'
+check stream-drop-persists stream.pcap 'input_filename|length*0' '0'
+grep -q 'flow_dropped=[1-9]' "$dir/stream-cross-segment-ooo/stats" &&
+	echo "ok inspector: pcap: stream-flow-dropped-counted" ||
+	{ echo "not ok inspector: pcap: stream-flow-dropped-counted: $(cat "$dir/stream-cross-segment-ooo/stats")"; rc=1; }
+check dns-query dns.pcap '[.alert.signature_id,.dns.query[0].rrname,.app_proto]' '[9000004,"evil.example.com","dns"]'
+check tls-sni tls.pcap '[.alert.signature_id,.tls.sni]' '[9000005,"coin-hive.com"]'
+check icmp icmp.pcap '[.alert.signature_id,.proto,.icmp_type]' '[9100003,"ICMP",8]'
+check ipv6-http ipv6.pcap '[.alert.signature_id,.src_ip,.proto]' '[9100002,"2001:db8::1","TCP"]'
+exit $rc

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * One case per keyword and modifier: a rule, a payload sent by the client
+ * of a real TCP handshake, and whether the rule must alert.  Each case
+ * has a matching and a non-matching twin, so no case passes by accident.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+struct kcase {
+	const char *name;
+	const char *rule;	/* "%s" = options before sid:1 */
+	uint16_t dport;
+	const char *payload;
+	int hit;
+};
+
+#define TCP "alert tcp any any -> any any (msg:\"t\"; %s sid:1; rev:1;)"
+#define HTTP "alert http any any -> any any (msg:\"t\"; flow:established,to_server; %s sid:1; rev:1;)"
+#define GET "GET /a/b/../c.php?x=%41 HTTP/1.1\r\nHost: Www.Example.com:81\r\nUser-Agent: Moz/5\r\nCookie: s=1\r\nReferer: http://r/\r\nAccept: */*\r\n\r\n"
+#define POST "POST /up HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nhello=world"
+
+static const struct kcase cases[] = {
+	{ "content", TCP, 80, "xxABCxx", 1, },
+	{ "content_miss", TCP, 80, "xxABxCx", 0, },
+	{ "content_hex", TCP, 80, "x\x01\x02z", 1, },
+	{ "content_negated", TCP, 80, "ABC", 1, },
+	{ "content_negated_miss", TCP, 80, "ABCBAD", 0, },
+	{ "nocase", TCP, 80, "xxabcxx", 1, },
+	{ "nocase_absent", TCP, 80, "xxabcxx", 0, },
+	{ "offset", TCP, 80, "..ABC", 1, },
+	{ "offset_miss", TCP, 80, ".ABC.", 0, },
+	{ "depth", TCP, 80, "ABC....", 1, },
+	{ "depth_miss", TCP, 80, "...ABC", 0, },
+	{ "distance", TCP, 80, "AB..CD", 1, },
+	{ "distance_miss", TCP, 80, "AB.CD", 0, },
+	{ "within", TCP, 80, "AB.CD", 1, },
+	{ "within_miss", TCP, 80, "AB...CD", 0, },
+	{ "relative_backtrack", TCP, 80, "AB..AB.CD", 1, },
+	{ "startswith", TCP, 80, "ABCdef", 1, },
+	{ "startswith_miss", TCP, 80, "xABC", 0, },
+	{ "endswith", TCP, 80, "xxABC", 1, },
+	{ "endswith_miss", TCP, 80, "ABCx", 0, },
+	{ "isdataat", TCP, 80, "ABC1234", 1, },
+	{ "isdataat_miss", TCP, 80, "ABC12", 0, },
+	{ "isdataat_negated", TCP, 80, "xxABC", 1, },
+	{ "isdataat_negated_miss", TCP, 80, "xxABCd", 0, },
+	{ "pcre", TCP, 80, "id=12345;", 1, },
+	{ "pcre_miss", TCP, 80, "id=12a45;", 0, },
+	{ "pcre_relative", TCP, 80, "key:value", 1, },
+	{ "pcre_relative_miss", TCP, 80, "key: value", 0, },
+	{ "pcre_negated", TCP, 80, "hello", 1, },
+	{ "pcre_flags_is", TCP, 80, "BEGIN\nend", 1, },
+	{ "byte_test", TCP, 80, "LEN\x01\x01", 1, },
+	{ "byte_test_miss", TCP, 80, "LEN\x00\xff", 0, },
+	{ "byte_test_string", TCP, 80, "SIZE=1234", 1, },
+	{ "byte_test_string_miss", TCP, 80, "SIZE=0999", 0, },
+	{ "byte_test_bitmask", TCP, 80, "F\x0f", 1, },
+	{ "byte_jump", TCP, 80, "\x03xyzOK", 1, },
+	{ "byte_jump_miss", TCP, 80, "\x02xyzOK", 0, },
+	{ "dsize", TCP, 80, "12345", 1, },
+	{ "dsize_miss", TCP, 80, "123456789", 0, },
+	{ "flow_to_server", TCP, 80, "ABC", 1, },
+	{ "flow_to_client_miss", TCP, 80, "ABC", 0, },
+	{ "fast_pattern_only", TCP, 80, "zzSPECIALzz", 1, },
+	{ "http_method", HTTP, 80, GET, 1, },
+	{ "http_method_miss", HTTP, 80, POST, 0, },
+	{ "http_uri_normalized", HTTP, 80, GET, 1, },
+	{ "http_uri_legacy", HTTP, 80, GET, 1, },
+	{ "uricontent", HTTP, 80, GET, 1, },
+	{ "http_raw_uri", HTTP, 80, GET, 1, },
+	{ "http_host", HTTP, 80, GET, 1, },
+	{ "http_host_raw", HTTP, 80, GET, 1, },
+	{ "http_user_agent", HTTP, 80, GET, 1, },
+	{ "http_user_agent_legacy", HTTP, 80, GET, 1, },
+	{ "http_header", HTTP, 80, GET, 1, },
+	{ "http_header_legacy", HTTP, 80, GET, 1, },
+	{ "http_cookie", HTTP, 80, GET, 1, },
+	{ "http_cookie_legacy", HTTP, 80, GET, 1, },
+	{ "http_request_body", HTTP, 80, POST, 1, },
+	{ "http_client_body_legacy", HTTP, 80, POST, 1, },
+	{ "http_request_body_miss", HTTP, 80, POST, 0, },
+	{ "file_data_to_server", HTTP, 80, POST, 1, },
+	{ "http_header_names", HTTP, 80, GET, 1, },
+	{ "http_content_type", HTTP, 80, POST, 1, },
+	{ "http_request_line", HTTP, 80, GET, 1, },
+	{ "http_pcre_U", HTTP, 80, GET, 1, },
+	{ "urilen", HTTP, 80, GET, 1, },
+	{ "urilen_miss", HTTP, 80, GET, 0, },
+	{ "http_not_http_flow", HTTP, 80, "ABC not http", 0, },
+};
+
+/* the options of each case, by name */
+static const char *opts_of(const char *name)
+{
+	static const struct { const char *n, *o; } t[] = {
+		{ "content", "content:\"ABC\";" },
+		{ "content_miss", "content:\"ABC\";" },
+		{ "content_hex", "content:\"|01 02|z\";" },
+		{ "content_negated", "content:\"ABC\"; content:!\"BAD\";" },
+		{ "content_negated_miss", "content:\"ABC\"; content:!\"BAD\";" },
+		{ "nocase", "content:\"ABC\"; nocase;" },
+		{ "nocase_absent", "content:\"ABC\";" },
+		{ "offset", "content:\"ABC\"; offset:2;" },
+		{ "offset_miss", "content:\"ABC\"; offset:2;" },
+		{ "depth", "content:\"ABC\"; depth:3;" },
+		{ "depth_miss", "content:\"ABC\"; depth:5;" },
+		{ "distance", "content:\"AB\"; content:\"CD\"; distance:2;" },
+		{ "distance_miss", "content:\"AB\"; content:\"CD\"; distance:2;" },
+		{ "within", "content:\"AB\"; content:\"CD\"; within:3;" },
+		{ "within_miss", "content:\"AB\"; content:\"CD\"; within:3;" },
+		{ "relative_backtrack", "content:\"AB\"; content:\"CD\"; distance:1; within:3;" },
+		{ "startswith", "content:\"ABC\"; startswith;" },
+		{ "startswith_miss", "content:\"ABC\"; startswith;" },
+		{ "endswith", "content:\"ABC\"; endswith;" },
+		{ "endswith_miss", "content:\"ABC\"; endswith;" },
+		{ "isdataat", "content:\"ABC\"; isdataat:4,relative;" },
+		{ "isdataat_miss", "content:\"ABC\"; isdataat:4,relative;" },
+		{ "isdataat_negated", "content:\"ABC\"; isdataat:!1,relative;" },
+		{ "isdataat_negated_miss", "content:\"ABC\"; isdataat:!1,relative;" },
+		{ "pcre", "content:\"id=\"; pcre:\"/id=\\d{5}\\;/\";" },
+		{ "pcre_miss", "content:\"id=\"; pcre:\"/id=\\d{5}\\;/\";" },
+		{ "pcre_relative", "content:\"key:\"; pcre:\"/^value/R\";" },
+		{ "pcre_relative_miss", "content:\"key:\"; pcre:\"/^value/R\";" },
+		{ "pcre_negated", "content:\"hello\"; pcre:!\"/world/\";" },
+		{ "pcre_flags_is", "content:\"BEGIN\"; pcre:\"/begin.end/is\";" },
+		{ "byte_test", "content:\"LEN\"; byte_test:2,>,255,0,relative;" },
+		{ "byte_test_miss", "content:\"LEN\"; byte_test:2,>,255,0,relative;" },
+		{ "byte_test_string", "content:\"SIZE=\"; byte_test:4,>,1000,0,relative,string,dec;" },
+		{ "byte_test_string_miss", "content:\"SIZE=\"; byte_test:4,>,1000,0,relative,string,dec;" },
+		{ "byte_test_bitmask", "content:\"F\"; byte_test:1,=,15,0,relative,bitmask 0x0f;" },
+		{ "byte_jump", "byte_jump:1,0; content:\"OK\"; within:2;" },
+		{ "byte_jump_miss", "byte_jump:1,0; content:\"OK\"; within:2;" },
+		{ "dsize", "dsize:<6; content:\"123\";" },
+		{ "dsize_miss", "dsize:<6; content:\"123\";" },
+		{ "flow_to_server", "flow:established,to_server; content:\"ABC\";" },
+		{ "flow_to_client_miss", "flow:established,to_client; content:\"ABC\";" },
+		{ "fast_pattern_only", "content:\"SPECIAL\"; fast_pattern:only;" },
+		{ "http_method", "http.method; content:\"GET\";" },
+		{ "http_method_miss", "http.method; content:\"GET\";" },
+		{ "http_uri_normalized", "http.uri; content:\"/a/c.php?x=%41\"; startswith; endswith;" },
+		{ "http_uri_legacy", "content:\"c.php\"; http_uri;" },
+		{ "uricontent", "uricontent:\"/a/c.php\";" },
+		{ "http_raw_uri", "http.uri.raw; content:\"/b/../\";" },
+		{ "http_host", "http.host; content:\"www.example.com\"; startswith; endswith;" },
+		{ "http_host_raw", "http.host.raw; content:\"Www.Example.com:81\";" },
+		{ "http_user_agent", "http.user_agent; content:\"Moz/5\"; startswith; endswith;" },
+		{ "http_user_agent_legacy", "content:\"Moz\"; http_user_agent;" },
+		{ "http_header", "http.header; content:\"Referer: http://r/|0d 0a|\";" },
+		{ "http_header_legacy", "content:\"Accept|3a| */*\"; http_header;" },
+		{ "http_cookie", "http.cookie; content:\"s=1\"; startswith;" },
+		{ "http_cookie_legacy", "content:\"s=1\"; http_cookie;" },
+		{ "http_request_body", "http.request_body; content:\"hello=world\";" },
+		{ "http_client_body_legacy", "content:\"world\"; http_client_body;" },
+		{ "http_request_body_miss", "http.request_body; content:\"password\";" },
+		{ "file_data_to_server", "file_data; content:\"hello\"; startswith;" },
+		{ "http_header_names", "http_header_names; content:\"|0d 0a|Host|0d 0a|User-Agent|0d 0a|\";" },
+		{ "http_content_type", "http_content_type; content:\"text/plain\";" },
+		{ "http_request_line", "http_request_line; content:\"GET /a/b/../c.php?x=%41 HTTP/1.1\"; startswith; endswith;" },
+		{ "http_pcre_U", "content:\"GET\"; http_method; pcre:\"/c\\.php\\?x=/U\";" },
+		{ "urilen", "urilen:>10; content:\"GET\"; http_method;" },
+		{ "urilen_miss", "urilen:<5; content:\"GET\"; http_method;" },
+		{ "http_not_http_flow", "http.method; content:\"ABC\";" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (!strcmp(t[i].n, name))
+			return t[i].o;
+	return NULL;
+}
+
+static void run_case(void **state)
+{
+	const struct kcase *k = *state;
+	const char *opts = opts_of(k->name);
+	assert_non_null(opts);
+	char rule[1024];
+	snprintf(rule, sizeof(rule), k->rule, opts);
+	int hit = tu_stream_hits(rule, k->dport, k->payload);
+	if (hit != k->hit)
+		fail_msg("%s: rule %s on payload '%s': expected %s", k->name, rule, k->payload,
+			 k->hit ? "an alert" : "no alert");
+}
+
+int main(void)
+{
+	size_t n = sizeof(cases) / sizeof(cases[0]);
+	struct CMUnitTest *t = calloc(n, sizeof(*t));
+	for (size_t i = 0; i < n; i++) {
+		t[i].name = cases[i].name;
+		t[i].test_func = run_case;
+		t[i].initial_state = (void *)&cases[i];
+	}
+	int rc = _cmocka_run_group_tests("keywords", t, n, NULL, NULL);
+	free(t);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Helpers for the inspector tests: rule sets from strings, real packets. */
+#ifndef SNET_TESTUTIL_H
+#define SNET_TESTUTIL_H
+#include <stddef.h>
+#include <stdint.h>
+#include "snet/inspect.h"
+
+/* load rules given as text; returns the load rc, *rs and *rep as the API */
+int tu_load(const char *rules_text, struct snet_inspect_ruleset **rs,
+	    struct snet_inspect_report **rep);
+/* a worker on rs logging to a temp EVE file (path in tu_eve_path) */
+struct snet_inspect_worker *tu_worker(struct snet_inspect_ruleset *rs);
+extern char tu_eve_path[256];
+void tu_worker_free(struct snet_inspect_worker *w);
+
+/* packets: IPv4 (or IPv6 if v6) TCP/UDP/ICMP; returns the length in buf */
+size_t tu_tcp(uint8_t *buf, int v6, const char *src, const char *dst, uint16_t sport,
+	      uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+	      const void *data, size_t len);
+size_t tu_udp(uint8_t *buf, const char *src, const char *dst, uint16_t sport,
+	      uint16_t dport, const void *data, size_t len);
+size_t tu_icmp(uint8_t *buf, const char *src, const char *dst, uint8_t type,
+	       uint8_t code, const void *data, size_t len);
+
+/* a TCP conversation from 10.0.0.1:1234 to 192.0.2.1:dport */
+struct tu_conn {
+	struct snet_inspect_worker *w;
+	uint32_t cseq, sseq;
+	uint16_t dport;
+	int v6;
+	double t;
+};
+void tu_conn_open(struct tu_conn *c, struct snet_inspect_worker *w, uint16_t dport);
+/* client data, one segment; returns the verdict action; alerts in *v */
+int tu_conn_send(struct tu_conn *c, const char *data, size_t len,
+		 struct snet_inspect_verdict *v);
+int tu_conn_reply(struct tu_conn *c, const char *data, size_t len,
+		  struct snet_inspect_verdict *v);
+/* did any packet's verdict carry this sid? */
+int tu_has_sid(const struct snet_inspect_verdict *v, uint32_t sid);
+/* one rule, one client payload on port dport: 1 if sid 1 alerted */
+int tu_stream_hits(const char *rule, uint16_t dport, const char *payload);
+#endif
