@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Engine behaviour: verdicts, flows, reload, counters, load errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+static struct snet_inspect_ruleset *load_ok(const char *text)
+{
+	struct snet_inspect_ruleset *rs = NULL;
+	struct snet_inspect_report *rep = NULL;
+	int rc = tu_load(text, &rs, &rep);
+	if (rc)
+		fail_msg("load: %s", snet_inspect_report_message(rep, 0));
+	snet_inspect_report_free(rep);
+	return rs;
+}
+
+static void action_order(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = load_ok(
+		"alert tcp any any -> any any (msg:\"a\"; content:\"X\"; sid:1;)\n"
+		"drop tcp any any -> any any (msg:\"d\"; content:\"XY\"; sid:2;)\n"
+		"reject tcp any any -> any any (msg:\"r\"; content:\"XYZ\"; sid:3;)\n"
+		"pass tcp any any -> any any (msg:\"p\"; content:\"PASS\"; sid:4;)\n");
+	struct snet_inspect_worker *w = tu_worker(rs);
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	tu_conn_open(&c, w, 80);
+	assert_int_equal(tu_conn_send(&c, "XYZ", 3, &v), SNET_INSPECT_DROP);
+	assert_int_equal(v.nalerts, 3);
+	/* the flow stays dropped */
+	assert_int_equal(tu_conn_send(&c, "hello", 5, &v), SNET_INSPECT_DROP);
+	assert_int_equal(v.scanned, 0);
+	tu_conn_open(&c, w, 81);
+	assert_int_equal(tu_conn_send(&c, "X PASS XYZ", 10, &v), SNET_INSPECT_PASS);
+	assert_int_equal(v.nalerts, 0);
+	assert_int_equal(tu_conn_send(&c, "XYZ", 3, &v), SNET_INSPECT_PASS);
+	assert_int_equal(v.scanned, 0);
+	struct snet_inspect_stats st;
+	snet_inspect_worker_stats(w, &st);
+	assert_int_equal(st.packets_seen, st.packets_scanned + st.packets_bypassed +
+			 st.packets_flow_dropped + st.packets_invalid);
+	assert_int_equal(st.packets_bypassed, 1);
+	assert_int_equal(st.packets_flow_dropped, 1);
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(rs);
+}
+
+static void cross_segment(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = load_ok(
+		"alert tcp any any -> any any (msg:\"s\"; flow:to_server; content:\"SPLIT-PATTERN\"; sid:1;)\n");
+	struct snet_inspect_worker *w = tu_worker(rs);
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	tu_conn_open(&c, w, 80);
+	tu_conn_send(&c, "aaaaSPLIT-", 10, &v);
+	assert_int_equal(v.nalerts, 0);
+	tu_conn_send(&c, "PATTERNbbb", 10, &v);
+	assert_int_equal(v.nalerts, 1);
+	assert_true(tu_has_sid(&v, 1));
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(rs);
+}
+
+static void ipv6_flow(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = load_ok(
+		"alert tcp $HOME_NET any -> any any (msg:\"v6\"; flow:established,to_server; content:\"SIX\"; sid:1;)\n");
+	struct snet_inspect_worker *w = tu_worker(rs);
+	struct tu_conn c = { .v6 = 1 };
+	struct snet_inspect_verdict v;
+	tu_conn_open(&c, w, 80);
+	tu_conn_send(&c, "SIX", 3, &v);
+	assert_true(tu_has_sid(&v, 1));
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(rs);
+}
+
+static int udp_send(struct snet_inspect_worker *w, const char *d, struct snet_inspect_verdict *v)
+{
+	uint8_t pkt[600];
+	size_t len = tu_udp(pkt, "10.0.0.1", "192.0.2.1", 1000, 2000, d, strlen(d));
+	struct timespec ts = { 1700000000, 0 };
+	return snet_inspect_worker_packet(w, pkt, len, &ts, NULL, v);
+}
+
+static void flowbits_and_threshold(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = load_ok(
+		"alert udp any any -> any any (msg:\"set\"; content:\"LOGIN\"; flowbits:set,logged; flowbits:noalert; sid:1;)\n"
+		"alert udp any any -> any any (msg:\"chk\"; content:\"CMD\"; flowbits:isset,logged; sid:2;)\n"
+		"alert udp any any -> any any (msg:\"lim\"; content:\"PING\"; threshold:type limit,track by_src,count 1,seconds 60; sid:3;)\n");
+	struct snet_inspect_worker *w = tu_worker(rs);
+	struct snet_inspect_verdict v;
+	udp_send(w, "CMD", &v);
+	assert_false(tu_has_sid(&v, 2));
+	udp_send(w, "LOGIN", &v);
+	assert_int_equal(v.nalerts, 0);	/* noalert */
+	udp_send(w, "CMD", &v);
+	assert_true(tu_has_sid(&v, 2));
+	udp_send(w, "PING", &v);
+	assert_true(tu_has_sid(&v, 3));
+	udp_send(w, "PING", &v);
+	assert_false(tu_has_sid(&v, 3));
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(rs);
+}
+
+static void reload_keeps_flow_ruleset(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *a = load_ok(
+		"alert tcp any any -> any any (msg:\"old\"; content:\"OLD\"; sid:1;)\n");
+	struct snet_inspect_ruleset *b = load_ok(
+		"alert tcp any any -> any any (msg:\"new\"; content:\"NEW\"; sid:2;)\n");
+	struct snet_inspect_worker *w = tu_worker(a);
+	struct tu_conn c1 = { 0 }, c2 = { 0 };
+	struct snet_inspect_verdict v;
+	tu_conn_open(&c1, w, 80);
+	assert_int_equal(snet_inspect_worker_set_ruleset(w, b), 0);
+	snet_inspect_ruleset_unref(a);	/* the flow still holds it */
+	tu_conn_send(&c1, "OLD NEW", 7, &v);
+	assert_true(tu_has_sid(&v, 1));
+	assert_false(tu_has_sid(&v, 2));
+	tu_conn_open(&c2, w, 81);
+	tu_conn_send(&c2, "OLD NEW", 7, &v);
+	assert_true(tu_has_sid(&v, 2));
+	assert_false(tu_has_sid(&v, 1));
+	struct snet_inspect_stats st;
+	snet_inspect_worker_stats(w, &st);
+	assert_int_equal(st.flows_on_old_ruleset, 1);
+	assert_int_equal(st.ruleset_switches, 1);
+	assert_int_equal(st.packets_seen, st.packets_scanned);
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(b);
+}
+
+static void failed_load_leaves_old(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = load_ok(
+		"alert tcp any any -> any any (msg:\"x\"; content:\"A\"; sid:1;)\n");
+	struct snet_inspect_ruleset *keep = rs;
+	struct snet_inspect_report *rep = NULL;
+	int rc = tu_load("alert tcp any any -> any any (msg:\"bad\"; nosuch; sid:2;)\n", &rs, &rep);
+	assert_int_not_equal(rc, 0);
+	assert_ptr_equal(rs, keep);
+	assert_int_equal(snet_inspect_report_loaded(rep), 0);
+	assert_non_null(strstr(snet_inspect_report_message(rep, 0), ":1: sid 2: unsupported keyword 'nosuch'"));
+	snet_inspect_report_free(rep);
+	snet_inspect_ruleset_unref(rs);
+}
+
+static void malformed_corpus(void **state)
+{
+	(void)state;
+	FILE *f = fopen(SRCDIR "/malformed-rules.txt", "r");
+	assert_non_null(f);
+	char line[2048];
+	int n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		char *tab = strchr(line, '\t');
+		assert_non_null(tab);
+		*tab = 0;
+		char text[4096];
+		/* a valid first rule, so "duplicate sid" has something to hit */
+		snprintf(text, sizeof(text),
+			 "alert tcp any any -> any any (msg:\"ok\"; content:\"a\"; sid:1;)\n%s", tab + 1);
+		struct snet_inspect_ruleset *rs = NULL;
+		struct snet_inspect_report *rep = NULL;
+		tu_load(text, &rs, &rep);
+		const char *msg = snet_inspect_report_message(rep, 0);
+		if (!msg || !strstr(msg, line) || !strstr(msg, ":2: sid "))
+			fail_msg("rule %s: expected '%s' at line 2, got '%s'", tab + 1, line,
+				 msg ? msg : "(no message)");
+		assert_int_equal(snet_inspect_report_rejected(rep), 1);
+		snet_inspect_report_free(rep);
+		snet_inspect_ruleset_unref(rs);
+		n++;
+	}
+	fclose(f);
+	assert_true(n >= 15);
+}
+
+static void eve_fields_and_reopen(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = load_ok(
+		"drop udp any any -> any any (msg:\"evil\"; content:\"EVIL\"; classtype:trojan-activity; sid:7; rev:3;)\n");
+	struct snet_inspect_eve *eve;
+	char path[] = "/tmp/snet-test-eve-reopen.json", moved[] = "/tmp/snet-test-eve-reopen.json.1";
+	unlink(path);
+	unlink(moved);
+	assert_int_equal(snet_inspect_eve_open(path, &eve), 0);
+	struct snet_inspect_worker *w;
+	assert_int_equal(snet_inspect_worker_new(rs, eve, &w), 0);
+	uint8_t pkt[200];
+	size_t len = tu_udp(pkt, "10.0.0.1", "192.0.2.1", 1000, 2000, "EVIL", 4);
+	struct timespec ts = { 1700000000, 0 };
+	struct snet_inspect_meta m = { .has_process = 1, .pid = 42, .tgid = 42, .uid = 1000,
+				       .comm = "curl", .exe = "/usr/bin/curl", .has_cookie = 1,
+				       .socket_cookie = 99, .socket_action = "deny-ticket" };
+	struct snet_inspect_verdict v;
+	snet_inspect_worker_packet(w, pkt, len, &ts, &m, &v);
+	assert_int_equal(v.action, SNET_INSPECT_DROP);
+	assert_int_equal(rename(path, moved), 0);
+	snet_inspect_eve_request_reopen(eve);
+	len = tu_udp(pkt, "10.0.0.1", "192.0.2.1", 1001, 2000, "EVIL", 4);
+	snet_inspect_worker_packet(w, pkt, len, &ts, &m, &v);
+	snet_inspect_worker_free(w);
+	snet_inspect_eve_close(eve);
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd),
+		 "jq -e -c 'select(.event_type==\"alert\" and .alert.signature_id==7 and .alert.rev==3 "
+		 "and .alert.action==\"blocked\" and .alert.category==\"A Network Trojan was detected\" "
+		 "and .snet.pid==42 and .snet.exe==\"/usr/bin/curl\" and .snet.socket_action==\"deny-ticket\" "
+		 "and .snet.socket_cookie==99 and .proto==\"UDP\" and .dest_port==2000)' %s %s > /dev/null",
+		 moved, path);
+	assert_int_equal(system(cmd), 0);
+	if (getenv("SNET_TEST_KEEP"))
+		return;
+	unlink(path);
+	unlink(moved);
+	snet_inspect_ruleset_unref(rs);
+}
+
+static void check_only(void **state)
+{
+	(void)state;
+	struct snet_inspect_config *cfg;
+	snet_inspect_config_new(&cfg);
+	const char *p[] = { SRCDIR "/../../rules/signatures" };
+	struct snet_inspect_report *rep;
+	snet_inspect_config_set(cfg, "classification-file", getenv("SNET_TEST_CLASSIFICATION"));
+	assert_int_equal(snet_inspect_ruleset_check(cfg, p, 1, &rep), 0);
+	assert_true(snet_inspect_report_loaded(rep) >= 5);
+	assert_int_equal(snet_inspect_report_rejected(rep), 0);
+	snet_inspect_report_free(rep);
+	char err[256];
+	assert_int_equal(snet_inspect_config_set(cfg, "reassembly-depth", "lots"), -22);
+	assert_int_equal(snet_inspect_config_set(cfg, "reassembly-depth", "2mb"), 0);
+	snet_inspect_config_free(cfg);
+	(void)err;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(action_order),
+		cmocka_unit_test(cross_segment),
+		cmocka_unit_test(ipv6_flow),
+		cmocka_unit_test(flowbits_and_threshold),
+		cmocka_unit_test(reload_keeps_flow_ruleset),
+		cmocka_unit_test(failed_load_leaves_old),
+		cmocka_unit_test(malformed_corpus),
+		cmocka_unit_test(eve_fields_and_reopen),
+		cmocka_unit_test(check_only),
+	};
+	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+}
