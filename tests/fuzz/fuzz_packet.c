@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * libFuzzer: the packet/flow path.  The input is a sequence of packets
+ * (2-byte length + bytes) fed to one worker with rules on every parser
+ * (HTTP, DNS, TLS, raw stream), so decode, reassembly and the application
+ * parsers all see hostile input.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "snet/inspect.h"
+
+static struct snet_inspect_ruleset *rs;
+
+static const char rules[] =
+	"alert http any any -> any any (msg:\"u\"; http.uri; content:\"/x\"; sid:1;)\n"
+	"alert http any any -> any any (msg:\"b\"; file_data; content:\"zz\"; pcre:\"/z+y/R\"; sid:2;)\n"
+	"alert http any any -> any any (msg:\"c\"; http.request_body; content:\"a\"; byte_jump:1,0,relative; sid:3;)\n"
+	"alert dns any any -> any any (msg:\"d\"; dns.query; content:\"e\"; sid:4;)\n"
+	"alert tls any any -> any any (msg:\"t\"; tls.sni; content:\"e\"; sid:5;)\n"
+	"drop tcp any any -> any any (msg:\"s\"; content:\"AB\"; byte_test:1,>,3,0,relative; sid:6;)\n"
+	"alert udp any any -> any any (msg:\"p\"; content:\"Q\"; isdataat:!2,relative; sid:7;)\n"
+	"alert icmp any any -> any any (msg:\"i\"; itype:8; sid:8;)\n";
+
+static void setup(void)
+{
+	char path[] = "/tmp/snet-fuzz-rules-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0 || write(fd, rules, sizeof(rules) - 1) != (ssize_t)(sizeof(rules) - 1))
+		abort();
+	close(fd);
+	struct snet_inspect_config *cfg;
+	snet_inspect_config_new(&cfg);
+	snet_inspect_config_set(cfg, "http-body-limit", "4096");
+	snet_inspect_config_set(cfg, "flow-memcap", "1mb");
+	const char *p[] = { path };
+	if (snet_inspect_ruleset_load(cfg, p, 1, &rs, NULL))
+		abort();
+	snet_inspect_config_free(cfg);
+	unlink(path);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!rs)
+		setup();
+	struct snet_inspect_worker *w;
+	if (snet_inspect_worker_new(rs, NULL, &w))
+		abort();
+	struct timespec ts = { 1700000000, 0 };
+	while (size >= 2) {
+		size_t n = (size_t)data[0] << 8 | data[1];
+		data += 2;
+		size -= 2;
+		if (n > size)
+			n = size;
+		struct snet_inspect_verdict v;
+		snet_inspect_worker_packet(w, data, n, &ts, NULL, &v);
+		data += n;
+		size -= n;
+		ts.tv_sec++;
+	}
+	snet_inspect_worker_free(w);
+	return 0;
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* libFuzzer: the rule lexer/parser, address/port and content decoding. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct snet_inspect_config *cfg;
+	if (!cfg)
+		snet_inspect_config_new(&cfg);
+	char *line = malloc(size + 1);
+	if (!line)
+		return 0;
+	memcpy(line, data, size);
+	line[size] = 0;
+	struct class_table classes = { 0 };
+	struct flowbit_names fb = { 0 };
+	struct parse_ctx ctx = { .cfg = cfg, .classes = &classes, .fbnames = &fb,
+				 .file = "fuzz", .line = 1 };
+	struct rule *r = NULL;
+	char err[512];
+	if (rule_parse(&ctx, line, &r, err, sizeof(err)) == 0)
+		rule_free(r);
+	for (size_t i = 0; i < fb.n; i++)
+		free(fb.names[i]);
+	free(fb.names);
+	free(line);
+	return 0;
+}
