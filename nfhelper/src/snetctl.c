@@ -459,8 +459,11 @@ static int prompt_answers(struct prompt_state *ps, char *line, size_t *used)
 		size_t llen = (size_t)(nl - line);
 		json_t *req;
 
+		char copy[1024];
+
 		*nl = '\0';
-		req = answer_request(line, ps->pending->id, &id);
+		snprintf(copy, sizeof(copy), "%s", line); /* parsing cuts it */
+		req = answer_request(copy, ps->pending->id, &id);
 		if (req) {
 			if (conn_send(&ps->c, req))
 				return -EIO;
@@ -506,9 +509,8 @@ static int prompt(const char *path)
 			{ .fd = ps.c.fd, .events = POLLIN },
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 		};
-		/* Read answers only while something waits for one, so that a
-		 * script's lines meet the events in order. */
-		nfds_t nfds = ps.pending && !in_eof ? 2 : 1;
+		/* A full buffer of lines waits for events before more input. */
+		nfds_t nfds = in_eof || line_used == sizeof(line) - 1 ? 1 : 2;
 
 		/* Lines snetd sent that are already buffered come first. */
 		if (memchr(ps.c.buf, '\n', ps.c.used)) {
@@ -516,10 +518,12 @@ static int prompt(const char *path)
 				goto gone;
 			continue;
 		}
+		/* Each input line answers the oldest event shown; lines wait
+		 * for events, so that a script's answers meet them in order. */
 		if (prompt_answers(&ps, line, &line_used))
 			goto gone;
-		/* Input ended: stay until the answers sent are confirmed. */
-		if (in_eof && ps.outstanding == 0)
+		/* Input ended and used up: stay until snetd confirmed. */
+		if (in_eof && ps.outstanding == 0 && !memchr(line, '\n', line_used))
 			break;
 		if (poll(pfd, nfds, -1) < 0) {
 			if (errno == EINTR)
@@ -539,7 +543,7 @@ static int prompt(const char *path)
 			if (n <= 0) {
 				in_eof = true;
 				/* A last line without its newline still counts. */
-				if (line_used)
+				if (line_used && line[line_used - 1] != '\n')
 					line[line_used++] = '\n';
 				continue;
 			}
