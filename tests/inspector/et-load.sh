@@ -3,8 +3,8 @@
 # et-load.sh ET_LOAD TAPFILE CACHEDIR: the ET Open load test (goal: >= 90%).
 set -u
 bin=$1 tap=$2 cache=$3
-et=${ET_OPEN_DIR:-/work/shared/data/et-open}
-[ -d "$et" ] || et=$(cd "$(dirname "$0")/../../.." && pwd)/shared/data/et-open
+# the ET Open set vendored in tests/data (ET_OPEN_DIR overrides it)
+et=${ET_OPEN_DIR:-$(cd "$(dirname "$0")/../data/et-open" 2>/dev/null && pwd)}
 mkdir -p "$cache" "$(dirname "$tap")"
 if [ ! -d "$et" ]; then
 	echo "not ok inspector: et-open-load: no ET Open set at $et" > "$tap"

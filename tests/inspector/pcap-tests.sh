@@ -9,7 +9,7 @@ top=$here/../..
 dir=$out/inspector/pcaptests
 rm -rf "$dir" && mkdir -p "$dir"
 /usr/bin/python3 "$here/gen_pcaps.py" "$dir/pcaps" || { echo "not ok inspector: pcap: generate"; exit 1; }
-cls=${SNET_TEST_CLASSIFICATION:-/work/shared/data/et-open/classification.config}
+cls=${SNET_TEST_CLASSIFICATION:-${ET_OPEN_DIR:-$here/../data/et-open}/classification.config}
 sed "s|^classification-file.*|classification-file = $cls|; s|^HOME_NET.*|HOME_NET = [10.0.0.0/8,2001:db8::1]|" \
 	"$top/rules/inspector.conf" > "$dir/test.conf"
 cat > "$dir/extra.rules" <<'R'

@@ -10,8 +10,9 @@ mkdir -p "$(dirname "$tap")"
 : > "$tap"
 suffix=$(basename "$tap" .tap | sed 's/^inspector-unit//')
 rc=0
-export SNET_TEST_CLASSIFICATION=/work/shared/data/et-open/classification.config
-[ -r "$SNET_TEST_CLASSIFICATION" ] || SNET_TEST_CLASSIFICATION=$here/../../rules/classification.config
+# the ET Open set vendored in tests/data (ET_OPEN_DIR overrides it)
+et=${ET_OPEN_DIR:-$here/../data/et-open}
+export SNET_TEST_CLASSIFICATION=${SNET_TEST_CLASSIFICATION:-$et/classification.config}
 for t in "$@"; do
 	name=$(basename "$t")
 	log=$(mktemp)
