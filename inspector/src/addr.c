@@ -393,3 +393,105 @@ void port_free(struct port_node *n)
 	free(n->items);
 	free(n);
 }
+
+/*
+ * Interning: a rule set has few distinct header expressions ($HOME_NET,
+ * any, $HTTP_PORTS...) used by thousands of rules.  Each is parsed once,
+ * shared by its rules and numbered, so a worker can remember per packet
+ * what an expression gave instead of evaluating it for every candidate.
+ */
+static uint64_t text_hash(const char *s, bool port)
+{
+	uint64_t h = port ? 0x9e3779b97f4a7c15ull : 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ull;
+	return h;
+}
+
+static int table_grow(struct hdr_table *t)
+{
+	size_t ns = t->nslots ? t->nslots * 2 : 256;
+	uint32_t *slots = malloc(ns * sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	memset(slots, 0xff, ns * sizeof(*slots));
+	for (size_t i = 0; i < t->n; i++) {
+		size_t k = (size_t)text_hash(t->v[i].text, t->v[i].port) & (ns - 1);
+		while (slots[k] != UINT32_MAX)
+			k = (k + 1) & (ns - 1);
+		slots[k] = (uint32_t)i;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->nslots = ns;
+	return 0;
+}
+
+static int intern(struct hdr_table *t, const struct snet_inspect_config *cfg, const char *text,
+		  bool port, void **node, uint32_t *id, char *err, size_t errlen)
+{
+	if ((t->n + 1) * 2 > t->nslots) {
+		int rc = table_grow(t);
+		if (rc)
+			return rc;
+	}
+	size_t k = (size_t)text_hash(text, port) & (t->nslots - 1);
+	for (; t->slots[k] != UINT32_MAX; k = (k + 1) & (t->nslots - 1)) {
+		const struct hdr_entry *e = &t->v[t->slots[k]];
+		if (e->port == port && !strcmp(e->text, text)) {
+			*node = e->node;
+			*id = e->id;
+			return 0;
+		}
+	}
+	void *n;
+	int rc = parse_top(cfg, text, &n, err, errlen, port);
+	if (rc)
+		return rc;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct hdr_entry *v = realloc(t->v, cap * sizeof(*v));
+		if (!v) {
+			node_free(port, n);
+			return -ENOMEM;
+		}
+		t->v = v;
+		t->cap = cap;
+	}
+	struct hdr_entry *e = &t->v[t->n];
+	e->text = strdup(text);
+	if (!e->text) {
+		node_free(port, n);
+		return -ENOMEM;
+	}
+	e->port = port;
+	e->node = n;
+	e->id = port ? t->nport++ : t->naddr++;
+	t->slots[k] = (uint32_t)t->n++;
+	*node = n;
+	*id = e->id;
+	return 0;
+}
+
+int hdr_intern_addr(struct hdr_table *t, const struct snet_inspect_config *cfg, const char *s,
+		    struct addr_node **out, uint32_t *id, char *err, size_t errlen)
+{
+	return intern(t, cfg, s, false, (void **)out, id, err, errlen);
+}
+
+int hdr_intern_port(struct hdr_table *t, const struct snet_inspect_config *cfg, const char *s,
+		    struct port_node **out, uint32_t *id, char *err, size_t errlen)
+{
+	return intern(t, cfg, s, true, (void **)out, id, err, errlen);
+}
+
+void hdr_table_free(struct hdr_table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		node_free(t->v[i].port, t->v[i].node);
+		free(t->v[i].text);
+	}
+	free(t->v);
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}

@@ -48,7 +48,6 @@ int snet_inspect_config_new(struct snet_inspect_config **out)
 	if (!c)
 		return -ENOMEM;
 	c->reassembly_depth = 1 << 20;
-	c->stream_window = 64 << 10;
 	c->flow_memcap = 64ull << 20;
 	c->flow_max = 65536;
 	c->http_body_limit = 100 << 10;
@@ -194,7 +193,6 @@ int snet_inspect_config_set(struct snet_inspect_config *c, const char *key,
 		uint64_t min;
 	} nums[] = {
 		{ "reassembly-depth", offsetof(struct snet_inspect_config, reassembly_depth), true, false, 0 },
-		{ "stream-window", offsetof(struct snet_inspect_config, stream_window), true, false, 1024 },
 		{ "flow-memcap", offsetof(struct snet_inspect_config, flow_memcap), true, false, 65536 },
 		{ "flow-max", offsetof(struct snet_inspect_config, flow_max), false, false, 1 },
 		{ "http-body-limit", offsetof(struct snet_inspect_config, http_body_limit), true, false, 0 },

@@ -10,17 +10,43 @@ struct seg {
 	uint8_t data[];
 };
 
-/* one direction of a TCP flow: in-order reassembly and the raw window */
+/* a raw-stream rule whose fast pattern was seen: later data may still
+ * complete a match, up to stream offset `until` */
+struct pending {
+	uint32_t rid;
+	uint64_t until;
+};
+
+/* one direction of a TCP flow: in-order reassembly and the raw stream */
 struct stream_dir {
 	bool init, fin;
-	uint32_t next_seq;
+	bool raw_off;		/* raw inspection stopped: flow memory cap */
+	bool released;		/* direction done, raw state freed */
+	uint32_t next_seq, fin_seq;
 	uint64_t delivered;	/* in-order bytes so far (capped at depth) */
 	struct seg *ooo;	/* out-of-order segments, sorted by seq */
 	uint32_t nooo;
 	size_t ooo_bytes;
-	uint8_t *win;		/* last stream-window bytes, for raw rules */
-	size_t win_len, win_cap;
+	/* the stream from its first byte (stream offset 0), up to depth */
+	uint8_t *buf;
+	size_t len, cap;
+	hs_stream_t *hs;	/* the prefilter's streaming state */
+	size_t hs_size;
+	struct pending *pend;
+	size_t npend, cappend;
 };
+
+/* stream.c */
+void rule_stream_bounds(struct rule *r);
+/* capacity to hold n more bytes: grows geometrically, at most depth */
+size_t stream_capacity_for(const struct stream_dir *sd, size_t n, uint64_t depth);
+int stream_append(struct stream_dir *sd, const uint8_t *d, size_t n, size_t cap);
+/* free the raw state (bytes, Hyperscan stream, pending rules) */
+void stream_release(struct stream_dir *sd);
+int pending_add(struct stream_dir *sd, uint32_t rid, uint64_t until);
+/* forget pending rules that cannot end a match after stream offset upto */
+void pending_prune(struct stream_dir *sd, uint64_t upto);
+size_t stream_memory(const struct stream_dir *sd);
 
 struct flow {
 	struct flow *hnext, *lprev, *lnext;
@@ -33,7 +59,6 @@ struct flow {
 	bool seen[2];
 	struct snet_inspect_ruleset *rs;	/* the set this flow started with */
 	uint8_t *fbits;
-	struct idlist fired[2];	/* raw-stream rules that alerted, per side */
 	enum app_proto app;
 	struct http_state *http;
 	struct strbuf tls_buf;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Hyperscan prefilter databases: one block-mode database per (buffer,
- * direction, L4 protocol), holding the fast pattern of every rule that
- * inspects that buffer (a literal, or for a rule with no content its first
- * pcre in HS_FLAG_PREFILTER mode).  A match only makes the rule a
- * candidate: detect.c verifies it completely.
+ * Hyperscan prefilter databases: one database per (buffer, direction, L4
+ * protocol), holding the fast pattern of every rule that inspects that
+ * buffer (a literal, or for a rule with no content its first pcre in
+ * HS_FLAG_PREFILTER mode).  A match only makes the rule a candidate:
+ * worker.c verifies it completely.  Buffers are scanned in block mode,
+ * except the raw TCP stream: its databases are in streaming mode, so each
+ * byte of a stream is scanned once and a pattern split over any number of
+ * segments is found, with its end offset counted from the stream start.
  *
  * Compiled databases are cached with hs_serialize_database() in
  * cache-dir/snet-<sha256>.hsdb, keyed by every compile input, the
@@ -53,8 +56,8 @@ struct group {
 	struct idlist ids;
 	char **exprs;
 	unsigned *flags;
+	hs_expr_ext_t *ext;	/* offset bounds; flags 0: none */
 	size_t cap;
-	uint32_t max_literal;
 };
 
 struct groups {
@@ -79,7 +82,8 @@ static struct group *group_get(struct groups *gs, enum buf_id buf, uint8_t dir,
 	return &v[gs->n++];
 }
 
-static int group_add(struct group *g, uint32_t id, char *expr, unsigned flags)
+static int group_add(struct group *g, uint32_t id, char *expr, unsigned flags,
+		     const hs_expr_ext_t *ext)
 {
 	if (g->ids.n == g->cap) {
 		size_t cap = g->cap ? g->cap * 2 : 16;
@@ -91,11 +95,49 @@ static int group_add(struct group *g, uint32_t id, char *expr, unsigned flags)
 		if (!f)
 			return -ENOMEM;
 		g->flags = f;
+		hs_expr_ext_t *x = realloc(g->ext, cap * sizeof(*x));
+		if (!x)
+			return -ENOMEM;
+		g->ext = x;
 		g->cap = cap;
 	}
 	g->exprs[g->ids.n] = expr;
 	g->flags[g->ids.n] = flags;
+	g->ext[g->ids.n] = *ext;
 	return idlist_add(&g->ids, id);
+}
+
+/*
+ * Where a fast pattern with offset/depth can end, counted from the start
+ * of its buffer (of the stream, for raw-stream rules): Hyperscan then does
+ * not report it elsewhere.  Only a non-relative content has such bounds.
+ */
+static hs_expr_ext_t fp_bounds(const struct sm *m)
+{
+	hs_expr_ext_t x = { 0 };
+	uint32_t fl = m->flags;
+	if (fl & (SMF_RELATIVE | SMF_NEGATED | SMF_ENDSWITH))
+		return x;
+	uint64_t len = m->u.content.len;
+	/* the hit ends where the (chopped) pattern ends inside the content */
+	uint64_t tail = m->u.content.has_chop ?
+			(uint64_t)m->u.content.fp_chop_off + m->u.content.fp_chop_len : len;
+	if (fl & SMF_STARTSWITH) {
+		x.flags = HS_EXT_FLAG_MIN_OFFSET | HS_EXT_FLAG_MAX_OFFSET;
+		x.min_offset = x.max_offset = tail;
+		return x;
+	}
+	uint64_t off = (fl & SMF_HAS_OFFSET) && m->u.content.offset > 0 ?
+		       (uint64_t)m->u.content.offset : 0;
+	if (off) {
+		x.flags |= HS_EXT_FLAG_MIN_OFFSET;
+		x.min_offset = off + tail;
+	}
+	if ((fl & SMF_HAS_DEPTH) && (uint64_t)m->u.content.depth >= len) {
+		x.flags |= HS_EXT_FLAG_MAX_OFFSET;
+		x.max_offset = off + (uint64_t)m->u.content.depth - len + tail;
+	}
+	return x;
 }
 
 static void groups_free(struct groups *gs)
@@ -105,6 +147,7 @@ static void groups_free(struct groups *gs)
 			free(gs->v[i].exprs[j]);
 		free(gs->v[i].exprs);
 		free(gs->v[i].flags);
+		free(gs->v[i].ext);
 		free(gs->v[i].ids.v);
 	}
 	free(gs->v);
@@ -181,7 +224,25 @@ static int collect(struct rule **rules, size_t nrules, struct groups *gs,
 				if (!g)
 					return -ENOMEM;
 				char *expr;
-				unsigned flags = HS_FLAG_SINGLEMATCH;
+				hs_expr_ext_t ext = { 0 };
+				/*
+				 * A stream reports every hit of a pattern whose matches
+				 * reach a bounded distance past it: each hit may start a
+				 * new match.  With an unbounded reach the first hit keeps
+				 * the rule a candidate for the rest of the stream
+				 * (worker.c), so later hits add nothing.
+				 */
+				unsigned flags = r->fp_buf != BUF_STREAM ||
+						 r->st_reach == STREAM_UNBOUNDED ? HS_FLAG_SINGLEMATCH : 0;
+				if (r->fp_buf == BUF_STREAM && !r->fp && strchr(r->fp_regex, '$')) {
+					/* in streaming mode '$' only matches at the end
+					 * of the stream, pcre's at the end of the data so
+					 * far: verify this rule on every chunk instead */
+					int rc = add_always(d, r, dir);
+					if (rc)
+						return rc;
+					break;
+				}
 				if (r->fp) {
 					const uint8_t *b = r->fp->u.content.bytes;
 					size_t n = r->fp->u.content.len;
@@ -192,18 +253,14 @@ static int collect(struct rule **rules, size_t nrules, struct groups *gs,
 					expr = literal_expr(b, n);
 					if (r->fp->flags & SMF_NOCASE)
 						flags |= HS_FLAG_CASELESS;
-					if (n > g->max_literal)
-						g->max_literal = (uint32_t)n;
+					ext = fp_bounds(r->fp);
 				} else {
 					expr = strdup(r->fp_regex);
 					flags |= HS_FLAG_PREFILTER | r->fp_regex_flags;
-					/* a regex has no length bound: the stream overlap
-					 * then covers the whole window */
-					g->max_literal = UINT32_MAX;
 				}
 				if (!expr)
 					return -ENOMEM;
-				int rc = group_add(g, r->idx, expr, flags);
+				int rc = group_add(g, r->idx, expr, flags, &ext);
 				if (rc) {
 					free(expr);
 					return rc;
@@ -231,7 +288,7 @@ static int cache_key(const struct groups *gs, uint8_t key[32])
 	if (!EVP_DigestInit_ex(c, EVP_sha256(), NULL))
 		goto out;
 	const char *ver = hs_version();
-	EVP_DigestUpdate(c, "snet-hsdb-1", 11);
+	EVP_DigestUpdate(c, "snet-hsdb-3", 11);
 	EVP_DigestUpdate(c, ver, strlen(ver));
 	EVP_DigestUpdate(c, &plat, sizeof(plat));
 	for (size_t i = 0; i < gs->n; i++) {
@@ -243,6 +300,9 @@ static int cache_key(const struct groups *gs, uint8_t key[32])
 		for (size_t j = 0; j < g->ids.n; j++) {
 			sha_update_u32(c, g->ids.v[j]);
 			sha_update_u32(c, g->flags[j]);
+			EVP_DigestUpdate(c, &g->ext[j].flags, sizeof(g->ext[j].flags));
+			EVP_DigestUpdate(c, &g->ext[j].min_offset, sizeof(g->ext[j].min_offset));
+			EVP_DigestUpdate(c, &g->ext[j].max_offset, sizeof(g->ext[j].max_offset));
 			EVP_DigestUpdate(c, g->exprs[j], strlen(g->exprs[j]) + 1);
 		}
 	}
@@ -255,26 +315,34 @@ out:
 }
 
 /* compile one group; a prefilter regex Hyperscan refuses goes to always */
-static int compile_group(struct group *g, struct ruleset_dbs *d,
+static int compile_group(struct group *g, struct ruleset_dbs *d, unsigned mode,
 			 struct rule **rules, hs_database_t **db, struct strbuf *errs)
 {
 	unsigned *ids = malloc(g->ids.n * sizeof(*ids));
-	if (!ids)
+	const hs_expr_ext_t **ext = malloc(g->ids.n * sizeof(*ext));
+	if (!ids || !ext) {
+		free(ids);
+		free(ext);
 		return -ENOMEM;
+	}
 	for (;;) {
 		if (g->ids.n == 0) {
 			free(ids);
+			free(ext);
 			*db = NULL;
 			return 0;
 		}
-		for (size_t i = 0; i < g->ids.n; i++)
+		for (size_t i = 0; i < g->ids.n; i++) {
 			ids[i] = (unsigned)i;
+			ext[i] = g->ext[i].flags ? &g->ext[i] : NULL;
+		}
 		hs_compile_error_t *cerr = NULL;
-		hs_error_t e = hs_compile_multi((const char *const *)g->exprs, g->flags,
-						ids, (unsigned)g->ids.n, HS_MODE_BLOCK,
-						NULL, db, &cerr);
+		hs_error_t e = hs_compile_ext_multi((const char *const *)g->exprs, g->flags,
+						    ids, ext, (unsigned)g->ids.n, mode,
+						    NULL, db, &cerr);
 		if (e == HS_SUCCESS) {
 			free(ids);
+			free(ext);
 			return 0;
 		}
 		int bad = cerr ? cerr->expression : -1;
@@ -284,6 +352,7 @@ static int compile_group(struct group *g, struct ruleset_dbs *d,
 				      buf_name(g->buf));
 			hs_free_compile_error(cerr);
 			free(ids);
+			free(ext);
 			return -EINVAL;
 		}
 		hs_free_compile_error(cerr);
@@ -294,6 +363,7 @@ static int compile_group(struct group *g, struct ruleset_dbs *d,
 					       [g->dir - 1][g->buf == BUF_PAYLOAD ? g->slot : 0], rid);
 		if (rc) {
 			free(ids);
+			free(ext);
 			return rc;
 		}
 		free(g->exprs[bad]);
@@ -301,22 +371,29 @@ static int compile_group(struct group *g, struct ruleset_dbs *d,
 		memmove(&g->ids.v[bad], &g->ids.v[bad + 1], (g->ids.n - (size_t)bad) * sizeof(uint32_t));
 		memmove(&g->exprs[bad], &g->exprs[bad + 1], (g->ids.n - (size_t)bad) * sizeof(char *));
 		memmove(&g->flags[bad], &g->flags[bad + 1], (g->ids.n - (size_t)bad) * sizeof(unsigned));
+		memmove(&g->ext[bad], &g->ext[bad + 1], (g->ids.n - (size_t)bad) * sizeof(hs_expr_ext_t));
 	}
 }
 
-static void index_dbs(struct ruleset_dbs *d)
+static unsigned group_mode(enum buf_id buf)
+{
+	return buf == BUF_STREAM ? HS_MODE_STREAM : HS_MODE_BLOCK;
+}
+
+static int index_dbs(struct ruleset_dbs *d)
 {
 	memset(d->idx, 0, sizeof(d->idx));
-	d->max_stream_literal[0] = d->max_stream_literal[1] = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		struct prefilter_db *p = &d->v[i];
 		d->idx[p->buf][p->dir - 1][p->l4] = p;
-		if (p->buf == BUF_STREAM && p->max_literal > d->max_stream_literal[p->dir - 1])
-			d->max_stream_literal[p->dir - 1] = p->max_literal;
+		p->stream_size = 0;
+		if (p->buf == BUF_STREAM && hs_stream_size(p->db, &p->stream_size) != HS_SUCCESS)
+			return -EINVAL;	/* not a streaming database */
 	}
+	return 0;
 }
 
-static const char cache_magic[8] = "SNETHS01";
+static const char cache_magic[8] = "SNETHS02";
 
 static int write_all(int fd, const void *p, size_t n)
 {
@@ -353,8 +430,7 @@ static int cache_write(const char *path, const struct ruleset_dbs *d)
 			rc = -EIO;
 			break;
 		}
-		uint32_t hdr[6] = { p->buf, p->dir, p->l4, (uint32_t)p->nids,
-				    p->max_literal, (uint32_t)len };
+		uint32_t hdr[6] = { p->buf, p->dir, p->l4, (uint32_t)p->nids, 0, (uint32_t)len };
 		rc = write_all(fd, hdr, sizeof(hdr));
 		if (!rc)
 			rc = write_all(fd, p->rule_ids, p->nids * sizeof(uint32_t));
@@ -412,7 +488,6 @@ static int cache_read(const char *path, struct ruleset_dbs *d, size_t nrules)
 		p->dir = (uint8_t)hdr[1];
 		p->l4 = (uint8_t)hdr[2];
 		p->nids = hdr[3];
-		p->max_literal = hdr[4];
 		p->rule_ids = malloc((p->nids ? p->nids : 1) * sizeof(uint32_t));
 		char *bytes = malloc(hdr[5] ? hdr[5] : 1);
 		if (!p->rule_ids || !bytes) {
@@ -448,11 +523,100 @@ static void dbs_free_compiled(struct ruleset_dbs *d)
 void dbs_free(struct ruleset_dbs *d)
 {
 	dbs_free_compiled(d);
-	for (int p = 0; p < PH__COUNT; p++)
-		for (int i = 0; i < 2; i++)
-			for (int s = 0; s < L4_SLOTS; s++)
+	for (int p = 0; p < PH__COUNT; p++) {
+		for (int i = 0; i < 2; i++) {
+			for (int s = 0; s < L4_SLOTS; s++) {
 				free(d->always[p][i][s].v);
+				free(d->aidx[p][i][s].any.v);
+				free(d->aidx[p][i][s].dport);
+				free(d->aidx[p][i][s].sport);
+			}
+		}
+	}
 	memset(d, 0, sizeof(*d));
+}
+
+#define PORT_KEYS_MAX 32
+
+/* the ports a port expression can match, if few and plainly listed */
+static int port_keys(const struct port_node *n, uint16_t *out, int have)
+{
+	if (n->negated)
+		return -1;
+	switch (n->kind) {
+	case AN_ANY:
+		return -1;
+	case AN_RANGE:
+		if ((int)(n->hi - n->lo) + 1 > PORT_KEYS_MAX - have)
+			return -1;
+		for (unsigned p = n->lo; p <= n->hi; p++)
+			out[have++] = (uint16_t)p;
+		return have;
+	case AN_LIST:
+		if (!n->nitems)
+			return -1;
+		for (size_t i = 0; i < n->nitems; i++) {
+			have = port_keys(n->items[i], out, have);
+			if (have < 0)
+				return -1;
+		}
+		return have;
+	}
+	return -1;
+}
+
+static int port_rule_add(struct port_rule **v, size_t *n, uint16_t port, uint32_t rid)
+{
+	struct port_rule *nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!nv)
+		return -ENOMEM;
+	nv[*n].port = port;
+	nv[*n].rid = rid;
+	*v = nv;
+	(*n)++;
+	return 0;
+}
+
+static int cmp_port_rule(const void *a, const void *b)
+{
+	const struct port_rule *x = a, *y = b;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return x->rid < y->rid ? -1 : x->rid > y->rid;
+}
+
+/* key each always-list by destination port, else source port, else none */
+static int index_always(struct ruleset_dbs *d, struct rule **rules)
+{
+	for (int p = 0; p < PH__COUNT; p++) {
+		for (int i = 0; i < 2; i++) {
+			for (int s = 0; s < L4_SLOTS; s++) {
+				const struct idlist *l = &d->always[p][i][s];
+				struct always_idx *a = &d->aidx[p][i][s];
+				for (size_t k = 0; k < l->n; k++) {
+					const struct rule *r = rules[l->v[k]];
+					uint16_t ports[PORT_KEYS_MAX];
+					int rc = 0, np = r->bidir ? -1 : port_keys(r->dport, ports, 0);
+					if (np > 0) {
+						for (int j = 0; j < np && !rc; j++)
+							rc = port_rule_add(&a->dport, &a->ndport, ports[j], r->idx);
+					} else if ((np = r->bidir ? -1 : port_keys(r->sport, ports, 0)) > 0) {
+						for (int j = 0; j < np && !rc; j++)
+							rc = port_rule_add(&a->sport, &a->nsport, ports[j], r->idx);
+					} else {
+						rc = idlist_add(&a->any, r->idx);
+					}
+					if (rc)
+						return rc;
+				}
+				if (a->ndport)
+					qsort(a->dport, a->ndport, sizeof(*a->dport), cmp_port_rule);
+				if (a->nsport)
+					qsort(a->sport, a->nsport, sizeof(*a->sport), cmp_port_rule);
+			}
+		}
+	}
+	return 0;
 }
 
 /* after a cache load: rules that a group held but the database does not
@@ -499,9 +663,10 @@ int dbs_build(struct rule **rules, size_t nrules,
 		for (int i = 0; i < 32 && off > 0 && (size_t)off < sizeof(path) - 3; i++)
 			off += snprintf(path + off, sizeof(path) - (size_t)off, "%02x", key[i]);
 		snprintf(path + off, sizeof(path) - (size_t)off, ".hsdb");
-		if (cache_read(path, &d, nrules) == 0) {
-			index_dbs(&d);
+		if (cache_read(path, &d, nrules) == 0 && index_dbs(&d) == 0) {
 			rc = restore_always(&gs, &d, rules);
+			if (!rc)
+				rc = index_always(&d, rules);
 			if (rc)
 				goto fail;
 			*from_cache = true;
@@ -519,7 +684,7 @@ int dbs_build(struct rule **rules, size_t nrules,
 	for (size_t i = 0; i < gs.n; i++) {
 		struct group *g = &gs.v[i];
 		hs_database_t *db = NULL;
-		rc = compile_group(g, &d, rules, &db, errs);
+		rc = compile_group(g, &d, group_mode(g->buf), rules, &db, errs);
 		if (rc)
 			goto fail;
 		if (!db)
@@ -529,7 +694,6 @@ int dbs_build(struct rule **rules, size_t nrules,
 		p->dir = g->dir;
 		p->l4 = g->slot;
 		p->db = db;
-		p->max_literal = g->max_literal;
 		p->nids = g->ids.n;
 		p->rule_ids = malloc(g->ids.n * sizeof(uint32_t));
 		if (!p->rule_ids) {
@@ -538,7 +702,11 @@ int dbs_build(struct rule **rules, size_t nrules,
 		}
 		memcpy(p->rule_ids, g->ids.v, g->ids.n * sizeof(uint32_t));
 	}
-	index_dbs(&d);
+	rc = index_dbs(&d);
+	if (!rc)
+		rc = index_always(&d, rules);
+	if (rc)
+		goto fail;
 	if (path[0]) {
 		mkdir(cfg->cache_dir, 0755);
 		int wrc = cache_write(path, &d);
@@ -552,5 +720,24 @@ int dbs_build(struct rule **rules, size_t nrules,
 fail:
 	groups_free(&gs);
 	dbs_free(&d);
+	return rc;
+}
+
+int dbs_block_twin(const struct snet_inspect_ruleset *rs, enum buf_id buf, uint8_t dir,
+		   hs_database_t **out)
+{
+	struct groups gs = { 0 };
+	struct ruleset_dbs scratch_dbs = { 0 };
+	struct strbuf errs = { 0 };
+	*out = NULL;
+	int rc = collect(rs->rules, rs->nrules, &gs, &scratch_dbs);
+	for (size_t i = 0; !rc && i < gs.n; i++) {
+		struct group *g = &gs.v[i];
+		if (g->buf == buf && g->dir == dir && g->slot == 0)
+			rc = compile_group(g, &scratch_dbs, HS_MODE_BLOCK, rs->rules, out, &errs);
+	}
+	strbuf_free(&errs);
+	groups_free(&gs);
+	dbs_free(&scratch_dbs);
 	return rc;
 }

@@ -40,7 +40,6 @@ struct snet_inspect_config {
 	char *classification_file;
 	char *cache_dir;
 	uint64_t reassembly_depth;	/* bytes per direction */
-	uint64_t stream_window;		/* bytes kept for raw-stream rules */
 	uint64_t flow_memcap;		/* bytes per worker */
 	uint64_t flow_max;		/* flows per worker */
 	uint64_t http_body_limit;
@@ -78,6 +77,28 @@ bool addr_match(const struct addr_node *n, const struct ip_addr *ip);
 bool port_match(const struct port_node *n, uint16_t port);
 void addr_free(struct addr_node *n);
 void port_free(struct port_node *n);
+
+/* the distinct header expressions of a rule set, parsed once and numbered */
+#define HDR_NO_ID UINT32_MAX
+struct hdr_entry {
+	char *text;
+	bool port;
+	void *node;
+	uint32_t id;		/* among addresses, or among ports */
+};
+struct hdr_table {
+	struct hdr_entry *v;
+	size_t n, cap;
+	uint32_t *slots;	/* hash of text -> index in v */
+	size_t nslots;
+	uint32_t naddr, nport;
+};
+/* the table owns the node; *id numbers it for per-packet memos */
+int hdr_intern_addr(struct hdr_table *t, const struct snet_inspect_config *cfg, const char *s,
+		    struct addr_node **out, uint32_t *id, char *err, size_t errlen);
+int hdr_intern_port(struct hdr_table *t, const struct snet_inspect_config *cfg, const char *s,
+		    struct port_node **out, uint32_t *id, char *err, size_t errlen);
+void hdr_table_free(struct hdr_table *t);
 
 /* ---- classification.config (classification.c) ---- */
 struct classtype {
@@ -194,7 +215,10 @@ struct sm {
 struct smlist {
 	struct sm *v;
 	size_t n;
+	int32_t last_anchor;	/* index of the last positive content/pcre, or -1 */
 };
+/* set last_anchor once the list is complete (match.c) */
+void smlist_prepare(struct smlist *l);
 
 /* numeric comparisons: dsize, urilen, itype, icode */
 struct numcmp {
@@ -237,6 +261,9 @@ enum phase {
 	PH__COUNT
 };
 
+/* a bound on stream offsets that is not known */
+#define STREAM_UNBOUNDED UINT64_MAX
+
 #define FLOW_ESTABLISHED 0x01
 #define FLOW_STATELESS	 0x02
 #define FLOW_NOT_ESTABLISHED 0x04
@@ -248,6 +275,8 @@ struct rule {
 	enum rule_proto proto;
 	struct addr_node *src, *dst;
 	struct port_node *sport, *dport;
+	/* ids in the rule set's hdr_table, or HDR_NO_ID (nodes owned here) */
+	uint32_t src_id, dst_id, sport_id, dport_id;
 	bool bidir;
 	char *msg;
 	const struct classtype *ct;
@@ -277,6 +306,10 @@ struct rule {
 	char *fp_regex;		/* prefilter regex when no content */
 	unsigned fp_regex_flags;
 	bool has_prefilter;
+	/* raw-stream rules (stream.c): no match ends past st_max_end (from
+	 * the stream start); none containing a fast pattern hit ends more
+	 * than st_reach after it */
+	uint64_t st_max_end, st_reach;
 	char *file;
 	unsigned line;
 	int fb_rank;		/* 0 set-only, 1 set+check, 2 check-only/none */
@@ -306,6 +339,7 @@ struct parse_ctx {
 	const struct snet_inspect_config *cfg;
 	const struct class_table *classes;
 	struct flowbit_names *fbnames;
+	struct hdr_table *hdrs;	/* NULL: each rule owns its header nodes */
 	const char *file;
 	unsigned line;
 };
@@ -327,7 +361,7 @@ struct prefilter_db {
 	hs_database_t *db;
 	uint32_t *rule_ids;	/* pattern id -> rule idx (ids are indexes) */
 	size_t nids;
-	uint32_t max_literal;	/* longest literal: stream overlap */
+	size_t stream_size;	/* BUF_STREAM: streaming mode, state bytes */
 };
 
 struct idlist {
@@ -340,6 +374,20 @@ int idlist_add(struct idlist *l, uint32_t id);
 #define L4_SLOTS 5		/* tcp, udp, icmp(v4/v6), other, any */
 int l4_slot(uint8_t ipproto);
 
+/*
+ * Rules with no prefilter pattern, keyed by a port when their header
+ * names few: an event only looks at the rules of its packet's ports.
+ */
+struct port_rule {
+	uint16_t port;
+	uint32_t rid;
+};
+struct always_idx {
+	struct idlist any;		/* any port: every event */
+	struct port_rule *dport, *sport;	/* sorted by port */
+	size_t ndport, nsport;
+};
+
 struct ruleset_dbs {
 	struct prefilter_db *v;
 	size_t n;
@@ -347,7 +395,7 @@ struct ruleset_dbs {
 	struct prefilter_db *idx[BUF__COUNT][2][L4_SLOTS];
 	/* rules with no prefilter pattern, verified at every event */
 	struct idlist always[PH__COUNT][2][L4_SLOTS];
-	uint32_t max_stream_literal[2];
+	struct always_idx aidx[PH__COUNT][2][L4_SLOTS];	/* the same, keyed */
 };
 /*
  * Build (or load from cfg->cache_dir) the prefilter databases.  use_cache
@@ -357,6 +405,14 @@ int dbs_build(struct rule **rules, size_t nrules,
 	      const struct snet_inspect_config *cfg, bool use_cache,
 	      struct ruleset_dbs *out, bool *from_cache, struct strbuf *errs);
 void dbs_free(struct ruleset_dbs *d);
+struct snet_inspect_ruleset;
+/*
+ * The block-mode database of one (buf, dir) group, compiled from the same
+ * patterns as the set's own: the benchmark's plain hs_scan baseline.
+ * *out is NULL if the group is empty.
+ */
+int dbs_block_twin(const struct snet_inspect_ruleset *rs, enum buf_id buf, uint8_t dir,
+		   hs_database_t **out);
 
 /* ---- the compiled rule set (ruleset.c) ---- */
 struct th_entry;
@@ -366,6 +422,7 @@ struct snet_inspect_ruleset {
 	size_t nrules;
 	struct class_table classes;
 	struct flowbit_names fbnames;
+	struct hdr_table hdrs;
 	struct ruleset_dbs dbs;
 	bool from_cache;
 	struct snet_inspect_config cfg;	/* a copy of the limits */

@@ -5,6 +5,12 @@
  * the previous element's match; when a later relative element fails, the
  * previous content or pcre is retried at its next occurrence (as Suricata
  * does), within a bounded budget of steps.
+ *
+ * Raw-stream rules are matched on the stream from its start; a match
+ * counts only if it is new, i.e. ends (its last content or pcre byte)
+ * after min_end, the end of the data inspected before.  Occurrences that
+ * end too early are skipped, and earlier elements are retried at later
+ * occurrences when that can move the end past min_end.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -19,6 +25,17 @@
 static bool next_is_relative(const struct sm *v, size_t n, size_t i)
 {
 	return i + 1 < n && (v[i + 1].flags & SMF_RELATIVE);
+}
+
+/*
+ * After the rest failed from one occurrence of element i, can a later
+ * occurrence succeed?  Yes if the next element is placed relative to it,
+ * or if the match was only too old (its end not past min_end).
+ */
+static bool retry_helps(const struct match_env *env, const struct sm *v, size_t n, size_t i,
+			size_t hi)
+{
+	return next_is_relative(v, n, i) || (env->min_end && hi <= env->min_end);
 }
 
 /* read nbytes at p as a number (binary or string); false if not a number */
@@ -73,11 +90,12 @@ static const uint8_t *find(const uint8_t *hay, size_t hlen, const uint8_t *n,
 	return memmem(hay, hlen, n, nlen);
 }
 
+/* hi: the end of the rightmost content/pcre matched so far */
 static int match_from(struct match_env *env, const struct sm *v, size_t n,
-		      size_t i, const uint8_t *buf, size_t len, size_t prev_end)
+		      size_t i, const uint8_t *buf, size_t len, size_t prev_end, size_t hi)
 {
 	if (i == n)
-		return 1;
+		return !env->min_end || env->last_anchor < 0 || hi > env->min_end;
 	if (++env->steps > MATCH_BUDGET) {
 		env->exhausted = true;
 		return 0;
@@ -114,23 +132,28 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 				   (nocase ? memmem_nocase(buf + len - clen, clen, c, clen) != NULL :
 				    !memcmp(buf + len - clen, c, clen));
 			if (neg)
-				return hit ? 0 : match_from(env, v, n, i + 1, buf, len, prev_end);
-			return hit ? match_from(env, v, n, i + 1, buf, len, len) : 0;
+				return hit ? 0 : match_from(env, v, n, i + 1, buf, len, prev_end, hi);
+			return hit ? match_from(env, v, n, i + 1, buf, len, len, len) : 0;
 		}
 		if (neg) {
 			bool hit = end - start >= (long long)clen &&
 				   find(buf + start, (size_t)(end - start), c, clen, nocase);
-			return hit ? 0 : match_from(env, v, n, i + 1, buf, len, prev_end);
+			return hit ? 0 : match_from(env, v, n, i + 1, buf, len, prev_end, hi);
 		}
+		/* the last content or pcre must end past min_end if nothing did */
+		if (env->min_end && (long long)i == env->last_anchor && hi <= env->min_end &&
+		    env->min_end + 1 > clen && start < (long long)(env->min_end + 1 - clen))
+			start = (long long)(env->min_end + 1 - clen);
 		long long pos = start;
 		while (end - pos >= (long long)clen) {
 			const uint8_t *hit = find(buf + pos, (size_t)(end - pos), c, clen, nocase);
 			if (!hit)
 				return 0;
 			size_t at = (size_t)(hit - buf);
-			if (match_from(env, v, n, i + 1, buf, len, at + clen))
+			size_t nhi = at + clen > hi ? at + clen : hi;
+			if (match_from(env, v, n, i + 1, buf, len, at + clen, nhi))
 				return 1;
-			if (!next_is_relative(v, n, i) || env->exhausted)
+			if (env->exhausted || !retry_helps(env, v, n, i, nhi))
 				return 0;
 			pos = (long long)at + 1;
 		}
@@ -147,15 +170,16 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 			if (rc < 0) {
 				if (rc != PCRE2_ERROR_NOMATCH)
 					env->pcre_errors++;
-				return neg ? match_from(env, v, n, i + 1, buf, len, prev_end) : 0;
+				return neg ? match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
 			}
 			if (neg)
 				return 0;
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(env->md);
 			size_t mstart = ov[0], mend = ov[1];
-			if (match_from(env, v, n, i + 1, buf, len, base + mend))
+			size_t nhi = base + mend > hi ? base + mend : hi;
+			if (match_from(env, v, n, i + 1, buf, len, base + mend, nhi))
 				return 1;
-			if (!next_is_relative(v, n, i) || env->exhausted)
+			if (env->exhausted || !retry_helps(env, v, n, i, nhi))
 				return 0;
 			off = mstart + 1;
 			if (off > len - base)
@@ -186,7 +210,7 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		}
 		if (m->u.btest.bflags & BF_NEGATE_OP)
 			ok = !ok;
-		return ok ? match_from(env, v, n, i + 1, buf, len, prev_end) : 0;
+		return ok ? match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
 	}
 	case SM_BYTE_JUMP: {
 		long long pos = (rel ? (long long)prev_end : 0) + m->u.bjump.offset;
@@ -207,7 +231,7 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		long long to = base + (long long)val + m->u.bjump.post_offset;
 		if (to < 0 || to > (long long)len)
 			return 0;
-		return match_from(env, v, n, i + 1, buf, len, (size_t)to);
+		return match_from(env, v, n, i + 1, buf, len, (size_t)to, hi);
 	}
 	case SM_ISDATAAT: {
 		bool has;
@@ -217,20 +241,31 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 			has = (size_t)m->u.isdataat.offset < len;
 		if (neg)
 			has = !has;
-		return has ? match_from(env, v, n, i + 1, buf, len, prev_end) : 0;
+		return has ? match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
 	}
 	}
 	return 0;
 }
 
+void smlist_prepare(struct smlist *l)
+{
+	l->last_anchor = -1;
+	for (size_t i = 0; i < l->n; i++)
+		if ((l->v[i].type == SM_CONTENT || l->v[i].type == SM_PCRE) &&
+		    !(l->v[i].flags & SMF_NEGATED))
+			l->last_anchor = (int32_t)i;
+}
+
 bool smlist_match(struct match_env *env, const struct smlist *l,
-		  const uint8_t *buf, size_t len)
+		  const uint8_t *buf, size_t len, size_t min_end)
 {
 	env->steps = 0;
 	env->exhausted = false;
+	env->min_end = min_end;
+	env->last_anchor = l->last_anchor;
 	if (!buf)
 		buf = (const uint8_t *)"";
-	int rc = match_from(env, l->v, l->n, 0, buf, len, 0);
+	int rc = match_from(env, l->v, l->n, 0, buf, len, 0, 0);
 	if (env->exhausted)
 		env->budget_exhausted++;
 	return rc == 1;

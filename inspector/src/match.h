@@ -9,10 +9,17 @@ struct match_env {
 	pcre2_match_context *mctx;
 	unsigned steps;
 	bool exhausted;
+	size_t min_end;		/* a match must end after this (0: any) */
+	int32_t last_anchor;	/* of the list being matched */
 	uint64_t budget_exhausted, pcre_errors;
 };
 int match_env_init(struct match_env *env);
 void match_env_free(struct match_env *env);
+/*
+ * Does the list match buf?  min_end > 0: only a match whose last content
+ * or pcre byte lies after min_end counts (a list with no positive content
+ * or pcre always counts).
+ */
 bool smlist_match(struct match_env *env, const struct smlist *l,
-		  const uint8_t *buf, size_t len);
+		  const uint8_t *buf, size_t len, size_t min_end);
 #endif

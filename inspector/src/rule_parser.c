@@ -14,7 +14,7 @@
 #include <strings.h>
 #include <jansson.h>
 
-#include "internal.h"
+#include "flow.h"
 
 enum side { SIDE_REQ = 1, SIDE_RESP = 2, SIDE_BOTH = 3 };
 
@@ -1399,10 +1399,14 @@ void rule_free(struct rule *r)
 {
 	if (!r)
 		return;
-	addr_free(r->src);
-	addr_free(r->dst);
-	port_free(r->sport);
-	port_free(r->dport);
+	if (r->src_id == HDR_NO_ID)
+		addr_free(r->src);
+	if (r->dst_id == HDR_NO_ID)
+		addr_free(r->dst);
+	if (r->sport_id == HDR_NO_ID)
+		port_free(r->sport);
+	if (r->dport_id == HDR_NO_ID)
+		port_free(r->dport);
 	free(r->msg);
 	free(r->metadata_json);
 	free(r->fbits);
@@ -1442,6 +1446,7 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 	r->priority = 0;
 	r->ip_proto = -1;
 	r->fp_buf = -1;
+	r->src_id = r->dst_id = r->sport_id = r->dport_id = HDR_NO_ID;
 	char msg[256] = "";
 	struct pstate ps = { .ctx = ctx, .r = r, .err = msg, .errlen = sizeof(msg),
 			   .cur_buf = -1, .last_list = -1, .lc_list = -1 };
@@ -1481,14 +1486,25 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 		goto out;
 	}
 	char aerr[160];
-	if (addr_parse(ctx->cfg, t.src, &r->src, aerr, sizeof(aerr)) ||
-	    addr_parse(ctx->cfg, t.dst, &r->dst, aerr, sizeof(aerr))) {
-		rc = fail(&ps, -EINVAL, "%s", aerr);
-		goto out;
-	}
-	if (port_parse(ctx->cfg, t.sport, &r->sport, aerr, sizeof(aerr)) ||
-	    port_parse(ctx->cfg, t.dport, &r->dport, aerr, sizeof(aerr))) {
-		rc = fail(&ps, -EINVAL, "%s", aerr);
+	rc = ctx->hdrs ?
+	     hdr_intern_addr(ctx->hdrs, ctx->cfg, t.src, &r->src, &r->src_id, aerr, sizeof(aerr)) :
+	     addr_parse(ctx->cfg, t.src, &r->src, aerr, sizeof(aerr));
+	if (!rc)
+		rc = ctx->hdrs ?
+		     hdr_intern_addr(ctx->hdrs, ctx->cfg, t.dst, &r->dst, &r->dst_id, aerr, sizeof(aerr)) :
+		     addr_parse(ctx->cfg, t.dst, &r->dst, aerr, sizeof(aerr));
+	if (!rc)
+		rc = ctx->hdrs ?
+		     hdr_intern_port(ctx->hdrs, ctx->cfg, t.sport, &r->sport, &r->sport_id, aerr,
+				     sizeof(aerr)) :
+		     port_parse(ctx->cfg, t.sport, &r->sport, aerr, sizeof(aerr));
+	if (!rc)
+		rc = ctx->hdrs ?
+		     hdr_intern_port(ctx->hdrs, ctx->cfg, t.dport, &r->dport, &r->dport_id, aerr,
+				     sizeof(aerr)) :
+		     port_parse(ctx->cfg, t.dport, &r->dport, aerr, sizeof(aerr));
+	if (rc) {
+		rc = rc == -ENOMEM ? rc : fail(&ps, -EINVAL, "%s", aerr);
 		goto out;
 	}
 	if (!strcmp(t.dir, "<>"))
@@ -1528,6 +1544,9 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 	rc = choose_fast_pattern(&ps);
 	if (rc)
 		goto out;
+	for (int b = 0; b < BUF__COUNT; b++)
+		smlist_prepare(&r->lists[b]);
+	rule_stream_bounds(r);
 	if (!r->priority)
 		r->priority = r->ct ? r->ct->priority : 3;
 	if (ps.meta) {

@@ -324,6 +324,7 @@ static void ruleset_destroy(struct snet_inspect_ruleset *rs)
 		free(rs->fbnames.names[i]);
 	free(rs->fbnames.names);
 	dbs_free(&rs->dbs);
+	hdr_table_free(&rs->hdrs);
 	free(rs->th);
 	pthread_mutex_destroy(&rs->th_lock);
 	free(rs);
@@ -365,6 +366,7 @@ static int ruleset_build(const struct snet_inspect_config *cfg,
 	ld.pctx.cfg = cfg;
 	ld.pctx.classes = &rs->classes;
 	ld.pctx.fbnames = &rs->fbnames;
+	ld.pctx.hdrs = &rs->hdrs;
 	for (size_t i = 0; i < npaths && !rc; i++)
 		rc = load_path(&ld, paths[i]);
 	rs->rules = ld.rules;

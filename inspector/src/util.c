@@ -81,6 +81,16 @@ char *trim(char *s)
 	return s;
 }
 
+static uint8_t fold(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/*
+ * Case-insensitive memmem: the candidates for the first byte are found
+ * with memchr (one per case, each rescanned only once passed), the rest
+ * compared folded.  Hot: verification of nocase contents.
+ */
 const uint8_t *memmem_nocase(const uint8_t *hay, size_t hlen,
 			     const uint8_t *needle, size_t nlen)
 {
@@ -88,15 +98,34 @@ const uint8_t *memmem_nocase(const uint8_t *hay, size_t hlen,
 		return hay;
 	if (hlen < nlen)
 		return NULL;
-	int first = tolower(needle[0]);
-	for (size_t i = 0; i + nlen <= hlen; i++) {
-		if (tolower(hay[i]) != first)
-			continue;
+	uint8_t lo = fold(needle[0]);
+	uint8_t up = lo >= 'a' && lo <= 'z' ? (uint8_t)(lo - 32) : lo;
+	const uint8_t *end = hay + hlen - nlen + 1;	/* last start + 1 */
+	/* next candidate of each case at or after p; NULL: search again, end: none */
+	const uint8_t *pl = NULL, *pu = NULL;
+	const uint8_t *p = hay;
+	while (p < end) {
+		if (pl != end && (!pl || pl < p)) {
+			pl = memchr(p, lo, (size_t)(end - p));
+			if (!pl)
+				pl = end;
+		}
+		if (lo == up) {
+			pu = pl;
+		} else if (pu != end && (!pu || pu < p)) {
+			pu = memchr(p, up, (size_t)(end - p));
+			if (!pu)
+				pu = end;
+		}
+		const uint8_t *c = pl < pu ? pl : pu;
+		if (c == end)
+			return NULL;
 		size_t j = 1;
-		while (j < nlen && tolower(hay[i + j]) == tolower(needle[j]))
+		while (j < nlen && fold(c[j]) == fold(needle[j]))
 			j++;
 		if (j == nlen)
-			return hay + i;
+			return c;
+		p = c + 1;
 	}
 	return NULL;
 }

@@ -23,13 +23,21 @@
 #define MAX_PKT_MATCHES 64
 #define OOO_MAX_SEGS 256
 #define OOO_MAX_BYTES (1u << 20)
-#define REGEX_OVERLAP 2048
 #define EXPIRE_BATCH 1024
 
 struct pkt_match {
 	const struct rule *r;
 	json_t *app;
 	const char *app_key;
+};
+
+/* per rule, per worker; a field is valid while its stamp equals w->gen */
+struct rstate {
+	uint32_t mark;		/* a candidate of the current event */
+	uint32_t hit;		/* hit_end: its last stream hit in this chunk */
+	uint32_t pend;		/* pidx: its entry in the pending list */
+	uint32_t pidx;
+	uint64_t hit_end;
 };
 
 struct snet_inspect_worker {
@@ -41,10 +49,19 @@ struct snet_inspect_worker {
 	size_t htsize;
 	struct flow *lru_head, *lru_tail;	/* head: most recently used */
 	uint64_t mem, next_id, last_expire;
-	uint32_t *mark;
-	size_t markcap;
+	struct rstate *rst;
+	size_t rstcap;
 	uint32_t gen;
-	struct idlist cand;
+	uint32_t *cand;		/* candidates of the current event, rstcap room */
+	size_t ncand;
+	/*
+	 * What each interned header expression gave for the current packet:
+	 * (pgen << 1 | result), valid while the stamp equals pgen.  [0] is
+	 * against the packet's source, [1] its destination.
+	 */
+	uint32_t *amemo[2], *pmemo[2];
+	size_t namemo, npmemo;
+	uint32_t pgen;
 	struct pkt_match pm[MAX_PKT_MATCHES];
 	size_t npm;
 	struct snet_inspect_stats st;
@@ -73,13 +90,38 @@ static int attach_ruleset(struct snet_inspect_worker *w, struct snet_inspect_rul
 	for (size_t i = 0; i < rs->dbs.n; i++)
 		if (hs_alloc_scratch(rs->dbs.v[i].db, &w->scratch) != HS_SUCCESS)
 			return -ENOMEM;
-	if (rs->nrules > w->markcap) {
-		uint32_t *m = realloc(w->mark, rs->nrules * sizeof(*m));
+	for (int k = 0; k < 2; k++) {
+		if (rs->hdrs.naddr > w->namemo) {
+			uint32_t *m = realloc(w->amemo[k], rs->hdrs.naddr * sizeof(*m));
+			if (!m)
+				return -ENOMEM;
+			memset(m, 0, rs->hdrs.naddr * sizeof(*m));
+			w->amemo[k] = m;
+		}
+		if (rs->hdrs.nport > w->npmemo) {
+			uint32_t *m = realloc(w->pmemo[k], rs->hdrs.nport * sizeof(*m));
+			if (!m)
+				return -ENOMEM;
+			memset(m, 0, rs->hdrs.nport * sizeof(*m));
+			w->pmemo[k] = m;
+		}
+	}
+	if (rs->hdrs.naddr > w->namemo)
+		w->namemo = rs->hdrs.naddr;
+	if (rs->hdrs.nport > w->npmemo)
+		w->npmemo = rs->hdrs.nport;
+	if (rs->nrules > w->rstcap) {
+		/* every rule fits in the candidate list: adding never fails */
+		uint32_t *c = realloc(w->cand, rs->nrules * sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		w->cand = c;
+		struct rstate *m = realloc(w->rst, rs->nrules * sizeof(*m));
 		if (!m)
 			return -ENOMEM;
-		memset(m + w->markcap, 0, (rs->nrules - w->markcap) * sizeof(*m));
-		w->mark = m;
-		w->markcap = rs->nrules;
+		memset(m + w->rstcap, 0, (rs->nrules - w->rstcap) * sizeof(*m));
+		w->rst = m;
+		w->rstcap = rs->nrules;
 	}
 	return 0;
 }
@@ -103,7 +145,12 @@ int snet_inspect_worker_new(struct snet_inspect_ruleset *rs, struct snet_inspect
 		match_env_free(&w->env);
 		hs_free_scratch(w->scratch);
 		free(w->ht);
-		free(w->mark);
+		free(w->rst);
+		free(w->cand);
+		for (int k = 0; k < 2; k++) {
+			free(w->amemo[k]);
+			free(w->pmemo[k]);
+		}
 		free(w);
 		return rc;
 	}
@@ -182,8 +229,7 @@ static size_t flow_memory(const struct flow *f)
 {
 	size_t m = sizeof(*f) + f->tls_buf.cap;
 	for (int d = 0; d < 2; d++)
-		m += f->sd[d].win_cap + f->sd[d].ooo_bytes + f->sd[d].nooo * sizeof(struct seg) +
-		     f->fired[d].cap * sizeof(uint32_t);
+		m += stream_memory(&f->sd[d]);
 	if (f->http)
 		m += http_state_memory(f->http);
 	if (f->rs)
@@ -221,8 +267,7 @@ static void flow_free(struct snet_inspect_worker *w, struct flow *f)
 			free(s);
 			s = n;
 		}
-		free(f->sd[d].win);
-		free(f->fired[d].v);
+		stream_release(&f->sd[d]);
 	}
 	http_state_free(f->http);
 	strbuf_free(&f->tls_buf);
@@ -331,12 +376,34 @@ struct event {
 	int slot;
 	const uint8_t *b[BUF__COUNT];
 	size_t n[BUF__COUNT];
-	size_t scan_off[BUF__COUNT];
 	uint64_t scan_mask;
+	size_t min_end;		/* PH_STREAM: a match must end past this */
 	const struct http_tx *tx;
 	const char *app_key;
 	json_t *app;		/* borrowed; a match takes a reference */
 };
+
+struct hs_ctx {
+	struct snet_inspect_worker *w;
+	const struct prefilter_db *db;
+};
+
+static void cand_begin(struct snet_inspect_worker *w)
+{
+	if (++w->gen == 0) {
+		memset(w->rst, 0, w->rstcap * sizeof(*w->rst));
+		w->gen = 1;
+	}
+	w->ncand = 0;
+}
+
+static inline void cand_add(struct snet_inspect_worker *w, uint32_t rid)
+{
+	if (w->rst[rid].mark != w->gen) {
+		w->rst[rid].mark = w->gen;
+		w->cand[w->ncand++] = rid;
+	}
+}
 
 static int on_hs_match(unsigned id, unsigned long long from, unsigned long long to,
 		       unsigned flags, void *ctx)
@@ -344,15 +411,43 @@ static int on_hs_match(unsigned id, unsigned long long from, unsigned long long 
 	(void)from;
 	(void)to;
 	(void)flags;
-	void **a = ctx;
-	struct snet_inspect_worker *w = a[0];
-	const struct prefilter_db *db = a[1];
-	uint32_t rid = db->rule_ids[id];
-	if (w->mark[rid] != w->gen) {
-		w->mark[rid] = w->gen;
-		idlist_add(&w->cand, rid);
-	}
+	struct hs_ctx *c = ctx;
+	cand_add(c->w, c->db->rule_ids[id]);
 	return 0;
+}
+
+/* streaming hits also remember where the fast pattern ended */
+static int on_stream_match(unsigned id, unsigned long long from, unsigned long long to,
+			   unsigned flags, void *ctx)
+{
+	(void)from;
+	(void)flags;
+	struct hs_ctx *c = ctx;
+	struct snet_inspect_worker *w = c->w;
+	uint32_t rid = c->db->rule_ids[id];
+	struct rstate *s = &w->rst[rid];
+	if (s->hit != w->gen) {
+		s->hit = w->gen;
+		s->hit_end = to;
+	} else if (to > s->hit_end) {
+		s->hit_end = to;
+	}
+	cand_add(w, rid);
+	return 0;
+}
+
+/* rule order (action, flowbits, priority): rule indexes, ascending */
+static void sort_u32(uint32_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		size_t j = i;
+		while (j > 0 && v[j - 1] > x) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -366,13 +461,57 @@ static bool fbit_get(const struct flow *f, uint32_t i)
 	return f && f->fbits && (f->fbits[i / 8] >> (i % 8) & 1);
 }
 
-static bool header_match(const struct rule *r, const struct packet *p)
+/* a new packet: forget the memos of header expressions */
+static void memo_begin(struct snet_inspect_worker *w)
 {
-	if (addr_match(r->src, &p->src) && addr_match(r->dst, &p->dst) &&
-	    port_match(r->sport, p->sport) && port_match(r->dport, p->dport))
+	if (++w->pgen >= 1u << 31) {
+		for (int k = 0; k < 2; k++) {
+			if (w->amemo[k])
+				memset(w->amemo[k], 0, w->namemo * sizeof(uint32_t));
+			if (w->pmemo[k])
+				memset(w->pmemo[k], 0, w->npmemo * sizeof(uint32_t));
+		}
+		w->pgen = 1;
+	}
+}
+
+/* k: 0 the packet's source, 1 its destination */
+static inline bool addr_memo(struct snet_inspect_worker *w, const struct addr_node *n,
+			     uint32_t id, int k)
+{
+	const struct ip_addr *ip = k ? &w->p->dst : &w->p->src;
+	if (id == HDR_NO_ID)
+		return addr_match(n, ip);
+	uint32_t m = w->amemo[k][id];
+	if (m >> 1 == w->pgen)
+		return m & 1;
+	bool v = addr_match(n, ip);
+	w->amemo[k][id] = w->pgen << 1 | v;
+	return v;
+}
+
+static inline bool port_memo(struct snet_inspect_worker *w, const struct port_node *n,
+			     uint32_t id, int k)
+{
+	uint16_t port = k ? w->p->dport : w->p->sport;
+	if (id == HDR_NO_ID)
+		return port_match(n, port);
+	uint32_t m = w->pmemo[k][id];
+	if (m >> 1 == w->pgen)
+		return m & 1;
+	bool v = port_match(n, port);
+	w->pmemo[k][id] = w->pgen << 1 | v;
+	return v;
+}
+
+static bool header_match(struct snet_inspect_worker *w, const struct rule *r)
+{
+	if (port_memo(w, r->dport, r->dport_id, 1) && port_memo(w, r->sport, r->sport_id, 0) &&
+	    addr_memo(w, r->dst, r->dst_id, 1) && addr_memo(w, r->src, r->src_id, 0))
 		return true;
-	return r->bidir && addr_match(r->src, &p->dst) && addr_match(r->dst, &p->src) &&
-	       port_match(r->sport, p->dport) && port_match(r->dport, p->sport);
+	return r->bidir && port_memo(w, r->sport, r->sport_id, 1) &&
+	       port_memo(w, r->dport, r->dport_id, 0) && addr_memo(w, r->src, r->src_id, 1) &&
+	       addr_memo(w, r->dst, r->dst_id, 0);
 }
 
 static bool proto_match(const struct rule *r, const struct packet *p, const struct flow *f)
@@ -401,16 +540,19 @@ static bool tcp_flags_match(const struct rule *r, uint8_t fl)
 	}
 }
 
+/* the checks that give the same answer for every packet of a flow side */
+static bool rule_header_ok(struct snet_inspect_worker *w, const struct rule *r)
+{
+	return (r->ip_proto < 0 || r->ip_proto == w->p->ipproto) && header_match(w, r);
+}
+
+/* everything but the header (rule_header_ok) */
 static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 			 const struct event *ev)
 {
 	const struct packet *p = w->p;
 	const struct flow *f = w->f;
 	if (!proto_match(r, p, f))
-		return false;
-	if (r->ip_proto >= 0 && r->ip_proto != p->ipproto)
-		return false;
-	if (!header_match(r, p))
 		return false;
 	if (r->flow_state & FLOW_ESTABLISHED && !(f && f->established))
 		return false;
@@ -449,7 +591,8 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 			continue;
 		if (!ev->b[b] && b != BUF_PAYLOAD)
 			return false;	/* the buffer is not there: no match */
-		if (!smlist_match(&w->env, &r->lists[b], ev->b[b], ev->n[b]))
+		if (!smlist_match(&w->env, &r->lists[b], ev->b[b], ev->n[b],
+				  b == BUF_STREAM ? ev->min_end : 0))
 			return false;
 	}
 	return true;
@@ -472,59 +615,87 @@ static void apply_flowbits(struct flow *f, const struct rule *r)
 	}
 }
 
-static bool fired_before(struct flow *f, int dir, uint32_t rid)
+static void add_port_rules(struct snet_inspect_worker *w, const struct port_rule *v, size_t n,
+			   uint16_t port)
 {
-	struct idlist *l = &f->fired[dir - 1];
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i] == rid)
-			return true;
-	return false;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v[mid].port < port)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && v[lo].port == port; lo++)
+		cand_add(w, v[lo].rid);
 }
 
-static void run_event(struct snet_inspect_worker *w, struct event *ev)
+/* the rules without a prefilter that this packet's ports can concern */
+static void add_always(struct snet_inspect_worker *w, const struct always_idx *a)
 {
-	struct snet_inspect_ruleset *rs = w->cur;
+	for (size_t i = 0; i < a->any.n; i++)
+		cand_add(w, a->any.v[i]);
+	if (a->ndport)
+		add_port_rules(w, a->dport, a->ndport, w->p->dport);
+	if (a->nsport)
+		add_port_rules(w, a->sport, a->nsport, w->p->sport);
+}
+
+/* block-mode prefilter of the event's buffers */
+static void prefilter(struct snet_inspect_worker *w, const struct event *ev)
+{
+	const struct snet_inspect_ruleset *rs = w->cur;
 	int di = w->dir - 1;
-	if (++w->gen == 0) {
-		memset(w->mark, 0, w->markcap * sizeof(*w->mark));
-		w->gen = 1;
-	}
-	w->cand.n = 0;
 	for (int b = 0; b < BUF__COUNT; b++) {
-		if (!(ev->scan_mask & (1ull << b)) || !ev->b[b])
+		if (!(ev->scan_mask & (1ull << b)) || !ev->b[b] || !ev->n[b])
 			continue;
 		const struct prefilter_db *db = rs->dbs.idx[b][di][b == BUF_PAYLOAD ? ev->slot : 0];
-		if (!db || ev->n[b] <= ev->scan_off[b])
+		if (!db)
 			continue;
-		void *ctx[2] = { w, (void *)db };
-		hs_scan(db->db, (const char *)ev->b[b] + ev->scan_off[b],
-			(unsigned)(ev->n[b] - ev->scan_off[b]), 0, w->scratch, on_hs_match, ctx);
+		struct hs_ctx c = { w, db };
+		if (hs_scan(db->db, (const char *)ev->b[b], (unsigned)ev->n[b], 0, w->scratch,
+			    on_hs_match, &c) != HS_SUCCESS)
+			w->st.prefilter_errors++;
 	}
-	const struct idlist *al = &rs->dbs.always[ev->ph][di][ev->ph == PH_PACKET ? ev->slot : 0];
-	for (size_t i = 0; i < al->n; i++) {
-		if (w->mark[al->v[i]] != w->gen) {
-			w->mark[al->v[i]] = w->gen;
-			idlist_add(&w->cand, al->v[i]);
-		}
-	}
-	if (!w->cand.n)
-		return;
-	qsort(w->cand.v, w->cand.n, sizeof(uint32_t), cmp_u32);
-	for (size_t i = 0; i < w->cand.n; i++) {
-		const struct rule *r = rs->rules[w->cand.v[i]];
+	add_always(w, &rs->dbs.aidx[ev->ph][di][ev->ph == PH_PACKET ? ev->slot : 0]);
+}
+
+/*
+ * Verify the candidates in rule order; a match is kept for the verdict.
+ * The cheap checks come first and drop candidates from the list, so the
+ * sort and the full verification see few; what is left in the list are
+ * the candidates that could match this flow side.
+ */
+static void verify(struct snet_inspect_worker *w, const struct event *ev)
+{
+	struct snet_inspect_ruleset *rs = w->cur;
+	size_t n = 0;
+	for (size_t i = 0; i < w->ncand; i++) {
+		uint32_t rid = w->cand[i];
+		const struct rule *r = rs->rules[rid];
 		if (!(r->dirs & w->dir))
 			continue;
 		if ((w->dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc) != ev->ph)
 			continue;
-		if (ev->ph == PH_STREAM && w->f && fired_before(w->f, w->dir, r->idx))
+		/* a depth-anchored stream rule cannot match past its depth */
+		if (ev->ph == PH_STREAM && ev->min_end >= r->st_max_end)
 			continue;
+		if (!rule_header_ok(w, r))
+			continue;
+		w->cand[n++] = rid;
+	}
+	w->ncand = n;
+	if (n <= 32)
+		sort_u32(w->cand, n);
+	else
+		qsort(w->cand, n, sizeof(uint32_t), cmp_u32);
+	for (size_t i = 0; i < n; i++) {
+		const struct rule *r = rs->rules[w->cand[i]];
 		if (!rule_matches(w, r, ev))
 			continue;
 		apply_flowbits(w->f, r);
 		if (!threshold_allows(rs, r, &w->p->src, &w->p->dst, w->p->ts_usec / 1000000))
 			continue;
-		if (ev->ph == PH_STREAM && w->f)
-			idlist_add(&w->f->fired[di], r->idx);
 		if (w->npm == MAX_PKT_MATCHES)
 			continue;
 		struct pkt_match *m = &w->pm[w->npm++];
@@ -532,6 +703,13 @@ static void run_event(struct snet_inspect_worker *w, struct event *ev)
 		m->app_key = ev->app_key;
 		m->app = ev->app ? json_incref(ev->app) : NULL;
 	}
+}
+
+static void run_event(struct snet_inspect_worker *w, struct event *ev)
+{
+	cand_begin(w);
+	prefilter(w, ev);
+	verify(w, ev);
 }
 
 /* ---- application events ---- */
@@ -545,12 +723,13 @@ static void set_hbuf(struct event *ev, enum buf_id b, const struct hbuf *h)
 	}
 }
 
+/* application events see the raw stream so far and the packet */
 static void stream_window_buf(struct snet_inspect_worker *w, struct event *ev)
 {
 	if (w->f && w->p->ipproto == IPPROTO_TCP) {
 		const struct stream_dir *sd = &w->f->sd[w->dir - 1];
-		ev->b[BUF_STREAM] = sd->win ? sd->win : (const uint8_t *)"";
-		ev->n[BUF_STREAM] = sd->win_len;
+		ev->b[BUF_STREAM] = sd->buf ? sd->buf : (const uint8_t *)"";
+		ev->n[BUF_STREAM] = sd->len;
 	}
 	ev->b[BUF_PAYLOAD] = w->p->payload;
 	ev->n[BUF_PAYLOAD] = w->p->plen;
@@ -702,6 +881,135 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 	}
 }
 
+/* room for add more bytes of flow state under flow-memcap */
+static bool mem_room(struct snet_inspect_worker *w, size_t add)
+{
+	if (w->mem + add <= w->cur->cfg.flow_memcap)
+		return true;
+	expire_flows(w, w->p->ts_usec, false);	/* the current flow is not idle */
+	return w->mem + add <= w->cur->cfg.flow_memcap;
+}
+
+/*
+ * Keep n new bytes of direction di for raw-stream rules: the Hyperscan
+ * stream is opened at the first byte, the buffer grows to at most
+ * reassembly-depth.  Without memory under the cap, raw inspection of this
+ * direction stops here, its state is freed and the bytes are counted.
+ */
+static bool stream_keep(struct snet_inspect_worker *w, struct stream_dir *sd, int di,
+			const uint8_t *d, size_t n)
+{
+	const struct prefilter_db *db = w->cur->dbs.idx[BUF_STREAM][di][0];
+	size_t cap = stream_capacity_for(sd, n, w->cur->cfg.reassembly_depth);
+	size_t add = cap - sd->cap + (db && !sd->hs ? db->stream_size : 0);
+	if (add && !mem_room(w, add))
+		goto stop;
+	if (db && !sd->hs) {
+		if (hs_open_stream(db->db, 0, &sd->hs) != HS_SUCCESS) {
+			sd->hs = NULL;
+			w->st.prefilter_errors++;
+			goto stop;
+		}
+		sd->hs_size = db->stream_size;
+	}
+	if (stream_append(sd, d, n, cap))
+		goto stop;
+	flow_account(w, w->f);
+	return true;
+stop:
+	w->st.reassembly_memcap += n;
+	sd->raw_off = true;
+	stream_release(sd);
+	flow_account(w, w->f);
+	return false;
+}
+
+/* a hit later data may still complete stays a candidate of the stream */
+static void keep_pending(struct snet_inspect_worker *w, struct stream_dir *sd)
+{
+	const struct snet_inspect_ruleset *rs = w->cur;
+	for (size_t i = 0; i < w->ncand; i++) {
+		uint32_t rid = w->cand[i];
+		struct rstate *s = &w->rst[rid];
+		if (s->hit != w->gen)
+			continue;
+		const struct rule *r = rs->rules[rid];
+		uint64_t until = r->st_reach == STREAM_UNBOUNDED ||
+				 s->hit_end > STREAM_UNBOUNDED - r->st_reach ?
+				 STREAM_UNBOUNDED : s->hit_end + r->st_reach;
+		if (until > r->st_max_end)
+			until = r->st_max_end;
+		if (until <= sd->len)
+			continue;	/* every match with this hit is complete */
+		if (s->pend == w->gen) {
+			if (until > sd->pend[s->pidx].until)
+				sd->pend[s->pidx].until = until;
+			continue;
+		}
+		if (sd->npend == sd->cappend) {
+			flow_account(w, w->f);
+			size_t grow = (sd->cappend ? sd->cappend : 8) * sizeof(struct pending);
+			if (!mem_room(w, grow) || pending_add(sd, rid, until)) {
+				w->st.prefilter_errors++;	/* a later match may be missed */
+				continue;
+			}
+		} else if (pending_add(sd, rid, until)) {
+			w->st.prefilter_errors++;
+			continue;
+		}
+		s->pend = w->gen;
+		s->pidx = (uint32_t)(sd->npend - 1);
+	}
+}
+
+/*
+ * New stream data [len - n, len) of direction di: prefilter it once in
+ * streaming mode, then verify the hits, the pending rules and the rules
+ * without a prefilter on the stream from its start.  Only matches that
+ * end in the new data count, so a match is reported once and a rule can
+ * alert again on later data.
+ */
+static void stream_raw_event(struct snet_inspect_worker *w, struct stream_dir *sd, int di,
+			     const uint8_t *d, size_t n)
+{
+	const struct snet_inspect_ruleset *rs = w->cur;
+	struct event ev = { 0 };
+	ev.ph = PH_STREAM;
+	ev.min_end = sd->len - n;
+	ev.b[BUF_STREAM] = sd->buf;
+	ev.n[BUF_STREAM] = sd->len;
+	ev.b[BUF_PAYLOAD] = w->p->payload;
+	ev.n[BUF_PAYLOAD] = w->p->plen;
+	cand_begin(w);
+	pending_prune(sd, ev.min_end);
+	for (size_t i = 0; i < sd->npend; i++) {
+		uint32_t rid = sd->pend[i].rid;
+		w->rst[rid].pend = w->gen;
+		w->rst[rid].pidx = (uint32_t)i;
+		cand_add(w, rid);
+	}
+	const struct prefilter_db *db = rs->dbs.idx[BUF_STREAM][di][0];
+	if (db && sd->hs) {
+		struct hs_ctx c = { w, db };
+		if (hs_scan_stream(sd->hs, (const char *)d, (unsigned)n, 0, w->scratch,
+				   on_stream_match, &c) != HS_SUCCESS)
+			w->st.prefilter_errors++;
+	}
+	add_always(w, &rs->dbs.aidx[PH_STREAM][di][0]);
+	verify(w, &ev);
+	keep_pending(w, sd);
+}
+
+/* the direction is over: its data is all in, free the raw state */
+static void stream_maybe_done(struct snet_inspect_worker *w, struct stream_dir *sd)
+{
+	if (sd->fin && !sd->released && !sd->nooo && (int32_t)(sd->next_seq - sd->fin_seq) >= 0) {
+		stream_release(sd);
+		sd->released = true;
+		flow_account(w, w->f);
+	}
+}
+
 static void stream_deliver(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
 {
 	struct flow *f = w->f;
@@ -717,44 +1025,14 @@ static void stream_deliver(struct snet_inspect_worker *w, int di, const uint8_t 
 		n = (size_t)(c->reassembly_depth - sd->delivered);
 	}
 	sd->delivered += n;
-	/* raw window: keep the overlap before the new bytes, then the window */
-	uint32_t maxlit = w->cur->dbs.max_stream_literal[di];
-	size_t overlap = maxlit == UINT32_MAX ? REGEX_OVERLAP : maxlit ? maxlit - 1 : 0;
-	size_t keep = c->stream_window > n + overlap ? (size_t)c->stream_window : n + overlap;
-	if (sd->win_len + n > keep) {
-		size_t drop = sd->win_len + n - keep;
-		if (drop > sd->win_len)
-			drop = sd->win_len;
-		memmove(sd->win, sd->win + drop, sd->win_len - drop);
-		sd->win_len -= drop;
-	}
-	if (sd->win_len + n > sd->win_cap) {
-		size_t cap = sd->win_cap ? sd->win_cap : 4096;
-		while (cap < sd->win_len + n)
-			cap *= 2;
-		uint8_t *nw = realloc(sd->win, cap);
-		if (!nw) {
-			w->st.reassembly_truncated += n;
-			return;
-		}
-		sd->win = nw;
-		sd->win_cap = cap;
-	}
-	memcpy(sd->win + sd->win_len, d, n);
-	sd->win_len += n;
-	size_t new_off = sd->win_len - n;
+	bool raw = !sd->raw_off && !sd->released;
+	if (sd->raw_off)
+		w->st.reassembly_memcap += n;
+	if (raw)
+		raw = stream_keep(w, sd, di, d, n);
 	app_data(w, di, d, n);
-	struct event ev = { 0 };
-	ev.ph = PH_STREAM;
-	ev.b[BUF_STREAM] = sd->win;
-	ev.n[BUF_STREAM] = sd->win_len;
-	ev.scan_off[BUF_STREAM] = new_off > overlap ? new_off - overlap : 0;
-	ev.scan_mask = 1ull << BUF_STREAM;
-	ev.b[BUF_PAYLOAD] = w->p->payload;
-	ev.n[BUF_PAYLOAD] = w->p->plen;
-	if (f->app == APP_HTTP || f->app == APP_TLS)
-		ev.app_key = NULL;
-	run_event(w, &ev);
+	if (raw)
+		stream_raw_event(w, sd, di, d, n);
 }
 
 static void stream_segment(struct snet_inspect_worker *w, int di, uint32_t seq,
@@ -803,6 +1081,7 @@ static void stream_segment(struct snet_inspect_worker *w, int di, uint32_t seq,
 			stream_deliver(w, di, s->data + skip, s->len - skip);
 		free(s);
 	}
+	stream_maybe_done(w, sd);
 }
 
 static void tcp_track(struct snet_inspect_worker *w, struct flow *f, bool created)
@@ -834,11 +1113,23 @@ static void tcp_track(struct snet_inspect_worker *w, struct flow *f, bool create
 		f->fin_mask |= (uint8_t)(1u << di);
 		if (!sd->fin) {
 			sd->fin = true;
+			sd->fin_seq = p->seq + (uint32_t)p->plen + ((fl & TH_SYN) ? 1 : 0);
 			if (f->http)
 				http_eof(f->http, di, on_http_event, w);
 		}
+		stream_maybe_done(w, sd);
 		if (f->fin_mask == 3)
 			f->closed = true;
+	}
+	if (fl & TH_RST) {
+		/* nothing more comes either way: free the raw state now */
+		for (int d = 0; d < 2; d++) {
+			if (!f->sd[d].released) {
+				stream_release(&f->sd[d]);
+				f->sd[d].released = true;
+			}
+		}
+		flow_account(w, f);
 	}
 }
 
@@ -964,6 +1255,7 @@ int snet_inspect_worker_packet(struct snet_inspect_worker *w, const uint8_t *pkt
 	v->scanned = 1;
 	w->cur = f ? f->rs : w->rs;
 	w->npm = 0;
+	memo_begin(w);
 	/* per-packet rules */
 	struct event ev = { 0 };
 	ev.ph = PH_PACKET;
@@ -1025,8 +1317,12 @@ void snet_inspect_worker_free(struct snet_inspect_worker *w)
 	hs_free_scratch(w->scratch);
 	match_env_free(&w->env);
 	free(w->ht);
-	free(w->mark);
-	free(w->cand.v);
+	free(w->rst);
+	free(w->cand);
+	for (int k = 0; k < 2; k++) {
+		free(w->amemo[k]);
+		free(w->pmemo[k]);
+	}
 	snet_inspect_ruleset_unref(w->rs);
 	free(w);
 }

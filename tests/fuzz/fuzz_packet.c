@@ -3,7 +3,10 @@
  * libFuzzer: the packet/flow path.  The input is a sequence of packets
  * (2-byte length + bytes) fed to one worker with rules on every parser
  * (HTTP, DNS, TLS, raw stream), so decode, reassembly and the application
- * parsers all see hostile input.
+ * parsers all see hostile input.  The raw-stream rules cover each kind of
+ * stream prefilter (literal with bounds, regex only, none) and rules kept
+ * pending across segments; the small depth and memory cap make the
+ * truncation and memory-cap paths reachable.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,7 +26,12 @@ static const char rules[] =
 	"alert tls any any -> any any (msg:\"t\"; tls.sni; content:\"e\"; sid:5;)\n"
 	"drop tcp any any -> any any (msg:\"s\"; content:\"AB\"; byte_test:1,>,3,0,relative; sid:6;)\n"
 	"alert udp any any -> any any (msg:\"p\"; content:\"Q\"; isdataat:!2,relative; sid:7;)\n"
-	"alert icmp any any -> any any (msg:\"i\"; itype:8; sid:8;)\n";
+	"alert icmp any any -> any any (msg:\"i\"; itype:8; sid:8;)\n"
+	"alert tcp any any -> any any (msg:\"o\"; content:\"MZ\"; offset:2; depth:4; sid:9;)\n"
+	"alert tcp any any -> any any (msg:\"r\"; pcre:\"/a[b-d]{2,40}e/s\"; sid:10;)\n"
+	"alert tcp any any -> any any (msg:\"m\"; content:\"GO\"; content:\"STOP\"; distance:0; "
+	"content:\"!\"; within:3; sid:11;)\n"
+	"alert tcp any any -> any any (msg:\"n\"; flow:to_server; byte_test:1,>,200,0; sid:12;)\n";
 
 static void setup(void)
 {
@@ -33,9 +41,11 @@ static void setup(void)
 		abort();
 	close(fd);
 	struct snet_inspect_config *cfg;
-	snet_inspect_config_new(&cfg);
-	snet_inspect_config_set(cfg, "http-body-limit", "4096");
-	snet_inspect_config_set(cfg, "flow-memcap", "1mb");
+	if (snet_inspect_config_new(&cfg) ||
+	    snet_inspect_config_set(cfg, "http-body-limit", "4096") ||
+	    snet_inspect_config_set(cfg, "flow-memcap", "1mb") ||
+	    snet_inspect_config_set(cfg, "reassembly-depth", "16kb"))
+		abort();
 	const char *p[] = { path };
 	if (snet_inspect_ruleset_load(cfg, p, 1, &rs, NULL))
 		abort();

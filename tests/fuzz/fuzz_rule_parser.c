@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* libFuzzer: the rule lexer/parser, address/port and content decoding. */
+/*
+ * libFuzzer: the rule lexer/parser, address/port parsing and interning,
+ * content decoding, and the stream bounds computed for a parsed rule.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +12,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct snet_inspect_config *cfg;
-	if (!cfg)
-		snet_inspect_config_new(&cfg);
+	if (!cfg && snet_inspect_config_new(&cfg))
+		abort();
 	char *line = malloc(size + 1);
 	if (!line)
 		return 0;
@@ -18,12 +21,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	line[size] = 0;
 	struct class_table classes = { 0 };
 	struct flowbit_names fb = { 0 };
+	struct hdr_table hdrs = { 0 };
 	struct parse_ctx ctx = { .cfg = cfg, .classes = &classes, .fbnames = &fb,
-				 .file = "fuzz", .line = 1 };
+				 /* odd sizes intern the header, even ones own it */
+				 .hdrs = (size & 1) ? &hdrs : NULL, .file = "fuzz", .line = 1 };
 	struct rule *r = NULL;
 	char err[512];
 	if (rule_parse(&ctx, line, &r, err, sizeof(err)) == 0)
 		rule_free(r);
+	hdr_table_free(&hdrs);
 	for (size_t i = 0; i < fb.n; i++)
 		free(fb.names[i]);
 	free(fb.names);

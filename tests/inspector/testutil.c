@@ -13,6 +13,25 @@ static struct snet_inspect_eve *tu_eve;
 int tu_load(const char *text, struct snet_inspect_ruleset **rs,
 	    struct snet_inspect_report **rep)
 {
+	return tu_load_with(text, NULL, rs, rep);
+}
+
+struct snet_inspect_ruleset *tu_load_ok(const char *text, const char *const *engine_kv)
+{
+	struct snet_inspect_ruleset *rs = NULL;
+	struct snet_inspect_report *rep = NULL;
+	if (tu_load_with(text, engine_kv, &rs, &rep)) {
+		fprintf(stderr, "load failed: %s\n", snet_inspect_report_message(rep, 0));
+		snet_inspect_report_free(rep);
+		return NULL;
+	}
+	snet_inspect_report_free(rep);
+	return rs;
+}
+
+int tu_load_with(const char *text, const char *const *engine_kv,
+		 struct snet_inspect_ruleset **rs, struct snet_inspect_report **rep)
+{
 	char path[] = "/tmp/snet-test-rules-XXXXXX";
 	int fd = mkstemp(path);
 	if (fd < 0)
@@ -30,6 +49,14 @@ int tu_load(const char *text, struct snet_inspect_ruleset **rs,
 	const char *cls = getenv("SNET_TEST_CLASSIFICATION");
 	if (cls)
 		snet_inspect_config_set(cfg, "classification-file", cls);
+	for (size_t i = 0; engine_kv && engine_kv[i]; i += 2) {
+		if (snet_inspect_config_set(cfg, engine_kv[i], engine_kv[i + 1])) {
+			fprintf(stderr, "bad engine setting %s=%s\n", engine_kv[i], engine_kv[i + 1]);
+			snet_inspect_config_free(cfg);
+			unlink(path);
+			return -1;
+		}
+	}
 	const char *paths[] = { path };
 	struct snet_inspect_report *r = NULL;
 	int rc = snet_inspect_ruleset_load(cfg, paths, 1, rs, &r);
@@ -177,6 +204,54 @@ int tu_conn_send(struct tu_conn *c, const char *d, size_t n, struct snet_inspect
 int tu_conn_reply(struct tu_conn *c, const char *d, size_t n, struct snet_inspect_verdict *v)
 {
 	return send_pkt(c, 0, 0x18, d, n, v);
+}
+
+int tu_conn_fin(struct tu_conn *c, struct snet_inspect_verdict *v)
+{
+	return send_pkt(c, 1, 0x11, "", 0, v);
+}
+
+int tu_conn_send_at(struct tu_conn *c, uint32_t off, const char *d, size_t n,
+		    struct snet_inspect_verdict *v)
+{
+	/* the stream starts at cseq 1001 (ISN 1000 + the SYN) */
+	uint32_t save = c->cseq;
+	c->cseq = 1001 + off;
+	int a = send_pkt(c, 1, 0x18, d, n, v);
+	c->cseq = save;
+	return a;
+}
+
+int tu_udp_send(struct snet_inspect_worker *w, const char *src, const char *dst, uint16_t sport,
+		uint16_t dport, const char *d, double t, struct snet_inspect_verdict *v)
+{
+	static uint8_t buf[2048];
+	size_t n = strlen(d);
+	if (n > sizeof(buf) - 28)
+		return -1;
+	size_t len = tu_udp(buf, src, dst, sport, dport, d, n);
+	struct timespec ts = { 1700000000 + (time_t)t, (long)((t - (double)(long)t) * 1e9) };
+	struct snet_inspect_verdict tmp;
+	if (!v)
+		v = &tmp;
+	if (snet_inspect_worker_packet(w, buf, len, &ts, NULL, v))
+		return -1;
+	return v->action;
+}
+
+int tu_eve_count(const char *filter)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "jq -c '%s' %s 2>/dev/null | wc -l", filter, tu_eve_path);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	int n = -1;
+	if (fscanf(p, "%d", &n) != 1)
+		n = -1;
+	if (pclose(p) != 0)
+		return -1;
+	return n;
 }
 
 int tu_has_sid(const struct snet_inspect_verdict *v, uint32_t sid)

@@ -9,6 +9,11 @@
 /* load rules given as text; returns the load rc, *rs and *rep as the API */
 int tu_load(const char *rules_text, struct snet_inspect_ruleset **rs,
 	    struct snet_inspect_report **rep);
+/* the same with engine settings: NULL-terminated key, value pairs */
+int tu_load_with(const char *rules_text, const char *const *engine_kv,
+		 struct snet_inspect_ruleset **rs, struct snet_inspect_report **rep);
+/* load or fail the test with the first message of the report */
+struct snet_inspect_ruleset *tu_load_ok(const char *rules_text, const char *const *engine_kv);
 /* a worker on rs logging to a temp EVE file (path in tu_eve_path) */
 struct snet_inspect_worker *tu_worker(struct snet_inspect_ruleset *rs);
 extern char tu_eve_path[256];
@@ -37,8 +42,18 @@ int tu_conn_send(struct tu_conn *c, const char *data, size_t len,
 		 struct snet_inspect_verdict *v);
 int tu_conn_reply(struct tu_conn *c, const char *data, size_t len,
 		  struct snet_inspect_verdict *v);
+/* the client's side of a connection closes (FIN) */
+int tu_conn_fin(struct tu_conn *c, struct snet_inspect_verdict *v);
+/* client data sent at an explicit sequence offset from the stream start */
+int tu_conn_send_at(struct tu_conn *c, uint32_t stream_off, const char *data, size_t len,
+		    struct snet_inspect_verdict *v);
 /* did any packet's verdict carry this sid? */
 int tu_has_sid(const struct snet_inspect_verdict *v, uint32_t sid);
+/* one UDP/ICMP packet at time t (seconds after the test epoch) */
+int tu_udp_send(struct snet_inspect_worker *w, const char *src, const char *dst, uint16_t sport,
+		uint16_t dport, const char *data, double t, struct snet_inspect_verdict *v);
+/* lines of the EVE log that jq filter selects (jq -c), or -1 */
+int tu_eve_count(const char *jq_filter);
 /* one rule, one client payload on port dport: 1 if sid 1 alerted */
 int tu_stream_hits(const char *rule, uint16_t dport, const char *payload);
 #endif

@@ -48,8 +48,8 @@ int snet_inspect_config_set_var(struct snet_inspect_config *cfg,
 				const char *name, const char *value);
 /*
  * Set an engine option (same keys as the [engine] section):
- * classification-file, cache-dir, reassembly-depth, stream-window,
- * flow-memcap, flow-max, http-body-limit, tcp-timeout, udp-timeout,
+ * classification-file, cache-dir, reassembly-depth, flow-memcap,
+ * flow-max, http-body-limit, tcp-timeout, tcp-closed-timeout, udp-timeout,
  * midstream.  Returns -EINVAL for an unknown key or a bad value.
  */
 int snet_inspect_config_set(struct snet_inspect_config *cfg, const char *key,
@@ -175,6 +175,14 @@ struct snet_inspect_stats {
 	uint64_t reassembly_ooo_dropped;/* out-of-order segments not kept */
 	uint64_t ruleset_switches;
 	uint64_t flows_on_old_ruleset;	/* flows still using a previous set */
+	/*
+	 * Stream bytes within reassembly-depth that raw-stream rules did not
+	 * see because the flow memory cap was reached (the application
+	 * parsers still saw them).
+	 */
+	uint64_t reassembly_memcap;
+	/* Hyperscan scan errors, and prefilter hits lost for lack of memory */
+	uint64_t prefilter_errors;
 };
 
 int snet_inspect_worker_new(struct snet_inspect_ruleset *rs,
