@@ -621,25 +621,32 @@ static int index_always(struct ruleset_dbs *d, struct rule **rules)
 
 /* after a cache load: rules that a group held but the database does not
  * (a regex Hyperscan refused when it was compiled) are verified always */
-static int restore_always(struct groups *gs, struct ruleset_dbs *d, struct rule **rules)
+static int restore_always(struct groups *gs, struct ruleset_dbs *d, struct rule **rules,
+			  size_t nrules)
 {
+	/* in_db[rule]: i + 1 when group i's database holds the rule */
+	uint32_t *in_db = calloc(nrules ? nrules : 1, sizeof(*in_db));
+	if (!in_db)
+		return -ENOMEM;
 	for (size_t i = 0; i < gs->n; i++) {
 		struct group *g = &gs->v[i];
 		struct prefilter_db *p = d->idx[g->buf][g->dir - 1][g->slot];
+		for (size_t k = 0; p && k < p->nids; k++)
+			in_db[p->rule_ids[k]] = (uint32_t)i + 1;
 		for (size_t j = 0; j < g->ids.n; j++) {
-			bool found = false;
-			for (size_t k = 0; p && k < p->nids && !found; k++)
-				found = p->rule_ids[k] == g->ids.v[j];
-			if (found)
+			if (in_db[g->ids.v[j]] == i + 1)
 				continue;
 			const struct rule *r = rules[g->ids.v[j]];
 			enum phase ph = g->dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc;
 			int rc = idlist_add(&d->always[ph][g->dir - 1][g->buf == BUF_PAYLOAD ? g->slot : 0],
 					    g->ids.v[j]);
-			if (rc)
+			if (rc) {
+				free(in_db);
 				return rc;
+			}
 		}
 	}
+	free(in_db);
 	return 0;
 }
 
@@ -664,7 +671,7 @@ int dbs_build(struct rule **rules, size_t nrules,
 			off += snprintf(path + off, sizeof(path) - (size_t)off, "%02x", key[i]);
 		snprintf(path + off, sizeof(path) - (size_t)off, ".hsdb");
 		if (cache_read(path, &d, nrules) == 0 && index_dbs(&d) == 0) {
-			rc = restore_always(&gs, &d, rules);
+			rc = restore_always(&gs, &d, rules, nrules);
 			if (!rc)
 				rc = index_always(&d, rules);
 			if (rc)

@@ -151,7 +151,55 @@ struct loader {
 	struct parse_ctx pctx;
 	struct rule **rules;
 	size_t nrules, cap;
+	/* (gid, sid) -> index in rules + 1, open addressing: duplicates are
+	 * found without comparing every pair of rules */
+	uint32_t *sids;
+	size_t nsids;
 };
+
+static size_t sid_slot(uint32_t gid, uint32_t sid, size_t n)
+{
+	uint64_t h = ((uint64_t)gid << 32 | sid) * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32) & (n - 1);
+}
+
+/* the rule already loaded with this gid and sid, or NULL */
+static struct rule *sid_find(const struct loader *ld, uint32_t gid, uint32_t sid)
+{
+	if (!ld->nsids)
+		return NULL;
+	for (size_t k = sid_slot(gid, sid, ld->nsids); ld->sids[k]; k = (k + 1) & (ld->nsids - 1)) {
+		struct rule *r = ld->rules[ld->sids[k] - 1];
+		if (r->sid == sid && r->gid == gid)
+			return r;
+	}
+	return NULL;
+}
+
+/* index rules[i]; grows the table to stay at most half full */
+static int sid_insert(struct loader *ld, size_t i)
+{
+	if (ld->nrules * 2 > ld->nsids) {
+		size_t n = ld->nsids ? ld->nsids * 2 : 1024;
+		uint32_t *t = calloc(n, sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		for (size_t j = 0; j < i; j++) {
+			size_t k = sid_slot(ld->rules[j]->gid, ld->rules[j]->sid, n);
+			while (t[k])
+				k = (k + 1) & (n - 1);
+			t[k] = (uint32_t)j + 1;
+		}
+		free(ld->sids);
+		ld->sids = t;
+		ld->nsids = n;
+	}
+	size_t k = sid_slot(ld->rules[i]->gid, ld->rules[i]->sid, ld->nsids);
+	while (ld->sids[k])
+		k = (k + 1) & (ld->nsids - 1);
+	ld->sids[k] = (uint32_t)i + 1;
+	return 0;
+}
 
 static int loader_add_line(struct loader *ld, const char *file, unsigned line,
 			   char *text)
@@ -171,15 +219,13 @@ static int loader_add_line(struct loader *ld, const char *file, unsigned line,
 		ld->rep->rejected++;
 		return report_add(ld->rep, "%s:%u: %s", file, line, err);
 	}
-	for (size_t i = 0; i < ld->nrules; i++) {
-		if (ld->rules[i]->sid == r->sid && ld->rules[i]->gid == r->gid) {
-			ld->rep->rejected++;
-			rc = report_add(ld->rep, "%s:%u: sid %u: duplicate sid (first at %s:%u)",
-					file, line, r->sid, ld->rules[i]->file,
-					ld->rules[i]->line);
-			rule_free(r);
-			return rc;
-		}
+	const struct rule *first = sid_find(ld, r->gid, r->sid);
+	if (first) {
+		ld->rep->rejected++;
+		rc = report_add(ld->rep, "%s:%u: sid %u: duplicate sid (first at %s:%u)",
+				file, line, r->sid, first->file, first->line);
+		rule_free(r);
+		return rc;
 	}
 	r->file = strdup(file);
 	r->line = line;
@@ -199,7 +245,7 @@ static int loader_add_line(struct loader *ld, const char *file, unsigned line,
 	}
 	ld->rules[ld->nrules++] = r;
 	ld->rep->loaded++;
-	return 0;
+	return sid_insert(ld, ld->nrules - 1);
 }
 
 static int load_file(struct loader *ld, const char *path)
@@ -369,6 +415,7 @@ static int ruleset_build(const struct snet_inspect_config *cfg,
 	ld.pctx.hdrs = &rs->hdrs;
 	for (size_t i = 0; i < npaths && !rc; i++)
 		rc = load_path(&ld, paths[i]);
+	free(ld.sids);
 	rs->rules = ld.rules;
 	rs->nrules = ld.nrules;
 	if (rc)
