@@ -25,6 +25,7 @@
 struct snet_nl {
 	struct nl_sock *sk;
 	int family;
+	bool nonblocking;
 };
 
 /* Lengths are checked by libnl before we read an attribute. */
@@ -161,7 +162,10 @@ int snet_nl_set_nonblocking(struct snet_nl *nl, bool on)
 		if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
 			return -errno;
 	}
-	return err < 0 ? nle_errno(err) : 0;
+	if (err < 0)
+		return nle_errno(err);
+	nl->nonblocking = on;
+	return 0;
 }
 
 /* One request in flight: what the kernel answered so far. */
@@ -760,6 +764,13 @@ static int snet_event_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+static int snet_no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 int snet_nl_recv_events(struct snet_nl *nl,
 			int (*cb)(const struct snet_event *ev, void *arg),
 			void *arg)
@@ -779,10 +790,15 @@ int snet_nl_recv_events(struct snet_nl *nl,
 		return -ENOMEM;
 	}
 	nl_cb_set(ncb, NL_CB_VALID, NL_CB_CUSTOM, snet_event_valid, ctx);
-	nl_cb_set(ncb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM,
-		  (nl_recvmsg_msg_cb_t)NULL, NULL);
-	err = nl_recvmsgs(nl->sk, ncb);
+	/* Events are not answers to requests: they carry no sequence. */
+	nl_cb_set(ncb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, snet_no_seq_check, NULL);
+	/* Non-blocking: drain the burst, one datagram per event. */
+	do
+		err = nl_recvmsgs(nl->sk, ncb);
+	while (nl->nonblocking && err >= 0 && !ctx->err);
 	nl_cb_put(ncb);
+	if (nl->nonblocking && err == -NLE_AGAIN)
+		err = 0;
 	if (err < 0)
 		err = nle_errno(err);
 	else

@@ -131,10 +131,11 @@ int snet_nl_pending_list(struct snet_nl *nl,
 /* Join the events group; then snet_nl_recv_events() delivers them. */
 int snet_nl_subscribe(struct snet_nl *nl);
 /*
- * Read what is queued on the socket and call @cb for each event; blocks for
- * the first message unless the socket is non-blocking
- * (snet_nl_set_nonblocking).  Returns -ENOBUFS when events were lost (the
- * receive buffer overflowed): the caller should then snet_nl_pending_list().
+ * Read events and call @cb for each.  A blocking socket reads one datagram
+ * (waiting for it); a non-blocking one (snet_nl_set_nonblocking) reads all
+ * that are queued.  Returns 0, @cb's first non-zero return, or -ENOBUFS
+ * when events were lost (the receive buffer overflowed): the caller should
+ * then answer from snet_nl_pending_list().
  */
 int snet_nl_recv_events(struct snet_nl *nl,
 			int (*cb)(const struct snet_event *ev, void *arg),

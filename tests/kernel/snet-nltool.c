@@ -136,11 +136,20 @@ static int print_pending(const struct snet_event *ev, void *arg)
 }
 
 #define NAME(prefix, x) { #x, prefix##x }
-static const struct { const char *name; int value; } raw_names[] = {
+struct raw_name {
+	const char *name;
+	int value;
+};
+
+static const struct raw_name raw_cmds[] = {
 	NAME(SNET_CMD_, GET_CONFIG), NAME(SNET_CMD_, SET_CONFIG),
 	NAME(SNET_CMD_, REGISTER), NAME(SNET_CMD_, EVENT_INSERT),
 	NAME(SNET_CMD_, VERDICT), NAME(SNET_CMD_, TICKET_SET),
 	NAME(SNET_CMD_, TICKET_REVOKE), NAME(SNET_CMD_, SOCK_GET),
+	{ NULL, 0 },
+};
+
+static const struct raw_name raw_attrs[] = {
 	NAME(SNET_A_, DEFAULT_VERDICT), NAME(SNET_A_, TIMEOUT_MS),
 	NAME(SNET_A_, TICKET_LIFE), NAME(SNET_A_, LABEL_MASK),
 	NAME(SNET_A_, VERDICT_ID), NAME(SNET_A_, SYSCALL),
@@ -149,15 +158,14 @@ static const struct { const char *name; int value; } raw_names[] = {
 	NAME(SNET_A_, PID), NAME(SNET_A_, EXE), NAME(SNET_A_, COMM),
 	NAME(SNET_A_, SOCK_COOKIE), NAME(SNET_A_, VERDICT),
 	NAME(SNET_A_, SYSCALL_MASK), NAME(SNET_A_, DAEMON_PID),
+	{ NULL, 0 },
 };
 
-static int raw_value(const char *s)
+static int raw_value(const struct raw_name *names, const char *s)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(raw_names) / sizeof(raw_names[0]); i++)
-		if (!strcmp(s, raw_names[i].name))
-			return raw_names[i].value;
+	for (; names->name; names++)
+		if (!strcmp(s, names->name))
+			return names->value;
 	return atoi(s);
 }
 
@@ -173,7 +181,7 @@ static int raw(int argc, char **argv)
 	family = genl_ctrl_resolve(sk, SNET_GENL_NAME);
 	if (family < 0)
 		return -ENOENT;
-	cmd = raw_value(argv[0]);
+	cmd = raw_value(raw_cmds, argv[0]);
 	msg = nlmsg_alloc();
 	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
 				 cmd, SNET_GENL_VERSION))
@@ -194,7 +202,7 @@ static int raw(int argc, char **argv)
 			data[n++] = byte;
 			hex += 2;
 		}
-		if (nla_put(msg, raw_value(argv[i]), n, data) < 0)
+		if (nla_put(msg, raw_value(raw_attrs, argv[i]), n, data) < 0)
 			return -EMSGSIZE;
 	}
 	/* nl_send_sync folds the kernel's errno into libnl codes: map back
