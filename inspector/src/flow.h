@@ -54,6 +54,7 @@ struct flow {
 	uint16_t cport, sport;
 	uint8_t proto;
 	uint64_t id, last_usec;
+	uint64_t serial;	/* unique in its worker, never reused */
 	bool syn, synack, established, closed, dropped, passed;
 	uint8_t fin_mask;
 	bool seen[2];

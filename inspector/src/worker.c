@@ -48,7 +48,7 @@ struct snet_inspect_worker {
 	struct flow **ht;
 	size_t htsize;
 	struct flow *lru_head, *lru_tail;	/* head: most recently used */
-	uint64_t mem, next_id, last_expire;
+	uint64_t mem, next_id, last_expire, next_serial;
 	struct rstate *rst;
 	size_t rstcap;
 	uint32_t gen;
@@ -62,6 +62,8 @@ struct snet_inspect_worker {
 	uint32_t *amemo[2], *pmemo[2];
 	size_t namemo, npmemo;
 	uint32_t pgen;
+	uint64_t memo_side;	/* flow serial * 2 + side the memos are for */
+	const struct snet_inspect_ruleset *memo_rs;
 	struct pkt_match pm[MAX_PKT_MATCHES];
 	size_t npm;
 	struct snet_inspect_stats st;
@@ -354,6 +356,7 @@ static struct flow *flow_get(struct snet_inspect_worker *w, const struct packet 
 	f->sport = reversed ? p->sport : p->dport;
 	f->proto = p->ipproto;
 	f->rs = snet_inspect_ruleset_ref(w->rs);
+	f->serial = ++w->next_serial;
 	/* Suricata-like positive flow id, unique per worker */
 	f->id = ((hash_ip(&f->cli) ^ hash_ip(&f->srv) ^ ((uint64_t)f->cport << 16 | f->sport)) &
 		 0x7fffffffff000000ull) | (w->next_id++ & 0xffffff);
@@ -380,7 +383,11 @@ struct event {
 	size_t min_end;		/* PH_STREAM: a match must end past this */
 	const struct http_tx *tx;
 	const char *app_key;
-	json_t *app;		/* borrowed; a match takes a reference */
+	/* the application object of the alert, built at the first match:
+	 * most events match nothing */
+	json_t *(*app_fn)(const void *arg);
+	const void *app_arg;
+	json_t *app;		/* a match takes a reference; run_event drops it */
 };
 
 struct hs_ctx {
@@ -461,9 +468,18 @@ static bool fbit_get(const struct flow *f, uint32_t i)
 	return f && f->fbits && (f->fbits[i / 8] >> (i % 8) & 1);
 }
 
-/* a new packet: forget the memos of header expressions */
-static void memo_begin(struct snet_inspect_worker *w)
+/*
+ * Header expressions depend only on the addresses and ports, the same for
+ * every packet of a flow side: the memos are kept while packets come from
+ * one flow side (and its rule set), and forgotten otherwise.
+ */
+static void memo_begin(struct snet_inspect_worker *w, const struct flow *f, int dir)
 {
+	uint64_t side = f ? f->serial * 2 + (uint64_t)(dir - 1) : 0;
+	if (side && side == w->memo_side && w->memo_rs == w->cur)
+		return;
+	w->memo_side = side;
+	w->memo_rs = w->cur;
 	if (++w->pgen >= 1u << 31) {
 		for (int k = 0; k < 2; k++) {
 			if (w->amemo[k])
@@ -666,7 +682,7 @@ static void prefilter(struct snet_inspect_worker *w, const struct event *ev)
  * sort and the full verification see few; what is left in the list are
  * the candidates that could match this flow side.
  */
-static void verify(struct snet_inspect_worker *w, const struct event *ev)
+static void verify(struct snet_inspect_worker *w, struct event *ev)
 {
 	struct snet_inspect_ruleset *rs = w->cur;
 	size_t n = 0;
@@ -701,6 +717,8 @@ static void verify(struct snet_inspect_worker *w, const struct event *ev)
 		struct pkt_match *m = &w->pm[w->npm++];
 		m->r = r;
 		m->app_key = ev->app_key;
+		if (!ev->app && ev->app_fn)
+			ev->app = ev->app_fn(ev->app_arg);
 		m->app = ev->app ? json_incref(ev->app) : NULL;
 	}
 }
@@ -710,6 +728,8 @@ static void run_event(struct snet_inspect_worker *w, struct event *ev)
 	cand_begin(w);
 	prefilter(w, ev);
 	verify(w, ev);
+	json_decref(ev->app);
+	ev->app = NULL;
 }
 
 /* ---- application events ---- */
@@ -740,8 +760,9 @@ static json_t *hstr(const struct hbuf *h)
 	return json_stringn_nocheck((const char *)h->p, h->n);
 }
 
-static json_t *http_json(const struct http_tx *tx)
+static json_t *http_json(const void *arg)
 {
+	const struct http_tx *tx = arg;
 	json_t *o = json_object();
 	const struct hbuf *q = tx->req;
 	if (q[BUF_HTTP_HOST].set)
@@ -788,9 +809,25 @@ static void on_http_event(void *ctx, enum http_event hev, struct http_tx *tx)
 		set_hbuf(&ev, (enum buf_id)b, h);
 	}
 	stream_window_buf(w, &ev);
-	ev.app = http_json(tx);
+	ev.app_fn = http_json;
+	ev.app_arg = tx;
 	run_event(w, &ev);
-	json_decref(ev.app);
+}
+
+static json_t *dns_json(const void *arg)
+{
+	const struct dns_query *q = arg;
+	char tb[16];
+	json_t *qo = json_object();
+	json_object_set_new(qo, "type", json_string("query"));
+	json_object_set_new(qo, "id", json_integer(q->id));
+	json_object_set_new(qo, "rrname", json_string_nocheck(q->name));
+	json_object_set_new(qo, "rrtype", json_string(dns_type_name(q->type, tb, sizeof(tb))));
+	json_t *o = json_object();
+	json_t *arr = json_array();
+	json_array_append_new(arr, qo);
+	json_object_set_new(o, "query", arr);
+	return o;
 }
 
 static void dns_event(struct snet_inspect_worker *w, const struct dns_query *q)
@@ -802,19 +839,27 @@ static void dns_event(struct snet_inspect_worker *w, const struct dns_query *q)
 	ev.n[BUF_DNS_QUERY] = strlen(q->name);
 	ev.scan_mask = 1ull << BUF_DNS_QUERY;
 	stream_window_buf(w, &ev);
-	char tb[16];
-	json_t *qo = json_object();
-	json_object_set_new(qo, "type", json_string("query"));
-	json_object_set_new(qo, "id", json_integer(q->id));
-	json_object_set_new(qo, "rrname", json_string_nocheck(q->name));
-	json_object_set_new(qo, "rrtype", json_string(dns_type_name(q->type, tb, sizeof(tb))));
-	json_t *o = json_object();
-	json_t *arr = json_array();
-	json_array_append_new(arr, qo);
-	json_object_set_new(o, "query", arr);
-	ev.app = o;
+	ev.app_fn = dns_json;
+	ev.app_arg = q;
 	run_event(w, &ev);
-	json_decref(o);
+}
+
+static json_t *tls_json(const void *arg)
+{
+	const struct tls_hello *h = arg;
+	json_t *o = json_object();
+	if (h->has_sni)
+		json_object_set_new(o, "sni", json_string_nocheck(h->sni));
+	char v[16];
+	switch (h->version) {
+	case 0x0301: snprintf(v, sizeof(v), "TLS 1.0"); break;
+	case 0x0302: snprintf(v, sizeof(v), "TLS 1.1"); break;
+	case 0x0303: snprintf(v, sizeof(v), "TLS 1.2"); break;
+	case 0x0304: snprintf(v, sizeof(v), "TLS 1.3"); break;
+	default: snprintf(v, sizeof(v), "0x%04x", h->version);
+	}
+	json_object_set_new(o, "version", json_string(v));
+	return o;
 }
 
 static void tls_event(struct snet_inspect_worker *w, const struct tls_hello *h)
@@ -828,21 +873,9 @@ static void tls_event(struct snet_inspect_worker *w, const struct tls_hello *h)
 		ev.scan_mask = 1ull << BUF_TLS_SNI;
 	}
 	stream_window_buf(w, &ev);
-	json_t *o = json_object();
-	if (h->has_sni)
-		json_object_set_new(o, "sni", json_string_nocheck(h->sni));
-	char v[16];
-	switch (h->version) {
-	case 0x0301: snprintf(v, sizeof(v), "TLS 1.0"); break;
-	case 0x0302: snprintf(v, sizeof(v), "TLS 1.1"); break;
-	case 0x0303: snprintf(v, sizeof(v), "TLS 1.2"); break;
-	case 0x0304: snprintf(v, sizeof(v), "TLS 1.3"); break;
-	default: snprintf(v, sizeof(v), "0x%04x", h->version);
-	}
-	json_object_set_new(o, "version", json_string(v));
-	ev.app = o;
+	ev.app_fn = tls_json;
+	ev.app_arg = h;
 	run_event(w, &ev);
-	json_decref(o);
 }
 
 /* ---- TCP reassembly ---- */
@@ -1255,7 +1288,7 @@ int snet_inspect_worker_packet(struct snet_inspect_worker *w, const uint8_t *pkt
 	v->scanned = 1;
 	w->cur = f ? f->rs : w->rs;
 	w->npm = 0;
-	memo_begin(w);
+	memo_begin(w, f, w->dir);
 	/* per-packet rules */
 	struct event ev = { 0 };
 	ev.ph = PH_PACKET;
