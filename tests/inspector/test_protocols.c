@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The keywords of issue 3 that test_keywords.c (one TCP payload per case)
+ * cannot show: actions, protocols, addresses and ports, dns.query, tls.sni,
+ * the flow options, flowbits and the descriptive keywords as they appear
+ * in the EVE log.  Each has a case that must alert and one that must not.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+static struct snet_inspect_worker *W;
+static struct snet_inspect_ruleset *RS;
+
+static void setup_rules(const char *rules)
+{
+	RS = tu_load_ok(rules, NULL);
+	assert_non_null(RS);
+	W = tu_worker(RS);
+	assert_non_null(W);
+}
+
+static void teardown_rules(void)
+{
+	tu_worker_free(W);
+	snet_inspect_ruleset_unref(RS);
+	W = NULL;
+	RS = NULL;
+}
+
+static int send_raw(const uint8_t *pkt, size_t len, struct snet_inspect_verdict *v)
+{
+	struct timespec ts = { 1700000000, 0 };
+	assert_int_equal(snet_inspect_worker_packet(W, pkt, len, &ts, NULL, v), 0);
+	return v->action;
+}
+
+/* ---- actions ---- */
+
+static void actions(void **state)
+{
+	(void)state;
+	setup_rules("alert udp any any -> any 1 (msg:\"a\"; content:\"X\"; sid:1;)\n"
+		    "drop udp any any -> any 2 (msg:\"d\"; content:\"X\"; sid:2;)\n"
+		    "reject udp any any -> any 3 (msg:\"r\"; content:\"X\"; sid:3;)\n"
+		    "pass udp any any -> any 4 (msg:\"p\"; content:\"X\"; sid:4;)\n"
+		    "alert udp any any -> any 4 (msg:\"a4\"; content:\"X\"; sid:5;)\n");
+	struct snet_inspect_verdict v;
+	static const struct { uint16_t port; const char *data; int action; uint32_t sid; } c[] = {
+		{ 1, "X", SNET_INSPECT_ACCEPT, 1 }, { 1, "Y", SNET_INSPECT_ACCEPT, 0 },
+		{ 2, "X", SNET_INSPECT_DROP, 2 }, { 2, "Y", SNET_INSPECT_ACCEPT, 0 },
+		{ 3, "X", SNET_INSPECT_REJECT, 3 }, { 3, "Y", SNET_INSPECT_ACCEPT, 0 },
+		/* pass wins and silences the alert of the same packet */
+		{ 4, "X", SNET_INSPECT_PASS, 0 }, { 4, "Y", SNET_INSPECT_ACCEPT, 0 },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int a = tu_udp_send(W, "10.0.0.1", "192.0.2.1", (uint16_t)(2000 + i), c[i].port,
+				    c[i].data, (double)i, &v);
+		if (a != c[i].action || (c[i].sid ? !tu_has_sid(&v, c[i].sid) : v.nalerts != 0))
+			fail_msg("case %zu: port %u '%s': action %d alerts %u", i, c[i].port,
+				 c[i].data, a, v.nalerts);
+	}
+	teardown_rules();
+}
+
+/* ---- protocols ---- */
+
+static void protocols(void **state)
+{
+	(void)state;
+	setup_rules("alert ip any any -> any any (msg:\"ip\"; content:\"IPALL\"; sid:1;)\n"
+		    "alert tcp any any -> any any (msg:\"tcp\"; flow:no_stream; content:\"ONLY\"; sid:2;)\n"
+		    "alert udp any any -> any any (msg:\"udp\"; content:\"ONLY\"; sid:3;)\n"
+		    "alert icmp any any -> any any (msg:\"icmp\"; content:\"ONLY\"; sid:4;)\n"
+		    "alert ip any any -> any any (msg:\"ipp\"; ip_proto:17; content:\"PROTO\"; sid:5;)\n");
+	uint8_t pkt[256];
+	struct snet_inspect_verdict v;
+	size_t n = tu_tcp(pkt, 0, "10.0.0.1", "192.0.2.1", 1000, 80, 1, 1, 0x18, "ONLY IPALL", 10);
+	send_raw(pkt, n, &v);
+	assert_true(tu_has_sid(&v, 2) && tu_has_sid(&v, 1));
+	assert_false(tu_has_sid(&v, 3) || tu_has_sid(&v, 4));
+	n = tu_udp(pkt, "10.0.0.1", "192.0.2.1", 1000, 80, "ONLY IPALL PROTO", 16);
+	send_raw(pkt, n, &v);
+	assert_true(tu_has_sid(&v, 3) && tu_has_sid(&v, 1) && tu_has_sid(&v, 5));
+	assert_false(tu_has_sid(&v, 2) || tu_has_sid(&v, 4));
+	n = tu_icmp(pkt, "10.0.0.1", "192.0.2.1", 8, 0, "ONLY IPALL PROTO", 16);
+	send_raw(pkt, n, &v);
+	assert_true(tu_has_sid(&v, 4) && tu_has_sid(&v, 1));
+	assert_false(tu_has_sid(&v, 2) || tu_has_sid(&v, 3) || tu_has_sid(&v, 5));
+	teardown_rules();
+}
+
+/* ---- addresses and ports ---- */
+
+struct hcase {
+	const char *hdr;	/* "SRC SPORT -> DST DPORT" */
+	const char *src, *dst;
+	uint16_t sport, dport;
+	int hit;
+};
+
+static void addresses_and_ports(void **state)
+{
+	(void)state;
+	static const struct hcase c[] = {
+		{ "10.0.0.0/8 any -> any any", "10.1.2.3", "192.0.2.1", 1, 2, 1 },
+		{ "10.0.0.0/8 any -> any any", "11.1.2.3", "192.0.2.1", 1, 2, 0 },
+		{ "[10.0.0.0/8,!10.0.0.5] any -> any any", "10.0.0.4", "192.0.2.1", 1, 2, 1 },
+		{ "[10.0.0.0/8,!10.0.0.5] any -> any any", "10.0.0.5", "192.0.2.1", 1, 2, 0 },
+		{ "!10.0.0.0/8 any -> any any", "11.0.0.1", "192.0.2.1", 1, 2, 1 },
+		{ "!10.0.0.0/8 any -> any any", "10.0.0.1", "192.0.2.1", 1, 2, 0 },
+		{ "$HOME_NET any -> $EXTERNAL_NET any", "10.0.0.1", "192.0.2.1", 1, 2, 1 },
+		{ "$HOME_NET any -> $EXTERNAL_NET any", "192.0.2.1", "10.0.0.1", 1, 2, 0 },
+		{ "any any -> 192.0.2.0-192.0.2.9 any", "10.0.0.1", "192.0.2.9", 1, 2, 1 },
+		{ "any any -> 192.0.2.0-192.0.2.9 any", "10.0.0.1", "192.0.2.10", 1, 2, 0 },
+		{ "any any -> any 1000:2000", "10.0.0.1", "192.0.2.1", 1, 1500, 1 },
+		{ "any any -> any 1000:2000", "10.0.0.1", "192.0.2.1", 1, 2001, 0 },
+		{ "any any -> any [1000:2000,!1500]", "10.0.0.1", "192.0.2.1", 1, 1499, 1 },
+		{ "any any -> any [1000:2000,!1500]", "10.0.0.1", "192.0.2.1", 1, 1500, 0 },
+		{ "any any -> any 1024:", "10.0.0.1", "192.0.2.1", 1, 65535, 1 },
+		{ "any any -> any 1024:", "10.0.0.1", "192.0.2.1", 1, 1023, 0 },
+		{ "any !53 -> any $HTTP_PORTS", "10.0.0.1", "192.0.2.1", 54, 80, 1 },
+		{ "any !53 -> any $HTTP_PORTS", "10.0.0.1", "192.0.2.1", 53, 80, 0 },
+		{ "any any -> any $HTTP_PORTS", "10.0.0.1", "192.0.2.1", 1, 81, 0 },
+		{ "10.0.0.1 7 <> 192.0.2.1 8", "192.0.2.1", "10.0.0.1", 8, 7, 1 },
+		{ "10.0.0.1 7 <> 192.0.2.1 8", "192.0.2.1", "10.0.0.1", 7, 8, 0 },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char rule[256];
+		snprintf(rule, sizeof(rule), "alert udp %s (msg:\"h\"; content:\"H\"; sid:1;)\n", c[i].hdr);
+		setup_rules(rule);
+		struct snet_inspect_verdict v;
+		tu_udp_send(W, c[i].src, c[i].dst, c[i].sport, c[i].dport, "H", 0, &v);
+		if (tu_has_sid(&v, 1) != c[i].hit)
+			fail_msg("%s: %s:%u -> %s:%u: want %s", c[i].hdr, c[i].src, c[i].sport, c[i].dst,
+				 c[i].dport, c[i].hit ? "alert" : "no alert");
+		teardown_rules();
+	}
+}
+
+/* ---- dns.query ---- */
+
+static size_t dns_query(uint8_t *b, const char *name, uint16_t id)
+{
+	size_t n = 0;
+	uint8_t h[12] = { (uint8_t)(id >> 8), (uint8_t)id, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0 };
+	memcpy(b, h, 12);
+	n = 12;
+	const char *p = name;
+	while (*p) {
+		const char *dot = strchr(p, '.');
+		size_t l = dot ? (size_t)(dot - p) : strlen(p);
+		b[n++] = (uint8_t)l;
+		memcpy(b + n, p, l);
+		n += l;
+		p += l + (dot ? 1 : 0);
+	}
+	b[n++] = 0;
+	b[n++] = 0;
+	b[n++] = 1;	/* A */
+	b[n++] = 0;
+	b[n++] = 1;	/* IN */
+	return n;
+}
+
+static void dns_query_keyword(void **state)
+{
+	(void)state;
+	setup_rules("alert dns any any -> any any (msg:\"d\"; dns.query; content:\"evil.example\"; "
+		    "nocase; endswith; sid:1;)\n"
+		    "alert dns any any -> any any (msg:\"l\"; dns_query; content:\"bad\"; startswith; sid:2;)\n");
+	static const struct { const char *name; int hit1, hit2; } c[] = {
+		{ "www.EVIL.example", 1, 0 }, { "evil.example.org", 0, 0 },
+		{ "bad.host", 0, 1 }, { "not.bad", 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		uint8_t q[300], pkt[400];
+		size_t ql = dns_query(q, c[i].name, (uint16_t)(0x100 + i));
+		size_t n = tu_udp(pkt, "10.0.0.1", "10.0.0.53", (uint16_t)(5000 + i), 53, q, ql);
+		struct snet_inspect_verdict v;
+		send_raw(pkt, n, &v);
+		if (tu_has_sid(&v, 1) != c[i].hit1 || tu_has_sid(&v, 2) != c[i].hit2)
+			fail_msg("query %s: sid1 %d sid2 %d", c[i].name, tu_has_sid(&v, 1),
+				 tu_has_sid(&v, 2));
+	}
+	assert_int_equal(tu_eve_count("select(.alert.signature_id==1 and .dns.query[0].rrname==\"www.EVIL.example\" and .app_proto==\"dns\")"), 1);
+	teardown_rules();
+}
+
+/* ---- tls.sni ---- */
+
+static size_t client_hello(uint8_t *b, const char *sni)
+{
+	size_t nl = strlen(sni);
+	uint8_t body[512];
+	size_t n = 0;
+	body[n++] = 3; body[n++] = 3;		/* client version */
+	memset(body + n, 0x11, 32); n += 32;	/* random */
+	body[n++] = 0;				/* session id */
+	body[n++] = 0; body[n++] = 2; body[n++] = 0x13; body[n++] = 0x01;	/* suites */
+	body[n++] = 1; body[n++] = 0;		/* compression */
+	size_t ext_len = 4 + 5 + nl;
+	body[n++] = (uint8_t)(ext_len >> 8); body[n++] = (uint8_t)ext_len;
+	body[n++] = 0; body[n++] = 0;		/* server_name */
+	body[n++] = (uint8_t)((nl + 5) >> 8); body[n++] = (uint8_t)(nl + 5);
+	body[n++] = (uint8_t)((nl + 3) >> 8); body[n++] = (uint8_t)(nl + 3);
+	body[n++] = 0;				/* host_name */
+	body[n++] = (uint8_t)(nl >> 8); body[n++] = (uint8_t)nl;
+	memcpy(body + n, sni, nl); n += nl;
+	size_t hs = n + 4;
+	b[0] = 0x16; b[1] = 3; b[2] = 1; b[3] = (uint8_t)(hs >> 8); b[4] = (uint8_t)hs;
+	b[5] = 1; b[6] = 0; b[7] = (uint8_t)(n >> 8); b[8] = (uint8_t)n;
+	memcpy(b + 9, body, n);
+	return n + 9;
+}
+
+static void tls_sni_keyword(void **state)
+{
+	(void)state;
+	static const struct { const char *sni; int hit; } c[] = {
+		{ "coin-hive.com", 1 }, { "www.coin-hive.com", 1 }, { "coin-hive.com.example", 0 },
+		{ "example.org", 0 },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		setup_rules("alert tls any any -> any any (msg:\"t\"; flow:established,to_server; "
+			    "tls.sni; content:\"coin-hive.com\"; endswith; sid:1;)\n"
+			    "alert tls any any -> any any (msg:\"l\"; tls_sni; content:\"coin\"; sid:2;)\n");
+		struct tu_conn conn = { 0 };
+		tu_conn_open(&conn, W, 443);
+		uint8_t hello[600];
+		size_t n = client_hello(hello, c[i].sni);
+		struct snet_inspect_verdict v1, v2;
+		/* the hello in two segments */
+		tu_conn_send(&conn, (const char *)hello, 20, &v1);
+		tu_conn_send(&conn, (const char *)hello + 20, n - 20, &v2);
+		if (tu_has_sid(&v2, 1) != c[i].hit || tu_has_sid(&v1, 1))
+			fail_msg("sni %s: sid 1 on the first segment %d, on the second %d", c[i].sni,
+				 tu_has_sid(&v1, 1), tu_has_sid(&v2, 1));
+		assert_int_equal(tu_has_sid(&v2, 2), strstr(c[i].sni, "coin") != NULL);
+		teardown_rules();
+	}
+}
+
+/* ---- flow ---- */
+
+static void flow_established(void **state)
+{
+	(void)state;
+	setup_rules("alert udp any any -> any any (msg:\"e\"; flow:established; content:\"E\"; sid:1;)\n"
+		    "alert udp any any -> any any (msg:\"n\"; flow:not_established; content:\"E\"; sid:2;)\n"
+		    "alert udp any any -> any any (msg:\"s\"; flow:stateless; content:\"E\"; sid:3;)\n");
+	struct snet_inspect_verdict v;
+	/* one way only: not established */
+	tu_udp_send(W, "10.0.0.1", "192.0.2.1", 1000, 2000, "E", 0, &v);
+	assert_false(tu_has_sid(&v, 1));
+	assert_true(tu_has_sid(&v, 2) && tu_has_sid(&v, 3));
+	/* the reply establishes the flow */
+	tu_udp_send(W, "192.0.2.1", "10.0.0.1", 2000, 1000, "E", 1, &v);
+	assert_true(tu_has_sid(&v, 1) && tu_has_sid(&v, 3));
+	assert_false(tu_has_sid(&v, 2));
+	teardown_rules();
+}
+
+static void flow_directions(void **state)
+{
+	(void)state;
+	setup_rules("alert tcp any any -> any any (msg:\"ts\"; flow:to_server; content:\"D\"; sid:1;)\n"
+		    "alert tcp any any -> any any (msg:\"tc\"; flow:to_client; content:\"D\"; sid:2;)\n"
+		    "alert tcp any any -> any any (msg:\"fs\"; flow:from_server; content:\"D\"; sid:3;)\n");
+	struct tu_conn c = { 0 };
+	tu_conn_open(&c, W, 80);
+	struct snet_inspect_verdict v;
+	tu_conn_send(&c, "D", 1, &v);
+	assert_true(tu_has_sid(&v, 1));
+	assert_false(tu_has_sid(&v, 2) || tu_has_sid(&v, 3));
+	tu_conn_reply(&c, "D", 1, &v);
+	assert_true(tu_has_sid(&v, 2) && tu_has_sid(&v, 3));
+	assert_false(tu_has_sid(&v, 1));
+	teardown_rules();
+}
+
+/* only_stream sees the reassembled stream, no_stream single packets */
+static void flow_stream_options(void **state)
+{
+	(void)state;
+	setup_rules("alert tcp any any -> any any (msg:\"os\"; flow:to_server,only_stream; "
+		    "content:\"WHOLEWORD\"; sid:1;)\n"
+		    "alert tcp any any -> any any (msg:\"ns\"; flow:to_server,no_stream; "
+		    "content:\"WHOLEWORD\"; sid:2;)\n");
+	struct tu_conn c = { 0 };
+	tu_conn_open(&c, W, 80);
+	struct snet_inspect_verdict v;
+	tu_conn_send(&c, "WHOLE", 5, &v);
+	tu_conn_send(&c, "WORD", 4, &v);
+	assert_true(tu_has_sid(&v, 1));		/* split: only the stream has it */
+	assert_false(tu_has_sid(&v, 2));
+	tu_conn_send(&c, " WHOLEWORD", 10, &v);	/* in one packet: both */
+	assert_true(tu_has_sid(&v, 2));
+	assert_true(tu_has_sid(&v, 1));
+	teardown_rules();
+}
+
+/* ---- flowbits ---- */
+
+static void flowbits_ops(void **state)
+{
+	(void)state;
+	setup_rules(
+		"alert udp any any -> any any (msg:\"set\"; content:\"SET\"; flowbits:set,a; flowbits:noalert; sid:1;)\n"
+		"alert udp any any -> any any (msg:\"isset\"; content:\"Q\"; flowbits:isset,a; sid:2;)\n"
+		"alert udp any any -> any any (msg:\"isnotset\"; content:\"Q\"; flowbits:isnotset,a; sid:3;)\n"
+		"alert udp any any -> any any (msg:\"unset\"; content:\"UNSET\"; flowbits:unset,a; sid:4;)\n"
+		"alert udp any any -> any any (msg:\"toggle\"; content:\"TOGGLE\"; flowbits:toggle,a; sid:5;)\n"
+		"alert udp any any -> any any (msg:\"any\"; content:\"Q\"; flowbits:isset,b|a; sid:6;)\n");
+	struct snet_inspect_verdict v;
+	const char *s = "10.0.0.1", *d = "192.0.2.1";
+	tu_udp_send(W, s, d, 1000, 2000, "Q", 0, &v);
+	assert_false(tu_has_sid(&v, 2) || tu_has_sid(&v, 6));
+	assert_true(tu_has_sid(&v, 3));
+	tu_udp_send(W, s, d, 1000, 2000, "SET", 0, &v);
+	assert_int_equal(v.nalerts, 0);		/* noalert */
+	tu_udp_send(W, s, d, 1000, 2000, "Q", 0, &v);
+	assert_true(tu_has_sid(&v, 2) && tu_has_sid(&v, 6));
+	assert_false(tu_has_sid(&v, 3));
+	/* bits belong to the flow: another flow has none */
+	tu_udp_send(W, s, d, 1001, 2000, "Q", 0, &v);
+	assert_false(tu_has_sid(&v, 2));
+	tu_udp_send(W, s, d, 1000, 2000, "UNSET", 0, &v);
+	tu_udp_send(W, s, d, 1000, 2000, "Q", 0, &v);
+	assert_false(tu_has_sid(&v, 2));
+	assert_true(tu_has_sid(&v, 3));
+	tu_udp_send(W, s, d, 1000, 2000, "TOGGLE", 0, &v);
+	tu_udp_send(W, s, d, 1000, 2000, "Q", 0, &v);
+	assert_true(tu_has_sid(&v, 2));
+	tu_udp_send(W, s, d, 1000, 2000, "TOGGLE", 0, &v);
+	tu_udp_send(W, s, d, 1000, 2000, "Q", 0, &v);
+	assert_false(tu_has_sid(&v, 2));
+	/* a setter and a checker in one packet: the setter runs first */
+	tu_udp_send(W, s, d, 1002, 2000, "SET Q", 0, &v);
+	assert_true(tu_has_sid(&v, 2));
+	teardown_rules();
+}
+
+/* ---- descriptive keywords, as written to the EVE log ---- */
+
+static void descriptive(void **state)
+{
+	(void)state;
+	setup_rules("alert udp any any -> any any (msg:\"Descriptive \\\"test\\\"\"; content:\"DESC\"; "
+		    "classtype:trojan-activity; priority:2; reference:url,example.org/x; "
+		    "reference:cve,2020-0001; metadata:created_at 2020_01_01, tag A, tag B; "
+		    "target:dest_ip; gid:3; sid:77; rev:9;)\n"
+		    "alert udp any any -> any any (msg:\"plain\"; content:\"PLAIN\"; sid:78;)\n"
+		    "alert udp any any -> any any (msg:\"cls\"; content:\"CLS\"; classtype:bad-unknown; "
+		    "target:src_ip; sid:79;)\n");
+	struct snet_inspect_verdict v;
+	tu_udp_send(W, "10.0.0.1", "192.0.2.1", 1000, 2000, "no match", 0, &v);
+	assert_int_equal(v.nalerts, 0);
+	tu_udp_send(W, "10.0.0.1", "192.0.2.1", 1000, 2000, "DESC", 0, &v);
+	assert_int_equal(v.nalerts, 1);
+	assert_int_equal(v.alerts[0].gid, 3);
+	assert_int_equal(v.alerts[0].sid, 77);
+	assert_int_equal(v.alerts[0].rev, 9);
+	tu_udp_send(W, "10.0.0.1", "192.0.2.1", 1000, 2000, "PLAIN CLS", 0, &v);
+	assert_int_equal(v.nalerts, 2);
+	assert_int_equal(tu_eve_count(
+		"select(.alert.signature_id==77 and .alert.gid==3 and .alert.rev==9 and "
+		".alert.signature==\"Descriptive \\\"test\\\"\" and "
+		".alert.category==\"A Network Trojan was detected\" and .alert.severity==2 and "
+		".alert.metadata.created_at==[\"2020_01_01\"] and .alert.metadata.tag==[\"A\",\"B\"] and "
+		".alert.target.ip==\"192.0.2.1\" and .alert.target.port==2000 and "
+		".alert.source.ip==\"10.0.0.1\")"), 1);
+	/* no classtype: severity 3, empty category; classtype alone sets it */
+	assert_int_equal(tu_eve_count(
+		"select(.alert.signature_id==78 and .alert.severity==3 and .alert.category==\"\" and "
+		"(.alert|has(\"target\")|not) and (.alert|has(\"metadata\")|not))"), 1);
+	assert_int_equal(tu_eve_count(
+		"select(.alert.signature_id==79 and .alert.severity==2 and "
+		".alert.category==\"Potentially Bad Traffic\" and .alert.target.ip==\"10.0.0.1\")"), 1);
+	assert_int_equal(tu_eve_count("select(.event_type==\"alert\")"), 3);
+	teardown_rules();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(actions),
+		cmocka_unit_test(protocols),
+		cmocka_unit_test(addresses_and_ports),
+		cmocka_unit_test(dns_query_keyword),
+		cmocka_unit_test(tls_sni_keyword),
+		cmocka_unit_test(flow_established),
+		cmocka_unit_test(flow_directions),
+		cmocka_unit_test(flow_stream_options),
+		cmocka_unit_test(flowbits_ops),
+		cmocka_unit_test(descriptive),
+	};
+	return cmocka_run_group_tests_name("protocols", tests, NULL, NULL);
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * threshold (types limit, threshold, both) and detection_filter, tracked
+ * by_src and by_dst, with their time windows: which matches of a sequence
+ * alert.  Suricata's meaning (docs/rules.md):
+ *   limit N       the first N matches of a window alert
+ *   threshold N   every Nth match of a window alerts
+ *   both N        the Nth match of a window alerts, once
+ *   detection_filter N   every match after the Nth of a window alerts
+ * A suppressed match neither alerts nor applies its action.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+/* one matching packet: from src to dst at time t */
+struct step {
+	const char *src, *dst;
+	double t;
+	int alert;
+};
+
+struct tcase {
+	const char *name;
+	const char *opt;	/* the threshold or detection_filter option */
+	struct step steps[12];
+};
+
+#define A "10.0.0.1"
+#define B "10.0.0.2"
+#define X "192.0.2.1"
+#define Y "192.0.2.2"
+
+static const struct tcase cases[] = {
+	{ "limit_by_src", "threshold:type limit, track by_src, count 2, seconds 60;", {
+		{ A, X, 0, 1 }, { A, Y, 1, 1 }, { A, X, 2, 0 }, { A, Y, 3, 0 },
+		{ B, X, 4, 1 },			/* another source: its own count */
+		{ A, X, 61, 1 }, { A, X, 62, 1 }, { A, X, 63, 0 },	/* a new window */
+		{ 0 } } },
+	{ "limit_by_dst", "threshold:type limit, track by_dst, count 1, seconds 60;", {
+		{ A, X, 0, 1 }, { B, X, 1, 0 }, { A, Y, 2, 1 }, { B, Y, 3, 0 },
+		{ B, X, 70, 1 },
+		{ 0 } } },
+	{ "threshold_by_src", "threshold:type threshold, track by_src, count 3, seconds 60;", {
+		{ A, X, 0, 0 }, { A, X, 1, 0 }, { A, X, 2, 1 },
+		{ A, X, 3, 0 }, { B, X, 4, 0 }, { A, X, 5, 0 }, { A, X, 6, 1 },
+		{ A, X, 61, 0 }, { A, X, 62, 0 }, { A, X, 63, 1 },
+		{ 0 } } },
+	{ "threshold_by_dst", "threshold:type threshold, track by_dst, count 2, seconds 60;", {
+		{ A, X, 0, 0 }, { B, X, 1, 1 }, { A, Y, 2, 0 }, { A, X, 3, 0 }, { B, X, 4, 1 },
+		{ B, Y, 5, 1 },
+		{ 0 } } },
+	{ "both_by_src", "threshold:type both, track by_src, count 3, seconds 60;", {
+		{ A, X, 0, 0 }, { A, Y, 1, 0 }, { A, X, 2, 1 }, { A, X, 3, 0 }, { A, X, 4, 0 },
+		{ A, X, 5, 0 }, { A, X, 6, 0 },
+		{ A, X, 61, 0 }, { A, X, 62, 0 }, { A, X, 63, 1 },
+		{ 0 } } },
+	{ "both_by_dst", "threshold:type both, track by_dst, count 2, seconds 60;", {
+		{ A, X, 0, 0 }, { B, X, 1, 1 }, { A, X, 2, 0 }, { B, X, 3, 0 },
+		{ A, Y, 4, 0 }, { B, Y, 5, 1 },
+		{ 0 } } },
+	{ "detection_filter_by_src", "detection_filter:track by_src, count 2, seconds 60;", {
+		{ A, X, 0, 0 }, { A, X, 1, 0 }, { A, X, 2, 1 }, { A, Y, 3, 1 }, { B, X, 4, 0 },
+		{ A, X, 61, 0 }, { A, X, 62, 0 }, { A, X, 63, 1 },
+		{ 0 } } },
+	{ "detection_filter_by_dst", "detection_filter:track by_dst, count 1, seconds 60;", {
+		{ A, X, 0, 0 }, { B, X, 1, 1 }, { A, Y, 2, 0 }, { A, X, 3, 1 },
+		{ 0 } } },
+};
+
+static void run_case(void **state)
+{
+	const struct tcase *c = *state;
+	char rule[512];
+	snprintf(rule, sizeof(rule),
+		 "alert udp any any -> any any (msg:\"t\"; content:\"HIT\"; %s sid:1; rev:1;)\n",
+		 c->opt);
+	struct snet_inspect_ruleset *rs = tu_load_ok(rule, NULL);
+	assert_non_null(rs);
+	struct snet_inspect_worker *w = tu_worker(rs);
+	assert_non_null(w);
+	for (int i = 0; c->steps[i].src; i++) {
+		const struct step *s = &c->steps[i];
+		struct snet_inspect_verdict v;
+		/* a source port per packet: thresholds are not per flow */
+		assert_true(tu_udp_send(w, s->src, s->dst, (uint16_t)(3000 + i), 53000, "xHITx", s->t,
+					&v) >= 0);
+		if (tu_has_sid(&v, 1) != s->alert)
+			fail_msg("%s: step %d (%s -> %s at %.0fs): %s, want %s", c->name, i, s->src,
+				 s->dst, s->t, tu_has_sid(&v, 1) ? "alert" : "no alert",
+				 s->alert ? "alert" : "no alert");
+	}
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(rs);
+}
+
+/* a suppressed drop rule does not drop; a match past the limit is not
+ * logged either */
+static void suppressed_action(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = tu_load_ok(
+		"drop udp any any -> any any (msg:\"d\"; content:\"BAD\"; "
+		"threshold:type limit, track by_src, count 1, seconds 60; sid:1;)\n", NULL);
+	assert_non_null(rs);
+	struct snet_inspect_worker *w = tu_worker(rs);
+	struct snet_inspect_verdict v;
+	assert_int_equal(tu_udp_send(w, A, X, 1000, 2000, "BAD", 0, &v), SNET_INSPECT_DROP);
+	assert_int_equal(tu_udp_send(w, A, X, 1001, 2000, "BAD", 1, &v), SNET_INSPECT_ACCEPT);
+	assert_int_equal(v.nalerts, 0);
+	assert_int_equal(tu_eve_count("select(.alert.signature_id==1)"), 1);
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(rs);
+}
+
+/* thresholds belong to the rule set: two workers share the count */
+static void shared_by_workers(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = tu_load_ok(
+		"alert udp any any -> any any (msg:\"l\"; content:\"HIT\"; "
+		"threshold:type limit, track by_src, count 1, seconds 60; sid:1;)\n", NULL);
+	assert_non_null(rs);
+	struct snet_inspect_worker *w1 = NULL, *w2 = NULL;
+	assert_int_equal(snet_inspect_worker_new(rs, NULL, &w1), 0);
+	assert_int_equal(snet_inspect_worker_new(rs, NULL, &w2), 0);
+	struct snet_inspect_verdict v;
+	tu_udp_send(w1, A, X, 1000, 2000, "HIT", 0, &v);
+	assert_true(tu_has_sid(&v, 1));
+	tu_udp_send(w2, A, X, 1001, 2000, "HIT", 1, &v);
+	assert_false(tu_has_sid(&v, 1));
+	snet_inspect_worker_free(w1);
+	snet_inspect_worker_free(w2);
+	snet_inspect_ruleset_unref(rs);
+}
+
+/* malformed threshold options are rejected with a message */
+static void malformed(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"threshold:type sometimes, track by_src, count 1, seconds 60;",
+		"threshold:type limit, track by_flow, count 1, seconds 60;",
+		"threshold:type limit, track by_src, seconds 60;",
+		"detection_filter:track by_src, count 1;",
+		"threshold:type limit, track by_src, count 1, seconds 60; "
+		"detection_filter:track by_src, count 1, seconds 60;",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char rule[512];
+		snprintf(rule, sizeof(rule),
+			 "alert udp any any -> any any (msg:\"t\"; content:\"x\"; %s sid:1;)\n", bad[i]);
+		struct snet_inspect_ruleset *rs = NULL;
+		struct snet_inspect_report *rep = NULL;
+		if (tu_load(rule, &rs, &rep) == 0)
+			fail_msg("loaded: %s", bad[i]);
+		assert_int_equal(snet_inspect_report_rejected(rep), 1);
+		assert_non_null(strstr(snet_inspect_report_message(rep, 0), ":1: sid 1: "));
+		snet_inspect_report_free(rep);
+	}
+}
+
+int main(void)
+{
+	size_t n = sizeof(cases) / sizeof(cases[0]);
+	struct CMUnitTest *t = calloc(n + 3, sizeof(*t));
+	assert_non_null(t);
+	for (size_t i = 0; i < n; i++) {
+		t[i].name = cases[i].name;
+		t[i].test_func = run_case;
+		t[i].initial_state = (void *)&cases[i];
+	}
+	t[n].name = "suppressed_action";
+	t[n].test_func = suppressed_action;
+	t[n + 1].name = "shared_by_workers";
+	t[n + 1].test_func = shared_by_workers;
+	t[n + 2].name = "malformed";
+	t[n + 2].test_func = malformed;
+	int rc = _cmocka_run_group_tests("thresholds", t, n + 3, NULL, NULL);
+	free(t);
+	return rc;
+}
