@@ -194,6 +194,20 @@ json_t *eve_alert_json(const struct eve_alert *a)
 		if (md)
 			json_object_set_new(al, "metadata", md);
 	}
+	if (r->target) {
+		/* Suricata's source/target: who attacks whom, from target: */
+		bool ports = a->p->ipproto == IPPROTO_TCP || a->p->ipproto == IPPROTO_UDP;
+		json_t *side[2] = { json_object(), json_object() };	/* src, dst */
+		set_ip(side[0], "ip", &a->p->src);
+		set_ip(side[1], "ip", &a->p->dst);
+		if (ports) {
+			json_object_set_new(side[0], "port", json_integer(a->p->sport));
+			json_object_set_new(side[1], "port", json_integer(a->p->dport));
+		}
+		int t = r->target == 1 ? 0 : 1;
+		json_object_set_new(al, "source", side[1 - t]);
+		json_object_set_new(al, "target", side[t]);
+	}
 	json_object_set_new(o, "alert", al);
 	if (a->app && a->app_key)
 		json_object_set(o, a->app_key, a->app);

@@ -286,6 +286,7 @@ struct rule {
 	uint8_t flow_state;	/* FLOW_* */
 	bool only_stream, no_stream;
 	bool noalert;
+	uint8_t target;		/* 0, or which side is attacked: 1 src_ip, 2 dest_ip */
 	struct flowbit *fbits;
 	size_t nfbits;
 	struct numcmp dsize, urilen, itype, icode;

@@ -1105,9 +1105,11 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 		if (!strcmp(name, descriptive[i])) {
 			if (!strcmp(name, "metadata"))
 				return opt_metadata(ps, v);
-			if (!strcmp(name, "target") &&
-			    (!v || (strcmp(v, "src_ip") && strcmp(v, "dest_ip"))))
-				return fail(ps, -EINVAL, "target must be src_ip or dest_ip");
+			if (!strcmp(name, "target")) {
+				if (!v || (strcmp(v, "src_ip") && strcmp(v, "dest_ip")))
+					return fail(ps, -EINVAL, "target must be src_ip or dest_ip");
+				r->target = v[0] == 's' ? 1 : 2;
+			}
 			return 0;
 		}
 	}

@@ -1082,7 +1082,7 @@ static void stream_segment(struct snet_inspect_worker *w, int di, uint32_t seq,
 	}
 	if (rel > 0) {
 		if (sd->nooo >= OOO_MAX_SEGS || sd->ooo_bytes + n > OOO_MAX_BYTES ||
-		    w->mem + n > w->cur->cfg.flow_memcap) {
+		    !mem_room(w, sizeof(struct seg) + n)) {
 			w->st.reassembly_ooo_dropped++;
 			return;
 		}
