@@ -153,11 +153,40 @@ static uint64_t list_reach(const struct smlist *l, const struct sm *fp)
 	return reach;
 }
 
+/*
+ * Is the fast pattern the list's only content or pcre, with nothing else
+ * that searches the stream from its start?  Then verifying the rule on new
+ * data costs a search of the new data (match.c starts the last anchor's
+ * search there), so the rule can stay a candidate for the whole stream
+ * after its first hit instead of being reported by Hyperscan at every
+ * occurrence (one-byte patterns hit every few hundred bytes).
+ */
+static bool cheap_single_anchor(const struct smlist *l, const struct sm *fp)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sm *m = &l->v[i];
+		if (m == fp)
+			continue;
+		if (is_anchor(m))
+			return false;
+		/* an absolute negated content without depth searches it all */
+		if (m->type == SM_CONTENT && !(m->flags & SMF_RELATIVE) &&
+		    !(m->flags & (SMF_HAS_DEPTH | SMF_STARTSWITH)))
+			return false;
+		if (m->type == SM_PCRE && !(m->flags & SMF_RELATIVE))
+			return false;
+	}
+	return fp && fp >= l->v && fp < l->v + l->n && !(fp->flags & SMF_RELATIVE);
+}
+
 void rule_stream_bounds(struct rule *r)
 {
 	const struct smlist *l = &r->lists[BUF_STREAM];
 	r->st_max_end = list_max_end(l);
-	r->st_reach = r->fp_buf == BUF_STREAM ? list_reach(l, r->fp) : STREAM_UNBOUNDED;
+	if (r->fp_buf != BUF_STREAM || cheap_single_anchor(l, r->fp))
+		r->st_reach = STREAM_UNBOUNDED;
+	else
+		r->st_reach = list_reach(l, r->fp);
 }
 
 size_t stream_capacity_for(const struct stream_dir *sd, size_t n, uint64_t depth)
