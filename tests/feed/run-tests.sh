@@ -1,0 +1,415 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# run-tests.sh SNET_UPDATE TAPFILE WORKDIR: snet-update against a real HTTP
+# server on loopback (server.py) serving generated fixtures (mkfixtures.py,
+# and feeds published with snet-update itself).  Every refused update must
+# say why and leave the installed set exactly as it was (link and files).
+# One TAP line per check into TAPFILE: "ok feed: NAME" / "not ok feed: NAME: why".
+set -u
+bin=$1 tap=$2 work=$3
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+et=${ET_OPEN_DIR:-$top/tests/data/et-open}
+
+rm -rf "$work"
+mkdir -p "$work" "$(dirname "$tap")"
+: > "$tap"
+failed=0
+ok() { echo "ok feed: $1" | tee -a "$tap"; }
+nok() {
+	echo "not ok feed: $1: $2" | tee -a "$tap"
+	failed=1
+	if [ -s "$work/err" ]; then sed 's/^/#   stderr: /' "$work/err" | head -15 | tee -a "$tap"; fi
+	if [ -s "$work/out" ]; then sed 's/^/#   stdout: /' "$work/out" | head -10 | tee -a "$tap"; fi
+}
+
+if ! python3 "$here/mkfixtures.py" "$et" "$work/fx" > "$work/mkfixtures.log" 2>&1; then
+	nok fixtures "mkfixtures.py failed: $(tail -3 "$work/mkfixtures.log")"
+	exit 1
+fi
+www=$work/fx/www
+python3 "$here/server.py" --root "$www" --port-file "$work/port" --log "$work/server.log" \
+	> "$work/server.out" 2>&1 &
+srv=$!
+lockpid=
+cleanup() {
+	kill "$srv" 2>/dev/null
+	wait "$srv" 2>/dev/null
+	[ -n "$lockpid" ] && kill "$lockpid" 2>/dev/null
+}
+trap cleanup EXIT
+for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+if [ ! -s "$work/port" ]; then
+	nok server "server.py did not start: $(cat "$work/server.out")"
+	exit 1
+fi
+port=$(cat "$work/port")
+base=http://127.0.0.1:$port
+
+# ---- our signed feed, published with the tool under test ----
+publish() { # KEY NAME OUTDIR RULESDIR TIME
+	SOURCE_DATE_EPOCH=$5 "$bin" publish -k "$work/$1.key" -n "$2" -o "$3" "$4" \
+		>> "$work/publish.log" 2>&1
+}
+pub_ok=1
+"$bin" keygen -o "$work/k1" > /dev/null 2>&1 && "$bin" keygen -o "$work/k2" > /dev/null 2>&1 || pub_ok=0
+f=$www/feed
+publish k1 snet-rules "$f/good" "$work/fx/feed-rules/v1" 1700000000 || pub_ok=0
+publish k1 snet-rules "$f/v2" "$work/fx/feed-rules/v2" 1700100000 || pub_ok=0
+publish k1 snet-rules "$f/old" "$work/fx/feed-rules/v1" 1600000000 || pub_ok=0
+publish k2 snet-rules "$f/otherkey" "$work/fx/feed-rules/v1" 1700000000 || pub_ok=0
+publish k1 other-name "$work/wrongname" "$work/fx/feed-rules/v1" 1700000000 || pub_ok=0
+mkdir -p "$f/unsigned" "$f/tampered-sig" "$f/tampered-tgz" "$f/wrongname"
+cp "$f/good/snet-rules.tar.gz" "$f/good/snet-rules.tar.gz.sha256" "$f/unsigned/"
+cp "$f/good/"* "$f/tampered-sig/"
+# one character of the base64 signature changed
+python3 - "$f/tampered-sig/snet-rules.tar.gz.sig" <<'PY'
+import sys
+p = sys.argv[1]
+t = open(p).read().split("\nsignature ")
+t[1] = ("B" if t[1][0] == "A" else "A") + t[1][1:]
+open(p, "w").write("\nsignature ".join(t))
+PY
+cmp -s "$f/good/snet-rules.tar.gz.sig" "$f/tampered-sig/snet-rules.tar.gz.sig" && pub_ok=0
+# another tarball (with a matching .sha256) under the good signature
+cp "$f/v2/snet-rules.tar.gz" "$f/v2/snet-rules.tar.gz.sha256" "$f/tampered-tgz/"
+cp "$f/good/snet-rules.tar.gz.sig" "$f/tampered-tgz/"
+for x in "" .sha256 .sig; do
+	cp "$work/wrongname/other-name.tar.gz$x" "$f/wrongname/snet-rules.tar.gz$x"
+done
+sed -i 's/other-name.tar.gz/snet-rules.tar.gz/' "$f/wrongname/snet-rules.tar.gz.sha256"
+if [ $pub_ok = 1 ] && grep -q "^test-compile: loaded" "$work/publish.log"; then
+	ok "keygen and publish make the test feeds"
+else
+	nok "keygen and publish make the test feeds" "$(tail -5 "$work/publish.log")"
+fi
+
+# ---- helpers ----
+D=$work/dest
+C=$work/cache
+RL=$work/reloads
+: > "$RL"
+# conf EXTRA: the configuration every test uses, plus sections in EXTRA
+conf() {
+	cat > "$work/u.conf" <<CONF
+[update]
+dest = $D
+cache-dir = $C
+inspector-config =
+reload-command = echo "\$SNET_RULES_RELEASE" >> $RL
+[fetch]
+connect-timeout = 5
+timeout = 60
+stall-timeout = 2
+[verify]
+public-key = $work/k1.pub
+[changes]
+enable =
+disable =
+drop =
+modify =
+$1
+CONF
+}
+et_src() { printf '[source et-open]\nurl = %s/et/%s/emerging.rules.tar.gz\nchecksum = md5\n' "$base" "$1"; }
+feed_src() { printf '[source ours]\nurl = %s/feed/%s/snet-rules.tar.gz\nchecksum = sha256\nsignature = yes\n' "$base" "$1"; }
+run() {
+	"$bin" -c "$work/u.conf" "$@" > "$work/out" 2> "$work/err"
+	echo $?
+}
+# the installed set: where current points and every file's hash
+files() { [ -d "$D/current" ] && (cd "$D/current" && find . -type f | LC_ALL=C sort | xargs sha256sum); }
+snap() {
+	readlink "$D/current" 2>/dev/null || echo none
+	files
+	ls -a "$D/releases" 2>/dev/null
+}
+reloads() { wc -l < "$RL"; }
+log_mark() { wc -l < "$work/server.log"; }
+log_since() { tail -n +$(($1 + 1)) "$work/server.log"; }
+
+# refused NAME "MESSAGE (grep -E)": must exit 1, say why, change nothing, not reload
+refused() {
+	local name=$1 msg=$2 before r rc after
+	shift 2
+	before=$(snap)
+	r=$(reloads)
+	rc=$(run "$@")
+	after=$(snap)
+	if [ "$rc" != 1 ]; then
+		nok "$name" "exit status $rc, expected 1"
+	elif ! grep -Eq -- "$msg" "$work/err"; then
+		nok "$name" "no message matching '$msg'"
+	elif ! grep -q "update refused; the installed set is unchanged" "$work/err"; then
+		nok "$name" "no 'installed set is unchanged' line"
+	elif [ "$before" != "$after" ]; then
+		nok "$name" "the installed set changed"
+	elif [ "$(reloads)" != "$r" ]; then
+		nok "$name" "the reload command ran"
+	else
+		ok "$name refused: $(grep -Eo -- "$msg" "$work/err" | head -1)"
+	fi
+}
+
+# ---- Emerging Threats layout ----
+conf "$(et_src good)"
+rc=$(run)
+cur=$(readlink "$D/current" 2>/dev/null)
+if [ "$rc" = 0 ] && [ -n "$cur" ] && [ -f "$D/current/emerging-icmp.rules" ] &&
+	[ -f "$D/current/emerging-dns.rules" ] && [ -f "$D/current/classification.config" ] &&
+	[ -f "$D/current/MANIFEST" ] && cmp -s "$et/emerging-icmp.rules" "$D/current/emerging-icmp.rules"; then
+	ok "ET tarball with its .md5 installed ($cur)"
+else
+	nok "ET tarball with its .md5 installed" "exit $rc, current '$cur'"
+fi
+if [ ! -e "$D/current/emerging-deleted.rules" ] && [ ! -e "$D/current/sid-msg.map" ] &&
+	grep -q "emerging-deleted.rules ignored (ignore = \*deleted.rules)" "$work/out"; then
+	ok "*deleted.rules and non-rule files are not installed"
+else
+	nok "*deleted.rules and non-rule files are not installed" "$(ls "$D/current")"
+fi
+if [ "$(tail -1 "$RL")" = "${cur#releases/}" ] && [ "$(reloads)" = 1 ]; then
+	ok "reload command ran once, told the new release"
+else
+	nok "reload command ran once, told the new release" "reloads: $(cat "$RL")"
+fi
+first=$(snap)
+
+m=$(log_mark)
+rc=$(run)
+new=$(log_since "$m")
+if [ "$rc" = 0 ] && grep -q "^up to date" "$work/out" && [ "$(snap)" = "$first" ] &&
+	[ -n "$new" ] && ! echo "$new" | grep -qv " 304 0 inm=1 " && [ "$(reloads)" = 1 ]; then
+	ok "nothing changed: every request answered 304, nothing downloaded, installed or reloaded"
+else
+	nok "nothing changed: nothing downloaded" "exit $rc; server saw: $(echo "$new" | tr '\n' ';')"
+fi
+
+conf "$(et_src good2)"
+rc=$(run)
+cur2=$(readlink "$D/current")
+if [ "$rc" = 0 ] && [ "$cur2" != "$cur" ] && [ "$(readlink "$D/previous")" = "$cur" ] &&
+	grep -q 'Address Mask Reply undefined code v2' "$D/current/emerging-icmp.rules" &&
+	[ "$(reloads)" = 2 ]; then
+	ok "a new upstream version is installed, the previous set kept"
+else
+	nok "a new upstream version is installed" "exit $rc, current $cur2, previous $(readlink "$D/previous")"
+fi
+et2=$(snap)
+
+conf "$(et_src corrupt)"
+refused "corrupted tarball" "checksum mismatch: emerging.rules.tar.gz.md5 says [0-9a-f]{32}, the download has MD5 [0-9a-f]{32}"
+conf "$(et_src wrongsum)"
+refused "wrong .md5" "checksum mismatch"
+conf "$(et_src truncated)"
+refused "truncated tarball" "emerging.rules.tar.gz: (damaged archive|not a readable).*"
+conf "$(et_src notgzip)"
+refused "not a tarball" "emerging.rules.tar.gz: not a readable .tar.gz archive"
+conf "$(et_src traversal)"
+refused "../ in a path" "entry 'rules/../../evil.rules': '..' in the path; refused"
+conf "$(et_src absolute)"
+refused "absolute path" "entry '/tmp/snet-evil.rules': absolute path; refused"
+conf "$(et_src symlink)"
+refused "symbolic link" "entry 'rules/evil.rules': a symbolic link \(to '/etc/passwd'\); links are refused"
+conf "$(et_src hardlink)"
+refused "hard link" "entry 'rules/evil.rules': a hard link \(to 'rules/emerging-icmp.rules'\); links are refused"
+conf "$(et_src device)"
+refused "device node" "entry 'rules/evil.rules': a character device; refused"
+conf "$(et_src bomb)"
+refused "decompression bomb" "entry 'rules/bomb.rules': the archive expands past max-expanded \(268435456 bytes\); refused as a possible decompression bomb"
+conf "$(et_src errors)"
+refused "rule file with errors" "test-compile refused the set: 20 rules have errors, more than max-errors"
+grep -q "broken.rules:1: sid 8000000: bad hex" "$work/err" &&
+	ok "the test-compile names the first bad rule (broken.rules:1: sid 8000000)" ||
+	nok "the test-compile names the first bad rule" "not in the message"
+conf "$(et_src dupname)"
+refused "two entries with one file name" "two files named 'emerging-icmp.rules'"
+
+# ---- what servers do ----
+conf "$(printf '[source et-open]\nurl = %s/stall/et/good/emerging.rules.tar.gz\n' "$base")"
+t0=$(date +%s)
+refused "server that stalls" "timed out \(Operation too slow"
+t=$(( $(date +%s) - t0 ))
+[ "$t" -lt 15 ] && ok "the stall was given up after ${t}s (stall-timeout 2s)" ||
+	nok "the stall was given up in time" "took ${t}s"
+conf "$(printf '[source et-open]\nurl = %s/et/nowhere/emerging.rules.tar.gz\nchecksum = md5\n' "$base")"
+refused "missing file (404)" "emerging.rules.tar.gz.md5: the server answered HTTP 404"
+conf "$(printf '[source et-open]\nurl = %s/status/500/emerging.rules.tar.gz\n' "$base")"
+refused "server error (500)" "the server answered HTTP 500"
+conf "$(et_src good)
+[fetch]
+max-download = 4kb"
+refused "download over max-download" "larger than max-download \(4096 bytes\); refused"
+conf "$(printf '[source et-open]\nurl = %s/chunked/et/good/emerging.rules.tar.gz\n' "$base")
+[fetch]
+max-download = 4kb"
+refused "chunked download over max-download" "larger than max-download \(4096 bytes\)"
+conf "$(printf '[source et-open]\nurl = %s/to-file/emerging.rules.tar.gz\n' "$base")"
+refused "redirect to file:// refused" "cannot download: .*(not supported|disabled)"
+conf "$(printf '[source et-open]\nurl = %s/redirect/et/good2/emerging.rules.tar.gz\nchecksum = md5\n' "$base")"
+rc=$(run)
+[ "$rc" = 0 ] && grep -q "^up to date" "$work/out" && ok "an http redirect is followed" ||
+	nok "an http redirect is followed" "exit $rc"
+
+# ---- our signed feed ----
+conf "$(feed_src good)
+[verify]
+require-signature = yes"
+rc=$(run)
+feed1=$(readlink "$D/current")
+if [ "$rc" = 0 ] && [ -f "$D/current/snet-base.rules" ] && [ "$(readlink "$D/previous")" = "$cur2" ] &&
+	grep -q "signature good (key $(sed -n 's/^# snet-update public key \([0-9a-f]*\).*/\1/p' "$work/k1.pub")" "$work/out" &&
+	grep -q "signed-at 1700000000" "$D/current/MANIFEST"; then
+	ok "signed feed verified and installed"
+else
+	nok "signed feed verified and installed" "exit $rc"
+fi
+feedfiles=$(files)
+vconf() { conf "$(feed_src "$1")
+[verify]
+require-signature = yes"; }
+vconf unsigned
+refused "unsigned feed when a signature is required" "signature required \(require-signature = yes\): .*snet-rules.tar.gz.sig: the server answered HTTP 404"
+vconf otherkey
+refused "feed signed with an unknown key" "signed with key [0-9a-f]{16}, which is not a configured public-key"
+vconf tampered-sig
+refused "altered signature" "bad signature: it does not verify with key"
+vconf tampered-tgz
+refused "tarball swapped under a good signature" "the signature is for a tarball with SHA-256 [0-9a-f]{64}, but the downloaded one has [0-9a-f]{64}"
+vconf wrongname
+refused "signature made for another file" "the signature is for 'other-name.tar.gz', not 'snet-rules.tar.gz'"
+vconf v2
+rc=$(run)
+feed2=$(readlink "$D/current")
+[ "$rc" = 0 ] && grep -q 'FEED v2' "$D/current/snet-base.rules" && [ "$(readlink "$D/previous")" = "$feed1" ] &&
+	ok "newer signed feed installed" || nok "newer signed feed installed" "exit $rc"
+vconf old
+refused "older signed feed (downgrade)" "downgrade refused: this feed was signed at 1600000000, but one signed at 1700100000 was accepted before"
+vconf good
+refused "replay of the previous signed feed" "downgrade refused: this feed was signed at 1700000000"
+
+# ---- rollback ----
+r=$(reloads)
+rc=$(run --rollback)
+if [ "$rc" = 0 ] && [ "$(readlink "$D/current")" = "$feed1" ] && [ "$(readlink "$D/previous")" = "$feed2" ] &&
+	[ "$(tail -1 "$RL")" = "${feed1#releases/}" ] && [ "$(reloads)" = $((r + 1)) ] &&
+	[ "$(files)" = "$feedfiles" ]; then
+	ok "rollback restores the previous set (same files) and reloads"
+else
+	nok "rollback restores the previous set" "exit $rc, current $(readlink "$D/current")"
+fi
+vconf v2
+before=$(snap)
+rc=$(run)
+[ "$rc" = 0 ] && grep -q "^not installed: this exact set was rolled back" "$work/out" &&
+	[ "$(snap)" = "$before" ] && [ "$(reloads)" = $((r + 1)) ] &&
+	ok "the next update does not reinstall the set that was rolled back" ||
+	nok "the next update does not reinstall the set that was rolled back" "exit $rc"
+rc=$(run --rollback --no-reload)
+[ "$rc" = 0 ] && [ "$(readlink "$D/current")" = "$feed2" ] && [ "$(reloads)" = $((r + 1)) ] &&
+	ok "a second rollback goes forward again (--no-reload: no reload)" ||
+	nok "a second rollback goes forward again" "exit $rc"
+n=$(ls "$D/releases" | wc -l)
+[ "$n" -le 3 ] && [ -d "$D/$(readlink "$D/previous")" ] &&
+	ok "old releases pruned to keep = 3 ($n left, current and previous among them)" ||
+	nok "old releases pruned" "$n releases: $(ls "$D/releases")"
+
+# ---- local changes ----
+mkdir -p "$work/update.d"
+printf '# disable\n1000001\n' > "$work/update.d/disable.conf"
+printf 're:three off\n' > "$work/update.d/enable.conf"
+printf '1000002  # make it block\n' > "$work/update.d/drop.conf"
+cat > "$work/update.d/modify.conf" <<'MOD'
+1000005 "-> \\$EXTERNAL_NET 443" "-> $EXTERNAL_NET 8443"
+re:heartbleed "content:\"(\w+)\"" "content:\"\1\"; nocase"
+MOD
+lconf() {
+	conf "$(printf '[source local]\nurl = %s/plain/local.rules\nchecksum = sha256\n' "$base")"
+	sed -i "s|^enable =\$|enable = $work/update.d/enable.conf|; s|^disable =\$|disable = $work/update.d/disable.conf|; s|^drop =\$|drop = $work/update.d/drop.conf|; s|^modify =\$|modify = $work/update.d/modify.conf|" "$work/u.conf"
+}
+lconf
+rc=$(run)
+cat > "$work/expected.rules" <<'EXP'
+# local rules for the snet-update tests
+# alert tcp $HOME_NET any -> $EXTERNAL_NET 80 (msg:"LOCAL one"; content:"one"; sid:1000001; rev:1;)
+drop tcp $HOME_NET any -> $EXTERNAL_NET 80 (msg:"LOCAL two"; content:"two"; sid:1000002; rev:1;)
+alert tcp $HOME_NET any -> $EXTERNAL_NET any (msg:"LOCAL three off"; content:"three"; sid:1000003; rev:1;)
+alert udp $HOME_NET any -> any 53 (msg:"LOCAL four heartbleed"; content:"four"; nocase; sid:1000004; rev:2;)
+alert tcp $HOME_NET any -> $EXTERNAL_NET 8443 (msg:"LOCAL five"; content:"five"; sid:1000005; rev:1;)
+EXP
+if [ "$rc" = 0 ] && cmp -s "$work/expected.rules" "$D/current/local.rules" &&
+	grep -q "local changes: 1 disabled, 1 enabled, 1 to drop, 2 modified" "$work/out"; then
+	ok "local changes (disable, enable, drop, modify) applied from a plain .rules source"
+else
+	nok "local changes applied" "exit $rc; $(diff "$work/expected.rules" "$D/current/local.rules" 2>&1 | head -5 | tr '\n' ';')"
+fi
+m=$(log_mark)
+rc=$(run)
+new=$(log_since "$m")
+[ "$rc" = 0 ] && grep -q "^up to date" "$work/out" && ! echo "$new" | grep -qv " 304 0 inm=1 " &&
+	ok "local changes are applied again on every update (same result: up to date)" ||
+	nok "local changes are applied again on every update" "exit $rc"
+# a .rules source without checksum: the conditional request is on the file itself
+conf "$(printf '[source local]\nurl = %s/plain/local.rules\n' "$base")"
+run > /dev/null
+m=$(log_mark)
+rc=$(run)
+new=$(log_since "$m")
+[ "$rc" = 0 ] && [ "$(echo "$new" | grep -c 'GET /plain/local.rules 304 0 inm=1 ims=1')" = 1 ] &&
+	[ "$(echo "$new" | wc -l)" = 1 ] &&
+	ok "conditional request with If-None-Match and If-Modified-Since answered 304" ||
+	nok "conditional request" "server saw: $(echo "$new" | tr '\n' ';')"
+lconf
+printf '1000001\nbogus selector here\n' > "$work/update.d/disable.conf"
+refused "bad line in disable.conf" "update.d/disable.conf:2: 'bogus selector here' is not a rule selector"
+printf '1000001\n' > "$work/update.d/disable.conf"
+printf '1000005 "sid:1000005;" ""\n' > "$work/update.d/modify.conf"
+refused "modification that breaks a rule" "modify.conf:1: on sid 1000005 \(local.rules:6\) the result is no longer a rule"
+
+# ---- installation edge cases ----
+conf "$(et_src good)
+$(printf '[source local]\nurl = %s/plain/local.rules\n' "$base")"
+sed -i 's|^reload-command = .*|reload-command = exit 7|' "$work/u.conf"
+before=$(readlink "$D/current")
+rc=$(run)
+if [ "$rc" = 3 ] && grep -q "is installed, but reload command 'exit 7' failed (exit status 7)" "$work/err" &&
+	[ "$(readlink "$D/current")" != "$before" ] && [ -f "$D/current/local.rules" ]; then
+	ok "a failing reload command is reported (exit 3) and the install is kept"
+else
+	nok "a failing reload command is reported" "exit $rc"
+fi
+conf "$(feed_src v2)
+$(et_src good)"
+refused "two sources giving one file name" "two sources give a file named 'emerging-icmp.rules' \(ours and et-open\)|two sources give a file named 'emerging-icmp.rules' \(et-open and ours\)"
+conf "$(et_src good2)"
+before=$(snap)
+rc=$(run -n)
+[ "$rc" = 0 ] && grep -q "^dry run" "$work/out" && [ "$(snap)" = "$before" ] &&
+	ok "--dry-run checks everything and installs nothing" || nok "--dry-run" "exit $rc"
+conf "$(printf '[source et-open]\nurl = file://%s/et/good/emerging.rules.tar.gz\nchecksum = md5\n' "$www")"
+rc=$(run)
+[ "$rc" = 0 ] && grep -q "emerging.rules.tar.gz: read " "$work/out" && [ -f "$D/current/emerging-dns.rules" ] &&
+	ok "file:// source" || nok "file:// source" "exit $rc"
+python3 -c 'import fcntl, sys, time; f = open(sys.argv[1], "a"); fcntl.flock(f, fcntl.LOCK_EX); open(sys.argv[2], "w").close(); time.sleep(30)' \
+	"$D/.lock" "$work/locked" &
+lockpid=$!
+for _ in $(seq 50); do [ -e "$work/locked" ] && break; sleep 0.1; done
+conf "$(et_src good2)"
+refused "a second snet-update while one runs" "another snet-update is running"
+kill "$lockpid" 2>/dev/null
+wait "$lockpid" 2>/dev/null
+lockpid=
+printf '[update]\ndest = %s\nkeep = 1\n' "$D" > "$work/bad.conf"
+"$bin" -c "$work/bad.conf" > "$work/out" 2> "$work/err"
+rc=$?
+[ "$rc" = 2 ] && grep -q "bad.conf:3: keep: '1' is not a number from 2 to 100" "$work/err" &&
+	ok "configuration error: exit 2, file:line: why" || nok "configuration error" "exit $rc"
+"$bin" -c "$work/u.conf" -t > "$work/out" 2> "$work/err"
+rc=$?
+[ "$rc" = 0 ] && grep -q "OK: 1 sources" "$work/out" && ok "-t checks the configuration" ||
+	nok "-t checks the configuration" "exit $rc"
+ls "$D/releases" | grep -q '^\.staging' && nok "no staging directory left behind" "$(ls -a "$D/releases")" ||
+	ok "no staging directory left behind"
+
+echo "feed: $(grep -c '^ok ' "$tap") passed, $(grep -c '^not ok ' "$tap") failed"
+exit $failed
