@@ -408,6 +408,19 @@ rc=$?
 rc=$?
 [ "$rc" = 0 ] && grep -q "OK: 1 sources" "$work/out" && ok "-t checks the configuration" ||
 	nok "-t checks the configuration" "exit $rc"
+# the shipped configuration and the examples of rules/update.d, uncommented
+mkdir -p "$work/shipped"
+for k in disable enable drop modify; do
+	sed 's/^#\([0-9a-z*]\)/\1/' "$top/rules/update.d/$k.conf" | grep -v '^[a-z]*: \|^#' > "$work/shipped/$k.conf"
+done
+sed "s|^dest = .*|dest = $work/shipped/dest|; s|^disable = .*|disable = $work/shipped/disable.conf|; s|^enable = .*|enable = $work/shipped/enable.conf|; s|^drop = .*|drop = $work/shipped/drop.conf|; s|^modify = .*|modify = $work/shipped/modify.conf|" \
+	"$top/rules/update.conf" > "$work/shipped/update.conf"
+"$bin" -c "$work/shipped/update.conf" -t > "$work/out" 2> "$work/err"
+rc=$?
+n=$(cat "$work/shipped/"*.conf | grep -vc '^\s*\(#\|$\|\[\|[a-z-]* =\)')
+[ "$rc" = 0 ] && [ "$n" -ge 6 ] && grep -q "OK: 1 sources, 0 public keys, $n local-change lines" "$work/out" &&
+	ok "rules/update.conf and the rules/update.d examples parse ($n example lines)" ||
+	nok "rules/update.conf and the rules/update.d examples parse" "exit $rc, $n lines: $(cat "$work/out")"
 ls "$D/releases" | grep -q '^\.staging' && nok "no staging directory left behind" "$(ls -a "$D/releases")" ||
 	ok "no staging directory left behind"
 

@@ -110,6 +110,22 @@ static void full(void **state)
 	config_free(&c);
 }
 
+static void changes_default_path(void **state)
+{
+	(void)state;
+	struct update_config c;
+	struct uerr e;
+
+	/* the default path may be missing, even when written out; another must exist */
+	assert_int_equal(config_defaults(&c), 0);
+	assert_int_equal(config_parse(&c, "t.conf", "[changes]\n"
+				      "disable = /etc/snet/update.d/disable.conf\n"
+				      "enable = /etc/snet/other.conf\n", &e), 0);
+	assert_false(c.changes_set[CHANGE_DISABLE]);
+	assert_true(c.changes_set[CHANGE_ENABLE]);
+	config_free(&c);
+}
+
 static void errors(void **state)
 {
 	(void)state;
@@ -200,6 +216,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(full),
+		cmocka_unit_test(changes_default_path),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(long_line),
 		cmocka_unit_test(missing_file),

@@ -80,7 +80,9 @@ int check_ruleset(const struct check_policy *p, const char *dir, const char *cla
 	r->errors = rejected > r->unsupported ? rejected - r->unsupported : 0;
 	snprintf(r->summary, sizeof(r->summary), "%s", snet_inspect_report_summary(rep));
 
-	double limit = p->max_errors_pct ? p->max_errors * (double)r->total / 100.0 : p->max_errors;
+	/* whole rules: 1% of 59 rules admits none */
+	size_t limit = (size_t)(p->max_errors_pct ? p->max_errors * (double)r->total / 100.0 :
+				p->max_errors);
 	double loaded_pct = r->total ? 100.0 * (double)r->loaded / (double)r->total : 0;
 	const char *why = NULL;
 	char whybuf[256];
@@ -90,9 +92,9 @@ int check_ruleset(const struct check_policy *p, const char *dir, const char *cla
 	} else if (rc) {
 		snprintf(whybuf, sizeof(whybuf), "the engine cannot use it (%s)", strerror(-rc));
 		why = whybuf;
-	} else if ((double)r->errors > limit) {
+	} else if (r->errors > limit) {
 		snprintf(whybuf, sizeof(whybuf), "%zu rules have errors, more than max-errors "
-			 "(%g%s = %.0f rules)", r->errors, p->max_errors,
+			 "(%g%s = %zu rules)", r->errors, p->max_errors,
 			 p->max_errors_pct ? "%" : "", limit);
 		why = whybuf;
 	} else if (loaded_pct < p->min_loaded_pct) {

@@ -29,12 +29,13 @@ static int set_str(char **dst, const char *v)
 	return 0;
 }
 
+static const char *const default_changes[CHANGE_KINDS] = {
+	"/etc/snet/update.d/disable.conf", "/etc/snet/update.d/enable.conf",
+	"/etc/snet/update.d/drop.conf", "/etc/snet/update.d/modify.conf",
+};
+
 int config_defaults(struct update_config *c)
 {
-	static const char *const changes[CHANGE_KINDS] = {
-		"/etc/snet/update.d/disable.conf", "/etc/snet/update.d/enable.conf",
-		"/etc/snet/update.d/drop.conf", "/etc/snet/update.d/modify.conf",
-	};
 
 	memset(c, 0, sizeof(*c));
 	c->keep = 3;
@@ -56,7 +57,7 @@ int config_defaults(struct update_config *c)
 		 set_str(&c->user_agent, "snet-update/0.1") ||
 		 set_str(&c->ca_file, "");
 	for (int i = 0; !rc && i < CHANGE_KINDS; i++)
-		rc = set_str(&c->changes[i], changes[i]);
+		rc = set_str(&c->changes[i], default_changes[i]);
 	c->ignore = calloc(1, sizeof(char *));
 	if (rc || !c->ignore || !(c->ignore[0] = strdup("*deleted.rules"))) {
 		config_free(c);
@@ -333,7 +334,8 @@ static int h_changes(struct pstate *st, const char *key, const char *v)
 	for (int i = 0; i < CHANGE_KINDS; i++) {
 		if (strcmp(key, change_names[i]))
 			continue;
-		c->changes_set[i] = *v != 0;
+		/* only a file other than the default must exist */
+		c->changes_set[i] = *v && strcmp(v, default_changes[i]);
 		return abs_path(st, key, v, &c->changes[i], true);
 	}
 	return fail(st, "unknown key '%s' in [changes] (enable, disable, modify, drop)", key);

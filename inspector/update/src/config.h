@@ -52,7 +52,7 @@ struct update_config {
 	size_t nkeys;
 
 	char *changes[CHANGE_KINDS];
-	bool changes_set[CHANGE_KINDS];	/* given in the file: must exist */
+	bool changes_set[CHANGE_KINDS];	/* not the default path: must exist */
 
 	double max_errors;		/* a count, or a share of all rules */
 	bool max_errors_pct;
