@@ -530,6 +530,7 @@ void dbs_free(struct ruleset_dbs *d)
 				free(d->aidx[p][i][s].any.v);
 				free(d->aidx[p][i][s].dport);
 				free(d->aidx[p][i][s].sport);
+				free(d->aidx[p][i][s].flagged);
 			}
 		}
 	}
@@ -577,6 +578,26 @@ static int port_rule_add(struct port_rule **v, size_t *n, uint16_t port, uint32_
 	return 0;
 }
 
+/* the rarer TCP flags a rule's flags: requires (none: 0) */
+static uint8_t needed_flags(const struct rule *r)
+{
+	if (!r->has_tcp_flags || (r->tflags_mod && r->tflags_mod != '+'))
+		return 0;
+	return r->tflags_set & r->tflags_mask & (TH_SYN | TH_FIN | TH_RST | TH_URG);
+}
+
+static int flag_rule_add(struct always_idx *a, uint8_t need, uint32_t rid)
+{
+	struct flag_rule *v = realloc(a->flagged, (a->nflagged + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v[a->nflagged].need = need;
+	v[a->nflagged].rid = rid;
+	a->flagged = v;
+	a->nflagged++;
+	return 0;
+}
+
 static int cmp_port_rule(const void *a, const void *b)
 {
 	const struct port_rule *x = a, *y = b;
@@ -585,7 +606,8 @@ static int cmp_port_rule(const void *a, const void *b)
 	return x->rid < y->rid ? -1 : x->rid > y->rid;
 }
 
-/* key each always-list by destination port, else source port, else none */
+/* key each always-list by destination port, else source port, else by the
+ * rare TCP flags the rule needs, else none */
 static int index_always(struct ruleset_dbs *d, struct rule **rules)
 {
 	for (int p = 0; p < PH__COUNT; p++) {
@@ -603,6 +625,8 @@ static int index_always(struct ruleset_dbs *d, struct rule **rules)
 					} else if ((np = r->bidir ? -1 : port_keys(r->sport, ports, 0)) > 0) {
 						for (int j = 0; j < np && !rc; j++)
 							rc = port_rule_add(&a->sport, &a->nsport, ports[j], r->idx);
+					} else if (needed_flags(r)) {
+						rc = flag_rule_add(a, needed_flags(r), r->idx);
 					} else {
 						rc = idlist_add(&a->any, r->idx);
 					}

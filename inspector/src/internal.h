@@ -383,10 +383,17 @@ struct port_rule {
 	uint16_t port;
 	uint32_t rid;
 };
+struct flag_rule {
+	uint8_t need;		/* TCP flags the packet must all have */
+	uint32_t rid;
+};
 struct always_idx {
 	struct idlist any;		/* any port: every event */
 	struct port_rule *dport, *sport;	/* sorted by port */
 	size_t ndport, nsport;
+	/* any port, but only packets with SYN, FIN, RST or URG set */
+	struct flag_rule *flagged;
+	size_t nflagged;
 };
 
 struct ruleset_dbs {

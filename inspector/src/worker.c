@@ -655,6 +655,12 @@ static void add_always(struct snet_inspect_worker *w, const struct always_idx *a
 		add_port_rules(w, a->dport, a->ndport, w->p->dport);
 	if (a->nsport)
 		add_port_rules(w, a->sport, a->nsport, w->p->sport);
+	/* most TCP packets carry none of SYN, FIN, RST, URG */
+	uint8_t fl = w->p->ipproto == IPPROTO_TCP ? w->p->tcp_flags : 0;
+	if (fl & (TH_SYN | TH_FIN | TH_RST | TH_URG))
+		for (size_t i = 0; i < a->nflagged; i++)
+			if ((fl & a->flagged[i].need) == a->flagged[i].need)
+				cand_add(w, a->flagged[i].rid);
 }
 
 /* block-mode prefilter of the event's buffers */

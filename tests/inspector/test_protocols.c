@@ -96,6 +96,38 @@ static void protocols(void **state)
 	teardown_rules();
 }
 
+/* ---- flags (rules without content, looked up by the flags they need) ---- */
+
+static void tcp_flags(void **state)
+{
+	(void)state;
+	setup_rules("alert tcp any any -> any any (msg:\"sf\"; flags:SF; sid:1;)\n"
+		    "alert tcp any any -> any any (msg:\"u+\"; flags:U+; sid:2;)\n"
+		    "alert tcp any any -> any any (msg:\"not-a\"; flags:!A; sid:3;)\n"
+		    "alert tcp any any -> any 80 (msg:\"s-port\"; flags:S,12; sid:4;)\n");
+	static const struct { uint8_t fl; uint16_t dport; int hit1, hit2, hit3, hit4; } c[] = {
+		{ 0x03, 81, 1, 0, 1, 0 },	/* SYN FIN */
+		{ 0x13, 81, 0, 0, 0, 0 },	/* SYN FIN ACK: not exactly SF */
+		{ 0x30, 81, 0, 1, 0, 0 },	/* URG ACK */
+		{ 0x18, 81, 0, 0, 0, 0 },	/* PSH ACK */
+		{ 0xc2, 80, 0, 0, 1, 1 },	/* SYN with ECN bits ignored */
+		{ 0xc2, 81, 0, 0, 1, 0 },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		uint8_t pkt[128];
+		size_t n = tu_tcp(pkt, 0, "10.0.0.1", "192.0.2.1", (uint16_t)(3000 + i), c[i].dport,
+				  1, 1, c[i].fl, "", 0);
+		struct snet_inspect_verdict v;
+		send_raw(pkt, n, &v);
+		if (tu_has_sid(&v, 1) != c[i].hit1 || tu_has_sid(&v, 2) != c[i].hit2 ||
+		    tu_has_sid(&v, 3) != c[i].hit3 || tu_has_sid(&v, 4) != c[i].hit4)
+			fail_msg("flags %#x port %u: sids %d %d %d %d", c[i].fl, c[i].dport,
+				 tu_has_sid(&v, 1), tu_has_sid(&v, 2), tu_has_sid(&v, 3),
+				 tu_has_sid(&v, 4));
+	}
+	teardown_rules();
+}
+
 /* ---- addresses and ports ---- */
 
 struct hcase {
@@ -392,6 +424,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(actions),
 		cmocka_unit_test(protocols),
+		cmocka_unit_test(tcp_flags),
 		cmocka_unit_test(addresses_and_ports),
 		cmocka_unit_test(dns_query_keyword),
 		cmocka_unit_test(tls_sni_keyword),

@@ -8,7 +8,7 @@
 #     against a plain hs_scan loop over the same payload bytes with the same
 #     databases, in one process, repeated (inspect_bench): the ratio;
 #   - snet-inspect itself over the same capture: wall time and peak memory.
-# BENCH_FLOWS (default 3000) sizes the capture, BENCH_REPS (default 7) the
+# BENCH_FLOWS (default 3000) sizes the capture, BENCH_REPS (default 9) the
 # repetitions; ET_OPEN_DIR overrides the vendored rule set.
 set -u
 out=$1 cache=$2
@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$here/../../..
 et=${ET_OPEN_DIR:-$top/tests/data/et-open}
 flows=${BENCH_FLOWS:-3000}
-reps=${BENCH_REPS:-7}
+reps=${BENCH_REPS:-9}
 work=$out/inspector/bench
 mkdir -p "$work"
 fail() { echo "bench inspector: $*" >&2; exit 1; }
