@@ -107,6 +107,8 @@ fi
 log "building $image with $jobs jobs"
 cc="gcc"
 command -v ccache >/dev/null && cc="ccache gcc"
+# Hits across clones: paths under the tree hash as relative ones.
+export CCACHE_BASEDIR="$top" CCACHE_NOHASHDIR=1
 start=$(date +%s)
 if ! make -s -C "$src" O="$out" ARCH=$karch CC="$cc" HOSTCC="$cc" \
 	KBUILD_BUILD_TIMESTAMP="snet" KBUILD_BUILD_USER=snet \

@@ -47,7 +47,7 @@ log=$logdir/$name.log
 cmdline="init=$top/tests/guest/init.sh snet.top=$top snet.interactive=$interactive"
 [ -n "$script" ] && cmdline="$cmdline snet.script=$script"
 # Show warnings and worse on the console, not the chatter.
-cmdline="$cmdline loglevel=5 hung_task_panic=0 kunit.filter_glob=snet* $append"
+cmdline="$cmdline loglevel=5 kunit.filter_glob=snet* $append"
 
 case $kernel in
 um)
@@ -65,8 +65,8 @@ um)
 x86)
 	image=$top/build/kernel-x86/arch/x86/boot/bzImage
 	emu=(qemu-system-x86_64 -cpu max -m "$mem" -smp "$cpus" -nographic
-	     -no-reboot -kernel "$image"
-	     -fsdev local,id=root,path=/,security_model=none,readonly=on
+	     -no-reboot -nic none -kernel "$image"
+	     -fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 	     -device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
 	     -append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 ro panic=-1 $cmdline")
 	;;

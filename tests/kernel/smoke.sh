@@ -8,11 +8,13 @@ check() {
 }
 check "snet in the LSM list" yes "$(grep -q snet /sys/kernel/security/lsm && echo yes)"
 $T/snet-probe serve 127.0.0.1 8080 >/dev/null &
+server=$!
 sleep 0.3
 $T/snet-testd --ready /tmp/ready --log /tmp/events.log --event connect:6 \
 	--rule connect:8081=deny --answer allow &
+daemon=$!
 while [ ! -f /tmp/ready ]; do sleep 0.05; done
 check "connect allowed" OK "$($T/snet-probe connect tcp 127.0.0.1 8080 | res)"
 check "connect denied" EACCES "$($T/snet-probe connect tcp 127.0.0.1 8081 | res)"
 check "events seen" 2 "$(grep -c syscall=connect /tmp/events.log)"
-kill %1 %2
+kill $server $daemon
