@@ -14,19 +14,33 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm 2>/dev/null
 mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t tmpfs tmpfs /dev/shm
+
+top=
+for arg in $(cat /proc/cmdline); do
+	case $arg in snet.top=*) top=${arg#snet.top=} ;; esac
+done
+# The tree may live under a directory that becomes tmpfs here (a clone in
+# /tmp, say): hold it aside and put it back at the same path.
+[ -n "$top" ] && mount --bind "$top" /mnt
 for d in /tmp /run /var/tmp /var/log /var/lib /root /etc/snet; do
 	mount -t tmpfs tmpfs "$d" 2>/dev/null
 done
+if [ -n "$top" ]; then
+	if [ -d "$top/tests/guest" ]; then
+		umount /mnt
+	else
+		mkdir -p "$top" && mount --move /mnt "$top"
+	fi
+fi
 mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 hostname snet-guest 2>/dev/null
 
-script= interactive=0 top=
+script= interactive=0
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	snet.script=*) script=${arg#snet.script=} ;;
 	snet.interactive=*) interactive=${arg#snet.interactive=} ;;
-	snet.top=*) top=${arg#snet.top=} ;;
 	esac
 done
 export SNET_TOP="$top" SNET_BIN="$top/build/out/bin" HOME=/root TERM=linux
