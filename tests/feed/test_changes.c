@@ -173,6 +173,34 @@ static void parse_and_format(void **state)
 	rule_file_free(&f);
 }
 
+/* Found by the fuzzer: a comment whose joined text ends in a backslash must
+ * not be written back as a continuation that swallows the next rule. */
+static void comment_ending_in_backslash(void **state)
+{
+	(void)state;
+	struct rule_file f, back;
+	const char *in = "# comment \\\\\n\n" R1 "\n";
+
+	parse_file(&f, "a.rules", in);
+	assert_int_equal(f.n, 2);
+	assert_false(f.v[0].is_rule);
+	assert_true(f.v[1].is_rule);
+	char *out = format(&f);
+	assert_string_equal(out, in);
+	parse_file(&back, "a.rules", out);
+	assert_int_equal(back.n, 2);
+	assert_true(back.v[1].is_rule);
+	free(out);
+	rule_file_free(&f);
+	rule_file_free(&back);
+	/* the engine drops a backslash at the very end of a file too */
+	parse_file(&f, "b.rules", "alert tcp any any -> any any (sid:7;)\\");
+	assert_int_equal(f.n, 1);
+	assert_true(f.v[0].is_rule);
+	assert_int_equal(f.v[0].sid, 7);
+	rule_file_free(&f);
+}
+
 static void parse_refuses_nul(void **state)
 {
 	(void)state;
@@ -487,6 +515,7 @@ int main(void)
 		cmocka_unit_test(scan_rules),
 		cmocka_unit_test(scan_not_rules),
 		cmocka_unit_test(parse_and_format),
+		cmocka_unit_test(comment_ending_in_backslash),
 		cmocka_unit_test(parse_refuses_nul),
 		cmocka_unit_test(selectors_parse),
 		cmocka_unit_test(selector_errors),

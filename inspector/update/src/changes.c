@@ -182,7 +182,14 @@ int rule_scan(const char *text, struct rule_info *ri)
 	return 0;
 }
 
-static int add_line(struct rule_file *f, size_t *cap, const char *s, size_t n, unsigned line)
+/*
+ * One logical line (continuations joined) of a rules file.  raw is the same
+ * line as it was written, physical lines and their backslashes included: a
+ * line that is not a rule is written back that way, because its joined text
+ * may itself end in a backslash and would then swallow the line after it.
+ */
+static int add_line(struct rule_file *f, size_t *cap, const char *s, size_t n,
+		    const char *raw, size_t rawn, unsigned line)
 {
 	if (f->n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 64;
@@ -192,9 +199,6 @@ static int add_line(struct rule_file *f, size_t *cap, const char *s, size_t n, u
 		f->v = nv;
 		*cap = nc;
 	}
-	size_t whole = n;	/* a line that is not a rule is kept byte for byte */
-	while (whole && s[whole - 1] == '\r')
-		whole--;
 	while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
 	struct rule_line *r = &f->v[f->n];
@@ -221,7 +225,7 @@ static int add_line(struct rule_file *f, size_t *cap, const char *s, size_t n, u
 	} else {
 		free(body);
 		/* a comment or something the engine will judge: kept as it is */
-		if (!(r->text = strndup(s, whole)))
+		if (!(r->text = strndup(raw, rawn)))
 			return -ENOMEM;
 	}
 	f->n++;
@@ -231,7 +235,7 @@ static int add_line(struct rule_file *f, size_t *cap, const char *s, size_t n, u
 int rules_parse(struct rule_file *f, const char *name, const char *source, const char *text,
 		size_t len, struct uerr *e)
 {
-	struct buf acc = { 0 };
+	struct buf acc = { 0 }, raw = { 0 };
 	size_t cap = 0;
 	unsigned lineno = 0, start = 0;
 	int rc = 0;
@@ -255,20 +259,29 @@ int rules_parse(struct rule_file *f, const char *name, const char *source, const
 		if (!acc.len)
 			start = lineno;
 		size_t n = eol - i;
-		if (n && text[i + n - 1] == '\r')
+		while (n && text[i + n - 1] == '\r')	/* as the engine: every CR */
 			n--;
-		/* a trailing backslash continues on the next line, as the engine reads it */
-		bool cont = n && text[i + n - 1] == '\\' && eol < len;
+		/* a trailing backslash continues on the next line, as the engine reads
+		 * it (at the end of the file too: the backslash is dropped) */
+		bool cont = n && text[i + n - 1] == '\\';
 		rc = buf_append(&acc, text + i, cont ? n - 1 : n);
+		if (!rc && raw.len)
+			rc = buf_append(&raw, "\n", 1);
+		if (!rc)
+			rc = buf_append(&raw, text + i, n);
 		if (!rc && !cont) {
-			rc = add_line(f, &cap, acc.data ? acc.data : "", acc.len, start);
+			rc = add_line(f, &cap, acc.data ? acc.data : "", acc.len,
+				      raw.data ? raw.data : "", raw.len, start);
 			acc.len = 0;
+			raw.len = 0;
 		}
 		i = eol + 1;
 	}
-	if (!rc && acc.len)
-		rc = add_line(f, &cap, acc.data, acc.len, start);
+	if (!rc && (acc.len || raw.len))
+		rc = add_line(f, &cap, acc.data ? acc.data : "", acc.len,
+			      raw.data ? raw.data : "", raw.len, start);
 	buf_free(&acc);
+	buf_free(&raw);
 	if (rc) {
 		rule_file_free(f);
 		return uerr_set(e, rc, "%s: out of memory", name);

@@ -34,7 +34,7 @@
 #include "util.h"
 
 struct rule_line {
-	char *text;		/* a rule: without its '#' marker; else the line */
+	char *text;		/* a rule: without its '#' marker; else as written */
 	unsigned line;		/* first line in the file */
 	bool is_rule;
 	bool enabled;
