@@ -1045,10 +1045,11 @@ static int dedup(struct rule_file *files, size_t nfiles, struct change_stats *st
 		}
 		a = b;
 	}
+	int rc = 0;
 	if (noted > MAX_NOTES)
-		buf_printf(notes, "... and %zu more duplicate sids\n", noted - MAX_NOTES);
+		rc = buf_printf(notes, "... and %zu more duplicate sids\n", noted - MAX_NOTES);
 	free(refs);
-	return 0;
+	return rc;
 }
 
 static int note_unused(const struct changes *ch, struct buf *notes)

@@ -105,19 +105,23 @@ int check_ruleset(const struct check_policy *p, const char *dir, const char *cla
 	if (why) {
 		struct buf b = { 0 };
 		size_t shown = 0;
-		buf_printf(&b, "test-compile refused the set: %s; %s", why, r->summary);
+		int brc = buf_printf(&b, "test-compile refused the set: %s; %s", why, r->summary);
 		/* the errors first: they are what the publisher must fix */
-		for (int pass = 0; pass < 2; pass++)
-			for (size_t i = 0; i < nmsg && shown < SHOW_ERRORS; i++) {
+		for (int pass = 0; pass < 2 && !brc; pass++)
+			for (size_t i = 0; i < nmsg && shown < SHOW_ERRORS && !brc; i++) {
 				const char *m = snet_inspect_report_message(rep, i);
 				if (check_is_unsupported(m) != (pass == 1))
 					continue;
-				buf_printf(&b, "\n  %s", relative(m, dir));
+				brc = buf_printf(&b, "\n  %s", relative(m, dir));
 				shown++;
 			}
-		if (nmsg > shown)
-			buf_printf(&b, "\n  ... and %zu more", nmsg - shown);
-		uerr_set(e, rc ? rc : -EINVAL, "%s", b.data ? b.data : "test-compile refused the set");
+		if (!brc && nmsg > shown)
+			brc = buf_printf(&b, "\n  ... and %zu more", nmsg - shown);
+		/* out of memory for the details: the reason alone still goes out */
+		if (brc)
+			uerr_set(e, rc ? rc : -EINVAL, "test-compile refused the set: %s", why);
+		else
+			uerr_set(e, rc ? rc : -EINVAL, "%s", b.data);
 		buf_free(&b);
 		snet_inspect_report_free(rep);
 		return rc ? rc : -EINVAL;

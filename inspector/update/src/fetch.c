@@ -170,14 +170,17 @@ int fetch_url(const struct fetch_opts *o, const char *url, struct cached *c, str
 		unlink(c->part);
 		return uerr_set(e, -ENOMEM, "libcurl: cannot make a handle");
 	}
-	if (c->have && c->etag) {
-		snprintf(line, sizeof(line), "If-None-Match: %s", c->etag);
-		hdrs = curl_slist_append(hdrs, line);
-	}
-	if (c->have && c->last_modified) {
-		snprintf(line, sizeof(line), "If-Modified-Since: %s", c->last_modified);
+	for (int i = 0; i < 2; i++) {
+		const char *v = i ? c->last_modified : c->etag;
+		if (!c->have || !v)
+			continue;
+		snprintf(line, sizeof(line), "%s: %s", i ? "If-Modified-Since" : "If-None-Match", v);
 		struct curl_slist *n = curl_slist_append(hdrs, line);
-		hdrs = n ? n : hdrs;
+		if (!n) {
+			rc = uerr_set(e, -ENOMEM, "out of memory");
+			goto out;
+		}
+		hdrs = n;
 	}
 	CURLcode cc = CURLE_OK;
 #define SET(opt, val) do { if (cc == CURLE_OK) cc = curl_easy_setopt(h, opt, val); } while (0)

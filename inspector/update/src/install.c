@@ -37,7 +37,7 @@ static void remove_stale(struct install *in)
 	while ((de = readdir(d)))
 		if (!strncmp(de->d_name, STAGING_PREFIX, strlen(STAGING_PREFIX)) &&
 		    !path2(p, in->releases, de->d_name))
-			rm_rf(p);	/* left by a run that crashed: never installed */
+			(void)rm_rf(p);	/* a crashed run's, never installed; best effort */
 	closedir(d);
 }
 
@@ -76,7 +76,7 @@ int install_stage(struct install *in, struct uerr *e)
 	snprintf(name, sizeof(name), STAGING_PREFIX "%ld", (long)getpid());
 	if (path2(in->staging, in->releases, name))
 		return uerr_set(e, -ENAMETOOLONG, "%s: path too long", in->releases);
-	rm_rf(in->staging);
+	(void)rm_rf(in->staging);	/* mkdir() below says if it is still there */
 	if (mkdir(in->staging, 0755)) {
 		int rc = -errno;
 		uerr_set(e, rc, "%s: cannot create: %s", in->staging, strerror(-rc));
@@ -105,7 +105,10 @@ int install_add(struct install *in, const char *name, const void *data, size_t l
 	struct staged_file *f = &in->files[in->nfiles];
 	if (!(f->name = strdup(name)))
 		return uerr_set(e, -ENOMEM, "out of memory");
-	hash_mem(data, len, HASH_SHA256, f->sha256);
+	if (hash_mem(data, len, HASH_SHA256, f->sha256)) {
+		free(f->name);
+		return uerr_set(e, -EIO, "%s: SHA-256 failed", name);
+	}
 	in->nfiles++;
 	return 0;
 }
@@ -115,20 +118,24 @@ static int staged_cmp(const void *a, const void *b)
 	return strcmp(((const struct staged_file *)a)->name, ((const struct staged_file *)b)->name);
 }
 
-void install_content(const struct install *in, char hex[65])
+int install_content(const struct install *in, char hex[65])
 {
 	struct buf b = { 0 };
 	uint8_t h[32];
 	char fh[65];
+	int rc = 0;
 
 	qsort(in->files, in->nfiles, sizeof(*in->files), staged_cmp);
-	for (size_t i = 0; i < in->nfiles; i++) {
+	for (size_t i = 0; i < in->nfiles && !rc; i++) {
 		hex_encode(in->files[i].sha256, 32, fh);
-		buf_printf(&b, "%s %s\n", fh, in->files[i].name);
+		rc = buf_printf(&b, "%s %s\n", fh, in->files[i].name);
 	}
-	hash_mem(b.data ? b.data : "", b.len, HASH_SHA256, h);
-	hex_encode(h, 32, hex);
+	if (!rc)
+		rc = hash_mem(b.data ? b.data : "", b.len, HASH_SHA256, h);
+	if (!rc)
+		hex_encode(h, 32, hex);
 	buf_free(&b);
+	return rc;
 }
 
 int install_manifest(struct install *in, const char *header, struct uerr *e)
@@ -137,14 +144,15 @@ int install_manifest(struct install *in, const char *header, struct uerr *e)
 	char p[PATH_MAX], hex[65];
 	int rc;
 
-	install_content(in, hex);
-	buf_puts(&b, header);
-	for (size_t i = 0; i < in->nfiles; i++) {
+	rc = install_content(in, hex);
+	if (!rc)
+		rc = buf_puts(&b, header);
+	for (size_t i = 0; i < in->nfiles && !rc; i++) {
 		char fh[65];
 		hex_encode(in->files[i].sha256, 32, fh);
-		buf_printf(&b, "file %s %s\n", fh, in->files[i].name);
+		rc = buf_printf(&b, "file %s %s\n", fh, in->files[i].name);
 	}
-	if (buf_printf(&b, "content %s\n", hex) || path2(p, in->staging, MANIFEST)) {
+	if (rc || buf_printf(&b, "content %s\n", hex) || path2(p, in->staging, MANIFEST)) {
 		buf_free(&b);
 		return uerr_set(e, -ENOMEM, "out of memory");
 	}
@@ -257,7 +265,7 @@ static void prune(struct install *in, unsigned keep, const char *cur, const char
 		qsort(names, n, sizeof(*names), name_cmp);
 		for (size_t i = 0; i < n - others; i++)
 			if (!path2(p, in->releases, names[i]))
-				rm_rf(p);
+				(void)rm_rf(p);	/* one left over is retried next time */
 	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
@@ -295,16 +303,23 @@ int install_commit(struct install *in, char id[RELEASE_ID_MAX], unsigned keep, s
 				strerror(-rc));
 	}
 	in->staging[0] = 0;
-	fsync_path(in->releases);
+	/* the new set must be on disk before anything points at it */
+	if ((rc = fsync_path(in->releases))) {
+		uerr_set(e, rc, "%s: cannot sync: %s", in->releases, strerror(-rc));
+		(void)rm_rf(final);
+		return rc;
+	}
 	if (old[0] && (rc = set_link(in, "previous", old, e))) {
-		rm_rf(final);
+		(void)rm_rf(final);
 		return rc;
 	}
 	if ((rc = set_link(in, "current", id, e))) {
-		rm_rf(final);
+		(void)rm_rf(final);
 		return rc;
 	}
-	fsync_path(in->dest);
+	/* the swap is done and cannot be undone cleanly: a failed sync only
+	 * means a crash now could bring back the old link, a consistent set */
+	(void)fsync_path(in->dest);
 	prune(in, keep, id, old);
 	return 0;
 }
@@ -338,7 +353,7 @@ int install_rollback(struct install *in, char from[RELEASE_ID_MAX], char to[RELE
 		return rc;
 	if ((rc = set_link(in, "previous", from, e)))
 		return uerr_prefix(e, rc, "rolled back to %s, but 'previous' could not be set", to);
-	fsync_path(in->dest);
+	(void)fsync_path(in->dest);	/* as in install_commit */
 	return 0;
 }
 
@@ -370,7 +385,7 @@ void install_clear_rolled_back(struct install *in)
 void install_close(struct install *in)
 {
 	if (in->staging[0])
-		rm_rf(in->staging);
+		(void)rm_rf(in->staging);	/* else removed by the next run */
 	in->staging[0] = 0;
 	for (size_t i = 0; i < in->nfiles; i++)
 		free(in->files[i].name);
@@ -392,14 +407,14 @@ int run_reload(const char *cmd, uint64_t timeout, const char *rules_dir, const c
 		return uerr_set(e, -errno, "cannot start the reload command: %s", strerror(errno));
 	if (pid == 0) {
 		/* its own process group, so a timeout kills what it started too */
-		setpgid(0, 0);
+		(void)setpgid(0, 0);	/* both sides set it: whichever runs first */
 		if (setenv("SNET_RULES_DIR", rules_dir, 1) ||
 		    setenv("SNET_RULES_RELEASE", release, 1))
 			_exit(127);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	setpgid(pid, pid);
+	(void)setpgid(pid, pid);
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
 	double deadline = now_seconds() + (double)timeout;
 	for (;;) {

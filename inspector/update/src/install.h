@@ -45,7 +45,7 @@ int install_stage(struct install *in, struct uerr *e);
 int install_add(struct install *in, const char *name, const void *data, size_t len,
 		struct uerr *e);
 /* SHA-256 over the staged files' names and hashes (what MANIFEST calls content). */
-void install_content(const struct install *in, char hex[65]);
+int install_content(const struct install *in, char hex[65]);
 /* Write MANIFEST: header text, one line per file, then "content <hex>". */
 int install_manifest(struct install *in, const char *header, struct uerr *e);
 /* The release a link (current, previous) points to; -ENOENT if none. */

@@ -155,7 +155,10 @@ int publish_feed(const struct publish_opts *o, struct buf *report, struct uerr *
 		uerr_prefix(e, rc, "%s", o->rules_dir);
 		goto out;
 	}
-	buf_printf(report, "test-compile: %s\n", cr.summary);
+	if (buf_printf(report, "test-compile: %s\n", cr.summary)) {
+		rc = uerr_set(e, -ENOMEM, "out of memory");
+		goto out;
+	}
 
 	if ((rc = mkdir_p(o->out_dir, 0755, e)))
 		goto out;
@@ -187,8 +190,9 @@ int publish_feed(const struct publish_opts *o, struct buf *report, struct uerr *
 	uint8_t pk[PUBKEY_LEN];
 	crypto_sign_ed25519_sk_to_pk(pk, sk);
 	key_id(pk, id);
-	buf_printf(report, "published %s (%zu files, sha256 %s), signed with key %s, "
-		   "created %" PRId64 "\n", tgz, n, hex, id, o->created);
+	/* published: a report cut short by a lack of memory changes nothing */
+	(void)buf_printf(report, "published %s (%zu files, sha256 %s), signed with key %s, "
+			 "created %" PRId64 "\n", tgz, n, hex, id, o->created);
 out:
 	if (tmp[0])
 		unlink(tmp);

@@ -450,7 +450,10 @@ int update_run(const struct update_config *c, const struct update_opts *o,
 
 	double t_stage = now_seconds() - t0;
 	char content[65], cur[RELEASE_ID_MAX] = "", cur_content[65];
-	install_content(&in, content);
+	if (install_content(&in, content)) {
+		rc = uerr_set(e, -ENOMEM, "out of memory");
+		goto out;
+	}
 	rc = install_link(&in, "current", cur, e);
 	if (rc && rc != -ENOENT)
 		goto out;
@@ -499,18 +502,20 @@ int update_run(const struct update_config *c, const struct update_opts *o,
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(id, sizeof(id), "%s-%.12s", stamp, content);
-	buf_printf(&man, "snet-update release %s\ncreated %s\n", id, stamp);
-	for (size_t i = 0; i < c->nsources; i++) {
+	int mrc = buf_printf(&man, "snet-update release %s\ncreated %s\n", id, stamp);
+	for (size_t i = 0; i < c->nsources && !mrc; i++) {
 		if (!c->sources[i].enabled)
 			continue;
-		buf_printf(&man, "source %s %s sha256 %s", c->sources[i].name, c->sources[i].url,
-			   res[i].sha256);
-		if (res[i].signed_ok)
-			buf_printf(&man, " key %s signed-at %" PRId64, res[i].key_id, res[i].created);
-		buf_puts(&man, "\n");
+		mrc = buf_printf(&man, "source %s %s sha256 %s", c->sources[i].name,
+				 c->sources[i].url, res[i].sha256);
+		if (!mrc && res[i].signed_ok)
+			mrc = buf_printf(&man, " key %s signed-at %" PRId64, res[i].key_id,
+					 res[i].created);
+		if (!mrc)
+			mrc = buf_puts(&man, "\n");
 	}
-	if (buf_printf(&man, "rules %zu active %zu loaded %zu\n", cs->rules, cs->active,
-		       out->check.loaded)) {
+	if (mrc || buf_printf(&man, "rules %zu active %zu loaded %zu\n", cs->rules, cs->active,
+			      out->check.loaded)) {
 		rc = uerr_set(e, -ENOMEM, "out of memory");
 		goto out;
 	}
