@@ -32,9 +32,11 @@ python3 "$here/server.py" --root "$www" --port-file "$work/port" --log "$work/se
 	> "$work/server.out" 2>&1 &
 srv=$!
 lockpid=
+tsrv=
 cleanup() {
 	kill "$srv" 2>/dev/null
 	wait "$srv" 2>/dev/null
+	[ -n "$tsrv" ] && kill "$tsrv" 2>/dev/null
 	[ -n "$lockpid" ] && kill "$lockpid" 2>/dev/null
 }
 trap cleanup EXIT
@@ -399,6 +401,28 @@ refused "a second snet-update while one runs" "another snet-update is running"
 kill "$lockpid" 2>/dev/null
 wait "$lockpid" 2>/dev/null
 lockpid=
+# https, with a certificate made here for 127.0.0.1
+if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+	-keyout "$work/tls.key" -out "$work/tls.crt" -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 > "$work/openssl.log" 2>&1; then
+	python3 "$here/server.py" --root "$www" --port-file "$work/tport" --log "$work/tserver.log" \
+		--tls "$work/tls.crt" "$work/tls.key" > "$work/tserver.out" 2>&1 &
+	tsrv=$!
+	for _ in $(seq 50); do [ -s "$work/tport" ] && break; sleep 0.1; done
+	tbase=https://127.0.0.1:$(cat "$work/tport" 2>/dev/null)
+	conf "$(printf '[source et-open]\nurl = %s/et/good/emerging.rules.tar.gz\nchecksum = md5\n' "$tbase")
+[fetch]
+ca-file = $work/tls.crt"
+	rc=$(run)
+	[ "$rc" = 0 ] && grep -q "emerging.rules.tar.gz: downloaded" "$work/out" &&
+		grep -q "GET /et/good/emerging.rules.tar.gz 200" "$work/tserver.log" &&
+		ok "https source, server certificate checked against ca-file" ||
+		nok "https source with ca-file" "exit $rc"
+	conf "$(printf '[source et-open]\nurl = %s/et/good2/emerging.rules.tar.gz\nchecksum = md5\n' "$tbase")"
+	refused "https server with an untrusted certificate" "SSL certificate problem"
+else
+	nok "https tests" "openssl cannot make a test certificate: $(tail -2 "$work/openssl.log")"
+fi
 printf '[update]\ndest = %s\nkeep = 1\n' "$D" > "$work/bad.conf"
 "$bin" -c "$work/bad.conf" > "$work/out" 2> "$work/err"
 rc=$?

@@ -14,13 +14,14 @@ prefix, each followed by the real file path:
   /redirect/F     302 to /F
 
 Only the standard library; binds 127.0.0.1 on a free port written to
---port-file.
+--port-file.  With --tls CERT KEY it speaks https.
 """
 import argparse
 import email.utils
 import hashlib
 import http.server
 import os
+import ssl
 import sys
 import threading
 import time
@@ -122,8 +123,13 @@ def main():
     ap.add_argument("--root", required=True)
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     a = ap.parse_args()
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if a.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls[0], a.tls[1])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     srv.daemon_threads = True
     srv.root = os.path.realpath(a.root)
     srv.log = open(a.log, "a")
