@@ -232,8 +232,17 @@ conf "$(printf '[source et-open]\nurl = %s/stall/et/good/emerging.rules.tar.gz\n
 t0=$(date +%s)
 refused "server that stalls" "timed out \(Operation too slow"
 t=$(( $(date +%s) - t0 ))
-[ "$t" -lt 15 ] && ok "the stall was given up after ${t}s (stall-timeout 2s)" ||
+[ "$t" -ge 2 ] && [ "$t" -lt 15 ] && grep -q "Operation too slow" "$work/err" &&
+	ok "the stall was given up after ${t}s (stall-timeout 2s)" ||
 	nok "the stall was given up in time" "took ${t}s"
+conf "$(printf '[source et-open]\nurl = %s/drip/et/good/emerging.rules.tar.gz\n' "$base")"
+sed -i 's/^timeout = 60$/timeout = 3/' "$work/u.conf"
+t0=$(date +%s)
+refused "download slower than the whole-transfer timeout" "timed out \(Operation timed out after 3[0-9]{3} milliseconds"
+t=$(( $(date +%s) - t0 ))
+[ "$t" -ge 3 ] && [ "$t" -lt 10 ] && grep -q "Operation timed out" "$work/err" &&
+	ok "the slow download was given up after ${t}s (timeout 3s)" ||
+	nok "the slow download was given up in time" "took ${t}s"
 conf "$(printf '[source et-open]\nurl = %s/et/nowhere/emerging.rules.tar.gz\nchecksum = md5\n' "$base")"
 refused "missing file (404)" "emerging.rules.tar.gz.md5: the server answered HTTP 404"
 conf "$(printf '[source et-open]\nurl = %s/status/500/emerging.rules.tar.gz\n' "$base")"

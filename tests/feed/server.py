@@ -8,6 +8,7 @@ matching If-None-Match or If-Modified-Since; logs one line per request
 prefix, each followed by the real file path:
 
   /stall/F        headers and 100 bytes of F, then nothing for 60 s
+  /drip/F         F at 4 bytes a second: never stalled, always too slow
   /chunked/F      F in chunked encoding, without Content-Length
   /status/N/F     an empty reply with status N
   /to-file/F      302 to file:///etc/passwd (a redirect that must be refused)
@@ -68,7 +69,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if p.startswith("/redirect/"):
             return self.reply(302, headers=[("Location", p[len("/redirect"):])])
         mode = None
-        for m in ("stall", "chunked"):
+        for m in ("stall", "chunked", "drip"):
             if p.startswith("/%s/" % m):
                 mode, p = m, p[len(m) + 1:]
         path = self.local(p)
@@ -103,6 +104,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.record(200, 100)
             self.server.stop.wait(60)
+            return
+        if mode == "drip":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            sent = 0
+            try:
+                while sent < len(data) and not self.server.stop.wait(0.25):
+                    self.wfile.write(data[sent:sent + 1])
+                    self.wfile.flush()
+                    sent += 1
+            except OSError:
+                pass
+            self.record(200, sent)
             return
         if mode == "chunked":
             self.send_response(200)
