@@ -8,7 +8,7 @@ mkfixtures.py ET_DIR OUT: under OUT/www (what the test server serves):
         rules/classification.config, rules/emerging-deleted.rules and files
         that are not rules; <case> is good, good2 (one rule changed), and the
         bad ones: corrupt, wrongsum, truncated, notgzip, traversal, absolute,
-        symlink, hardlink, device, bomb, errors, dupname
+        symlink, hardlink, device, bomb, errors, unsupported, dupname
   plain/local.rules(.sha256)             a plain rules file for local changes
 and OUT/feed-rules/{v1,v2}: folders that the tests publish as our signed feed.
 The rule files come from ET_DIR (the vendored ET Open snapshot).
@@ -131,6 +131,10 @@ def main():
     broken = b"".join(b"alert tcp any any -> any any (msg:\"broken %d\"; content:\"|zz|\"; sid:%d;)\n"
                       % (i, 8000000 + i) for i in range(20))
     et_case(www, "errors", tgz(icmp + [("rules/broken.rules", "file", broken)]))
+    # rules for a protocol the engine does not support: no error, but most do not load
+    foreign = b"".join(b"alert ftp any any -> any any (msg:\"ftp %d\"; content:\"USER\"; sid:%d;)\n"
+                       % (i, 8100000 + i) for i in range(40))
+    et_case(www, "unsupported", tgz(icmp + [("rules/ftp.rules", "file", foreign)]))
     et_case(www, "dupname", tgz(icmp + [("other/emerging-icmp.rules", "file", b"\n")]))
 
     # local rules for the local-changes tests

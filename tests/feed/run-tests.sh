@@ -224,6 +224,8 @@ refused "rule file with errors" "test-compile refused the set: 20 rules have err
 grep -q "broken.rules:1: sid 8000000: bad hex" "$work/err" &&
 	ok "the test-compile names the first bad rule (broken.rules:1: sid 8000000)" ||
 	nok "the test-compile names the first bad rule" "not in the message"
+conf "$(et_src unsupported)"
+refused "set where most rules are unsupported" "test-compile refused the set: only 49.4% of the rules load, less than min-loaded \(90%\)"
 conf "$(et_src dupname)"
 refused "two entries with one file name" "two files named 'emerging-icmp.rules'"
 
