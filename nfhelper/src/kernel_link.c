@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
 
 #include "log.h"
 #include "names.h"
@@ -73,6 +75,23 @@ static int ctl_ticket_revoke(void *ctx, uint64_t id, uint32_t pid,
 	return snet_nl_ticket_revoke(kl->ctl, id, pid, cookie);
 }
 
+/*
+ * Without NETLINK_BROADCAST_ERROR a multicast that overflows our full
+ * event socket looks to the kernel like one that no one listens to
+ * (-ESRCH), and snet applies its default at once.  With it the kernel sees
+ * -ENOBUFS and keeps the call waiting: we learn of the loss and answer it
+ * from the pending list.
+ */
+static int report_overflow(struct snet_nl *nl)
+{
+	int one = 1;
+
+	if (setsockopt(snet_nl_fd(nl), SOL_NETLINK, NETLINK_BROADCAST_ERROR,
+		       &one, sizeof(one)))
+		return -errno;
+	return 0;
+}
+
 void kernel_link_close(struct kernel_link *kl)
 {
 	int rc;
@@ -128,6 +147,10 @@ int kernel_link_open(const struct snetd_config *cfg, struct kernel_link **out,
 		goto fail;
 	step = "join the events group";
 	rc = snet_nl_subscribe(kl->events);
+	if (rc)
+		goto fail;
+	step = "keep the calls whose events overflow the socket waiting";
+	rc = report_overflow(kl->events);
 	if (rc)
 		goto fail;
 	step = "register as the deciding daemon";

@@ -24,6 +24,18 @@
 /* Below this, asking the remote server is pointless. */
 #define MIN_REMOTE_BUDGET_MS 10
 
+/*
+ * Ids submitted lately.  After lost events the main loop asks the kernel
+ * for the calls still waiting, and then reads the events that were queued
+ * on its socket before the loss: without this memory a call decided from
+ * the pending list would be decided again (and its verdict refused) when
+ * its queued event comes in.  The kernel never reuses an id soon (cyclic
+ * u32), so remembering the last RECENT_IDS is exact for any socket backlog
+ * under that many events (the default 4 MiB buffer holds a few thousand).
+ */
+#define RECENT_IDS PIPELINE_RECENT_IDS
+#define RECENT_SLOTS (2 * RECENT_IDS)	/* a power of two: linear probing */
+
 struct job {
 	struct job *next;		/* in one queue or list at a time */
 	struct job *in_prev, *in_next;	/* the in-flight list */
@@ -62,6 +74,10 @@ struct pipeline {
 	pthread_mutex_t inflight_lock;
 	struct job *oldest, *newest;
 	size_t in_flight;
+	/* Under inflight_lock: the ids of the last RECENT_IDS submissions. */
+	uint32_t *recent_ring;		/* oldest at recent_head once full */
+	uint32_t *recent_slots;		/* hash set of the ring; 0 = empty */
+	size_t recent_head, recent_n;
 
 	struct job_queue decide_q, remote_q;
 	struct worker *deciders, *remotes;
@@ -176,6 +192,66 @@ static void queue_close(struct job_queue *q)
 	q->closed = true;
 	pthread_cond_broadcast(&q->cond);
 	pthread_mutex_unlock(&q->lock);
+}
+
+/* --- recently submitted ids ------------------------------------------------ */
+
+static size_t recent_home(uint32_t id)
+{
+	return (size_t)((id * 2654435761u) & (RECENT_SLOTS - 1));
+}
+
+static bool recent_has(const struct pipeline *pl, uint32_t id)
+{
+	for (size_t i = recent_home(id); pl->recent_slots[i];
+	     i = (i + 1) & (RECENT_SLOTS - 1))
+		if (pl->recent_slots[i] == id)
+			return true;
+	return false;
+}
+
+/* Remove @id from the hash set, keeping every probe chain unbroken. */
+static void recent_forget(struct pipeline *pl, uint32_t id)
+{
+	size_t i = recent_home(id), j;
+
+	while (pl->recent_slots[i] != id) {
+		if (!pl->recent_slots[i])
+			return;
+		i = (i + 1) & (RECENT_SLOTS - 1);
+	}
+	pl->recent_slots[i] = 0;
+	for (j = (i + 1) & (RECENT_SLOTS - 1); pl->recent_slots[j];
+	     j = (j + 1) & (RECENT_SLOTS - 1)) {
+		size_t k = recent_home(pl->recent_slots[j]);
+
+		/* Move the entry back into the hole unless its home lies
+		 * cyclically after the hole and up to where it sits. */
+		if (i <= j ? (k > i && k <= j) : (k > i || k <= j))
+			continue;
+		pl->recent_slots[i] = pl->recent_slots[j];
+		pl->recent_slots[j] = 0;
+		i = j;
+	}
+}
+
+/* Remember @id, forgetting the oldest once RECENT_IDS are remembered. */
+static void recent_add(struct pipeline *pl, uint32_t id)
+{
+	size_t i;
+
+	if (pl->recent_n == RECENT_IDS) {
+		recent_forget(pl, pl->recent_ring[pl->recent_head]);
+		pl->recent_ring[pl->recent_head] = id;
+		pl->recent_head = (pl->recent_head + 1) % RECENT_IDS;
+	} else {
+		pl->recent_ring[(pl->recent_head + pl->recent_n) % RECENT_IDS] = id;
+		pl->recent_n++;
+	}
+	for (i = recent_home(id); pl->recent_slots[i];
+	     i = (i + 1) & (RECENT_SLOTS - 1))
+		;
+	pl->recent_slots[i] = id;
 }
 
 /* --- answering ----------------------------------------------------------- */
@@ -597,6 +673,8 @@ static void pipeline_free(struct pipeline *pl)
 		remote_client_free(pl->remotes[i].remote);
 	free(pl->remotes);
 	free(pl->deciders);
+	free(pl->recent_ring);
+	free(pl->recent_slots);
 	policy_put(pl->policy);
 	free(pl->policy_path);
 	free(pl->remote_host);
@@ -648,7 +726,10 @@ int pipeline_start(const struct pipeline_params *params,
 	pl->deciders = calloc(params->workers, sizeof(*pl->deciders));
 	if (pl->n_remotes)
 		pl->remotes = calloc(pl->n_remotes, sizeof(*pl->remotes));
+	pl->recent_ring = calloc(RECENT_IDS, sizeof(*pl->recent_ring));
+	pl->recent_slots = calloc(RECENT_SLOTS, sizeof(*pl->recent_slots));
 	if (failed || pl->prompt_efd < 0 || !pl->deciders ||
+	    !pl->recent_ring || !pl->recent_slots ||
 	    (pl->n_remotes && !pl->remotes)) {
 		snprintf(err, errlen, "pipeline: out of resources");
 		pipeline_free(pl);
@@ -728,6 +809,7 @@ void pipeline_stop(struct pipeline *pl)
 int pipeline_submit(struct pipeline *pl, const struct snet_event *ev,
 		    uint64_t recv_ns)
 {
+	uint64_t left_ms;
 	struct job *j;
 
 	if (!ev->id)
@@ -739,11 +821,21 @@ int pipeline_submit(struct pipeline *pl, const struct snet_event *ev,
 		return -ENOMEM;
 	memcpy(&j->ev, ev, sizeof(*ev));
 	j->recv_ns = recv_ns;
-	j->deadline_ns = recv_ns + (uint64_t)(pl->params.timeout_ms -
-					      pl->params.margin_ms) * 1000000ull;
+	/* An event from the kernel's pending list has waited already: it
+	 * says how long it has left. */
+	left_ms = ev->timeout_left_ms && ev->timeout_left_ms < pl->params.timeout_ms ?
+		  ev->timeout_left_ms : pl->params.timeout_ms;
+	j->deadline_ns = recv_ns + (left_ms > pl->params.margin_ms ?
+				    left_ms - pl->params.margin_ms : 0) * 1000000ull;
 	atomic_init(&j->stage, STAGE_QUEUED);
 
 	pthread_mutex_lock(&pl->inflight_lock);
+	/* In flight, or decided lately: the same call, seen twice. */
+	if (recent_has(pl, ev->id)) {
+		pthread_mutex_unlock(&pl->inflight_lock);
+		free(j);
+		return -EEXIST;
+	}
 	for (struct job *o = pl->newest; o; o = o->in_prev) {
 		if (o->ev.id == ev->id) {
 			pthread_mutex_unlock(&pl->inflight_lock);
@@ -751,6 +843,7 @@ int pipeline_submit(struct pipeline *pl, const struct snet_event *ev,
 			return -EEXIST;
 		}
 	}
+	recent_add(pl, ev->id);
 	j->in_prev = pl->newest;
 	j->in_next = NULL;
 	if (pl->newest)

@@ -96,10 +96,16 @@ int pipeline_start(const struct pipeline_params *params,
  */
 void pipeline_stop(struct pipeline *pl);
 
+/* How many of the latest submitted ids pipeline_submit() remembers. */
+#define PIPELINE_RECENT_IDS 32768u
+
 /*
  * Hand @ev (received at monotonic time @recv_ns) to the deciders; copies
- * it.  Never blocks on a decision.  -EINVAL for a notification (id 0),
- * -EEXIST if that id is already in flight, -ESHUTDOWN when stopping.
+ * it.  Never blocks on a decision.  An event from the kernel's pending
+ * list carries timeout_left_ms, which shortens its deadline.  -EINVAL for
+ * a notification (id 0), -EEXIST if that id is in flight or was submitted
+ * lately (the pending list and the event socket can both bring a call),
+ * -ESHUTDOWN when stopping.
  */
 int pipeline_submit(struct pipeline *pl, const struct snet_event *ev,
 		    uint64_t recv_ns);

@@ -625,6 +625,90 @@ static void refused_verdicts_and_notifications(void **state)
 	fixture_free(f);
 }
 
+/*
+ * After lost events the kernel's pending list and the events queued on the
+ * socket can both bring a call: it is decided once.
+ */
+static void a_call_seen_twice_is_decided_once(void **state)
+{
+	struct fixture *f = fixture_new(base_policy);
+	struct snet_event ev = test_event(7, SNET_SYSCALL_CONNECT, TCP, "192.0.2.1", 80,
+					  "/x", 0);
+	struct pipeline_stats st;
+
+	(void)state;
+	fixture_start(f);
+	submit(f, &ev);
+	assert_true(recorder_wait(&f->rec, 1, 2000));
+	wait_idle(f, &st);
+	assert_int_equal(pipeline_submit(f->pl, &ev, test_now_ms() * 1000000ull), -EEXIST);
+	usleep(50000);
+	assert_int_equal(recorder_count(&f->rec), 1);
+	pipeline_stats(f->pl, &st);
+	assert_int_equal(st.submitted, 1);
+	fixture_free(f);
+}
+
+/* The memory of ids is bounded: the oldest are forgotten first. */
+static void old_ids_are_forgotten_oldest_first(void **state)
+{
+	const uint32_t n = PIPELINE_RECENT_IDS + 7000;
+	struct fixture *f = fixture_new(base_policy);
+	struct snet_event ev = test_event(1, SNET_SYSCALL_CONNECT, TCP, "192.0.2.1", 80,
+					  "/x", 0);
+	struct pipeline_stats st;
+	uint32_t again = 0;
+
+	(void)state;
+	f->params.log = NULL;
+	fixture_start(f);
+	for (uint32_t id = 1; id <= n; id++) {
+		ev.id = id;
+		submit(f, &ev);
+	}
+	assert_true(recorder_wait(&f->rec, n, 60000));
+	wait_idle(f, &st);
+	/* The latest are all remembered (after thousands of evictions from
+	 * the hash set), the ones before them are not. */
+	for (uint32_t id = n - PIPELINE_RECENT_IDS + 1; id <= n; id++) {
+		ev.id = id;
+		assert_int_equal(pipeline_submit(f->pl, &ev, test_now_ms() * 1000000ull),
+				 -EEXIST);
+	}
+	for (uint32_t id = 1; id <= n - PIPELINE_RECENT_IDS; id += 97) {
+		ev.id = id;
+		submit(f, &ev);
+		again++;
+	}
+	assert_true(recorder_wait(&f->rec, n + again, 10000));
+	fixture_free(f);
+}
+
+/* A call from the pending list has waited already: its own time left. */
+static void pending_event_keeps_the_time_it_has_left(void **state)
+{
+	struct fixture *f = fixture_new(base_policy);
+	struct snet_event ev = test_event(9, SNET_SYSCALL_CONNECT, TCP, "192.0.2.1",
+					  8080, "/x", 0);
+	struct recorded r;
+	uint64_t t0;
+
+	(void)state;
+	f->params.timeout_ms = 5000;
+	f->params.margin_ms = 200;
+	fixture_start(f);
+	pipeline_prompt_attach(f->pl);
+	ev.timeout_left_ms = 700;
+	t0 = test_now_ms();
+	submit(f, &ev);
+	r = wait_verdict(f, 9, 3000);
+	assert_int_equal(r.d.by, DECIDER_TIMEOUT);
+	assert_true(r.at_ms - t0 >= 450);
+	assert_true(r.at_ms - t0 < 700);
+	pipeline_prompt_detach(f->pl);
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -643,6 +727,9 @@ int main(void)
 		cmocka_unit_test(a_thousand_waiting_calls_are_all_answered),
 		cmocka_unit_test(stop_answers_everything_in_flight),
 		cmocka_unit_test(refused_verdicts_and_notifications),
+		cmocka_unit_test(a_call_seen_twice_is_decided_once),
+		cmocka_unit_test(old_ids_are_forgotten_oldest_first),
+		cmocka_unit_test(pending_event_keeps_the_time_it_has_left),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
