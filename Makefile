@@ -27,6 +27,7 @@ kernel-um kernel-x86: deps
 
 userspace: deps
 	$(MAKE) -C inspector
+	$(MAKE) -C inspector/update
 	$(MAKE) -C nfhelper
 	$(MAKE) -C tests
 
@@ -34,6 +35,7 @@ userspace: deps
 test: deps
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	@tests/run-suite.sh inspector $(MAKE) -C inspector test
+	@tests/run-suite.sh feed $(MAKE) -C inspector/update test
 	@tests/run-suite.sh nfhelper $(MAKE) -C nfhelper test
 	@tests/run-suite.sh kernel $(MAKE) test-kernel
 	@tests/summary.sh $(RESULTS)
@@ -45,22 +47,22 @@ test-kernel: kernel-um kernel-x86
 checkpatch: deps
 	@kernel/checkpatch.sh
 
-run: deps kernel-um
-	$(MAKE) -C inspector
-	$(MAKE) -C nfhelper
-	$(MAKE) -C tests
+run: deps kernel-um userspace
 	tests/guest/run.sh --kernel um --interactive --script tests/guest/demo.sh
 
 bench: deps kernel-x86
 	$(MAKE) -C inspector bench
+	$(MAKE) -C inspector/update bench
 	$(MAKE) -C nfhelper bench
 
 fuzz: deps
 	$(MAKE) -C inspector fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-300}
+	$(MAKE) -C inspector/update fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-300}
 	$(MAKE) -C nfhelper fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-300}
 
 install: userspace
 	$(MAKE) -C inspector install
+	$(MAKE) -C inspector/update install
 	$(MAKE) -C nfhelper install
 
 clean:
