@@ -55,6 +55,30 @@ void config_defaults(struct snetd_config *cfg)
 
 	snprintf(cfg->control_socket, sizeof(cfg->control_socket),
 		 "/run/snet/snetd.sock");
+
+	/* Inspection is off until the configuration turns it on: it needs
+	 * rules, and it installs a netfilter table. */
+	snprintf(cfg->nfq.rules, sizeof(cfg->nfq.rules),
+		 "/var/lib/snet/rules/current");
+	snprintf(cfg->nfq.inspector_config, sizeof(cfg->nfq.inspector_config),
+		 "/etc/snet/inspector.conf");
+	snprintf(cfg->nfq.eve_log, sizeof(cfg->nfq.eve_log),
+		 "/var/log/snet/eve.json");
+	cfg->nfq.deny_ticket = true;
+	cfg->nfq.queue_first = 0;
+	cfg->nfq.queue_count = 2;
+	cfg->nfq.queue_maxlen = 4096;
+	cfg->nfq.rcvbuf = 16u << 20;
+	cfg->nfq.batch = 64;
+	cfg->nfq.output = true;
+	cfg->nfq.loopback = true;
+	cfg->nfq.protocols[0] = 6;
+	cfg->nfq.protocols[1] = 17;
+	cfg->nfq.n_protocols = 2;
+	cfg->nfq.label_mask = 0xffff0000u;
+	cfg->nfq.self_mark = 0x00000800u;
+	cfg->nfq.reject_mark = 0x00000400u;
+	cfg->nfq.pass_ctmark = 0x00000800u;
 }
 
 /* What the handler needs: the line the reader is on, and what was seen. */
@@ -65,7 +89,7 @@ struct parse_state {
 	unsigned int line;	/* line the reader returned last */
 	unsigned int long_line;	/* first over-long line, 0 if none */
 	bool events_seen;	/* first "events" replaces the defaults */
-	unsigned int seen;	/* bitmap of scalar keys already set */
+	uint64_t seen;		/* bitmap of scalar keys already set */
 	char *err;
 	size_t errlen;
 	bool failed;
@@ -238,6 +262,139 @@ static int parse_events(struct parse_state *st, const char *v)
 	return 1;
 }
 
+/* "N" or "N-M": the NFQUEUE numbers, at most NFQ_MAX_QUEUES of them. */
+static int parse_queues(struct parse_state *st, const char *v)
+{
+	struct nfq_settings *n = &st->cfg->nfq;
+	unsigned long long lo, hi;
+	char buf[32], *dash;
+
+	if (copy_str(buf, sizeof(buf), v))
+		return fail(st, "queues: expected N or N-M");
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash = '\0';
+	if (parse_uint(buf, 0, 65535, &lo))
+		return fail(st, "queues: expected N or N-M (0-65535)");
+	hi = lo;
+	if (dash && parse_uint(dash + 1, 0, 65535, &hi))
+		return fail(st, "queues: expected N or N-M (0-65535)");
+	if (hi < lo || hi - lo + 1 > NFQ_MAX_QUEUES)
+		return fail(st, "queues: a range of 1 to %d queues", NFQ_MAX_QUEUES);
+	n->queue_first = (uint16_t)lo;
+	n->queue_count = (uint16_t)(hi - lo + 1);
+	return 1;
+}
+
+/* Split a list on spaces and commas; @fn takes each word. */
+static int each_word(struct parse_state *st, const char *key, const char *v,
+		     int (*fn)(struct parse_state *st, const char *word))
+{
+	char buf[512], *save = NULL, *tok;
+
+	if (copy_str(buf, sizeof(buf), v))
+		return fail(st, "%s: value too long", key);
+	for (tok = strtok_r(buf, " \t,", &save); tok;
+	     tok = strtok_r(NULL, " \t,", &save))
+		if (!fn(st, tok))
+			return 0;
+	return 1;
+}
+
+static int add_protocol(struct parse_state *st, const char *w)
+{
+	struct nfq_settings *n = &st->cfg->nfq;
+	int p = protocol_from_name(w);
+
+	/* What the inspector decodes: TCP, UDP, ICMP (v4 and v6). */
+	if (p != 6 && p != 17 && p != 1 && p != 58)
+		return fail(st, "protocols: '%s' is not tcp, udp, icmp or icmpv6", w);
+	for (unsigned int i = 0; i < n->n_protocols; i++)
+		if (n->protocols[i] == p)
+			return fail(st, "protocols: '%s' listed twice", w);
+	n->protocols[n->n_protocols++] = (uint8_t)p;
+	return 1;
+}
+
+static int add_port(struct parse_state *st, const char *w)
+{
+	struct nfq_settings *n = &st->cfg->nfq;
+	unsigned long long lo, hi;
+	char buf[16], *dash;
+
+	if (copy_str(buf, sizeof(buf), w))
+		return fail(st, "ports: '%s' is not PORT or LOW-HIGH", w);
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash = '\0';
+	if (parse_uint(buf, 1, 65535, &lo) ||
+	    (dash && parse_uint(dash + 1, 1, 65535, &hi)))
+		return fail(st, "ports: '%s' is not PORT or LOW-HIGH (1-65535)", w);
+	if (!dash)
+		hi = lo;
+	if (hi < lo)
+		return fail(st, "ports: '%s': the range is empty", w);
+	for (unsigned int i = 0; i < n->n_ports; i++)
+		if (lo <= n->ports[i].hi && hi >= n->ports[i].lo)
+			return fail(st, "ports: '%s' overlaps an earlier entry", w);
+	if (n->n_ports == NFQ_MAX_PORTS)
+		return fail(st, "ports: at most %d entries", NFQ_MAX_PORTS);
+	n->ports[n->n_ports].lo = (uint16_t)lo;
+	n->ports[n->n_ports].hi = (uint16_t)hi;
+	n->n_ports++;
+	return 1;
+}
+
+static int add_iface(struct parse_state *st, const char *w)
+{
+	struct nfq_settings *n = &st->cfg->nfq;
+
+	if (strlen(w) >= NFQ_IFNAMSIZ || strchr(w, '"') || strchr(w, '/'))
+		return fail(st, "interfaces: '%s' is not an interface name", w);
+	if (!strcmp(w, "lo"))
+		return fail(st, "interfaces: loopback is chosen with 'loopback'");
+	for (unsigned int i = 0; i < n->n_ifaces; i++)
+		if (!strcmp(n->ifaces[i], w))
+			return fail(st, "interfaces: '%s' listed twice", w);
+	if (n->n_ifaces == NFQ_MAX_IFACES)
+		return fail(st, "interfaces: at most %d", NFQ_MAX_IFACES);
+	snprintf(n->ifaces[n->n_ifaces++], NFQ_IFNAMSIZ, "%s", w);
+	return 1;
+}
+
+static int parse_nfq_list(struct parse_state *st, const char *name,
+			  const char *v)
+{
+	struct nfq_settings *n = &st->cfg->nfq;
+
+	if (!strcmp(name, "protocols")) {
+		n->n_protocols = 0;
+		if (!each_word(st, name, v, add_protocol))
+			return 0;
+		if (!n->n_protocols)
+			return fail(st, "protocols: at least one");
+		return 1;
+	}
+	if (!strcmp(name, "ports")) {
+		n->n_ports = 0;
+		return each_word(st, name, v, add_port);
+	}
+	if (!strcmp(name, "interfaces")) {
+		n->n_ifaces = 0;
+		return each_word(st, name, v, add_iface);
+	}
+	if (!strcmp(name, "balance")) {
+		if (!strcmp(v, "hash"))
+			n->cpu_fanout = false;
+		else if (!strcmp(v, "cpu"))
+			n->cpu_fanout = true;
+		else
+			return fail(st, "balance: expected hash or cpu, got '%s'", v);
+		return 1;
+	}
+	return parse_queues(st, v);
+}
+
 enum key_kind { K_STR, K_UINT, K_BOOL, K_VERDICT, K_LIFE, K_LEVEL, K_SPECIAL };
 
 struct key_def {
@@ -270,10 +427,33 @@ static const struct key_def keys[] = {
 	{ "prompt", "enabled", K_BOOL, F(prompt_enabled), 0, 0 },
 	{ "control", "socket", K_STR, F(control_socket), 0, 0 },
 	{ "control", "group", K_STR, F(control_group), 0, 0 },
+	{ "inspect", "enabled", K_BOOL, F(nfq.enabled), 0, 0 },
+	{ "inspect", "rules", K_STR, F(nfq.rules), 0, 0 },
+	{ "inspect", "config", K_STR, F(nfq.inspector_config), 0, 0 },
+	{ "inspect", "eve_log", K_STR, F(nfq.eve_log), 0, 0 },
+	{ "inspect", "deny_ticket", K_BOOL, F(nfq.deny_ticket), 0, 0 },
+	{ "nfqueue", "external_ruleset", K_BOOL, F(nfq.external_ruleset), 0, 0 },
+	{ "nfqueue", "queues", K_SPECIAL, 0, 0, 0, 0 },
+	{ "nfqueue", "balance", K_SPECIAL, 0, 0, 0, 0 },
+	{ "nfqueue", "queue_maxlen", K_UINT, F(nfq.queue_maxlen), 1, 1u << 20 },
+	{ "nfqueue", "fail_open", K_BOOL, F(nfq.fail_open), 0, 0 },
+	{ "nfqueue", "bypass", K_BOOL, F(nfq.bypass), 0, 0 },
+	{ "nfqueue", "rcvbuf", K_UINT, F(nfq.rcvbuf), 65536, 1u << 30 },
+	{ "nfqueue", "batch", K_UINT, F(nfq.batch), 1, 1024 },
+	{ "nfqueue", "output", K_BOOL, F(nfq.output), 0, 0 },
+	{ "nfqueue", "input", K_BOOL, F(nfq.input), 0, 0 },
+	{ "nfqueue", "loopback", K_BOOL, F(nfq.loopback), 0, 0 },
+	{ "nfqueue", "protocols", K_SPECIAL, 0, 0, 0, 0 },
+	{ "nfqueue", "ports", K_SPECIAL, 0, 0, 0, 0 },
+	{ "nfqueue", "interfaces", K_SPECIAL, 0, 0, 0, 0 },
+	{ "nfqueue", "label_mask", K_UINT, F(nfq.label_mask), 0, 0xffffffffu },
+	{ "nfqueue", "self_mark", K_UINT, F(nfq.self_mark), 1, 0xffffffffu },
+	{ "nfqueue", "reject_mark", K_UINT, F(nfq.reject_mark), 1, 0xffffffffu },
+	{ "nfqueue", "pass_ctmark", K_UINT, F(nfq.pass_ctmark), 1, 0xffffffffu },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
-_Static_assert(N_KEYS <= 32, "seen bitmap too small");
+_Static_assert(N_KEYS <= 64, "seen bitmap too small");
 
 /* "once", "exit" or a duration: sets default_life and default_seconds. */
 static int parse_default_ticket(struct parse_state *st, const char *v)
@@ -320,9 +500,9 @@ static int handler(void *user, const char *section, const char *name,
 	}
 	/* "events" may be repeated (or continued on indented lines). */
 	if (strcmp(name, "events") != 0) {
-		if (st->seen & (1u << idx))
+		if (st->seen & (1ull << idx))
 			return fail(st, "'%s' set twice in [%s]", name, section);
-		st->seen |= 1u << idx;
+		st->seen |= 1ull << idx;
 	}
 	char *field = (char *)cfg + k->off;
 
@@ -364,9 +544,40 @@ static int handler(void *user, const char *section, const char *name,
 	case K_SPECIAL:
 		if (!strcmp(name, "events"))
 			return parse_events(st, value);
+		if (!strcmp(section, "nfqueue"))
+			return parse_nfq_list(st, name, value);
 		return parse_server(st, value);
 	}
 	return fail(st, "internal error: key kind");
+}
+
+/* A mask snet's label mask allows: one run of contiguous bits (or none). */
+static bool contiguous(uint32_t m)
+{
+	uint32_t low = m & -m;
+
+	return m == 0 || ((m + low) & m) == 0;
+}
+
+static int check_nfq(struct parse_state *st)
+{
+	const struct nfq_settings *n = &st->cfg->nfq;
+
+	if (!n->enabled)
+		return 1;
+	if (!n->rules[0])
+		return fail(st, "[inspect] rules must name at least one file or directory");
+	if (!n->eve_log[0])
+		return fail(st, "[inspect] eve_log must name a file");
+	if (!n->external_ruleset && !n->output && !n->input)
+		return fail(st, "[nfqueue] output and input are both off: nothing would be inspected");
+	if (!contiguous(n->label_mask))
+		return fail(st, "[nfqueue] label_mask must be one run of contiguous bits");
+	if ((n->self_mark | n->reject_mark) & n->label_mask)
+		return fail(st, "[nfqueue] self_mark and reject_mark must not overlap label_mask");
+	if (n->self_mark & n->reject_mark)
+		return fail(st, "[nfqueue] self_mark and reject_mark must not overlap");
+	return 1;
 }
 
 static int check_consistency(struct parse_state *st)
@@ -381,7 +592,7 @@ static int check_consistency(struct parse_state *st)
 		return fail(st, "[daemon] policy must name a file");
 	if (!cfg->control_socket[0] || cfg->control_socket[0] != '/')
 		return fail(st, "[control] socket must be an absolute path");
-	return 1;
+	return check_nfq(st);
 }
 
 int config_parse(const char *text, const char *name, struct snetd_config *cfg,

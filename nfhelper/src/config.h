@@ -20,6 +20,47 @@ struct config_event {
 	uint8_t protocol;	/* IPPROTO_* */
 };
 
+#define NFQ_MAX_QUEUES 64
+#define NFQ_MAX_PROTOCOLS 4
+#define NFQ_MAX_PORTS 32
+#define NFQ_MAX_IFACES 16
+#define NFQ_IFNAMSIZ 16
+
+struct nfq_port_range {
+	uint16_t lo, hi;
+};
+
+/* [inspect] and [nfqueue]: payload inspection (docs/nfhelper.md). */
+struct nfq_settings {
+	/* [inspect] */
+	bool enabled;
+	char rules[4096];		/* files or directories, space-separated */
+	char inspector_config[PATH_MAX];	/* "" : the engine's defaults */
+	char eve_log[PATH_MAX];
+	bool deny_ticket;		/* drop/reject: deny the socket's sendmsg */
+
+	/* [nfqueue] */
+	bool external_ruleset;		/* do not install table inet snet */
+	uint16_t queue_first, queue_count;
+	bool cpu_fanout;		/* balance = cpu (nft "fanout") */
+	uint32_t queue_maxlen;
+	bool fail_open;			/* queue full: accept (else drop) */
+	bool bypass;			/* no snetd listening: accept */
+	uint32_t rcvbuf;
+	uint32_t batch;			/* packets read and answered at once */
+	bool output, input, loopback;
+	uint8_t protocols[NFQ_MAX_PROTOCOLS];
+	unsigned int n_protocols;
+	struct nfq_port_range ports[NFQ_MAX_PORTS];
+	unsigned int n_ports;
+	char ifaces[NFQ_MAX_IFACES][NFQ_IFNAMSIZ];
+	unsigned int n_ifaces;
+	uint32_t label_mask;		/* the LSM's socket label bits */
+	uint32_t self_mark;		/* packet mark of snetd's own sockets */
+	uint32_t reject_mark;		/* packet mark: "reject this" */
+	uint32_t pass_ctmark;		/* conntrack mark: flow passed */
+};
+
 struct snetd_config {
 	/* [daemon] */
 	char policy[PATH_MAX];
@@ -54,6 +95,8 @@ struct snetd_config {
 	/* [control] */
 	char control_socket[108];	/* sizeof(sun_path) */
 	char control_group[64];		/* "" : root only */
+
+	struct nfq_settings nfq;
 };
 
 void config_defaults(struct snetd_config *cfg);

@@ -24,6 +24,8 @@ enum ctl_cmd {
 	CTL_RELOAD,
 	CTL_PROMPT,		/* this connection becomes a prompt */
 	CTL_ANSWER,		/* a prompt's answer to one event */
+	CTL_INSPECT,		/* payload inspection counters */
+	CTL_RELOAD_RULES,	/* rebuild the signatures in the background */
 };
 
 struct ctl_request {

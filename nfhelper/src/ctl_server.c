@@ -212,6 +212,9 @@ static void cmd_status(struct ctl_server *srv, struct client *c)
 			json_object_set_new(o, "kernel", k);
 		else
 			json_object_set_new(o, "kernel_error", json_string(why));
+		json_object_set_new(o, "inspect", srv->p.inspect ?
+				    srv->p.inspect->summary(srv->p.inspect->ctx) :
+				    json_false());
 	} else {
 		json_decref(k);
 	}
@@ -435,6 +438,32 @@ static void cmd_reload(struct ctl_server *srv, struct client *c)
 	policy_put(p);
 }
 
+static void cmd_inspect(struct ctl_server *srv, struct client *c,
+			enum ctl_cmd cmd)
+{
+	const struct ctl_inspect_ops *ops = srv->p.inspect;
+	uint64_t id;
+	int rc;
+
+	if (!ops) {
+		reply_error(c, "payload inspection is off ([inspect] enabled = no)");
+		return;
+	}
+	if (cmd == CTL_INSPECT) {
+		client_send(c, json_pack("{s:b, s:o?}", "ok", 1, "inspect",
+					 ops->stats(ops->ctx)));
+		return;
+	}
+	rc = ops->reload(ops->ctx, &id);
+	if (rc) {
+		reply_error(c, "rules reload: %s", strerror(-rc));
+		return;
+	}
+	log_msg(LOG_NOTICE, "rules reload %llu asked by uid %u",
+		(unsigned long long)id, c->uid);
+	client_send(c, json_pack("{s:b, s:I}", "ok", 1, "reload", (json_int_t)id));
+}
+
 /* --- the prompt feed ----------------------------------------------------- */
 
 struct prompt_sync {
@@ -566,6 +595,10 @@ static void handle_line(struct ctl_server *srv, struct client *c,
 		break;
 	case CTL_ANSWER:
 		cmd_answer(srv, c, &req);
+		break;
+	case CTL_INSPECT:
+	case CTL_RELOAD_RULES:
+		cmd_inspect(srv, c, req.cmd);
 		break;
 	}
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <jansson.h>
 
 #include "snet_nl.h"
 
@@ -34,6 +35,18 @@ struct ctl_kernel_ops {
 			     uint64_t cookie);
 };
 
+/*
+ * Payload inspection (nfq_service), or NULL when it is off.  Called from
+ * the control thread; each returns a new JSON reference.
+ */
+struct ctl_inspect_ops {
+	void *ctx;
+	json_t *(*stats)(void *ctx);
+	json_t *(*summary)(void *ctx);
+	/* Start a rule reload; its id.  Never waits for the build. */
+	int (*reload)(void *ctx, uint64_t *id);
+};
+
 struct ctl_server_params {
 	const char *path;		/* socket path */
 	const char *group;		/* "" or NULL: root only */
@@ -42,6 +55,7 @@ struct ctl_server_params {
 	struct pipeline *pipeline;
 	struct sock_table *sockets;
 	const struct ctl_kernel_ops *kernel;	/* may be NULL */
+	const struct ctl_inspect_ops *inspect;	/* may be NULL */
 };
 
 /* Bind the socket and start the thread. */

@@ -161,6 +161,11 @@ int kernel_link_open(const struct snetd_config *cfg, struct kernel_link **out,
 	step = "set the kernel's configuration";
 	if (cfg->ticket_max)
 		fields |= SNET_CFG_TICKET_MAX;
+	/* Inspection learns each packet's socket from its label. */
+	if (cfg->nfq.enabled) {
+		kc.label_mask = cfg->nfq.label_mask;
+		fields |= SNET_CFG_LABEL_MASK;
+	}
 	rc = snet_nl_config_set(kl->cmd, &kc, fields);
 	if (rc)
 		goto fail;
@@ -196,6 +201,16 @@ fail:
 	snprintf(err, errlen, "cannot %s: %s", step, strerror(-rc));
 	kernel_link_close(kl);
 	return rc;
+}
+
+bool kernel_link_available(void)
+{
+	struct snet_nl *nl;
+
+	if (snet_nl_open(&nl))
+		return false;
+	snet_nl_close(nl);
+	return true;
 }
 
 int kernel_link_events_fd(const struct kernel_link *kl)

@@ -8,6 +8,7 @@
 #ifndef SNETD_KERNEL_LINK_H
 #define SNETD_KERNEL_LINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -24,6 +25,8 @@ struct kernel_link;
  */
 int kernel_link_open(const struct snetd_config *cfg, struct kernel_link **out,
 		     char *err, size_t errlen);
+/* Whether this kernel has the snet LSM's netlink family. */
+bool kernel_link_available(void);
 /* Unregister (the kernel then applies its default) and close. */
 void kernel_link_close(struct kernel_link *kl);
 

@@ -18,6 +18,7 @@
 
 #include "event_json.h"
 #include "names.h"
+#include "selfmark.h"
 
 #define CONNECT_BACKOFF_MS 1000
 
@@ -131,6 +132,12 @@ static int try_connect(struct remote_client *rc, uint64_t deadline, char *why,
 		}
 		if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))) {
 			last = -errno;
+			close(fd);
+			continue;
+		}
+		/* snetd's own connection: its nft table must not queue it. */
+		last = self_mark_apply(fd);
+		if (last) {
 			close(fd);
 			continue;
 		}

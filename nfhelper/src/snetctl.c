@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -163,6 +164,9 @@ static void print_value(const char *key, json_t *v, int indent)
 	case JSON_INTEGER:
 		printf("%*s%s: %lld\n", indent, "", key,
 		       (long long)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		printf("%*s%s: %.3f\n", indent, "", key, json_real_value(v));
 		break;
 	case JSON_TRUE:
 	case JSON_FALSE:
@@ -317,6 +321,80 @@ static int one_request(const char *path, json_t *req, const char *cmd)
 	}
 	json_decref(reply);
 	return status;
+}
+
+/* --- reload-rules --------------------------------------------------------- */
+
+/*
+ * Ask for a rule reload, then follow it until its build has finished
+ * (snetd builds in the background and keeps inspecting meanwhile): exit 0
+ * if the new rules are in use, 1 with snetd's reason if they were
+ * refused (the running rules stay).
+ */
+static int reload_rules(const char *path, unsigned int timeout_s)
+{
+	struct timespec nap = { .tv_nsec = 100 * 1000 * 1000 };
+	json_t *reply, *r;
+	json_int_t id;
+	struct conn c;
+	int status = EXIT_REFUSED;
+
+	if (conn_open(&c, path))
+		return EXIT_CONNECT;
+	if (conn_send(&c, json_pack("{s:s}", "cmd", "reload-rules")) ||
+	    !(reply = conn_recv(&c))) {
+		close(c.fd);
+		return EXIT_CONNECT;
+	}
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		fprintf(stderr, "snetctl: %s\n", str_of(reply, "error", "request refused"));
+		json_decref(reply);
+		close(c.fd);
+		return EXIT_REFUSED;
+	}
+	id = int_of(reply, "reload");
+	json_decref(reply);
+	for (unsigned int waited = 0; waited < timeout_s * 10; waited++) {
+		if (conn_send(&c, json_pack("{s:s}", "cmd", "inspect")) ||
+		    !(reply = conn_recv(&c))) {
+			close(c.fd);
+			return EXIT_CONNECT;
+		}
+		r = json_object_get(json_object_get(reply, "inspect"), "rules");
+		if (int_of(json_object_get(r, "reload"), "finished") >= id) {
+			json_t *rl = json_object_get(r, "reload");
+
+			/* A later build may have finished too: its result is
+			 * what runs now, and what we report. */
+			if (json_integer_value(json_object_get(rl, "last_rc")) == 0) {
+				if (json_output)
+					printf("{\"ok\":true,\"reload\":%lld,\"generation\":%lld,\"rules\":%lld,\"seconds\":%.3f}\n",
+					       (long long)id, int_of(r, "generation"),
+					       int_of(r, "rules"),
+					       json_real_value(json_object_get(rl, "last_seconds")));
+				else
+					printf("rules reloaded: %lld rules, generation %lld, built in %.2f s%s\n%s\n",
+					       int_of(r, "rules"), int_of(r, "generation"),
+					       json_real_value(json_object_get(rl, "last_seconds")),
+					       json_is_true(json_object_get(rl, "last_from_cache")) ?
+					       " (from the cache)" : "",
+					       str_of(rl, "last_summary", ""));
+				status = 0;
+			} else {
+				fprintf(stderr, "snetctl: rules reload refused, the running rules stay: %s\n",
+					str_of(rl, "last_error", "?"));
+			}
+			json_decref(reply);
+			close(c.fd);
+			return status;
+		}
+		json_decref(reply);
+		nanosleep(&nap, NULL);
+	}
+	fprintf(stderr, "snetctl: rules reload %lld still running after %u s\n",
+		(long long)id, timeout_s);
+	close(c.fd);
+	return EXIT_REFUSED;
 }
 
 /* --- prompt -------------------------------------------------------------- */
@@ -577,6 +655,9 @@ static void usage(FILE *f)
 		"  tickets [list [PID]]        the kernel's tickets\n"
 		"  tickets revoke ID | pid PID | cookie COOKIE | all\n"
 		"  reload                      re-read the policy file\n"
+		"  inspect                     payload inspection: rules, queues, counters\n"
+		"  reload-rules [SECONDS]      rebuild the signatures (snetd keeps inspecting\n"
+		"                              meanwhile) and wait for the result (600 s)\n"
 		"  prompt                      answer events (a person, or lines on stdin)\n"
 		"  raw JSON                    send one request line as is\n"
 		"  -s SOCKET  snetd's control socket (default %s)\n"
@@ -647,7 +728,8 @@ int main(int argc, char **argv)
 	nargs = argc - optind - 1;
 
 	if (!strcmp(cmd, "status") || !strcmp(cmd, "stats") ||
-	    !strcmp(cmd, "events") || !strcmp(cmd, "reload")) {
+	    !strcmp(cmd, "events") || !strcmp(cmd, "reload") ||
+	    !strcmp(cmd, "inspect")) {
 		if (nargs)
 			goto bad;
 		req = json_pack("{s:s}", "cmd", cmd);
@@ -687,6 +769,11 @@ int main(int argc, char **argv)
 		if (nargs)
 			goto bad;
 		return prompt(sock);
+	} else if (!strcmp(cmd, "reload-rules")) {
+		v = 600;
+		if (nargs > 1 || (nargs == 1 && parse_number(args[0], 86400, &v)) || !v)
+			goto bad;
+		return reload_rules(sock, (unsigned int)v);
 	} else if (!strcmp(cmd, "raw")) {
 		struct conn c;
 		json_t *reply;

@@ -22,8 +22,11 @@
 #include "kernel_link.h"
 #include "log.h"
 #include "mainloop.h"
+#include "nfq_service.h"
+#include "nft_plan.h"
 #include "pipeline.h"
 #include "policy.h"
+#include "selfmark.h"
 #include "socktable.h"
 
 struct snetd {
@@ -35,6 +38,8 @@ struct snetd {
 	struct sock_table *sockets;
 	struct declog *declog;
 	struct ctl_server *ctl;
+	struct nfq_service *nfq;	/* payload inspection, if on */
+	bool lsm;			/* the snet LSM is in this kernel */
 	uint64_t lost_events;
 };
 
@@ -110,6 +115,68 @@ static void reload(struct snetd *d)
 			log_msg(LOG_ERR, "decision log %s: reopen: %s",
 				d->cfg.decision_log, strerror(-rc));
 	}
+	if (d->nfq) {
+		uint64_t id;
+
+		nfq_service_reopen_logs(d->nfq);
+		/* In the background: inspection goes on meanwhile. */
+		rc = nfq_service_reload(d->nfq, &id);
+		if (rc)
+			log_msg(LOG_ERR, "rules reload: %s", strerror(-rc));
+	}
+}
+
+/*
+ * Without the snet LSM no event ever arrives, so the deciders never
+ * answer one; they still run for the control socket's sake.
+ */
+static int no_kernel_open(void *ctx, void **sender)
+{
+	*sender = ctx;
+	return 0;
+}
+
+static void no_kernel_close(void *ctx, void *sender)
+{
+	(void)ctx;
+	(void)sender;
+}
+
+static int no_kernel_send(void *sender, uint32_t id, const struct decision *dec)
+{
+	(void)sender;
+	(void)id;
+	(void)dec;
+	return -ENODEV;
+}
+
+static json_t *inspect_stats(void *ctx)
+{
+	return nfq_service_json(ctx);
+}
+
+static json_t *inspect_summary(void *ctx)
+{
+	return nfq_service_summary_json(ctx);
+}
+
+static int inspect_reload(void *ctx, uint64_t *id)
+{
+	return nfq_service_reload(ctx, id);
+}
+
+static int print_ruleset(const struct snetd_config *cfg)
+{
+	static char text[65536];
+	struct nft_plan plan;
+
+	if (nft_plan_build(&cfg->nfq, &plan) ||
+	    nft_plan_format(&plan, text, sizeof(text))) {
+		fprintf(stderr, "snetd: the ruleset does not fit\n");
+		return 1;
+	}
+	fputs(text, stdout);
+	return 0;
 }
 
 static int on_signal(int fd, short revents, void *arg)
@@ -160,11 +227,14 @@ static int open_declog(struct snetd *d)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: snetd [-c FILE] [-f] [-v] [-t]\n"
+		"usage: snetd [-c FILE] [-f] [-v] [-t] [--external-ruleset] [--print-ruleset]\n"
 		"  -c FILE  configuration (default %s)\n"
 		"  -f       also log to standard error\n"
 		"  -v       log debug messages (each decision)\n"
-		"  -t       check the configuration and the policy, then exit\n",
+		"  -t       check the configuration and the policy, then exit\n"
+		"  --external-ruleset  do not install table inet snet: only read\n"
+		"                      the queues ([nfqueue] external_ruleset = yes)\n"
+		"  --print-ruleset     print the nft table snetd would install, then exit\n",
 		CONFIG_DEFAULT_PATH);
 }
 
@@ -175,13 +245,29 @@ int main(int argc, char **argv)
 	struct verdict_ops vops;
 	char err[4096], remote[300] = "";
 	bool to_stderr = false, debug = false, check = false;
-	bool config_given = false;
+	bool config_given = false, external = false, print = false;
+	static const struct option longopts[] = {
+		{ "external-ruleset", no_argument, NULL, 'E' },
+		{ "print-ruleset", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct ctl_inspect_ops iops = {
+		.stats = inspect_stats, .summary = inspect_summary,
+		.reload = inspect_reload,
+	};
 	sigset_t sigs;
 	int opt, rc, sfd = -1, status = 1;
 
 	d.config_path = CONFIG_DEFAULT_PATH;
-	while ((opt = getopt(argc, argv, "c:fvth")) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:fvth", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'E':
+			external = true;
+			break;
+		case 'P':
+			print = true;
+			break;
 		case 'c':
 			d.config_path = optarg;
 			config_given = true;
@@ -215,6 +301,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "snetd: %s\n", err);
 		return 1;
 	}
+	if (external)
+		d.cfg.nfq.external_ruleset = true;
+	if (print)
+		return print_ruleset(&d.cfg);
 	rc = policy_load(d.cfg.policy, &policy, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "snetd: policy not loaded:\n%s\n", err);
@@ -251,10 +341,20 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERR, "socket table: %s", strerror(-rc));
 		goto out;
 	}
-	rc = kernel_link_open(&d.cfg, &d.kernel, err, sizeof(err));
-	if (rc) {
-		log_msg(LOG_ERR, "%s", err);
-		goto out;
+	/* Before any thread: the mark that keeps snetd's own sockets out
+	 * of its queues. */
+	self_mark_set(d.cfg.nfq.enabled ? d.cfg.nfq.self_mark : 0);
+	d.lsm = kernel_link_available();
+	if (!d.lsm && d.cfg.nfq.enabled) {
+		/* A stock kernel: inspection still works, as an inline
+		 * IDS/IPS; nothing to register with. */
+		log_msg(LOG_WARNING, "no snet LSM in this kernel: running as an inline IDS/IPS; socket attribution (pid, exe in alerts), socket tickets and syscall decisions are unavailable");
+	} else {
+		rc = kernel_link_open(&d.cfg, &d.kernel, err, sizeof(err));
+		if (rc) {
+			log_msg(LOG_ERR, "%s", err);
+			goto out;
+		}
 	}
 	if (d.cfg.remote_host[0])
 		snprintf(remote, sizeof(remote), strchr(d.cfg.remote_host, ':') ?
@@ -276,11 +376,29 @@ int main(int argc, char **argv)
 		.policy_path = d.cfg.policy,
 		.log = d.declog,
 	};
-	vops = kernel_link_verdict_ops(d.kernel);
+	if (d.kernel)
+		vops = kernel_link_verdict_ops(d.kernel);
+	else
+		vops = (struct verdict_ops){ .ctx = &d, .open = no_kernel_open,
+			.close = no_kernel_close, .send = no_kernel_send };
 	rc = pipeline_start(&pp, &vops, policy, &d.pipeline, err, sizeof(err));
 	if (rc) {
 		log_msg(LOG_ERR, "%s", err);
 		goto out;
+	}
+	if (d.cfg.nfq.enabled) {
+		struct nfq_service_params np = {
+			.cfg = &d.cfg.nfq,
+			.sockets = d.sockets,
+			.lsm = d.lsm,
+		};
+
+		rc = nfq_service_start(&np, &d.nfq, err, sizeof(err));
+		if (rc) {
+			log_msg(LOG_ERR, "inspection: %s", err);
+			goto out;
+		}
+		iops.ctx = d.nfq;
 	}
 	struct ctl_server_params cp = {
 		.path = d.cfg.control_socket,
@@ -289,7 +407,8 @@ int main(int argc, char **argv)
 		.remote = remote[0] ? remote : NULL,
 		.pipeline = d.pipeline,
 		.sockets = d.sockets,
-		.kernel = kernel_link_ctl_ops(d.kernel),
+		.kernel = d.kernel ? kernel_link_ctl_ops(d.kernel) : NULL,
+		.inspect = d.nfq ? &iops : NULL,
 	};
 	rc = ctl_server_start(&cp, &d.ctl, err, sizeof(err));
 	if (rc) {
@@ -298,20 +417,26 @@ int main(int argc, char **argv)
 	}
 	mainloop_init(&d.loop);
 	if (mainloop_add(&d.loop, "signals", sfd, POLLIN, on_signal, &d) ||
-	    mainloop_add(&d.loop, "kernel events", kernel_link_events_fd(d.kernel),
-			 POLLIN, on_kernel_readable, &d))
+	    (d.kernel && mainloop_add(&d.loop, "kernel events",
+				      kernel_link_events_fd(d.kernel), POLLIN,
+				      on_kernel_readable, &d)))
 		goto out;
 	/* Calls that waited before we registered are decided too. */
-	rc = kernel_link_pending(d.kernel, on_event, &d);
+	rc = d.kernel ? kernel_link_pending(d.kernel, on_event, &d) : 0;
 	if (rc)
 		log_msg(LOG_WARNING, "pending list at start: %s", strerror(-rc));
-	log_msg(LOG_NOTICE, "running: %u events mediated, kernel timeout %u ms, default %s",
-		d.cfg.n_events, d.cfg.timeout_ms,
-		d.cfg.default_verdict == SNET_VERDICT_ALLOW ? "allow" : "deny");
+	if (d.kernel)
+		log_msg(LOG_NOTICE, "running: %u events mediated, kernel timeout %u ms, default %s",
+			d.cfg.n_events, d.cfg.timeout_ms,
+			d.cfg.default_verdict == SNET_VERDICT_ALLOW ? "allow" : "deny");
+	else
+		log_msg(LOG_NOTICE, "running without the snet LSM: payload inspection only");
 	rc = mainloop_run(&d.loop);
 	status = rc ? 1 : 0;
 out:
 	ctl_server_stop(d.ctl);
+	/* The nft table goes first: traffic stops waiting for snetd. */
+	nfq_service_stop(d.nfq);
 	pipeline_stop(d.pipeline);
 	kernel_link_close(d.kernel);
 	declog_close(d.declog);
