@@ -164,6 +164,21 @@ static char *literal_expr(const uint8_t *b, size_t n)
 	return e;
 }
 
+/* the Hyperscan expression of a literal fast pattern; adds to *flags */
+static char *fp_literal(const struct sm *fp, unsigned *flags, hs_expr_ext_t *ext)
+{
+	const uint8_t *b = fp->u.content.bytes;
+	size_t n = fp->u.content.len;
+	if (fp->u.content.has_chop) {
+		b += fp->u.content.fp_chop_off;
+		n = fp->u.content.fp_chop_len;
+	}
+	if (fp->flags & SMF_NOCASE)
+		*flags |= HS_FLAG_CASELESS;
+	*ext = fp_bounds(fp);
+	return literal_expr(b, n);
+}
+
 /* the L4 slots a payload rule of this protocol belongs to */
 static unsigned rule_slots(const struct rule *r, enum buf_id buf, uint8_t *slots)
 {
@@ -244,16 +259,7 @@ static int collect(struct rule **rules, size_t nrules, struct groups *gs,
 					break;
 				}
 				if (r->fp) {
-					const uint8_t *b = r->fp->u.content.bytes;
-					size_t n = r->fp->u.content.len;
-					if (r->fp->u.content.has_chop) {
-						b += r->fp->u.content.fp_chop_off;
-						n = r->fp->u.content.fp_chop_len;
-					}
-					expr = literal_expr(b, n);
-					if (r->fp->flags & SMF_NOCASE)
-						flags |= HS_FLAG_CASELESS;
-					ext = fp_bounds(r->fp);
+					expr = fp_literal(r->fp, &flags, &ext);
 				} else {
 					expr = strdup(r->fp_regex);
 					flags |= HS_FLAG_PREFILTER | r->fp_regex_flags;
@@ -356,9 +362,25 @@ static int compile_group(struct group *g, struct ruleset_dbs *d, unsigned mode,
 			return -EINVAL;
 		}
 		hs_free_compile_error(cerr);
-		/* Hyperscan cannot prefilter this regex: verify it always */
 		uint32_t rid = g->ids.v[bad];
 		const struct rule *r = rules[rid];
+		if (r->fp_alt) {
+			/* the regex replaced a short literal: go back to it */
+			unsigned flags = g->flags[bad] & HS_FLAG_SINGLEMATCH;
+			hs_expr_ext_t x;
+			char *lit = fp_literal(r->fp_alt, &flags, &x);
+			if (!lit) {
+				free(ids);
+				free(ext);
+				return -ENOMEM;
+			}
+			free(g->exprs[bad]);
+			g->exprs[bad] = lit;
+			g->flags[bad] = flags;
+			g->ext[bad] = x;
+			continue;
+		}
+		/* Hyperscan cannot prefilter this regex: verify it always */
 		int rc = idlist_add(&d->always[g->dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc]
 					       [g->dir - 1][g->buf == BUF_PAYLOAD ? g->slot : 0], rid);
 		if (rc) {

@@ -304,8 +304,11 @@ struct rule {
 	/* fast pattern */
 	int fp_buf;		/* -1: no literal, see fp_regex */
 	const struct sm *fp;
-	char *fp_regex;		/* prefilter regex when no content */
+	char *fp_regex;		/* prefilter regex when no content, or fp_alt */
 	unsigned fp_regex_flags;
+	/* a literal too short to filter (fp_regex is used instead): the
+	 * prefilter falls back to it if Hyperscan refuses the regex */
+	const struct sm *fp_alt;
 	bool has_prefilter;
 	/* raw-stream rules (stream.c): no match ends past st_max_end (from
 	 * the stream start); none containing a fast pattern hit ends more

@@ -1343,6 +1343,9 @@ static int resolve_directions(struct pstate *ps)
 	return 0;
 }
 
+/* a fast pattern this short is a poor prefilter (choose_fast_pattern) */
+#define FP_SHORT 2
+
 static size_t fp_len(const struct sm *m)
 {
 	return m->u.content.has_chop ? m->u.content.fp_chop_len : m->u.content.len;
@@ -1385,7 +1388,21 @@ static int choose_fast_pattern(struct pstate *ps)
 			}
 		}
 	}
-	if (best) {
+	/*
+	 * A one- or two-byte literal hits every few hundred bytes of data; on
+	 * the raw stream its first hit keeps the rule a candidate for the
+	 * rest of the stream, re-verified on every chunk.  The rule's own
+	 * pcre in the same buffer is a much better filter, and as necessary
+	 * for a match: prefilter with it, and keep the literal in case
+	 * Hyperscan refuses the regex (hsdb.c).  An explicit fast_pattern is
+	 * kept; '$' does not mean the same in streaming mode.
+	 */
+	if (best && !(best->flags & SMF_FAST_PATTERN) && fp_len(best) <= FP_SHORT &&
+	    r->fp_regex && r->fp_buf == best_buf &&
+	    !(best_buf == BUF_STREAM && strchr(r->fp_regex, '$'))) {
+		r->fp_alt = best;
+		best = NULL;
+	} else if (best) {
 		r->fp = best;
 		r->fp_buf = best_buf;
 		free(r->fp_regex);

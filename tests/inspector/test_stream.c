@@ -155,6 +155,31 @@ static void regex_prefilter_across_segments(void **state)
 	stop(&x);
 }
 
+/* a one-byte literal and a pcre: the pcre prefilters instead, its match
+ * split over segments; the literal is still required, and later data
+ * completing a new match alerts again */
+static void short_literal_pcre_across_segments(void **state)
+{
+	(void)state;
+	const char *rule = "alert tcp any any -> any any (msg:\"sl\"; flow:to_server; "
+			   "content:\"=\"; pcre:\"/java[\\x09\\x0a]*script\\x3a/i\"; sid:1;)\n";
+	struct ctx x;
+	start(&x, rule, NULL);
+	const char *p[] = { "href=", "\"jav", "a\tScri", "pt:x", "...", "JavaScript:" };
+	assert_int_equal(send_pieces(&x, p, 6), 8u | 32u);
+	stop(&x);
+	/* no '=' anywhere: the pcre alone does not alert */
+	start(&x, rule, NULL);
+	const char *q[] = { "href ", "\"jav", "ascript:x" };
+	assert_int_equal(send_pieces(&x, q, 3), 0u);
+	stop(&x);
+	/* the '=' arriving after the pcre's match completes the rule */
+	start(&x, rule, NULL);
+	const char *r[] = { "javascript:", "..", "a=b" };
+	assert_int_equal(send_pieces(&x, r, 3), 4u);
+	stop(&x);
+}
+
 /* two contents far apart: the first in the first segment, the second
  * (the fast pattern) and a relative one in later segments */
 static void multi_content_across_segments(void **state)
@@ -382,6 +407,7 @@ int main(void)
 		cmocka_unit_test(split_in_three_every_position),
 		cmocka_unit_test(split_byte_by_byte_deep),
 		cmocka_unit_test(regex_prefilter_across_segments),
+		cmocka_unit_test(short_literal_pcre_across_segments),
 		cmocka_unit_test(multi_content_across_segments),
 		cmocka_unit_test(offset_depth_from_stream_start),
 		cmocka_unit_test(beyond_reassembly_depth),
