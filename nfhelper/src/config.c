@@ -70,6 +70,7 @@ void config_defaults(struct snetd_config *cfg)
 	cfg->nfq.queue_maxlen = 4096;
 	cfg->nfq.rcvbuf = 16u << 20;
 	cfg->nfq.batch = 64;
+	cfg->nfq.gso = true;
 	cfg->nfq.output = true;
 	cfg->nfq.loopback = true;
 	cfg->nfq.protocols[0] = 6;
@@ -440,6 +441,7 @@ static const struct key_def keys[] = {
 	{ "nfqueue", "bypass", K_BOOL, F(nfq.bypass), 0, 0 },
 	{ "nfqueue", "rcvbuf", K_UINT, F(nfq.rcvbuf), 65536, 1u << 30 },
 	{ "nfqueue", "batch", K_UINT, F(nfq.batch), 1, 1024 },
+	{ "nfqueue", "gso", K_BOOL, F(nfq.gso), 0, 0 },
 	{ "nfqueue", "output", K_BOOL, F(nfq.output), 0, 0 },
 	{ "nfqueue", "input", K_BOOL, F(nfq.input), 0, 0 },
 	{ "nfqueue", "loopback", K_BOOL, F(nfq.loopback), 0, 0 },
@@ -577,6 +579,9 @@ static int check_nfq(struct parse_state *st)
 		return fail(st, "[nfqueue] self_mark and reject_mark must not overlap label_mask");
 	if (n->self_mark & n->reject_mark)
 		return fail(st, "[nfqueue] self_mark and reject_mark must not overlap");
+	/* With GSO, queues N..M have segment queues M+1..M+(M-N+1). */
+	if (n->gso && (unsigned int)n->queue_first + 2u * n->queue_count - 1 > 65535)
+		return fail(st, "[nfqueue] queues: with gso, the segment queues after the range must fit under 65536");
 	return 1;
 }
 

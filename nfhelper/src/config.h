@@ -48,6 +48,7 @@ struct nfq_settings {
 	bool bypass;			/* no snetd listening: accept */
 	uint32_t rcvbuf;
 	uint32_t batch;			/* packets read and answered at once */
+	bool gso;			/* NFQA_CFG_F_GSO, with segment queues */
 	bool output, input, loopback;
 	uint8_t protocols[NFQ_MAX_PROTOCOLS];
 	unsigned int n_protocols;

@@ -151,7 +151,7 @@ int nfq_sock_open(const struct nfq_sock_params *p, struct nfq_sock **out,
 	q->bound = true;
 	/* Whole packets; GSO packets as they are (one verdict, no
 	 * segmentation); the socket owner's uid/gid for the alerts. */
-	flags = NFQA_CFG_F_GSO | NFQA_CFG_F_UID_GID |
+	flags = (p->gso ? NFQA_CFG_F_GSO : 0) | NFQA_CFG_F_UID_GID |
 		(p->fail_open ? NFQA_CFG_F_FAIL_OPEN : 0);
 	step = "configure the queue (copy range, length, flags)";
 	rc = nfq_out_params(&q->out, q->queue, NFQ_COPY_RANGE, p->maxlen, flags,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * One NFQUEUE queue: a netlink socket (libmnl) bound to it, configured to
- * copy whole packets (GSO packets unsegmented), with the configured queue
+ * copy whole packets (GSO packets unsegmented, or segmented by the kernel
+ * on a queue without NFQA_CFG_F_GSO), with the configured queue
  * length and fail-open, NETLINK_NO_ENOBUFS (a full receive buffer loses
  * packets instead of failing the socket; the loss shows as a gap in the
  * packet ids and in the kernel's counters), and a batch of receive
@@ -26,6 +27,7 @@ struct nfq_sock_params {
 	bool fail_open;		/* queue full: accept instead of drop */
 	uint32_t rcvbuf;	/* bytes */
 	unsigned int burst;	/* datagrams per receive */
+	bool gso;		/* NFQA_CFG_F_GSO: GSO packets come whole */
 };
 
 struct nfq_sock;

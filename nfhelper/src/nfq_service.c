@@ -45,6 +45,7 @@ int nfq_service_start(const struct nfq_service_params *p,
 	for (unsigned int i = 0; i < cfg->queue_count; i++) {
 		struct nfq_worker_params wp = {
 			.queue = (uint16_t)(cfg->queue_first + i),
+			.segment_queue = (uint16_t)(cfg->queue_first + cfg->queue_count + i),
 			.cfg = cfg,
 			.engine = s->engine,
 			.sockets = p->sockets,
@@ -136,6 +137,9 @@ static json_t *worker_json(const struct nfq_worker_stats *w)
 	json_object_set_new(o, "alerts", J(w->alerts));
 	json_object_set_new(o, "lost", J(w->lost));
 	json_object_set_new(o, "truncated", J(w->truncated));
+	json_object_set_new(o, "gso_requeued", J(w->gso_requeued));
+	json_object_set_new(o, "segments", J(w->segments));
+	json_object_set_new(o, "resets_released", J(w->resets_released));
 	json_object_set_new(o, "verdict_errors", J(w->verdict_errors));
 	json_object_set_new(o, "send_errors", J(w->send_errors));
 	json_object_set_new(o, "recv_errors", J(w->recv_errors));
@@ -208,16 +212,21 @@ json_t *nfq_service_json(struct nfq_service *s)
 
 	for (unsigned int i = 0; i < s->n_workers; i++) {
 		struct nfq_worker_stats st;
-		struct nfq_kstats ks;
 		json_t *w;
 
 		nfq_worker_stats(s->workers[i], &st);
 		w = worker_json(&st);
 		add_into(total, w);
 		json_array_append_new(queues, w);
-		if (!nfq_kstats_read(st.queue, &ks))
+	}
+	/* The main queues, then their segment queues. */
+	for (unsigned int i = 0; i < s->n_workers * (s->p.cfg->gso ? 2 : 1); i++) {
+		uint16_t q = (uint16_t)(s->p.cfg->queue_first + i);
+		struct nfq_kstats ks;
+
+		if (!nfq_kstats_read(q, &ks))
 			json_array_append_new(kernel, json_pack(
-				"{s:i, s:I, s:I, s:I, s:I}", "queue", st.queue,
+				"{s:i, s:I, s:I, s:I, s:I}", "queue", q,
 				"waiting", (json_int_t)ks.waiting,
 				"queue_dropped", (json_int_t)ks.queue_dropped,
 				"user_dropped", (json_int_t)ks.user_dropped,

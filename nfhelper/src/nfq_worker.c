@@ -13,7 +13,10 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink_queue.h>
 
 #include "inspect_engine.h"
 #include "log.h"
@@ -30,9 +33,25 @@
 
 enum { RUN, DRAIN, STOP };
 
+/*
+ * A queue the worker reads.  The main queue has NFQA_CFG_F_GSO: GSO
+ * packets come whole, one verdict each.  One too long to be copied whole
+ * (over 65535 bytes: loopback's 64 KiB MTU makes them) goes back to the
+ * kernel with NF_QUEUE to the worker's segment queue, which lacks the
+ * flag, so the kernel segments it and queues the segments there.
+ */
+struct qside {
+	struct nfq_sock *q;
+	uint16_t num;
+	bool segments;		/* the segment queue */
+	struct nfq_idtrack ids;
+	bool have_accept;
+	uint32_t max_accept;
+};
+
 struct nfq_worker {
 	struct nfq_worker_params p;
-	struct nfq_sock *q;
+	struct qside main, seg;	/* seg.q is NULL without GSO */
 	struct snet_inspect_worker *iw;
 	struct snet_nl *nl;		/* this thread's, NULL without the LSM */
 	struct sockattr *attr;
@@ -44,10 +63,7 @@ struct nfq_worker {
 	unsigned int label_shift;
 
 	/* the thread's own */
-	struct nfq_idtrack ids;
 	struct nfq_worker_stats st;
-	bool have_accept;
-	uint32_t max_accept;
 	struct timespec now;
 	uint64_t now_ms;
 
@@ -95,24 +111,24 @@ static void follow_ruleset(struct nfq_worker *w)
 /* Send what the burst decided: the packets' own verdicts, then one batch
  * verdict for every plain accept up to the highest (ids rise with time,
  * and the packets with their own verdict already left the queue). */
-static void flush(struct nfq_worker *w)
+static void flush(struct nfq_worker *w, struct qside *qs)
 {
-	struct nfq_out *o = nfq_sock_out(w->q);
+	struct nfq_out *o = nfq_sock_out(qs->q);
 	int rc;
 
-	if (w->have_accept) {
-		rc = nfq_out_batch(o, w->p.queue, w->max_accept, NF_ACCEPT);
+	if (qs->have_accept) {
+		rc = nfq_out_batch(o, qs->num, qs->max_accept, NF_ACCEPT);
 		if (rc)
-			log_msg(LOG_ERR, "queue %u: batch verdict: %s", w->p.queue,
+			log_msg(LOG_ERR, "queue %u: batch verdict: %s", qs->num,
 				strerror(-rc));
-		w->have_accept = false;
+		qs->have_accept = false;
 	}
-	rc = nfq_sock_flush(w->q);
+	rc = nfq_sock_flush(qs->q);
 	if (rc) {
 		/* The kernel keeps the packets; fail-open/closed of the
 		 * queue (and its length) decides what becomes of them. */
 		w->st.send_errors++;
-		log_msg(LOG_ERR, "queue %u: sending verdicts: %s", w->p.queue,
+		log_msg(LOG_ERR, "queue %u: sending verdicts: %s", qs->num,
 			strerror(-rc));
 	}
 }
@@ -142,30 +158,31 @@ static void deny_socket(struct nfq_worker *w, struct sock_owner *o)
 		o->exe ? o->exe : "?");
 }
 
-static void answer(struct nfq_worker *w, const struct nfq_pkt *pkt,
-		   const struct nfq_verdict_plan *vp)
+static void answer(struct nfq_worker *w, struct qside *qs,
+		   const struct nfq_pkt *pkt, const struct nfq_verdict_plan *vp)
 {
-	struct nfq_out *o = nfq_sock_out(w->q);
+	struct nfq_out *o = nfq_sock_out(qs->q);
 	int rc;
 
 	if (vp->batch) {
-		w->have_accept = true;
-		w->max_accept = pkt->id;
+		qs->have_accept = true;
+		qs->max_accept = pkt->id;
 		return;
 	}
-	rc = nfq_out_verdict(o, w->p.queue, pkt->id, vp->verdict, vp->set_mark,
+	rc = nfq_out_verdict(o, qs->num, pkt->id, vp->verdict, vp->set_mark,
 			     vp->mark, vp->ctmark_bits);
 	if (rc == -ENOSPC) {
-		flush(w);
-		rc = nfq_out_verdict(o, w->p.queue, pkt->id, vp->verdict,
+		flush(w, qs);
+		rc = nfq_out_verdict(o, qs->num, pkt->id, vp->verdict,
 				     vp->set_mark, vp->mark, vp->ctmark_bits);
 	}
 	if (rc)
-		log_msg(LOG_ERR, "queue %u: verdict for packet %u: %s", w->p.queue,
+		log_msg(LOG_ERR, "queue %u: verdict for packet %u: %s", qs->num,
 			pkt->id, strerror(-rc));
 }
 
-static void packet(struct nfq_worker *w, const struct nfq_pkt *pkt)
+static void packet(struct nfq_worker *w, struct qside *qs,
+		   const struct nfq_pkt *pkt)
 {
 	const struct nfq_settings *cfg = w->p.cfg;
 	struct snet_inspect_meta meta = { 0 };
@@ -173,24 +190,39 @@ static void packet(struct nfq_worker *w, const struct nfq_pkt *pkt)
 	struct nfq_verdict_plan vp;
 	struct sock_owner *owner = NULL;
 	struct pkt_tuple t;
+	bool have_tuple;
 	int rc;
 
 	w->st.packets++;
 	w->st.bytes += pkt->orig_len;
-	w->st.lost += nfq_idtrack_note(&w->ids, pkt->id);
+	w->st.lost += nfq_idtrack_note(&qs->ids, pkt->id);
+	if (qs->segments)
+		w->st.segments++;
 	follow_ruleset(w);
+	if (pkt->orig_len > pkt->len && (pkt->skb_info & NFQA_SKB_GSO) &&
+	    w->seg.q && !qs->segments) {
+		/* Too long to copy whole: to the segment queue, whose
+		 * segments come back to this worker one by one. */
+		memset(&vp, 0, sizeof(vp));
+		vp.verdict = NF_QUEUE | ((uint32_t)w->seg.num << NF_VERDICT_QBITS);
+		w->st.gso_requeued++;
+		answer(w, qs, pkt, &vp);
+		return;
+	}
 	if (!pkt->payload || pkt->orig_len > pkt->len) {
 		/* Cannot be inspected whole: the queue's fail-open setting
 		 * says what happens to what cannot be inspected. */
 		w->st.truncated++;
+		log_msg(LOG_DEBUG, "queue %u: packet %u: %u bytes, %zu copied (skb info 0x%x)",
+			qs->num, pkt->id, pkt->orig_len, pkt->len, pkt->skb_info);
 		nfq_verdict_plan(cfg->fail_open ? SNET_INSPECT_ACCEPT :
 				 SNET_INSPECT_DROP, pkt->mark, cfg->reject_mark,
 				 cfg->pass_ctmark, &vp);
 		vp.deny_socket = false;
 		goto act;
 	}
-	if (w->p.lsm &&
-	    !pkt_tuple_parse(pkt->payload, pkt->len, &t)) {
+	have_tuple = !pkt_tuple_parse(pkt->payload, pkt->len, &t);
+	if (w->p.lsm && have_tuple) {
 		uint32_t label = w->label_shift < 32 ?
 				 (pkt->mark & cfg->label_mask) >> w->label_shift : 0;
 
@@ -221,6 +253,15 @@ static void packet(struct nfq_worker *w, const struct nfq_pkt *pkt)
 		v.nalerts = 0;
 	}
 	w->st.alerts += v.nalerts;
+	if ((v.action == SNET_INSPECT_DROP || v.action == SNET_INSPECT_REJECT) &&
+	    !v.scanned && have_tuple && t.proto == IPPROTO_TCP &&
+	    (t.tcp_flags & TH_RST) && !t.l4_payload) {
+		/* A bare reset in a flow dropped earlier carries nothing
+		 * and ends the connection: let it through.  (The reset a
+		 * reject verdict makes comes this way.) */
+		v.action = SNET_INSPECT_ACCEPT;
+		w->st.resets_released++;
+	}
 	nfq_verdict_plan((int)v.action, pkt->mark, cfg->reject_mark,
 			 cfg->pass_ctmark, &vp);
 	if (vp.deny_socket && owner && owner->known && owner->has_cookie &&
@@ -241,15 +282,21 @@ act:
 			w->st.accepted++;
 		break;
 	}
-	answer(w, pkt, &vp);
+	answer(w, qs, pkt, &vp);
 }
+
+struct msg_ctx {
+	struct nfq_worker *w;
+	struct qside *qs;
+};
 
 static int on_message(int kind, const struct nfq_pkt *pkt, int err, void *arg)
 {
-	struct nfq_worker *w = arg;
+	struct msg_ctx *c = arg;
+	struct nfq_worker *w = c->w;
 
 	if (kind == NFQ_MSG_PACKET)
-		packet(w, pkt);
+		packet(w, c->qs, pkt);
 	else if (kind == NFQ_MSG_ERROR && err)
 		w->st.verdict_errors++;
 	else if (kind < 0)
@@ -258,16 +305,17 @@ static int on_message(int kind, const struct nfq_pkt *pkt, int err, void *arg)
 }
 
 /* Read and answer bursts until the queue is empty (or enough for now). */
-static int drain_bursts(struct nfq_worker *w)
+static int drain_bursts(struct nfq_worker *w, struct qside *qs)
 {
+	struct msg_ctx ctx = { .w = w, .qs = qs };
 	int total = 0;
 
 	for (int b = 0; b < BURSTS_PER_WAKE; b++) {
-		int n = nfq_sock_recv(w->q);
+		int n = nfq_sock_recv(qs->q);
 
 		if (n < 0) {
 			w->st.recv_errors++;
-			log_msg(LOG_ERR, "queue %u: receive: %s", w->p.queue,
+			log_msg(LOG_ERR, "queue %u: receive: %s", qs->num,
 				strerror(-n));
 			break;
 		}
@@ -280,11 +328,11 @@ static int drain_bursts(struct nfq_worker *w)
 			const void *buf;
 			size_t len;
 
-			nfq_sock_datagram(w->q, (unsigned int)i, &buf, &len);
-			if (nfq_msg_each(buf, len, on_message, w))
+			nfq_sock_datagram(qs->q, (unsigned int)i, &buf, &len);
+			if (nfq_msg_each(buf, len, on_message, &ctx))
 				w->st.recv_errors++;
 		}
-		flush(w);
+		flush(w, qs);
 		snapshot(w);
 		total += n;
 	}
@@ -294,9 +342,10 @@ static int drain_bursts(struct nfq_worker *w)
 static void *worker_main(void *arg)
 {
 	struct nfq_worker *w = arg;
-	struct pollfd pfd[2] = {
-		{ .fd = nfq_sock_fd(w->q), .events = POLLIN },
+	struct pollfd pfd[3] = {
 		{ .fd = w->wake_fd, .events = POLLIN },
+		{ .fd = nfq_sock_fd(w->main.q), .events = POLLIN },
+		{ .fd = w->seg.q ? nfq_sock_fd(w->seg.q) : -1, .events = POLLIN },
 	};
 	uint64_t last_expire = mono_ms(), drain_until = 0;
 
@@ -307,12 +356,12 @@ static void *worker_main(void *arg)
 			break;
 		if (mode == DRAIN && !drain_until)
 			drain_until = mono_ms() + (uint64_t)w->drain_ms;
-		n = poll(pfd, 2, mode == DRAIN ? 20 : EXPIRE_EVERY_MS);
+		n = poll(pfd, 3, mode == DRAIN ? 20 : EXPIRE_EVERY_MS);
 		if (n < 0 && errno != EINTR) {
 			log_msg(LOG_ERR, "queue %u: poll: %s", w->p.queue, strerror(errno));
 			break;
 		}
-		if (n > 0 && (pfd[1].revents & POLLIN)) {
+		if (n > 0 && (pfd[0].revents & POLLIN)) {
 			uint64_t v;
 
 			if (read(w->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
@@ -320,7 +369,9 @@ static void *worker_main(void *arg)
 					strerror(errno));
 		}
 		follow_ruleset(w);
-		n = drain_bursts(w);
+		/* Segments first: they are older than what waits on main. */
+		n = w->seg.q ? drain_bursts(w, &w->seg) : 0;
+		n += drain_bursts(w, &w->main);
 		if (mode == DRAIN && (n == 0 || mono_ms() >= drain_until))
 			break;
 		if (mono_ms() - last_expire >= EXPIRE_EVERY_MS) {
@@ -338,7 +389,8 @@ static void *worker_main(void *arg)
 
 static void worker_free(struct nfq_worker *w)
 {
-	nfq_sock_close(w->q);
+	nfq_sock_close(w->main.q);
+	nfq_sock_close(w->seg.q);
 	snet_inspect_worker_free(w->iw);
 	sockattr_free(w->attr);
 	snet_nl_close(w->nl);
@@ -357,6 +409,7 @@ int nfq_worker_start(const struct nfq_worker_params *p, struct nfq_worker **out,
 		.fail_open = p->cfg->fail_open,
 		.rcvbuf = p->cfg->rcvbuf,
 		.burst = p->cfg->batch,
+		.gso = p->cfg->gso,
 	};
 	struct snet_inspect_ruleset *rs;
 	struct nfq_worker *w;
@@ -398,9 +451,19 @@ int nfq_worker_start(const struct nfq_worker_params *p, struct nfq_worker **out,
 			 strerror(-rc));
 		goto fail;
 	}
-	rc = nfq_sock_open(&qp, &w->q, err, errlen);
+	w->main.num = p->queue;
+	rc = nfq_sock_open(&qp, &w->main.q, err, errlen);
 	if (rc)
 		goto fail;
+	if (p->cfg->gso) {
+		qp.queue = p->segment_queue;
+		qp.gso = false;
+		w->seg.num = p->segment_queue;
+		w->seg.segments = true;
+		rc = nfq_sock_open(&qp, &w->seg.q, err, errlen);
+		if (rc)
+			goto fail;
+	}
 	snapshot(w);
 	rc = -pthread_create(&w->thread, NULL, worker_main, w);
 	if (rc) {

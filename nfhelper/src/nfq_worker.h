@@ -27,6 +27,7 @@ struct nfq_worker;
 
 struct nfq_worker_params {
 	uint16_t queue;
+	uint16_t segment_queue;		/* with [nfqueue] gso */
 	const struct nfq_settings *cfg;	/* outlives the worker */
 	struct inspect_engine *engine;
 	struct sock_table *sockets;	/* NULL: none */
@@ -40,6 +41,9 @@ struct nfq_worker_stats {
 	uint64_t alerts;
 	uint64_t lost;			/* gaps in the packet ids */
 	uint64_t truncated;		/* longer than the copy range */
+	uint64_t gso_requeued;		/* GSO packets sent to be segmented */
+	uint64_t segments;		/* packets of the segment queue */
+	uint64_t resets_released;	/* bare RSTs of dropped flows */
 	uint64_t verdict_errors;	/* the kernel refused a verdict */
 	uint64_t send_errors, recv_errors;
 	uint64_t tickets, ticket_errors;

@@ -116,6 +116,14 @@ int nft_plan_build(const struct nfq_settings *s, struct nft_plan *p)
 		rc = base_chain(s, p, NFT_CHAIN_OUTPUT);
 	if (!rc && s->input)
 		rc = base_chain(s, p, NFT_CHAIN_INPUT);
+	/* Segments of connections that are inspected fit the copy range:
+	 * lower a larger MSS in both SYNs (each crosses output on loopback). */
+	for (unsigned int i = 0; !rc && i < s->n_protocols; i++)
+		if (s->protocols[i] == 6)
+			rc = add(p, &(struct nft_rule_spec){ .chain = NFT_CHAIN_INSPECT,
+				.l4proto = 6, .mss_clamp = NFT_MSS_CLAMP,
+				.action = NFT_ACT_NONE,
+				.comment = "whole segments fit the copy range" });
 	for (unsigned int i = 0; !rc && i < s->n_protocols; i++) {
 		uint8_t proto = s->protocols[i];
 		struct nft_rule_spec r = { .chain = NFT_CHAIN_INSPECT,
@@ -204,7 +212,11 @@ static void put_rule(struct out *o, const struct nft_plan *p,
 		put(o, "%s \"%s\"", r->chain == NFT_CHAIN_INPUT ? "iifname" : "oifname",
 		    r->ifname);
 	}
-	if (r->l4proto) {
+	if (r->mss_clamp) {
+		SEP();
+		put(o, "tcp flags syn tcp option maxseg size > %u tcp option maxseg size set %u",
+		    r->mss_clamp, r->mss_clamp);
+	} else if (r->l4proto) {
 		SEP();
 		if (r->ports != NFT_PORT_ANY)
 			put(o, "%s %s @%s", proto_name(r->l4proto),
@@ -220,8 +232,11 @@ static void put_rule(struct out *o, const struct nft_plan *p,
 		SEP();
 		put(o, "counter");
 	}
-	SEP();
+	if (r->action != NFT_ACT_NONE)
+		SEP();
 	switch (r->action) {
+	case NFT_ACT_NONE:
+		break;
 	case NFT_ACT_ACCEPT:
 		put(o, "accept");
 		break;

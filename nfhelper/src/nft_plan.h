@@ -20,6 +20,13 @@
 #define NFT_PORT_SET "ports"
 #define NFT_TABLE_COMMENT "snetd: NFQUEUE inspection; removed when snetd stops"
 #define NFT_PLAN_MAX_RULES 64
+/*
+ * The largest TCP payload a segment may carry so that the whole packet
+ * fits NFQUEUE's copy range (65531 bytes: 65535 less the attribute
+ * header) with the longest headers (IPv6 40, TCP 60): on loopback (MTU
+ * 65536) full-size segments would otherwise lose their last bytes.
+ */
+#define NFT_MSS_CLAMP 65431
 
 enum nft_chain_id { NFT_CHAIN_OUTPUT, NFT_CHAIN_INPUT, NFT_CHAIN_INSPECT };
 
@@ -29,6 +36,7 @@ enum nft_action {
 	NFT_ACT_REJECT,		/* reject (icmpx port-unreachable) */
 	NFT_ACT_JUMP_INSPECT,
 	NFT_ACT_QUEUE,
+	NFT_ACT_NONE,		/* no verdict: on to the next rule */
 };
 
 enum nft_port_match { NFT_PORT_ANY, NFT_PORT_DPORT, NFT_PORT_SPORT };
@@ -41,6 +49,7 @@ struct nft_rule_spec {
 	uint8_t l4proto;		/* meta l4proto ==, 0: any */
 	uint8_t ports;			/* enum nft_port_match: th ?port @ports */
 	uint32_t set_ctmark_bits;	/* ct mark set ct mark | bits */
+	uint16_t mss_clamp;		/* SYN: maxseg above this set to it */
 	bool counter;
 	uint8_t action;			/* enum nft_action */
 	const char *comment;

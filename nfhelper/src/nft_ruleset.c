@@ -306,6 +306,49 @@ static void build_rule(struct nftnl_rule *r, const struct nft_plan *p,
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
 		nftnl_expr_set_u8(e, NFTNL_EXPR_CMP_DATA, s->l4proto);
 	}
+	if (s->mss_clamp) {
+		/* tcp flags syn */
+		uint8_t syn = 0x02, zero8 = 0;
+		uint16_t mss = htons(s->mss_clamp);
+
+		e = expr(r, "payload");
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE,
+				   NFT_PAYLOAD_TRANSPORT_HEADER);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 13);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 1);
+		e = expr(r, "bitwise");
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 1);
+		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &syn, 1);
+		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &zero8, 1);
+		e = expr(r, "cmp");
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_NEQ);
+		nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, &zero8, 1);
+		/* tcp option maxseg size > M */
+		e = expr(r, "exthdr");
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_DREG, NFT_REG_1);
+		nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, 2);	/* maxseg */
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, 2);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, 2);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, NFT_EXTHDR_OP_TCPOPT);
+		e = expr(r, "cmp");
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_GT);
+		nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, &mss, sizeof(mss));
+		/* tcp option maxseg size set M */
+		e = expr(r, "immediate");
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+		nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, &mss, sizeof(mss));
+		e = expr(r, "exthdr");
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_SREG, NFT_REG_1);
+		nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, 2);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, 2);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, 2);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, NFT_EXTHDR_OP_TCPOPT);
+	}
 	if (s->ports != NFT_PORT_ANY) {
 		e = expr(r, "payload");
 		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
@@ -359,6 +402,8 @@ static void build_rule(struct nftnl_rule *r, const struct nft_plan *p,
 		nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, NFT_REJECT_ICMPX_UNREACH);
 		nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE,
 				  NFT_REJECT_ICMPX_PORT_UNREACH);
+		break;
+	case NFT_ACT_NONE:
 		break;
 	case NFT_ACT_QUEUE:
 		e = expr(r, "queue");

@@ -13,6 +13,8 @@ static void read_ports(const uint8_t *l4, size_t left, struct pkt_tuple *t)
 	case IPPROTO_TCP:
 		if (left >= 14)
 			t->tcp_flags = l4[13];
+		if (left >= 20 && (size_t)(l4[12] >> 4) * 4 <= left)
+			t->l4_payload = (uint32_t)(left - (size_t)(l4[12] >> 4) * 4);
 		/* fall through */
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE:
@@ -21,6 +23,8 @@ static void read_ports(const uint8_t *l4, size_t left, struct pkt_tuple *t)
 			t->sport = (uint16_t)(l4[0] << 8 | l4[1]);
 			t->dport = (uint16_t)(l4[2] << 8 | l4[3]);
 		}
+		if (t->proto != IPPROTO_TCP && left >= 8)
+			t->l4_payload = (uint32_t)(left - 8);
 		break;
 	default:
 		break;
@@ -36,6 +40,9 @@ static int parse_v4(const uint8_t *p, size_t len, struct pkt_tuple *t)
 	ihl = (size_t)(p[0] & 0x0f) * 4;
 	if (ihl < 20 || ihl > len)
 		return -EINVAL;
+	/* Not what follows the packet (0 is a GSO packet over 64 KiB). */
+	if ((size_t)(p[2] << 8 | p[3]) >= ihl && (size_t)(p[2] << 8 | p[3]) < len)
+		len = (size_t)(p[2] << 8 | p[3]);
 	t->family = AF_INET;
 	t->proto = p[9];
 	memcpy(t->src, p + 12, 4);

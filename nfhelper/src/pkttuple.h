@@ -17,6 +17,7 @@ struct pkt_tuple {
 	uint8_t src[16], dst[16];	/* 4 or 16 bytes used */
 	uint16_t sport, dport;	/* host order; 0 without ports */
 	uint8_t tcp_flags;
+	uint32_t l4_payload;	/* TCP/UDP payload bytes (as far as captured) */
 };
 
 /* 0, or -EINVAL when the bytes are not an IPv4/IPv6 packet. */

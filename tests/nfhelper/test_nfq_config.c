@@ -31,6 +31,7 @@ static void defaults_are_off_and_sane(void **state)
 	assert_int_equal(cfg.nfq.n_protocols, 2);
 	assert_int_equal(cfg.nfq.label_mask, 0xffff0000u);
 	assert_true(cfg.nfq.deny_ticket);
+	assert_true(cfg.nfq.gso);
 	assert_false(cfg.nfq.fail_open);
 	assert_false(cfg.nfq.bypass);
 	/* The shipped file parses. */
@@ -67,6 +68,7 @@ static void every_key(void **state)
 		"bypass = yes\n"
 		"rcvbuf = 1048576\n"
 		"batch = 16\n"
+		"gso = no\n"
 		"output = yes\n"
 		"input = yes\n"
 		"loopback = no\n"
@@ -88,6 +90,7 @@ static void every_key(void **state)
 	assert_true(cfg.nfq.fail_open && cfg.nfq.bypass && cfg.nfq.input);
 	assert_false(cfg.nfq.loopback);
 	assert_int_equal(cfg.nfq.batch, 16);
+	assert_false(cfg.nfq.gso);
 	assert_int_equal(cfg.nfq.n_protocols, 3);
 	assert_int_equal(cfg.nfq.protocols[1], 1);
 	assert_int_equal(cfg.nfq.protocols[2], 58);
@@ -131,6 +134,7 @@ static void refuses_bad_values(void **state)
 		{ "[inspect]\nenabled = yes\nrules =\n", "t.conf:0: [inspect] rules must name at least one file or directory" },
 		{ "[inspect]\nenabled = yes\n[nfqueue]\noutput = no\n", "t.conf:0: [nfqueue] output and input are both off: nothing would be inspected" },
 		{ "[inspect]\nbogus = 1\n", "t.conf:2: unknown key 'bogus' in [inspect]" },
+		{ "[inspect]\nenabled = yes\n[nfqueue]\nqueues = 65530-65535\n", "t.conf:0: [nfqueue] queues: with gso, the segment queues after the range must fit under 65536" },
 	};
 
 	(void)state;

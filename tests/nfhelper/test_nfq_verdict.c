@@ -63,6 +63,7 @@ static size_t v4_tcp(uint8_t *p, uint8_t fl, uint16_t frag)
 	p[16] = 10; p[19] = 2;
 	p[20] = 40000 >> 8; p[21] = 40000 & 0xff;
 	p[22] = 0; p[23] = 80;
+	p[32] = 0x50;	/* data offset: 20 bytes */
 	p[33] = fl;
 	return 40;
 }
@@ -79,6 +80,12 @@ static void reads_ipv4(void **state)
 	assert_int_equal(t.sport, 40000);
 	assert_int_equal(t.dport, 80);
 	assert_int_equal(t.tcp_flags, 0x18);
+	assert_int_equal(t.l4_payload, 0);
+	/* Five payload bytes, then bytes past the IP length: not payload. */
+	p[3] = 45;
+	assert_int_equal(pkt_tuple_parse(p, 50, &t), 0);
+	assert_int_equal(t.l4_payload, 5);
+	p[3] = 40;
 	assert_int_equal(t.src[0], 10);
 	assert_int_equal(t.dst[3], 2);
 	/* A later fragment has no ports. */

@@ -32,6 +32,7 @@ static void default_table(void **state)
 		"table inet snet {\n"
 		"\tcomment \"snetd: NFQUEUE inspection; removed when snetd stops\"\n"
 		"\tchain inspect {\n"
+		"\t\ttcp flags syn tcp option maxseg size > 65431 tcp option maxseg size set 65431 comment \"whole segments fit the copy range\"\n"
 		"\t\tmeta l4proto tcp counter queue to 0-1\n"
 		"\t\tmeta l4proto udp counter queue to 0-1\n"
 		"\t}\n"
@@ -51,7 +52,7 @@ static void default_table(void **state)
 	assert_string_equal(plan_text(defaults(), &p), expected);
 	assert_true(p.output);
 	assert_false(p.input);
-	assert_int_equal(p.n_rules, 7);
+	assert_int_equal(p.n_rules, 8);
 }
 
 static void input_skips_loopback_seen_on_output(void **state)

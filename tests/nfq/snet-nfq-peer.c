@@ -16,6 +16,8 @@
  *       (OK, TIMEOUT, EOF or the errno's name).
  *   snet-nfq-peer udp ADDR PORT COUNT [SIZE]
  *       COUNT datagrams at once; "result=OK sent=N".
+ *   snet-nfq-peer udp-text ADDR PORT TEXT
+ *       one datagram; "pid=P result=OK".
  *   snet-nfq-peer udp-recv ADDR PORT SECONDS
  *       count datagrams until SECONDS of silence; "received=N".
  */
@@ -244,6 +246,22 @@ static int cmd_udp(char **a)
 	return 0;
 }
 
+static int cmd_udp_text(char **a)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, a[0], a[1]);
+	int fd = socket(ss.ss_family, SOCK_DGRAM, 0), e = 0;
+
+	if (fd < 0)
+		die("socket");
+	if (sendto(fd, a[2], strlen(a[2]), 0, (struct sockaddr *)&ss, len) < 0)
+		e = errno;
+	/* Stay a moment: the owner is looked up while the socket lives. */
+	sleep_ms(300);
+	printf("pid=%d result=%s\n", getpid(), errname(e));
+	return 0;
+}
+
 static int cmd_udp_recv(char **a)
 {
 	struct sockaddr_storage ss;
@@ -279,6 +297,8 @@ int main(int argc, char **argv)
 		return cmd_steps(argv + 2);
 	if (argc >= 5 && !strcmp(argv[1], "udp"))
 		return cmd_udp(argv + 2);
+	if (argc == 5 && !strcmp(argv[1], "udp-text"))
+		return cmd_udp_text(argv + 2);
 	if (argc == 5 && !strcmp(argv[1], "udp-recv"))
 		return cmd_udp_recv(argv + 2);
 	fprintf(stderr, "usage: see the comment at the top of snet-nfq-peer.c\n");
