@@ -30,13 +30,14 @@
 #include "snet_verdict.h"
 
 /* Asks the daemon about @call and waits; returns 0 or a negative errno. */
-static int snet_ask(struct snet_call *call, const struct snet_request *req)
+static int snet_ask(struct snet_call *call, struct sock *sk,
+		    const struct snet_request *req)
 {
 	struct snet_pending pending;
 	u8 verdict = snet_default_verdict();
 	int err;
 
-	snet_call_get_exe(call);
+	snet_call_describe(call, sk, true);
 	snet_pending_init(&pending, call,
 			  msecs_to_jiffies(READ_ONCE(snet_config.timeout_ms)));
 	if (snet_verdict_add(&snet_verdicts, &pending)) {
@@ -92,8 +93,8 @@ out:
 	return snet_verdict_to_errno(verdict);
 }
 
-/* A task ticket, the daemon, or the default decides @call. */
-static int snet_decide(struct snet_call *call)
+/* A task ticket, the daemon, or the default decides @call on @sk. */
+static int snet_decide(struct snet_call *call, struct sock *sk)
 {
 	struct snet_request req;
 	u8 verdict;
@@ -110,7 +111,7 @@ static int snet_decide(struct snet_call *call)
 		snet_stat_inc(SNET_STAT_NO_DAEMON);
 		return snet_verdict_to_errno(snet_default_verdict());
 	}
-	return snet_ask(call, &req);
+	return snet_ask(call, sk, &req);
 }
 
 /* Does a socket ticket decide @syscall on @sk?  SNET_VERDICT_NONE if not. */
@@ -176,7 +177,7 @@ static int snet_socket_post_create(struct socket *sock, int family, int type,
 		return 0;
 	snet_sock_attach(sk);
 	snet_call_init(&call, SNET_SYSCALL_CREATE, sk);
-	return snet_decide(&call);
+	return snet_decide(&call, sk);
 }
 
 static int snet_socket_bind(struct socket *sock, struct sockaddr *address,
@@ -193,7 +194,7 @@ static int snet_socket_bind(struct socket *sock, struct sockaddr *address,
 	/* An address the protocol refuses is not worth an upcall. */
 	if (snet_call_set_addr(&call, false, address, addrlen))
 		return 0;
-	return snet_decide(&call);
+	return snet_decide(&call, sock->sk);
 }
 
 static int snet_socket_connect(struct socket *sock, struct sockaddr *address,
@@ -210,7 +211,7 @@ static int snet_socket_connect(struct socket *sock, struct sockaddr *address,
 	/* AF_UNSPEC dissolves an association: nothing to decide. */
 	if (snet_call_set_addr(&call, true, address, addrlen))
 		return 0;
-	return snet_decide(&call);
+	return snet_decide(&call, sock->sk);
 }
 
 static int snet_socket_listen(struct socket *sock, int backlog)
@@ -224,7 +225,7 @@ static int snet_socket_listen(struct socket *sock, int backlog)
 	if (ret <= 0)
 		return ret;
 	call.backlog = backlog;
-	return snet_decide(&call);
+	return snet_decide(&call, sock->sk);
 }
 
 static int snet_socket_accept(struct socket *sock, struct socket *newsock)
@@ -237,7 +238,7 @@ static int snet_socket_accept(struct socket *sock, struct socket *newsock)
 	ret = snet_prepare(sock->sk, SNET_SYSCALL_ACCEPT, &call);
 	if (ret <= 0)
 		return ret;
-	return snet_decide(&call);
+	return snet_decide(&call, sock->sk);
 }
 
 /* @newsock is connected: the peer is known. */
@@ -260,7 +261,7 @@ static int snet_socket_post_accept(struct socket *sock,
 	ret = snet_prepare(newsock->sk, SNET_SYSCALL_POST_ACCEPT, &call);
 	if (ret <= 0)
 		return ret;
-	return snet_decide(&call);
+	return snet_decide(&call, newsock->sk);
 }
 
 static int snet_socket_sendmsg(struct socket *sock, struct msghdr *msg,
@@ -282,7 +283,7 @@ static int snet_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 		snet_call_set_addr(&call, true, msg->msg_name,
 				   msg->msg_namelen);
 	call.size = size;
-	return snet_decide(&call);
+	return snet_decide(&call, sock->sk);
 }
 
 static int snet_socket_recvmsg(struct socket *sock, struct msghdr *msg,
@@ -297,7 +298,7 @@ static int snet_socket_recvmsg(struct socket *sock, struct msghdr *msg,
 	if (ret <= 0)
 		return ret;
 	call.size = size;
-	return snet_decide(&call);
+	return snet_decide(&call, sock->sk);
 }
 
 /*
@@ -316,6 +317,7 @@ static void snet_socket_closed(struct socket *sock)
 	    snet_mediated(sk, SNET_SYSCALL_CLOSE) &&
 	    snet_daemon_registered()) {
 		snet_call_init(&call, SNET_SYSCALL_CLOSE, sk);
+		snet_call_describe(&call, sk, false);
 		if (!snet_netlink_send_event(&call, 0))
 			snet_stat_inc(SNET_STAT_EVENTS);
 	}

@@ -74,17 +74,28 @@ static void snet_call_sock_addrs(struct snet_call *call, struct sock *sk)
 			   !snet_addr_any(&call->remote_addr);
 }
 
-/* Fills in what the task and the socket say; current is the caller. */
+static void snet_call_get_exe(struct snet_call *call);
+
+/*
+ * Fills in what the socket says: enough for the ticket key.  What only an
+ * event needs (who asks, the cookie, the executable) waits for
+ * snet_call_describe(), so that a ticket hit costs no more than this.
+ */
 void snet_call_init(struct snet_call *call, u8 syscall, struct sock *sk)
 {
-	const struct snet_sock_state *state = snet_sock_state(sk);
-
 	memset(call, 0, sizeof(*call));
 	call->syscall = syscall;
 	call->family = sk->sk_family;
 	call->protocol = sk->sk_protocol;
 	call->sock_type = sk->sk_type;
 	snet_call_sock_addrs(call, sk);
+}
+
+/* Completes @call for an event; current is the caller. */
+void snet_call_describe(struct snet_call *call, struct sock *sk, bool exe)
+{
+	const struct snet_sock_state *state = snet_sock_state(sk);
+
 	call->cookie = state ? state->cookie : sock_gen_cookie(sk);
 	call->label = state ? READ_ONCE(state->label) : 0;
 	call->netns = sock_net(sk)->ns.inum;
@@ -93,6 +104,8 @@ void snet_call_init(struct snet_call *call, u8 syscall, struct sock *sk)
 	call->uid = from_kuid_munged(&init_user_ns, current_uid());
 	call->gid = from_kgid_munged(&init_user_ns, current_gid());
 	get_task_comm(call->comm, current);
+	if (exe)
+		snet_call_get_exe(call);
 }
 
 /*
@@ -159,7 +172,7 @@ void snet_call_key(const struct snet_call *call, struct snet_request *req)
 }
 
 /* The caller's executable, for the event; only when an upcall is made. */
-void snet_call_get_exe(struct snet_call *call)
+static void snet_call_get_exe(struct snet_call *call)
 {
 	struct file *exe;
 	char *path;
