@@ -836,6 +836,32 @@ int snet_syscall_from_name(const char *name)
 	return -EINVAL;
 }
 
+static const char *const snet_stat_names[] = {
+	[SNET_STAT_EVENTS] = "events",
+	[SNET_STAT_ALLOW] = "verdict_allow",
+	[SNET_STAT_DENY] = "verdict_deny",
+	[SNET_STAT_TIMEOUT] = "timeout",
+	[SNET_STAT_NO_DAEMON] = "no_daemon",
+	[SNET_STAT_DAEMON_GONE] = "daemon_gone",
+	[SNET_STAT_INTERRUPTED] = "interrupted",
+	[SNET_STAT_SEND_FAILED] = "send_failed",
+	[SNET_STAT_TICKET_ALLOW] = "ticket_allow",
+	[SNET_STAT_TICKET_DENY] = "ticket_deny",
+	[SNET_STAT_SOCK_DENY] = "sock_ticket_deny",
+	[SNET_STAT_SOCK_ALLOW] = "sock_ticket_allow",
+	[SNET_STAT_PENDING] = "pending",
+	[SNET_STAT_LABELLED] = "labelled",
+	[SNET_STAT_LABEL_EXHAUSTED] = "label_exhausted",
+};
+
+/* The counters' names, as /sys/kernel/security/snet/stats spells them. */
+const char *snet_stat_name(int stat)
+{
+	if (stat < SNET_STAT_EVENTS || stat > SNET_STAT_MAX)
+		return NULL;
+	return snet_stat_names[stat];
+}
+
 const char *snet_verdict_name(uint8_t verdict)
 {
 	switch (verdict) {

@@ -145,5 +145,6 @@ int snet_nl_set_nonblocking(struct snet_nl *nl, bool on);
 const char *snet_syscall_name(uint8_t syscall);
 int snet_syscall_from_name(const char *name);	/* -EINVAL if unknown */
 const char *snet_verdict_name(uint8_t verdict);
+const char *snet_stat_name(int stat);	/* NULL if unknown */
 
 #endif /* SNET_NL_H */

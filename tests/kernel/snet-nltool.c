@@ -342,29 +342,12 @@ int main(int argc, char **argv)
 			cookie = strtoull(argv[0] + 7, NULL, 0);
 		err = snet_nl_ticket_revoke(nl, id, pid, cookie);
 	} else if (!strcmp(cmd, "stats")) {
-		static const char *const names[] = {
-			[SNET_STAT_EVENTS] = "events",
-			[SNET_STAT_ALLOW] = "verdict_allow",
-			[SNET_STAT_DENY] = "verdict_deny",
-			[SNET_STAT_TIMEOUT] = "timeout",
-			[SNET_STAT_NO_DAEMON] = "no_daemon",
-			[SNET_STAT_DAEMON_GONE] = "daemon_gone",
-			[SNET_STAT_INTERRUPTED] = "interrupted",
-			[SNET_STAT_SEND_FAILED] = "send_failed",
-			[SNET_STAT_TICKET_ALLOW] = "ticket_allow",
-			[SNET_STAT_TICKET_DENY] = "ticket_deny",
-			[SNET_STAT_SOCK_DENY] = "sock_ticket_deny",
-			[SNET_STAT_SOCK_ALLOW] = "sock_ticket_allow",
-			[SNET_STAT_PENDING] = "pending",
-			[SNET_STAT_LABELLED] = "labelled",
-			[SNET_STAT_LABEL_EXHAUSTED] = "label_exhausted",
-		};
 		uint64_t stats[SNET_STAT_MAX + 1];
 		int i;
 
 		err = snet_nl_stats(nl, stats);
 		for (i = SNET_STAT_EVENTS; !err && i <= SNET_STAT_MAX; i++)
-			printf("%s=%llu\n", names[i],
+			printf("%s=%llu\n", snet_stat_name(i),
 			       (unsigned long long)stats[i]);
 	} else if (!strcmp(cmd, "sock-cookie") && argc == 1) {
 		struct snet_sock_info si;

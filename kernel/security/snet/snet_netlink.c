@@ -388,36 +388,37 @@ static struct notifier_block snet_nl_notifier = {
 	.notifier_call = snet_nl_notify,
 };
 
-static int snet_nl_event_insert(struct sk_buff *skb, struct genl_info *info)
+/* Inserts or removes the (syscall, protocol) pair the request names. */
+static int snet_nl_event_change(struct genl_info *info, bool insert)
 {
+	u8 syscall, protocol;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, SNET_A_SYSCALL) ||
 	    GENL_REQ_ATTR_CHECK(info, SNET_A_PROTOCOL))
 		return -EINVAL;
-	err = snet_event_insert(&snet_events,
-				nla_get_u8(info->attrs[SNET_A_SYSCALL]),
-				nla_get_u8(info->attrs[SNET_A_PROTOCOL]));
+	syscall = nla_get_u8(info->attrs[SNET_A_SYSCALL]);
+	protocol = nla_get_u8(info->attrs[SNET_A_PROTOCOL]);
+	if (insert)
+		err = snet_event_insert(&snet_events, syscall, protocol);
+	else
+		err = snet_event_remove(&snet_events, syscall, protocol);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG(info->extack, "event already registered");
+	else if (err == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "event not registered");
 	snet_active_update();
 	return err;
 }
 
+static int snet_nl_event_insert(struct sk_buff *skb, struct genl_info *info)
+{
+	return snet_nl_event_change(info, true);
+}
+
 static int snet_nl_event_remove(struct sk_buff *skb, struct genl_info *info)
 {
-	int err;
-
-	if (GENL_REQ_ATTR_CHECK(info, SNET_A_SYSCALL) ||
-	    GENL_REQ_ATTR_CHECK(info, SNET_A_PROTOCOL))
-		return -EINVAL;
-	err = snet_event_remove(&snet_events,
-				nla_get_u8(info->attrs[SNET_A_SYSCALL]),
-				nla_get_u8(info->attrs[SNET_A_PROTOCOL]));
-	if (err == -ENOENT)
-		NL_SET_ERR_MSG(info->extack, "event not registered");
-	snet_active_update();
-	return err;
+	return snet_nl_event_change(info, false);
 }
 
 static int snet_nl_event_flush(struct sk_buff *skb, struct genl_info *info)
