@@ -34,7 +34,7 @@ void config_defaults(struct snetd_config *cfg)
 	snprintf(cfg->decision_log, sizeof(cfg->decision_log),
 		 "/var/log/snet/decisions.jsonl");
 	cfg->log_level = LOG_INFO;
-	cfg->workers = 2;
+	cfg->workers = 0;
 	cfg->socket_table_size = 65536;
 	cfg->rcvbuf = 4u << 20;
 
@@ -412,7 +412,7 @@ static const struct key_def keys[] = {
 	{ "daemon", "policy", K_STR, F(policy), 0, 0 },
 	{ "daemon", "decision_log", K_STR, F(decision_log), 0, 0 },
 	{ "daemon", "log_level", K_LEVEL, F(log_level), 0, 0 },
-	{ "daemon", "workers", K_UINT, F(workers), 1, 64 },
+	{ "daemon", "workers", K_UINT, F(workers), 0, 64 },
 	{ "daemon", "socket_table_size", K_UINT, F(socket_table_size), 16, 1u << 24 },
 	{ "daemon", "rcvbuf", K_UINT, F(rcvbuf), 65536, 1u << 30 },
 	{ "kernel", "default_verdict", K_VERDICT, F(kernel_default), 0, 0 },

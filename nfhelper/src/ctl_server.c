@@ -233,7 +233,7 @@ static void cmd_stats(struct ctl_server *srv, struct client *c)
 	for (int i = 0; by && i < N_DECIDERS; i++)
 		json_object_set_new(by, decider_name((enum decider)i),
 				    json_integer((json_int_t)st.decided[i]));
-	d = json_pack("{s:I, s:I, s:I, s:o?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	d = json_pack("{s:I, s:I, s:I, s:o?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		      "submitted", (json_int_t)st.submitted,
 		      "allowed", (json_int_t)st.allowed,
 		      "denied", (json_int_t)st.denied,
@@ -248,6 +248,7 @@ static void cmd_stats(struct ctl_server *srv, struct client *c)
 		      "in_flight", (json_int_t)st.in_flight,
 		      "held_for_prompt", (json_int_t)st.held_for_prompt,
 		      "max_latency_us", (json_int_t)st.max_latency_us,
+		      "log_queued", (json_int_t)st.log_queued,
 		      "socket_evictions",
 		      (json_int_t)sock_table_evictions(srv->p.sockets));
 	reply = json_pack("{s:b, s:o?}", "ok", 1, "daemon", d);

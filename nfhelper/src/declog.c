@@ -72,14 +72,12 @@ int declog_reopen(struct declog *log)
 	return 0;
 }
 
-int declog_write(struct declog *log, const struct snet_event *ev,
-		 const struct decision *d, uint64_t latency_us, int send_rc)
+int declog_format(const struct snet_event *ev, const struct decision *d,
+		  uint64_t latency_us, int send_rc, char **line, size_t *len)
 {
 	char when[40];
 	json_t *o = json_object(), *evj, *dj;
-	char *line = NULL;
-	size_t len, done = 0;
-	int rc = 0;
+	char *text;
 
 	if (!o)
 		return -ENOMEM;
@@ -95,15 +93,24 @@ int declog_write(struct declog *log, const struct snet_event *ev,
 		json_decref(o);
 		return -ENOMEM;
 	}
-	line = json_dumps(o, JSON_COMPACT);
+	text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
-	if (!line)
+	if (!text)
 		return -ENOMEM;
-	len = strlen(line);
-	line[len++] = '\n'; /* replaces the NUL: written by length */
+	*len = strlen(text);
+	text[(*len)++] = '\n'; /* replaces the NUL: written by length */
+	*line = text;
+	return 0;
+}
+
+int declog_append(struct declog *log, const char *buf, size_t len)
+{
+	size_t done = 0;
+	int rc = 0;
+
 	pthread_mutex_lock(&log->lock);
 	while (done < len) {
-		ssize_t n = write(log->fd, line + done, len - done);
+		ssize_t n = write(log->fd, buf + done, len - done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -114,6 +121,19 @@ int declog_write(struct declog *log, const struct snet_event *ev,
 		done += (size_t)n;
 	}
 	pthread_mutex_unlock(&log->lock);
+	return rc;
+}
+
+int declog_write(struct declog *log, const struct snet_event *ev,
+		 const struct decision *d, uint64_t latency_us, int send_rc)
+{
+	char *line;
+	size_t len;
+	int rc = declog_format(ev, d, latency_us, send_rc, &line, &len);
+
+	if (rc)
+		return rc;
+	rc = declog_append(log, line, len);
 	free(line);
 	return rc;
 }

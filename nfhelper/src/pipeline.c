@@ -45,7 +45,19 @@ struct job {
 	char why[200];			/* why the steps so far did not decide */
 	struct prompt_answer answer;	/* set by pipeline_prompt_answer() */
 	enum decider fall_by;		/* who to name when the prompt lets go */
+	/* Once answered, for the decision log's writer. */
+	struct decision decided;
+	uint64_t latency_us;
+	int send_rc;
 };
+
+/*
+ * Answered jobs wait for the decision log's writer at most this many deep;
+ * past it (the disk stalls) their lines are dropped and counted.
+ */
+#define LOG_QUEUE_MAX 65536
+/* The writer gathers up to this many bytes of lines into one write(). */
+#define LOG_BATCH_BYTES (64u << 10)
 
 struct job_queue {
 	pthread_mutex_t lock;
@@ -82,6 +94,19 @@ struct pipeline {
 	struct job_queue decide_q, remote_q;
 	struct worker *deciders, *remotes;
 	unsigned int n_remotes;
+	/* workers == 0: pipeline_submit() runs the policy step itself, with
+	 * this sender of the submitting thread (opened at its first event). */
+	void *inline_sender;
+	bool inline_opened;
+
+	/* The decision log's writer: answered jobs, oldest first. */
+	pthread_mutex_t log_lock;
+	pthread_cond_t log_cond;
+	struct job *log_head, *log_tail;
+	size_t log_len;			/* queued + being written */
+	bool log_stop;
+	pthread_t logger;
+	bool logger_started;
 
 	/* The prompt broker. */
 	pthread_mutex_t prompt_lock;
@@ -273,12 +298,49 @@ static void max_update(atomic_uint_fast64_t *max, uint64_t v)
 		;
 }
 
-/* Send @d for @j with @sender, log it, forget the job. */
+/*
+ * A place in the decision log's queue, taken before the job leaves the
+ * in-flight list: in_flight and log_queued are never both 0 while an
+ * answer's line is unwritten.  False when the queue is full (the line is
+ * dropped and counted).
+ */
+static bool log_reserve(struct pipeline *pl)
+{
+	bool ok;
+
+	pthread_mutex_lock(&pl->log_lock);
+	ok = pl->log_len < LOG_QUEUE_MAX && !pl->log_stop;
+	if (ok)
+		pl->log_len++;
+	pthread_mutex_unlock(&pl->log_lock);
+	if (!ok && atomic_fetch_add(&pl->log_errors, 1) == 0)
+		log_msg(LOG_ERR, "decision log: %d lines wait for the disk; dropping (further drops counted only)",
+			LOG_QUEUE_MAX);
+	return ok;
+}
+
+/* The writer takes @j (answered, out of every list) and frees it. */
+static void log_job(struct pipeline *pl, struct job *j)
+{
+	pthread_mutex_lock(&pl->log_lock);
+	j->next = NULL;
+	if (pl->log_tail) {
+		pl->log_tail->next = j;
+	} else {
+		pl->log_head = j;
+		pthread_cond_signal(&pl->log_cond);
+	}
+	pl->log_tail = j;
+	pthread_mutex_unlock(&pl->log_lock);
+}
+
+/* Send @d for @j with @sender, hand it to the log, forget the job. */
 static void finish(struct pipeline *pl, void *sender, struct job *j,
 		   const struct decision *d)
 {
 	uint64_t lat_us;
-	int rc, lrc = 0;
+	bool logged;
+	int rc;
 
 	atomic_store(&j->stage, STAGE_ANSWERING);
 	rc = sender ? pl->ops.send(sender, j->ev.id, d) : -ENOTCONN;
@@ -291,12 +353,6 @@ static void finish(struct pipeline *pl, void *sender, struct job *j,
 			"verdict for event %u not taken by the kernel: %s",
 			j->ev.id, strerror(-rc));
 	}
-	if (pl->params.log) {
-		lrc = declog_write(pl->params.log, &j->ev, d, lat_us, rc);
-		if (lrc && atomic_fetch_add(&pl->log_errors, 1) == 0)
-			log_msg(LOG_ERR, "decision log: %s (further errors counted only)",
-				strerror(-lrc));
-	}
 	atomic_fetch_add(&pl->decided[d->by], 1);
 	atomic_fetch_add(d->verdict == SNET_VERDICT_ALLOW ? &pl->allowed :
 			 &pl->denied, 1);
@@ -306,6 +362,7 @@ static void finish(struct pipeline *pl, void *sender, struct job *j,
 		name_of_verdict(d->verdict), decider_name(d->by),
 		d->detail[0] ? " " : "", d->detail, (unsigned long long)lat_us);
 
+	logged = pl->params.log && log_reserve(pl);
 	pthread_mutex_lock(&pl->inflight_lock);
 	if (j->in_prev)
 		j->in_prev->in_next = j->in_next;
@@ -317,7 +374,16 @@ static void finish(struct pipeline *pl, void *sender, struct job *j,
 		pl->newest = j->in_prev;
 	pl->in_flight--;
 	pthread_mutex_unlock(&pl->inflight_lock);
-	free(j);
+	/* The log line is written off this thread: the verdict went first,
+	 * and a slow disk delays no decision. */
+	if (logged) {
+		j->decided = *d;
+		j->latency_us = lat_us;
+		j->send_rc = rc;
+		log_job(pl, j);
+	} else {
+		free(j);
+	}
 }
 
 static void finish_default(struct pipeline *pl, void *sender, struct job *j,
@@ -377,6 +443,32 @@ static void after_policy(struct pipeline *pl, void *sender, struct job *j)
 
 /* --- threads ------------------------------------------------------------- */
 
+/* The policy decides @j, or hands it to the next step. */
+static void policy_step(struct pipeline *pl, void *sender, struct job *j)
+{
+	struct policy_verdict pv;
+	struct policy *p;
+
+	atomic_store(&j->stage, STAGE_POLICY);
+	p = pipeline_policy(pl);
+	if (policy_match(p, &j->ev, &pv)) {
+		struct decision d = {
+			.verdict = pv.verdict, .life = pv.life,
+			.seconds = pv.seconds, .by = DECIDER_POLICY,
+			.rule_line = pv.line,
+		};
+
+		snprintf(d.detail, sizeof(d.detail), "%s:%u", policy_name(p),
+			 pv.line);
+		policy_put(p);
+		finish(pl, sender, j, &d);
+		return;
+	}
+	policy_put(p);
+	note_why(j, "no rule matched");
+	after_policy(pl, sender, j);
+}
+
 static void *decider_main(void *arg)
 {
 	struct worker *w = arg;
@@ -390,10 +482,6 @@ static void *decider_main(void *arg)
 		log_msg(LOG_ERR, "decider: cannot open a verdict channel: %s",
 			strerror(-rc));
 	while ((j = queue_pop(&pl->decide_q))) {
-		struct policy_verdict pv;
-		struct policy *p;
-		bool hit;
-
 		if (!sender) {
 			/* Cannot answer: the kernel's timeout will. */
 			log_msg(LOG_ERR, "event %u dropped: no verdict channel",
@@ -401,25 +489,7 @@ static void *decider_main(void *arg)
 			finish_default(pl, NULL, j, DECIDER_DEFAULT);
 			continue;
 		}
-		atomic_store(&j->stage, STAGE_POLICY);
-		p = pipeline_policy(pl);
-		hit = policy_match(p, &j->ev, &pv);
-		if (hit) {
-			struct decision d = {
-				.verdict = pv.verdict, .life = pv.life,
-				.seconds = pv.seconds, .by = DECIDER_POLICY,
-				.rule_line = pv.line,
-			};
-
-			snprintf(d.detail, sizeof(d.detail), "%s:%u",
-				 policy_name(p), pv.line);
-			policy_put(p);
-			finish(pl, sender, j, &d);
-			continue;
-		}
-		policy_put(p);
-		note_why(j, "no rule matched");
-		after_policy(pl, sender, j);
+		policy_step(pl, sender, j);
 	}
 	if (sender)
 		pl->ops.close(pl->ops.ctx, sender);
@@ -613,6 +683,77 @@ static void *broker_main(void *arg)
 	return NULL;
 }
 
+static void log_error(struct pipeline *pl, int rc)
+{
+	if (rc && atomic_fetch_add(&pl->log_errors, 1) == 0)
+		log_msg(LOG_ERR, "decision log: %s (further errors counted only)",
+			strerror(-rc));
+}
+
+/*
+ * The decision log's writer: formats the answered jobs' lines, oldest
+ * first, and writes those that are waiting together.
+ */
+static void *logger_main(void *arg)
+{
+	struct pipeline *pl = arg;
+	char *buf = malloc(LOG_BATCH_BYTES);
+	size_t used = 0;
+
+	if (!buf)
+		log_msg(LOG_ERR, "decision log: no batch buffer, one write per line");
+	pthread_mutex_lock(&pl->log_lock);
+	for (;;) {
+		struct job *jobs = pl->log_head;
+		size_t n = 0;
+
+		if (!jobs) {
+			if (pl->log_stop)
+				break;
+			pthread_cond_wait(&pl->log_cond, &pl->log_lock);
+			continue;
+		}
+		pl->log_head = pl->log_tail = NULL;
+		pthread_mutex_unlock(&pl->log_lock);
+		while (jobs) {
+			struct job *j = jobs;
+			char *line;
+			size_t len;
+			int rc;
+
+			jobs = j->next;
+			n++;
+			rc = declog_format(&j->ev, &j->decided, j->latency_us,
+					   j->send_rc, &line, &len);
+			free(j);
+			if (rc) {
+				log_error(pl, rc);
+				continue;
+			}
+			if (buf && len <= LOG_BATCH_BYTES) {
+				if (used + len > LOG_BATCH_BYTES) {
+					log_error(pl, declog_append(pl->params.log, buf, used));
+					used = 0;
+				}
+				memcpy(buf + used, line, len);
+				used += len;
+			} else {
+				log_error(pl, declog_append(pl->params.log, line, len));
+			}
+			free(line);
+		}
+		if (used) {
+			log_error(pl, declog_append(pl->params.log, buf, used));
+			used = 0;
+		}
+		pthread_mutex_lock(&pl->log_lock);
+		pl->log_len -= n;
+	}
+	pthread_mutex_unlock(&pl->log_lock);
+	free(buf);
+	return NULL;
+}
+
 /* --- public -------------------------------------------------------------- */
 
 struct policy *pipeline_policy(struct pipeline *pl)
@@ -667,6 +808,8 @@ static void pipeline_free(struct pipeline *pl)
 	pthread_mutex_destroy(&pl->inflight_lock);
 	pthread_mutex_destroy(&pl->prompt_lock);
 	pthread_cond_destroy(&pl->prompt_cond);
+	pthread_mutex_destroy(&pl->log_lock);
+	pthread_cond_destroy(&pl->log_cond);
 	if (pl->prompt_efd >= 0)
 		close(pl->prompt_efd);
 	for (unsigned int i = 0; pl->remotes && i < pl->n_remotes; i++)
@@ -691,7 +834,7 @@ int pipeline_start(const struct pipeline_params *params,
 	bool failed = false;
 	int rc;
 
-	if (!params->workers || params->margin_ms >= params->timeout_ms ||
+	if (params->margin_ms >= params->timeout_ms ||
 	    !params->policy_path) {
 		snprintf(err, errlen, "pipeline: bad parameters");
 		return -EINVAL;
@@ -722,8 +865,11 @@ int pipeline_start(const struct pipeline_params *params,
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&pl->prompt_cond, &ca);
 	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&pl->log_lock, NULL);
+	pthread_cond_init(&pl->log_cond, NULL);
 	pl->prompt_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	pl->deciders = calloc(params->workers, sizeof(*pl->deciders));
+	pl->deciders = calloc(params->workers ? params->workers : 1,
+			      sizeof(*pl->deciders));
 	if (pl->n_remotes)
 		pl->remotes = calloc(pl->n_remotes, sizeof(*pl->remotes));
 	pl->recent_ring = calloc(RECENT_IDS, sizeof(*pl->recent_ring));
@@ -745,6 +891,12 @@ int pipeline_start(const struct pipeline_params *params,
 		}
 	}
 	/* From here on pipeline_stop() undoes what started. */
+	if (params->log) {
+		rc = pthread_create(&pl->logger, NULL, logger_main, pl);
+		if (rc)
+			goto fail_threads;
+		pl->logger_started = true;
+	}
 	rc = pthread_create(&pl->broker, NULL, broker_main, pl);
 	if (rc)
 		goto fail_threads;
@@ -793,6 +945,15 @@ void pipeline_stop(struct pipeline *pl)
 	pthread_mutex_unlock(&pl->prompt_lock);
 	if (pl->broker_started)
 		pthread_join(pl->broker, NULL);
+	if (pl->inline_sender)
+		pl->ops.close(pl->ops.ctx, pl->inline_sender);
+	/* Last, the log: every answer above has its line. */
+	pthread_mutex_lock(&pl->log_lock);
+	pl->log_stop = true;
+	pthread_cond_signal(&pl->log_cond);
+	pthread_mutex_unlock(&pl->log_lock);
+	if (pl->logger_started)
+		pthread_join(pl->logger, NULL);
 	if (pl->in_flight)
 		log_msg(LOG_WARNING, "pipeline stopped with %zu events unanswered",
 			pl->in_flight);
@@ -854,7 +1015,27 @@ int pipeline_submit(struct pipeline *pl, const struct snet_event *ev,
 	pl->in_flight++;
 	pthread_mutex_unlock(&pl->inflight_lock);
 	atomic_fetch_add(&pl->submitted, 1);
-	queue_push(&pl->decide_q, j);
+	if (pl->params.workers) {
+		queue_push(&pl->decide_q, j);
+		return 0;
+	}
+	/* The policy step here and now: no hand-off to wait for.  It never
+	 * blocks; what it leaves goes to the remote and prompt threads. */
+	if (!pl->inline_opened) {
+		int rc = pl->ops.open(pl->ops.ctx, &pl->inline_sender);
+
+		pl->inline_opened = true;
+		if (rc) {
+			pl->inline_sender = NULL;
+			log_msg(LOG_ERR, "cannot open a verdict channel: %s (the kernel's timeout decides)",
+				strerror(-rc));
+		}
+	}
+	if (!pl->inline_sender) {
+		finish_default(pl, NULL, j, DECIDER_DEFAULT);
+		return 0;
+	}
+	policy_step(pl, pl->inline_sender, j);
 	return 0;
 }
 
@@ -914,6 +1095,9 @@ void pipeline_stats(struct pipeline *pl, struct pipeline_stats *out)
 	out->held_for_prompt = pl->n_held;
 	out->prompt_clients = pl->prompt_clients;
 	pthread_mutex_unlock(&pl->prompt_lock);
+	pthread_mutex_lock(&pl->log_lock);
+	out->log_queued = pl->log_len;
+	pthread_mutex_unlock(&pl->log_lock);
 }
 
 int pipeline_prompt_fd(struct pipeline *pl)

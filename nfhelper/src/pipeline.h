@@ -5,12 +5,14 @@
  *
  *   policy file  ->  remote server  ->  prompt  ->  default
  *
- * Threads: `workers` deciders run the policy step (microseconds);
- * `remote_connections` remote workers each hold one connection to the
- * decision server and ask it within a budget; one prompt broker holds the
- * events that wait for a person and releases each, answered or not, before
- * the kernel's timeout.  A slow server or an absent person only ever delays
- * the event they are deciding.
+ * Threads: the policy step (microseconds, never blocking) runs in the
+ * thread that submits, or in `workers` deciders; `remote_connections`
+ * remote workers each hold one connection to the decision server and ask
+ * it within a budget; one prompt broker holds the events that wait for a
+ * person and releases each, answered or not, before the kernel's timeout;
+ * one writer appends the decision log's lines after the verdicts went out.
+ * A slow server, an absent person or a slow disk only ever delays the
+ * event they are deciding (the disk: no event).
  *
  * The verdict reaches the kernel through struct verdict_ops: each thread
  * that answers opens its own sender (in snetd, its own netlink socket,
@@ -41,7 +43,9 @@ struct verdict_ops {
 };
 
 struct pipeline_params {
-	unsigned int workers;		/* policy deciders, >= 1 */
+	/* Policy-deciding threads; 0: the thread that calls pipeline_submit()
+	 * runs the policy step itself (then it alone submits, and stops). */
+	unsigned int workers;
 	uint32_t timeout_ms;		/* the kernel's wait for a verdict */
 	uint32_t margin_ms;		/* answer this long before it ends */
 	struct decision fallback;	/* the default step's verdict and ticket */
@@ -84,6 +88,7 @@ struct pipeline_stats {
 	uint64_t in_flight, held_for_prompt;
 	unsigned int prompt_clients;
 	uint64_t max_latency_us;
+	uint64_t log_queued;		/* answered, line not yet written */
 };
 
 /* Start the threads.  Takes a reference to @policy (the caller keeps its). */

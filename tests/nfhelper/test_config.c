@@ -93,7 +93,7 @@ static void errors_name_file_line_and_problem(void **state)
 	char longline[400];
 
 	(void)state;
-	parse_fails("[daemon]\nworkers = 0\n", "c.conf:2: workers: expected a number from 1 to 64, got '0'");
+	parse_fails("[daemon]\nworkers = 65\n", "c.conf:2: workers: expected a number from 0 to 64, got '65'");
 	parse_fails("[daemon]\nworkers = two\n", "c.conf:2:");
 	parse_fails("[daemon]\n\ncolour = red\n", "c.conf:3: unknown key 'colour' in [daemon]");
 	parse_fails("[nosuch]\nx = 1\n", "c.conf:2: unknown section [nosuch]");

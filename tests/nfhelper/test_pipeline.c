@@ -709,6 +709,79 @@ static void pending_event_keeps_the_time_it_has_left(void **state)
 	fixture_free(f);
 }
 
+/*
+ * workers = 0: the submitting thread runs the policy step, so the verdict
+ * is sent before pipeline_submit() returns; what the policy leaves still
+ * goes to the remote server and the default on their own threads.
+ */
+static void inline_policy_step_answers_before_submit_returns(void **state)
+{
+	static const char *const args[] = { "-D", "25", NULL };
+	struct fixture *f = fixture_new(base_policy);
+	struct snet_event a = test_event(1, SNET_SYSCALL_CONNECT, TCP, "192.0.2.1", 80,
+					 "/usr/bin/curl", 1000);
+	struct snet_event b = test_event(2, SNET_SYSCALL_CONNECT, TCP, "192.0.2.1", 25,
+					 "/usr/bin/mail", 1000);
+	struct recorded r;
+
+	(void)state;
+	f->params.workers = 0;
+	fixture_server(f, args);
+	fixture_start(f);
+	submit(f, &a);
+	assert_true(recorder_get(&f->rec, 1, &r));
+	assert_int_equal(r.d.by, DECIDER_POLICY);
+	assert_int_equal(r.d.rule_line, 1);
+	submit(f, &b);
+	r = wait_verdict(f, 2, 2000);
+	assert_int_equal(r.d.by, DECIDER_REMOTE);
+	assert_int_equal(r.d.verdict, SNET_VERDICT_DENY);
+	fixture_free(f);
+}
+
+/* The log's writer: every answer gets its line, in the order answered. */
+static void decision_log_lines_follow_the_answers(void **state)
+{
+	struct fixture *f = fixture_new(base_policy);
+	struct snet_event ev = test_event(1, SNET_SYSCALL_CONNECT, TCP, "192.0.2.1", 80,
+					  "/x", 0);
+	struct pipeline_stats st;
+	char *text, *line, *save = NULL;
+	uint32_t want = 1;
+
+	(void)state;
+	f->params.workers = 0;
+	fixture_start(f);
+	for (uint32_t id = 1; id <= 500; id++) {
+		ev.id = id;
+		submit(f, &ev);
+	}
+	assert_int_equal(recorder_count(&f->rec), 500);
+	for (int i = 0; i < 1000; i++) {
+		pipeline_stats(f->pl, &st);
+		if (st.log_queued == 0)
+			break;
+		usleep(2000);
+	}
+	assert_int_equal(st.log_queued, 0);
+	assert_int_equal(st.log_errors, 0);
+	text = test_read(f->log_path);
+	assert_non_null(text);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		json_error_t jerr;
+		json_t *o = json_loads(line, 0, &jerr);
+
+		assert_non_null(o);
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "event"),
+								    "id")), want);
+		json_decref(o);
+		want++;
+	}
+	assert_int_equal(want, 501);
+	free(text);
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -730,6 +803,8 @@ int main(void)
 		cmocka_unit_test(a_call_seen_twice_is_decided_once),
 		cmocka_unit_test(old_ids_are_forgotten_oldest_first),
 		cmocka_unit_test(pending_event_keeps_the_time_it_has_left),
+		cmocka_unit_test(inline_policy_step_answers_before_submit_returns),
+		cmocka_unit_test(decision_log_lines_follow_the_answers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

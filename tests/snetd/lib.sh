@@ -118,8 +118,23 @@ reset_kernel() {
 # Line number of the policy rule that ends with "# TAG".
 line_of() { grep -n "# $1\$" $POLICY | cut -d: -f1; }
 
+# snetd writes its decision log after the verdicts: wait until nothing is
+# in flight and every answer's line is written (when snetd runs).
+settle() {
+	i=0
+	while [ $i -lt 100 ]; do
+		s=$($CTL -j stats 2> /dev/null | jq -r '.daemon | "\(.in_flight) \(.log_queued)"') || return 0
+		[ -n "$s" ] || return 0
+		[ "$s" = "0 0" ] && return 0
+		sleep 0.02
+		i=$((i + 1))
+	done
+	echo "# settle: snetd still has '$s' (in flight, log queued)"
+}
+
 # Decisions about port $1 (remote port, or local port of bind/listen).
 decisions() {
+	settle
 	[ -f $DLOG ] || return 0
 	jq -c --argjson p "$1" 'select((.event.remote.port // -1) == $p or
 		((.event.syscall == "bind" or .event.syscall == "listen") and
