@@ -20,7 +20,7 @@ DECISIONS=$LOG/decisions.jsonl
 WWW=/tmp/snet-demo/www
 HOST=192.0.2.1		# "a host on the network": an address on dummy0
 
-DEMO_STEPS="start allowed denied ticket prompt tools"
+DEMO_STEPS="start allowed denied ticket prompt inspect tools"
 
 n=0
 step() {
@@ -117,6 +117,48 @@ step_prompt() {
 	wait $p
 	sed 's/^/    prompt| /' /tmp/snet-demo/prompt.out | grep -v '^    prompt| answer:'
 	last_decision
+}
+
+step_inspect() {
+	step "Payload inspection: a request a signature flags, its process, its socket refused"
+	# snetd again, now with [inspect] on and the shipped demo signatures
+	# (rules/signatures/snet-demo.rules).  The demo's host is on
+	# 192.0.2.0/24: it joins $HOME_NET.
+	sed "s|^classification-file = .*|classification-file = $TOP/tests/data/et-open/classification.config|
+	     s|^HOME_NET = \[|HOME_NET = [192.0.2.0/24,|" $TOP/rules/inspector.conf > $ETC/inspector.conf
+	sed "/^\[inspect\]/,/^\[/ {
+		s|^enabled = .*|enabled = yes|
+		s|^rules = .*|rules = $TOP/rules/signatures/snet-demo.rules|
+		s|^config = .*|config = $ETC/inspector.conf|
+		s|^eve_log = .*|eve_log = $LOG/eve.json|
+	     }" $ETC/snetd.conf > $ETC/snetd-inspect.conf
+	kill $(snetctl -j status | jq .status.pid)
+	while snetctl status > /dev/null 2>&1; do sleep 0.1; done
+	snetd -f -c $ETC/snetd-inspect.conf < /dev/null >> $LOG/snetd.log 2>&1 &
+	i=0
+	until snetctl status > /dev/null 2>&1 || [ $i -gt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	snetctl -j status | jq -r '.status.inspect | "    snetd restarted with [inspect] enabled = yes: \(.rules) demo signatures, queues \(.queue_first)-\(.queue_first + .queues - 1), \(.ruleset)"'
+	say "what the table sends to snetd (nft list table inet snet, the inspect chain):"
+	nft list chain inet snet inspect | grep -E 'queue|maxseg' | sed 's/^\s*/      /'
+	say
+	say "busybox nc sends an HTTP request with User-Agent EvilBot (sid 9000001 drops it),"
+	say "then, a second later, a second request on the same connection:"
+	printf '  $ { printf "GET / ...User-Agent: EvilBot/1.0..."; sleep 1; printf "GET /again ..."; } | busybox nc %s 80\n' $HOST
+	{ printf 'GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: EvilBot/1.0\r\n\r\n' $HOST
+	  sleep 1
+	  printf 'GET /again HTTP/1.1\r\nHost: %s\r\n\r\n' $HOST
+	  sleep 1; } | timeout 5 $BB nc $HOST 80 2>&1 | sed 's/^/    nc| /'
+	sleep 0.3
+	say "the alert in $LOG/eve.json, with the process that sent the request:"
+	jq -r 'select(.alert.signature_id == 9000001) | "      sid \(.alert.signature_id) \"\(.alert.signature)\" \(.alert.action)
+      \(.src_ip):\(.src_port) -> \(.dest_ip):\(.dest_port) user agent \(.http.http_user_agent // "?")
+      sent by \(.snet.comm)[\(.snet.pid)] uid \(.snet.uid) \(.snet.exe), socket \(.snet.socket_cookie): \(.snet.socket_action)"' \
+		$LOG/eve.json | tail -3
+	say "and snetd's log: $(grep 'denied: its next sendmsg fails' $LOG/snetd.log | tail -1 | sed 's/^snetd: notice: //')"
+	say "(the request never reached the server; nc's next write got EACCES from the kernel)"
 }
 
 step_tools() {
