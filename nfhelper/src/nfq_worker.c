@@ -28,6 +28,9 @@
 
 #define ATTR_SLOTS 4096
 #define EXPIRE_EVERY_MS 1000
+/* Counters are copied out at most this often while packets flow (the
+ * inspector's stats walk its flows), and this long after they stop. */
+#define SNAP_EVERY_MS 100
 /* Bursts handled before looking at the wake fd again. */
 #define BURSTS_PER_WAKE 16
 
@@ -64,6 +67,8 @@ struct nfq_worker {
 
 	/* the thread's own */
 	struct nfq_worker_stats st;
+	bool dirty;			/* counters moved since the snapshot */
+	uint64_t snap_ms;
 	struct timespec now;
 	uint64_t now_ms;
 
@@ -81,6 +86,8 @@ static uint64_t mono_ms(void)
 
 static void snapshot(struct nfq_worker *w)
 {
+	w->dirty = false;
+	w->snap_ms = mono_ms();
 	snet_inspect_worker_stats(w->iw, &w->st.inspect);
 	sockattr_stats(w->attr, &w->st.attr);
 	pthread_mutex_lock(&w->snap_lock);
@@ -333,7 +340,9 @@ static int drain_bursts(struct nfq_worker *w, struct qside *qs)
 				w->st.recv_errors++;
 		}
 		flush(w, qs);
-		snapshot(w);
+		w->dirty = true;
+		if (w->now_ms - w->snap_ms >= SNAP_EVERY_MS)
+			snapshot(w);
 		total += n;
 	}
 	return total;
@@ -356,7 +365,8 @@ static void *worker_main(void *arg)
 			break;
 		if (mode == DRAIN && !drain_until)
 			drain_until = mono_ms() + (uint64_t)w->drain_ms;
-		n = poll(pfd, 3, mode == DRAIN ? 20 : EXPIRE_EVERY_MS);
+		n = poll(pfd, 3, mode == DRAIN ? 20 : w->dirty ? SNAP_EVERY_MS :
+			 EXPIRE_EVERY_MS);
 		if (n < 0 && errno != EINTR) {
 			log_msg(LOG_ERR, "queue %u: poll: %s", w->p.queue, strerror(errno));
 			break;
@@ -374,6 +384,8 @@ static void *worker_main(void *arg)
 		n += drain_bursts(w, &w->main);
 		if (mode == DRAIN && (n == 0 || mono_ms() >= drain_until))
 			break;
+		if (w->dirty && mono_ms() - w->snap_ms >= SNAP_EVERY_MS)
+			snapshot(w);
 		if (mono_ms() - last_expire >= EXPIRE_EVERY_MS) {
 			struct timespec now;
 

@@ -1,0 +1,101 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# NFQUEUE inspection on a stock kernel (the host's: no snet LSM, no nft
+# queue expression), in a private network namespace: snetd runs as an
+# inline IDS/IPS with --external-ruleset behind iptables' NFQUEUE target.
+#
+#   host-nfq.sh TAPFILE     (as root; re-executes itself under unshare -n)
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tap=${1:?usage: host-nfq.sh TAPFILE}
+if [ "${NFQ_IN_NETNS:-}" != 1 ]; then
+	: > "$tap"
+	NFQ_IN_NETNS=1 exec unshare -n "$0" "$@"
+fi
+
+B=$top/build/out
+PEER=$B/tests/nfq/snet-nfq-peer
+W=$(mktemp -d /tmp/nfq-host.XXXXXX)
+failures=0
+ok() { echo "ok nfq-host: $1" >> "$tap"; }
+fail() { echo "not ok nfq-host: $1: $2" >> "$tap"; failures=$((failures + 1)); }
+check() {
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi
+}
+val() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" | tail -1; }
+
+ip link set lo up
+# What snetd's own table would do: lower the MSS so that every segment
+# fits NFQUEUE's copy range (docs/nfhelper.md), then queue.
+iptables -t mangle -A OUTPUT -o lo -p tcp --tcp-flags SYN SYN -j TCPMSS --set-mss 65431 &&
+iptables -A OUTPUT -o lo -p tcp -j NFQUEUE --queue-balance 0:1 ||
+	{ fail "iptables NFQUEUE" "cannot add the rules"; exit 1; }
+cat > $W/inspector.conf <<EOF
+[vars]
+HOME_NET = any
+EXTERNAL_NET = any
+[engine]
+classification-file = $top/tests/data/et-open/classification.config
+EOF
+echo "allow" > $W/policy
+cat > $W/snetd.conf <<EOF
+[daemon]
+policy = $W/policy
+decision_log =
+[control]
+socket = $W/snetd.sock
+[inspect]
+enabled = yes
+rules = $top/tests/nfq/nfq-test.rules
+config = $W/inspector.conf
+eve_log = $W/eve.json
+[nfqueue]
+queues = 0-1
+EOF
+$B/bin/snetd -f -c $W/snetd.conf --external-ruleset > $W/snetd.log 2>&1 &
+pid=$!
+i=0
+while ! $B/bin/snetctl -s $W/snetd.sock status > /dev/null 2>&1 && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+grep -q "no snet LSM in this kernel: running as an inline IDS/IPS; socket attribution (pid, exe in alerts), socket tickets and syscall decisions are unavailable" $W/snetd.log &&
+	ok "says at start that attribution and tickets are unavailable" ||
+	fail "says at start that attribution and tickets are unavailable" "$(head -5 $W/snetd.log)"
+check "status: inspection without the LSM" "false false" \
+	"$($B/bin/snetctl -s $W/snetd.sock -j status | jq -r '[.status.inspect.lsm, (.status.kernel != null)] | map(tostring) | join(" ")')"
+
+# Benign, byte-exact (loopback: GSO packets over the copy range too).
+head -c 1000000 /dev/urandom > $W/blob
+rm -f $W/ready
+$PEER recv 127.0.0.1 9060 $W/got $W/ready &
+srv=$!
+while [ ! -e $W/ready ]; do sleep 0.02; done
+$PEER send 127.0.0.1 9060 $W/blob > /dev/null
+wait $srv
+cmp -s $W/blob $W/got && ok "benign: byte-exact" ||
+	fail "benign: byte-exact" "received $(wc -c < $W/got) bytes"
+
+# Drop: the packet goes, nothing is done to the socket.
+rm -f $W/ready
+$PEER recv 127.0.0.1 9000 $W/got.drop $W/ready &
+srv=$!
+while [ ! -e $W/ready ]; do sleep 0.02; done
+$PEER steps 127.0.0.1 9000 s:hello w:200 "s:xx MALWARE-SIGNATURE yy" w:500 s:after > $W/steps
+kill $srv 2>/dev/null
+wait $srv 2>/dev/null
+check "drop: the marker did not reach the server" "hello" "$(cat $W/got.drop)"
+check "drop: no ticket, so the next send still succeeds" "OK" "$(val step3 < $W/steps)"
+a=$(jq -c 'select(.alert.signature_id == 9100001)' $W/eve.json | tail -1)
+check "drop: alerted, blocked, without a process" "blocked null none" \
+	"$(echo "$a" | jq -r '[.alert.action, (.snet.pid | tostring), .snet.socket_action] | join(" ")')"
+check "drop: counted" "1 0" \
+	"$($B/bin/snetctl -s $W/snetd.sock -j inspect | jq -r '[(.inspect.total.dropped > 0 | if . then 1 else 0 end), .inspect.total.tickets] | map(tostring) | join(" ")')"
+
+kill -TERM $pid
+wait $pid
+check "stops cleanly" 0 $?
+iptables -F OUTPUT
+iptables -t mangle -F OUTPUT
+rm -rf "$W"
+[ $failures -eq 0 ]
