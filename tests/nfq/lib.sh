@@ -109,7 +109,9 @@ n_alerts() { alerts_of "$1" | grep -c . ; }
 # its pid in $srv_pid (ip netns exec execs the program itself).
 serve() {
 	rm -f $W/ready.$2
-	in_peer $PEER recv "$1" "$2" "$3" $W/ready.$2 &
+	# Not through in_peer: a backgrounded function is a subshell, and
+	# $! would name it instead of the server.
+	$IP netns exec peer $PEER recv "$1" "$2" "$3" $W/ready.$2 &
 	srv_pid=$!
 	i=0
 	while [ ! -e $W/ready.$2 ] && [ $i -lt 200 ]; do sleep 0.02; i=$((i + 1)); done
