@@ -186,6 +186,16 @@ static unsigned rule_slots(const struct rule *r, enum buf_id buf, uint8_t *slots
 		slots[0] = 0;
 		return 1;
 	}
+	/* ip_proto:N never matches a packet of another protocol */
+	if (r->ip_proto >= 0) {
+		int s = l4_slot((uint8_t)r->ip_proto);
+		bool ok = r->proto == RP_IP || (s == 0 && (r->proto == RP_TCP || r->proto == RP_HTTP ||
+			  r->proto == RP_TLS || r->proto == RP_DNS)) ||
+			  (s == 1 && (r->proto == RP_UDP || r->proto == RP_DNS)) ||
+			  (s == 2 && r->proto == RP_ICMP);
+		slots[0] = (uint8_t)s;
+		return ok ? 1 : 0;
+	}
 	switch (r->proto) {
 	case RP_TCP: case RP_HTTP: case RP_TLS: slots[0] = 0; return 1;
 	case RP_UDP: slots[0] = 1; return 1;

@@ -321,6 +321,25 @@ struct rule {
 
 void rule_free(struct rule *r);
 
+/*
+ * What rejects most candidates, packed per rule (in rule order) so the
+ * candidate loop of worker.c reads one small record instead of the large
+ * rule: direction, phase, stream bound, protocol, flow state, dsize and the
+ * interned header expressions (HDR_NO_ID: see the rule's own nodes), and
+ * a flowbit the rule needs set or clear (checked in rule order, since
+ * earlier rules of the same event may change it; NO_FBIT: none).
+ */
+#define NO_FBIT UINT32_MAX
+struct rule_pre {
+	uint64_t st_max_end;
+	uint32_t src_id, dst_id, sport_id, dport_id;
+	uint32_t fbit_set, fbit_clear;
+	struct numcmp dsize;
+	int16_t ip_proto;
+	uint8_t dirs, phase[2], proto, flow_state;
+	bool bidir;
+};
+
 /* ---- rule parsing (rule_lexer.c, rule_parser.c) ---- */
 struct rule_option {
 	char *name;
@@ -435,6 +454,7 @@ struct snet_inspect_ruleset {
 	struct flowbit_names fbnames;
 	struct hdr_table hdrs;
 	struct ruleset_dbs dbs;
+	struct rule_pre *pre;	/* [nrules], see struct rule_pre */
 	bool from_cache;
 	struct snet_inspect_config cfg;	/* a copy of the limits */
 	/* thresholds: mutable, behind a lock; touched only on a full match */

@@ -360,6 +360,39 @@ static int rule_order(const void *a, const void *b)
 	return x->sid < y->sid ? -1 : x->sid > y->sid;
 }
 
+static int pre_build(struct snet_inspect_ruleset *rs)
+{
+	rs->pre = calloc(rs->nrules, sizeof(*rs->pre));
+	if (!rs->pre)
+		return -ENOMEM;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct rule *r = rs->rules[i];
+		struct rule_pre *p = &rs->pre[i];
+		p->st_max_end = r->st_max_end;
+		p->src_id = r->src_id;
+		p->dst_id = r->dst_id;
+		p->sport_id = r->sport_id;
+		p->dport_id = r->dport_id;
+		p->fbit_set = p->fbit_clear = NO_FBIT;
+		for (size_t k = 0; k < r->nfbits; k++) {
+			const struct flowbit *fb = &r->fbits[k];
+			if (fb->op == FB_ISSET && fb->nidx == 1 && p->fbit_set == NO_FBIT)
+				p->fbit_set = fb->idx[0];
+			else if (fb->op == FB_ISNOTSET && p->fbit_clear == NO_FBIT)
+				p->fbit_clear = fb->idx[0];
+		}
+		p->dsize = r->dsize;
+		p->ip_proto = (int16_t)r->ip_proto;
+		p->dirs = r->dirs;
+		p->phase[0] = (uint8_t)r->phase_ts;
+		p->phase[1] = (uint8_t)r->phase_tc;
+		p->proto = (uint8_t)r->proto;
+		p->flow_state = r->flow_state;
+		p->bidir = r->bidir;
+	}
+	return 0;
+}
+
 static void ruleset_destroy(struct snet_inspect_ruleset *rs)
 {
 	for (size_t i = 0; i < rs->nrules; i++)
@@ -370,6 +403,7 @@ static void ruleset_destroy(struct snet_inspect_ruleset *rs)
 		free(rs->fbnames.names[i]);
 	free(rs->fbnames.names);
 	dbs_free(&rs->dbs);
+	free(rs->pre);
 	hdr_table_free(&rs->hdrs);
 	free(rs->th);
 	pthread_mutex_destroy(&rs->th_lock);
@@ -428,6 +462,9 @@ static int ruleset_build(const struct snet_inspect_config *cfg,
 	qsort(rs->rules, rs->nrules, sizeof(*rs->rules), rule_order);
 	for (size_t i = 0; i < rs->nrules; i++)
 		rs->rules[i]->idx = (uint32_t)i;
+	rc = pre_build(rs);
+	if (rc)
+		goto done;
 	struct strbuf errs = { 0 };
 	rc = dbs_build(rs->rules, rs->nrules, cfg, use_cache, &rs->dbs, &rs->from_cache,
 		       &errs);

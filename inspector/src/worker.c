@@ -55,14 +55,16 @@ struct snet_inspect_worker {
 	uint32_t *cand;		/* candidates of the current event, rstcap room */
 	size_t ncand;
 	/*
-	 * What each interned header expression gave for the current packet:
+	 * What each interned header expression gave for the current flow:
 	 * (pgen << 1 | result), valid while the stamp equals pgen.  [0] is
-	 * against the packet's source, [1] its destination.
+	 * against the flow's client address or port, [1] its server's (the
+	 * packet's source and destination when memo_swap is 0).
 	 */
 	uint32_t *amemo[2], *pmemo[2];
 	size_t namemo, npmemo;
 	uint32_t pgen;
-	uint64_t memo_side;	/* flow serial * 2 + side the memos are for */
+	int memo_swap;		/* 1: the packet goes to the client */
+	uint64_t memo_flow;	/* serial of the flow the memos are for */
 	const struct snet_inspect_ruleset *memo_rs;
 	struct pkt_match pm[MAX_PKT_MATCHES];
 	size_t npm;
@@ -470,15 +472,17 @@ static bool fbit_get(const struct flow *f, uint32_t i)
 
 /*
  * Header expressions depend only on the addresses and ports, the same for
- * every packet of a flow side: the memos are kept while packets come from
- * one flow side (and its rule set), and forgotten otherwise.
+ * every packet of a flow (the two directions swap source and destination):
+ * the memos are kept while packets come from one flow (and its rule set),
+ * and forgotten otherwise.
  */
 static void memo_begin(struct snet_inspect_worker *w, const struct flow *f, int dir)
 {
-	uint64_t side = f ? f->serial * 2 + (uint64_t)(dir - 1) : 0;
-	if (side && side == w->memo_side && w->memo_rs == w->cur)
+	w->memo_swap = f && dir == DIR_TO_CLIENT;
+	uint64_t serial = f ? f->serial : 0;
+	if (serial && serial == w->memo_flow && w->memo_rs == w->cur)
 		return;
-	w->memo_side = side;
+	w->memo_flow = serial;
 	w->memo_rs = w->cur;
 	if (++w->pgen >= 1u << 31) {
 		for (int k = 0; k < 2; k++) {
@@ -498,11 +502,11 @@ static inline bool addr_memo(struct snet_inspect_worker *w, const struct addr_no
 	const struct ip_addr *ip = k ? &w->p->dst : &w->p->src;
 	if (id == HDR_NO_ID)
 		return addr_match(n, ip);
-	uint32_t m = w->amemo[k][id];
-	if (m >> 1 == w->pgen)
-		return m & 1;
+	uint32_t *m = &w->amemo[k ^ w->memo_swap][id];
+	if (*m >> 1 == w->pgen)
+		return *m & 1;
 	bool v = addr_match(n, ip);
-	w->amemo[k][id] = w->pgen << 1 | v;
+	*m = w->pgen << 1 | v;
 	return v;
 }
 
@@ -512,11 +516,11 @@ static inline bool port_memo(struct snet_inspect_worker *w, const struct port_no
 	uint16_t port = k ? w->p->dport : w->p->sport;
 	if (id == HDR_NO_ID)
 		return port_match(n, port);
-	uint32_t m = w->pmemo[k][id];
-	if (m >> 1 == w->pgen)
-		return m & 1;
+	uint32_t *m = &w->pmemo[k ^ w->memo_swap][id];
+	if (*m >> 1 == w->pgen)
+		return *m & 1;
 	bool v = port_match(n, port);
-	w->pmemo[k][id] = w->pgen << 1 | v;
+	*m = w->pgen << 1 | v;
 	return v;
 }
 
@@ -556,13 +560,88 @@ static bool tcp_flags_match(const struct rule *r, uint8_t fl)
 	}
 }
 
-/* the checks that give the same answer for every packet of a flow side */
-static bool rule_header_ok(struct snet_inspect_worker *w, const struct rule *r)
+/* a header expression of rule rid from its memo; the node only on a miss */
+static inline bool addr_id(struct snet_inspect_worker *w, uint32_t rid, bool dst, uint32_t id,
+			   int k)
 {
-	return (r->ip_proto < 0 || r->ip_proto == w->p->ipproto) && header_match(w, r);
+	uint32_t m = w->amemo[k ^ w->memo_swap][id];
+	if (m >> 1 == w->pgen)
+		return m & 1;
+	const struct rule *r = w->cur->rules[rid];
+	return addr_memo(w, dst ? r->dst : r->src, id, k);
 }
 
-/* everything but the header (rule_header_ok) */
+static inline bool port_id(struct snet_inspect_worker *w, uint32_t rid, bool dport, uint32_t id,
+			   int k)
+{
+	uint32_t m = w->pmemo[k ^ w->memo_swap][id];
+	if (m >> 1 == w->pgen)
+		return m & 1;
+	const struct rule *r = w->cur->rules[rid];
+	return port_memo(w, dport ? r->dport : r->sport, id, k);
+}
+
+/* header_match() from the packed record */
+static bool pre_header_ok(struct snet_inspect_worker *w, const struct rule_pre *p, uint32_t rid)
+{
+	if (p->src_id == HDR_NO_ID || p->dst_id == HDR_NO_ID || p->sport_id == HDR_NO_ID ||
+	    p->dport_id == HDR_NO_ID)
+		return header_match(w, w->cur->rules[rid]);
+	if (port_id(w, rid, true, p->dport_id, 1) && port_id(w, rid, false, p->sport_id, 0) &&
+	    addr_id(w, rid, true, p->dst_id, 1) && addr_id(w, rid, false, p->src_id, 0))
+		return true;
+	return p->bidir && port_id(w, rid, false, p->sport_id, 1) &&
+	       port_id(w, rid, true, p->dport_id, 0) && addr_id(w, rid, false, p->src_id, 1) &&
+	       addr_id(w, rid, true, p->dst_id, 0);
+}
+
+/*
+ * The header (the same for every packet of a flow side, memoized) and
+ * the checks of rule_matches() that need only the packed record and do not
+ * depend on what earlier rules of this event did (flowbits do:
+ * pre_fbits_ok, in rule order).
+ */
+static bool pre_ok(struct snet_inspect_worker *w, uint32_t rid, const struct event *ev)
+{
+	const struct rule_pre *p = &w->cur->pre[rid];
+	if (!(p->dirs & w->dir) || p->phase[w->dir - 1] != ev->ph)
+		return false;
+	/* a depth-anchored stream rule cannot match past its depth */
+	if (ev->ph == PH_STREAM && ev->min_end >= p->st_max_end)
+		return false;
+	const struct packet *pk = w->p;
+	const struct flow *f = w->f;
+	if (p->ip_proto >= 0 && p->ip_proto != pk->ipproto)
+		return false;
+	switch (p->proto) {
+	case RP_TCP: if (pk->ipproto != IPPROTO_TCP) return false; break;
+	case RP_UDP: if (pk->ipproto != IPPROTO_UDP) return false; break;
+	case RP_ICMP:
+		if (pk->ipproto != IPPROTO_ICMP && pk->ipproto != IPPROTO_ICMPV6)
+			return false;
+		break;
+	case RP_HTTP: if (!f || f->app != APP_HTTP) return false; break;
+	case RP_TLS: if (!f || f->app != APP_TLS) return false; break;
+	case RP_DNS: if (!f || f->app != APP_DNS) return false; break;
+	default: break;
+	}
+	if ((p->flow_state & FLOW_ESTABLISHED) && !(f && f->established))
+		return false;
+	if ((p->flow_state & FLOW_NOT_ESTABLISHED) && f && f->established)
+		return false;
+	if (p->dsize.set && !numcmp_match(&p->dsize, (uint32_t)pk->plen))
+		return false;
+	return pre_header_ok(w, p, rid);
+}
+
+static bool pre_fbits_ok(const struct snet_inspect_worker *w, uint32_t rid)
+{
+	const struct rule_pre *p = &w->cur->pre[rid];
+	return (p->fbit_set == NO_FBIT || fbit_get(w->f, p->fbit_set)) &&
+	       (p->fbit_clear == NO_FBIT || !fbit_get(w->f, p->fbit_clear));
+}
+
+/* everything but the header and ip_proto (pre_ok) */
 static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 			 const struct event *ev)
 {
@@ -694,17 +773,8 @@ static void verify(struct snet_inspect_worker *w, struct event *ev)
 	size_t n = 0;
 	for (size_t i = 0; i < w->ncand; i++) {
 		uint32_t rid = w->cand[i];
-		const struct rule *r = rs->rules[rid];
-		if (!(r->dirs & w->dir))
-			continue;
-		if ((w->dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc) != ev->ph)
-			continue;
-		/* a depth-anchored stream rule cannot match past its depth */
-		if (ev->ph == PH_STREAM && ev->min_end >= r->st_max_end)
-			continue;
-		if (!rule_header_ok(w, r))
-			continue;
-		w->cand[n++] = rid;
+		if (pre_ok(w, rid, ev))
+			w->cand[n++] = rid;
 	}
 	w->ncand = n;
 	if (n <= 32)
@@ -712,6 +782,8 @@ static void verify(struct snet_inspect_worker *w, struct event *ev)
 	else
 		qsort(w->cand, n, sizeof(uint32_t), cmp_u32);
 	for (size_t i = 0; i < n; i++) {
+		if (!pre_fbits_ok(w, w->cand[i]))
+			continue;
 		const struct rule *r = rs->rules[w->cand[i]];
 		if (!rule_matches(w, r, ev))
 			continue;

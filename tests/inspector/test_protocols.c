@@ -78,20 +78,26 @@ static void protocols(void **state)
 		    "alert tcp any any -> any any (msg:\"tcp\"; flow:no_stream; content:\"ONLY\"; sid:2;)\n"
 		    "alert udp any any -> any any (msg:\"udp\"; content:\"ONLY\"; sid:3;)\n"
 		    "alert icmp any any -> any any (msg:\"icmp\"; content:\"ONLY\"; sid:4;)\n"
-		    "alert ip any any -> any any (msg:\"ipp\"; ip_proto:17; content:\"PROTO\"; sid:5;)\n");
+		    "alert ip any any -> any any (msg:\"ipp\"; ip_proto:17; content:\"PROTO\"; sid:5;)\n"
+		    "alert ip any any -> any any (msg:\"ipp1\"; ip_proto:1; content:\"PROTO\"; sid:6;)\n"
+		    /* can never match: no packet is both UDP and TCP */
+		    "alert udp any any -> any any (msg:\"ipp6\"; ip_proto:6; content:\"PROTO\"; sid:7;)\n"
+		    "alert tcp any any -> any any (msg:\"ipp6t\"; ip_proto:6; flow:no_stream; "
+		    "content:\"ONLY\"; sid:8;)\n");
 	uint8_t pkt[256];
 	struct snet_inspect_verdict v;
 	size_t n = tu_tcp(pkt, 0, "10.0.0.1", "192.0.2.1", 1000, 80, 1, 1, 0x18, "ONLY IPALL", 10);
 	send_raw(pkt, n, &v);
-	assert_true(tu_has_sid(&v, 2) && tu_has_sid(&v, 1));
+	assert_true(tu_has_sid(&v, 2) && tu_has_sid(&v, 1) && tu_has_sid(&v, 8));
 	assert_false(tu_has_sid(&v, 3) || tu_has_sid(&v, 4));
 	n = tu_udp(pkt, "10.0.0.1", "192.0.2.1", 1000, 80, "ONLY IPALL PROTO", 16);
 	send_raw(pkt, n, &v);
 	assert_true(tu_has_sid(&v, 3) && tu_has_sid(&v, 1) && tu_has_sid(&v, 5));
-	assert_false(tu_has_sid(&v, 2) || tu_has_sid(&v, 4));
+	assert_false(tu_has_sid(&v, 2) || tu_has_sid(&v, 4) || tu_has_sid(&v, 6) ||
+		     tu_has_sid(&v, 7) || tu_has_sid(&v, 8));
 	n = tu_icmp(pkt, "10.0.0.1", "192.0.2.1", 8, 0, "ONLY IPALL PROTO", 16);
 	send_raw(pkt, n, &v);
-	assert_true(tu_has_sid(&v, 4) && tu_has_sid(&v, 1));
+	assert_true(tu_has_sid(&v, 4) && tu_has_sid(&v, 1) && tu_has_sid(&v, 6));
 	assert_false(tu_has_sid(&v, 2) || tu_has_sid(&v, 3) || tu_has_sid(&v, 5));
 	teardown_rules();
 }
@@ -174,6 +180,61 @@ static void addresses_and_ports(void **state)
 				 c[i].dport, c[i].hit ? "alert" : "no alert");
 		teardown_rules();
 	}
+}
+
+/*
+ * One flow, packets alternating between its directions: header expressions
+ * are remembered per flow (worker.c), the two directions swap source and
+ * destination.  The client is 10.0.0.1:1234 ($HOME_NET), the server
+ * 192.0.2.1:4000.
+ */
+static void headers_both_directions(void **state)
+{
+	(void)state;
+	static const char *const rules =
+		"alert tcp $HOME_NET any -> $EXTERNAL_NET 4000 (msg:\"out\"; content:\"A\"; sid:1;)\n"
+		"alert tcp $EXTERNAL_NET 4000 -> $HOME_NET any (msg:\"in\"; content:\"A\"; sid:2;)\n"
+		"alert tcp $EXTERNAL_NET any -> $HOME_NET any (msg:\"in-any\"; content:\"A\"; sid:3;)\n"
+		"alert tcp $HOME_NET any <> $EXTERNAL_NET 4000 (msg:\"bi\"; content:\"A\"; sid:4;)\n"
+		"alert tcp any 1234 -> any any (msg:\"cport\"; content:\"A\"; sid:5;)\n"
+		"alert tcp any !4000 -> any any (msg:\"neg\"; content:\"A\"; sid:6;)\n"
+		"alert tcp any any -> 10.0.0.0/8 ![1:100,5000:] (msg:\"range\"; content:\"A\"; sid:7;)\n";
+	/* sids that must alert on a to_server (1) and a to_client (2) packet */
+	static const int want[2][8] = {
+		{ 0, 1, 0, 0, 1, 1, 1, 0 },
+		{ 0, 0, 1, 1, 1, 0, 0, 1 },
+	};
+	setup_rules(rules);
+	struct tu_conn c = { 0 };
+	tu_conn_open(&c, W, 4000);
+	for (int round = 0; round < 3; round++) {
+		for (int d = 0; d < 2; d++) {
+			struct snet_inspect_verdict v;
+			if (d == 0)
+				tu_conn_send(&c, "A", 1, &v);
+			else
+				tu_conn_reply(&c, "A", 1, &v);
+			for (uint32_t sid = 1; sid <= 7; sid++)
+				if (tu_has_sid(&v, sid) != want[d][sid])
+					fail_msg("round %d %s: sid %u %s", round,
+						 d ? "to_client" : "to_server", sid,
+						 want[d][sid] ? "missing" : "unexpected");
+		}
+	}
+	teardown_rules();
+	/* the same per packet, on UDP */
+	setup_rules("alert udp $HOME_NET any -> $EXTERNAL_NET 53 (msg:\"o\"; content:\"U\"; sid:1;)\n"
+		    "alert udp $EXTERNAL_NET 53 -> $HOME_NET any (msg:\"i\"; content:\"U\"; sid:2;)\n");
+	for (int round = 0; round < 2; round++) {
+		struct snet_inspect_verdict v;
+		tu_udp_send(W, "10.0.0.1", "192.0.2.1", 1234, 53, "U", round, &v);
+		assert_true(tu_has_sid(&v, 1));
+		assert_false(tu_has_sid(&v, 2));
+		tu_udp_send(W, "192.0.2.1", "10.0.0.1", 53, 1234, "U", round + 0.5, &v);
+		assert_true(tu_has_sid(&v, 2));
+		assert_false(tu_has_sid(&v, 1));
+	}
+	teardown_rules();
 }
 
 /* ---- dns.query ---- */
@@ -426,6 +487,7 @@ int main(void)
 		cmocka_unit_test(protocols),
 		cmocka_unit_test(tcp_flags),
 		cmocka_unit_test(addresses_and_ports),
+		cmocka_unit_test(headers_both_directions),
 		cmocka_unit_test(dns_query_keyword),
 		cmocka_unit_test(tls_sni_keyword),
 		cmocka_unit_test(flow_established),
