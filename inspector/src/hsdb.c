@@ -24,6 +24,13 @@
 
 #include "internal.h"
 
+int db_subkey(enum buf_id buf, int slot, enum phase ph)
+{
+	if (buf == BUF_PAYLOAD)
+		return slot;
+	return ph == PH_REQ_BODY || ph == PH_RESP_BODY;
+}
+
 int l4_slot(uint8_t ipproto)
 {
 	switch (ipproto) {
@@ -179,11 +186,16 @@ static char *fp_literal(const struct sm *fp, unsigned *flags, hs_expr_ext_t *ext
 	return literal_expr(b, n);
 }
 
-/* the L4 slots a payload rule of this protocol belongs to */
-static unsigned rule_slots(const struct rule *r, enum buf_id buf, uint8_t *slots)
+/*
+ * The databases a rule's fast pattern goes into, in direction dir: for the
+ * packet payload, the L4 slots of its protocol; for other buffers, sub-key
+ * 1 if the rule is decided on a body event, else 0 (db_subkey).
+ */
+static unsigned rule_slots(const struct rule *r, enum buf_id buf, uint8_t dir, uint8_t *slots)
 {
 	if (buf != BUF_PAYLOAD) {
-		slots[0] = 0;
+		slots[0] = (uint8_t)db_subkey(buf, 0,
+					      dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc);
 		return 1;
 	}
 	/* ip_proto:N never matches a packet of another protocol */
@@ -216,7 +228,7 @@ static int add_always(struct ruleset_dbs *d, const struct rule *r, uint8_t dir)
 {
 	enum phase ph = dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc;
 	uint8_t slots[4];
-	unsigned ns = ph == PH_PACKET ? rule_slots(r, BUF_PAYLOAD, slots) : 1;
+	unsigned ns = ph == PH_PACKET ? rule_slots(r, BUF_PAYLOAD, dir, slots) : 1;
 	if (ph != PH_PACKET)
 		slots[0] = 0;
 	for (unsigned s = 0; s < ns; s++) {
@@ -243,7 +255,7 @@ static int collect(struct rule **rules, size_t nrules, struct groups *gs,
 				continue;
 			}
 			uint8_t slots[4];
-			unsigned ns = rule_slots(r, (enum buf_id)r->fp_buf, slots);
+			unsigned ns = rule_slots(r, (enum buf_id)r->fp_buf, dir, slots);
 			for (unsigned s = 0; s < ns; s++) {
 				struct group *g = group_get(gs, (enum buf_id)r->fp_buf, dir, slots[s]);
 				if (!g)
@@ -304,7 +316,7 @@ static int cache_key(const struct groups *gs, uint8_t key[32])
 	if (!EVP_DigestInit_ex(c, EVP_sha256(), NULL))
 		goto out;
 	const char *ver = hs_version();
-	EVP_DigestUpdate(c, "snet-hsdb-3", 11);
+	EVP_DigestUpdate(c, "snet-hsdb-4", 11);
 	EVP_DigestUpdate(c, ver, strlen(ver));
 	EVP_DigestUpdate(c, &plat, sizeof(plat));
 	for (size_t i = 0; i < gs->n; i++) {

@@ -380,7 +380,7 @@ int content_decode(const char *s, uint8_t **out, uint32_t *outlen, char *err,
 struct prefilter_db {
 	enum buf_id buf;
 	uint8_t dir;		/* DIR_TO_SERVER or DIR_TO_CLIENT */
-	uint8_t l4;		/* for BUF_PAYLOAD: IPPROTO_* or 0 for others */
+	uint8_t l4;		/* db_subkey() */
 	hs_database_t *db;
 	uint32_t *rule_ids;	/* pattern id -> rule idx (ids are indexes) */
 	size_t nids;
@@ -396,6 +396,13 @@ int idlist_add(struct idlist *l, uint32_t id);
 /* keyed by (buf, dir, l4) */
 #define L4_SLOTS 5		/* tcp, udp, icmp(v4/v6), other, any */
 int l4_slot(uint8_t ipproto);
+/*
+ * The third key of a database: the L4 slot for the packet payload; for
+ * other buffers 1 on a body event (PH_REQ_BODY, PH_RESP_BODY), else 0, so
+ * the header events and the body events of HTTP scan only the fast
+ * patterns of rules decided there.
+ */
+int db_subkey(enum buf_id buf, int slot, enum phase ph);
 
 /*
  * Rules with no prefilter pattern, keyed by a port when their header

@@ -750,7 +750,8 @@ static void prefilter(struct snet_inspect_worker *w, const struct event *ev)
 	for (int b = 0; b < BUF__COUNT; b++) {
 		if (!(ev->scan_mask & (1ull << b)) || !ev->b[b] || !ev->n[b])
 			continue;
-		const struct prefilter_db *db = rs->dbs.idx[b][di][b == BUF_PAYLOAD ? ev->slot : 0];
+		const struct prefilter_db *db = rs->dbs.idx[b][di][db_subkey((enum buf_id)b, ev->slot,
+										     ev->ph)];
 		if (!db)
 			continue;
 		struct hs_ctx c = { w, db };

@@ -237,6 +237,46 @@ static void headers_both_directions(void **state)
 	teardown_rules();
 }
 
+/*
+ * HTTP rules decided on a body event whose fast pattern is in a header
+ * buffer, and rules decided on the headers: the header and the body events
+ * scan separate databases (db_subkey in hsdb.c).
+ */
+static void http_header_fp_body_rule(void **state)
+{
+	(void)state;
+	setup_rules("alert http any any -> any any (msg:\"b\"; flow:to_client; http.header; "
+		    "content:\"X-Long-Header-Name|3a| abcdefgh\"; file_data; content:\"BODY\"; sid:1;)\n"
+		    "alert http any any -> any any (msg:\"h\"; flow:to_client; http.header; "
+		    "content:\"X-Long-Header-Name\"; sid:2;)\n"
+		    "alert http any any -> any any (msg:\"m\"; flow:to_client; http.header; "
+		    "content:\"X-Long-Header-Name|3a| abcdefgh\"; file_data; content:\"NOPE\"; sid:3;)\n"
+		    "alert http any any -> any any (msg:\"r\"; flow:to_server; http.uri; "
+		    "content:\"/upload-path-long\"; http.request_body; content:\"k=v\"; sid:4;)\n"
+		    "alert http any any -> any any (msg:\"u\"; flow:to_server; http.uri; "
+		    "content:\"/upload-path\"; sid:5;)\n");
+	struct tu_conn c = { 0 };
+	tu_conn_open(&c, W, 80);
+	struct snet_inspect_verdict v;
+	static const char req[] = "POST /upload-path-long HTTP/1.1\r\nHost: h\r\n"
+				  "Content-Length: 3\r\n\r\n";
+	tu_conn_send(&c, req, strlen(req), &v);
+	assert_true(tu_has_sid(&v, 5));
+	assert_false(tu_has_sid(&v, 4));
+	tu_conn_send(&c, "k=v", 3, &v);
+	assert_true(tu_has_sid(&v, 4));
+	assert_false(tu_has_sid(&v, 5));
+	static const char hdr[] = "HTTP/1.1 200 OK\r\nX-Long-Header-Name: abcdefgh\r\n"
+				  "Content-Length: 8\r\n\r\n";
+	tu_conn_reply(&c, hdr, strlen(hdr), &v);
+	assert_true(tu_has_sid(&v, 2));
+	assert_false(tu_has_sid(&v, 1) || tu_has_sid(&v, 3));
+	tu_conn_reply(&c, "BODY1234", 8, &v);
+	assert_true(tu_has_sid(&v, 1));
+	assert_false(tu_has_sid(&v, 2) || tu_has_sid(&v, 3));
+	teardown_rules();
+}
+
 /* ---- dns.query ---- */
 
 static size_t dns_query(uint8_t *b, const char *name, uint16_t id)
@@ -488,6 +528,7 @@ int main(void)
 		cmocka_unit_test(tcp_flags),
 		cmocka_unit_test(addresses_and_ports),
 		cmocka_unit_test(headers_both_directions),
+		cmocka_unit_test(http_header_fp_body_rule),
 		cmocka_unit_test(dns_query_keyword),
 		cmocka_unit_test(tls_sni_keyword),
 		cmocka_unit_test(flow_established),
