@@ -1034,6 +1034,10 @@ static struct genl_family snet_family __ro_after_init = {
 	.maxattr = SNET_A_MAX,
 	.policy = snet_nl_policy,
 	.module = THIS_MODULE,
+	/* Every handler takes the lock of what it touches: the daemon's
+	 * deciding threads answer in parallel, not behind genl_mutex.
+	 */
+	.parallel_ops = true,
 	.ops = snet_nl_ops,
 	.n_ops = ARRAY_SIZE(snet_nl_ops),
 	.mcgrps = snet_nl_mcgrps,
