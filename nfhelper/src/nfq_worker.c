@@ -28,9 +28,8 @@
 
 #define ATTR_SLOTS 4096
 #define EXPIRE_EVERY_MS 1000
-/* Counters are copied out at most this often while packets flow (the
- * inspector's stats walk its flows), and this long after they stop. */
-#define SNAP_EVERY_MS 100
+/* How long a reader of the counters waits for the worker's copy. */
+#define SNAP_WAIT_MS 500
 /* Bursts handled before looking at the wake fd again. */
 #define BURSTS_PER_WAKE 16
 
@@ -67,12 +66,15 @@ struct nfq_worker {
 
 	/* the thread's own */
 	struct nfq_worker_stats st;
-	bool dirty;			/* counters moved since the snapshot */
-	uint64_t snap_ms;
 	struct timespec now;
 	uint64_t now_ms;
 
+	/* The counters are copied out when someone asks (the inspector's
+	 * counters walk its flows: too dear to copy after every burst). */
 	pthread_mutex_t snap_lock;
+	pthread_cond_t snap_cond;
+	uint64_t snap_req, snap_done;	/* under snap_lock */
+	atomic_bool snap_wanted;
 	struct nfq_worker_stats snap;
 };
 
@@ -86,13 +88,26 @@ static uint64_t mono_ms(void)
 
 static void snapshot(struct nfq_worker *w)
 {
-	w->dirty = false;
-	w->snap_ms = mono_ms();
+	uint64_t req;
+
+	atomic_store(&w->snap_wanted, false);
+	pthread_mutex_lock(&w->snap_lock);
+	req = w->snap_req;
+	pthread_mutex_unlock(&w->snap_lock);
 	snet_inspect_worker_stats(w->iw, &w->st.inspect);
 	sockattr_stats(w->attr, &w->st.attr);
 	pthread_mutex_lock(&w->snap_lock);
 	w->snap = w->st;
+	w->snap_done = req;
+	pthread_cond_broadcast(&w->snap_cond);
 	pthread_mutex_unlock(&w->snap_lock);
+}
+
+/* Between bursts: a copy of the counters if someone asked for one. */
+static void maybe_snapshot(struct nfq_worker *w)
+{
+	if (atomic_load_explicit(&w->snap_wanted, memory_order_relaxed))
+		snapshot(w);
 }
 
 /* Between two packets: take the engine's current rule set if it changed. */
@@ -340,9 +355,7 @@ static int drain_bursts(struct nfq_worker *w, struct qside *qs)
 				w->st.recv_errors++;
 		}
 		flush(w, qs);
-		w->dirty = true;
-		if (w->now_ms - w->snap_ms >= SNAP_EVERY_MS)
-			snapshot(w);
+		maybe_snapshot(w);
 		total += n;
 	}
 	return total;
@@ -365,8 +378,7 @@ static void *worker_main(void *arg)
 			break;
 		if (mode == DRAIN && !drain_until)
 			drain_until = mono_ms() + (uint64_t)w->drain_ms;
-		n = poll(pfd, 3, mode == DRAIN ? 20 : w->dirty ? SNAP_EVERY_MS :
-			 EXPIRE_EVERY_MS);
+		n = poll(pfd, 3, mode == DRAIN ? 20 : EXPIRE_EVERY_MS);
 		if (n < 0 && errno != EINTR) {
 			log_msg(LOG_ERR, "queue %u: poll: %s", w->p.queue, strerror(errno));
 			break;
@@ -384,15 +396,13 @@ static void *worker_main(void *arg)
 		n += drain_bursts(w, &w->main);
 		if (mode == DRAIN && (n == 0 || mono_ms() >= drain_until))
 			break;
-		if (w->dirty && mono_ms() - w->snap_ms >= SNAP_EVERY_MS)
-			snapshot(w);
+		maybe_snapshot(w);
 		if (mono_ms() - last_expire >= EXPIRE_EVERY_MS) {
 			struct timespec now;
 
 			clock_gettime(CLOCK_REALTIME, &now);
 			snet_inspect_worker_expire(w->iw, &now);
 			last_expire = mono_ms();
-			snapshot(w);
 		}
 	}
 	snapshot(w);
@@ -408,6 +418,7 @@ static void worker_free(struct nfq_worker *w)
 	snet_nl_close(w->nl);
 	if (w->wake_fd >= 0)
 		close(w->wake_fd);
+	pthread_cond_destroy(&w->snap_cond);
 	pthread_mutex_destroy(&w->snap_lock);
 	free(w);
 }
@@ -433,6 +444,7 @@ int nfq_worker_start(const struct nfq_worker_params *p, struct nfq_worker **out,
 	w->p = *p;
 	w->wake_fd = -1;
 	pthread_mutex_init(&w->snap_lock, NULL);
+	pthread_cond_init(&w->snap_cond, NULL);
 	w->st.queue = p->queue;
 	w->label_shift = p->cfg->label_mask ? (unsigned int)ffs((int)p->cfg->label_mask) - 1 : 32;
 	w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -513,7 +525,25 @@ void nfq_worker_stop(struct nfq_worker *w, int drain_ms)
 
 void nfq_worker_stats(struct nfq_worker *w, struct nfq_worker_stats *st)
 {
+	struct timespec dl;
+	uint64_t req;
+
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_nsec += SNAP_WAIT_MS * 1000000L;
+	dl.tv_sec += dl.tv_nsec / 1000000000L;
+	dl.tv_nsec %= 1000000000L;
 	pthread_mutex_lock(&w->snap_lock);
+	req = ++w->snap_req;
+	pthread_mutex_unlock(&w->snap_lock);
+	/* Ask, and wake the worker if it sleeps in poll(). */
+	atomic_store(&w->snap_wanted, true);
+	if (w->started && atomic_load(&w->mode) != STOP)
+		nfq_worker_kick(w);
+	pthread_mutex_lock(&w->snap_lock);
+	while (w->started && w->snap_done < req &&
+	       !pthread_cond_timedwait(&w->snap_cond, &w->snap_lock, &dl))
+		;
+	/* A busy or stopped worker: its last copy. */
 	*st = w->snap;
 	pthread_mutex_unlock(&w->snap_lock);
 }
