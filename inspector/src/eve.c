@@ -104,25 +104,39 @@ void snet_inspect_eve_close(struct snet_inspect_eve *e)
 	free(e);
 }
 
-int eve_write_json(struct snet_inspect_eve *e, json_t *obj)
+int eve_write_lines(struct snet_inspect_eve *e, const char *buf, size_t len, unsigned n)
 {
-	char *line = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!line) {
-		atomic_fetch_add(&e->errors, 1);
-		return -ENOMEM;
-	}
 	int rc = 0;
 	pthread_mutex_lock(&e->lock);
 	if (atomic_exchange(&e->reopen_requested, 0))
 		reopen_locked(e);
-	if (fputs(line, e->f) < 0 || fputc('\n', e->f) < 0 || fflush(e->f))
+	if (fwrite(buf, 1, len, e->f) != len || fflush(e->f))
 		rc = -EIO;
 	pthread_mutex_unlock(&e->lock);
-	free(line);
 	if (rc)
-		atomic_fetch_add(&e->errors, 1);
+		atomic_fetch_add(&e->errors, n);
 	else
-		atomic_fetch_add(&e->lines, 1);
+		atomic_fetch_add(&e->lines, n);
+	return rc;
+}
+
+void eve_lost(struct snet_inspect_eve *e)
+{
+	atomic_fetch_add(&e->errors, 1);
+}
+
+/* append o's compact JSON text, without its closing brace if open */
+static int append_dump(struct strbuf *out, json_t *o, bool open)
+{
+	if (!o)
+		return -ENOMEM;
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!s)
+		return -ENOMEM;
+	size_t n = strlen(s);
+	int rc = strbuf_append(out, s, open && n ? n - 1 : n);
+	free(s);
 	return rc;
 }
 
@@ -156,12 +170,19 @@ void eve_timestamp(uint64_t usec, char *out, size_t len)
 	snprintf(out, len, "%s.%06u+0000", base, (unsigned)(usec % 1000000));
 }
 
-json_t *eve_alert_json(const struct eve_alert *a)
+/*
+ * The line is the compact dump of one object (the fields in the order
+ * below), built from pieces that jansson dumps: the rule's metadata is
+ * spliced in as the JSON text jansson made of it when the rule was loaded,
+ * instead of being parsed and dumped again for every alert.
+ */
+int eve_alert_line(const struct eve_alert *a, struct strbuf *out)
 {
+	size_t start = out->len;
+	char ts[64], pbuf[8];
 	json_t *o = json_object();
 	if (!o)
-		return NULL;
-	char ts[64], pbuf[8];
+		return -ENOMEM;
 	eve_timestamp(a->p->ts_usec, ts, sizeof(ts));
 	json_object_set_new(o, "timestamp", json_string(ts));
 	if (a->flow_id)
@@ -180,21 +201,28 @@ json_t *eve_alert_json(const struct eve_alert *a)
 	}
 	if (a->app_proto)
 		json_object_set_new(o, "app_proto", json_string(a->app_proto));
-	json_t *al = json_object();
+	int rc = append_dump(out, o, true);
+	if (!rc)
+		rc = strbuf_append(out, ",\"alert\":", 9);
 	const struct rule *r = a->rule;
-	json_object_set_new(al, "action", json_string(a->blocked ? "blocked" : "allowed"));
-	json_object_set_new(al, "gid", json_integer(r->gid));
-	json_object_set_new(al, "signature_id", json_integer(r->sid));
-	json_object_set_new(al, "rev", json_integer(r->rev));
-	json_object_set_new(al, "signature", json_string(r->msg));
-	json_object_set_new(al, "category", json_string(r->ct ? r->ct->desc : ""));
-	json_object_set_new(al, "severity", json_integer(r->priority));
-	if (r->metadata_json) {
-		json_t *md = json_loads(r->metadata_json, 0, NULL);
-		if (md)
-			json_object_set_new(al, "metadata", md);
+	json_t *al = rc ? NULL : json_object();
+	if (al) {
+		json_object_set_new(al, "action", json_string(a->blocked ? "blocked" : "allowed"));
+		json_object_set_new(al, "gid", json_integer(r->gid));
+		json_object_set_new(al, "signature_id", json_integer(r->sid));
+		json_object_set_new(al, "rev", json_integer(r->rev));
+		json_object_set_new(al, "signature", json_string(r->msg));
+		json_object_set_new(al, "category", json_string(r->ct ? r->ct->desc : ""));
+		json_object_set_new(al, "severity", json_integer(r->priority));
 	}
-	if (r->target) {
+	if (!rc)
+		rc = append_dump(out, al, true);
+	if (!rc && r->metadata_json) {
+		rc = strbuf_append(out, ",\"metadata\":", 12);
+		if (!rc)
+			rc = strbuf_append(out, r->metadata_json, strlen(r->metadata_json));
+	}
+	if (!rc && r->target) {
 		/* Suricata's source/target: who attacks whom, from target: */
 		bool ports = a->p->ipproto == IPPROTO_TCP || a->p->ipproto == IPPROTO_UDP;
 		json_t *side[2] = { json_object(), json_object() };	/* src, dst */
@@ -205,30 +233,51 @@ json_t *eve_alert_json(const struct eve_alert *a)
 			json_object_set_new(side[1], "port", json_integer(a->p->dport));
 		}
 		int t = r->target == 1 ? 0 : 1;
-		json_object_set_new(al, "source", side[1 - t]);
-		json_object_set_new(al, "target", side[t]);
+		json_t *st = json_object();
+		json_object_set_new(st, "source", side[1 - t]);
+		json_object_set_new(st, "target", side[t]);
+		/* its members, after the alert's: ,"source":...,"target":... */
+		size_t at = out->len;
+		rc = append_dump(out, st, true);
+		if (!rc && out->len > at)
+			out->s[at] = ',';
 	}
-	json_object_set_new(o, "alert", al);
-	if (a->app && a->app_key)
-		json_object_set(o, a->app_key, a->app);
+	if (!rc)
+		rc = strbuf_append(out, "}", 1);
+	if (!rc && a->app && a->app_key) {
+		rc = strbuf_printf(out, ",\"%s\":", a->app_key);
+		if (!rc)
+			rc = append_dump(out, json_incref(a->app), false);
+	}
 	const struct snet_inspect_meta *m = a->meta;
-	if (m) {
+	if (!rc && m) {
 		json_t *s = json_object();
-		if (m->has_process) {
+		if (s && m->has_process) {
 			json_object_set_new(s, "pid", json_integer(m->pid));
 			json_object_set_new(s, "tgid", json_integer(m->tgid));
 			json_object_set_new(s, "uid", json_integer(m->uid));
 			json_object_set_new(s, "gid", json_integer(m->gid));
 		}
-		if (m->comm)
+		if (s && m->comm)
 			json_object_set_new(s, "comm", json_string(m->comm));
-		if (m->exe)
+		if (s && m->exe)
 			json_object_set_new(s, "exe", json_string(m->exe));
-		if (m->has_cookie)
+		if (s && m->has_cookie)
 			json_object_set_new(s, "socket_cookie", json_integer((json_int_t)m->socket_cookie));
-		json_object_set_new(s, "socket_action",
-				    json_string(a->blocked && m->socket_action ? m->socket_action : "none"));
-		json_object_set_new(o, "snet", s);
+		if (s)
+			json_object_set_new(s, "socket_action",
+					    json_string(a->blocked && m->socket_action ?
+							m->socket_action : "none"));
+		rc = strbuf_append(out, ",\"snet\":", 8);
+		if (!rc)
+			rc = append_dump(out, s, false);
 	}
-	return o;
+	if (!rc)
+		rc = strbuf_append(out, "}\n", 2);
+	if (rc) {
+		out->len = start;	/* no partial line */
+		if (out->s)
+			out->s[start] = 0;
+	}
+	return rc;
 }

@@ -14,7 +14,11 @@ struct eve_alert {
 	bool blocked;
 	const struct snet_inspect_meta *meta;
 };
-json_t *eve_alert_json(const struct eve_alert *a);
-int eve_write_json(struct snet_inspect_eve *e, json_t *obj);
+/* Append the alert's EVE line, '\n' included, to out. */
+int eve_alert_line(const struct eve_alert *a, struct strbuf *out);
+/* Write n whole lines (each ending in '\n') with one write, under the lock. */
+int eve_write_lines(struct snet_inspect_eve *e, const char *buf, size_t len, unsigned n);
+/* A line that could not be built: counted as a write error. */
+void eve_lost(struct snet_inspect_eve *e);
 void eve_timestamp(uint64_t usec, char *out, size_t len);
 #endif

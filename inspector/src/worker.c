@@ -68,6 +68,7 @@ struct snet_inspect_worker {
 	const struct snet_inspect_ruleset *memo_rs;
 	struct pkt_match pm[MAX_PKT_MATCHES];
 	size_t npm;
+	struct strbuf eve_buf;	/* the EVE lines of the current packet */
 	struct snet_inspect_stats st;
 	/* the packet being processed */
 	const struct packet *p;
@@ -1269,6 +1270,7 @@ static void finish_packet(struct snet_inspect_worker *w, const struct snet_inspe
 		f->dropped = true;
 	if (f && act == SNET_INSPECT_PASS)
 		f->passed = true;
+	unsigned nlines = 0;
 	for (size_t i = 0; i < w->npm; i++) {
 		struct pkt_match *m = &w->pm[i];
 		const struct rule *r = m->r;
@@ -1294,16 +1296,19 @@ static void finish_packet(struct snet_inspect_worker *w, const struct snet_inspe
 					.app_proto = app, .app_key = m->app_key, .app = m->app,
 					.blocked = blocked, .meta = meta,
 				};
-				json_t *o = eve_alert_json(&ea);
-				if (o) {
-					eve_write_json(w->eve, o);
-					json_decref(o);
-				}
+				if (eve_alert_line(&ea, &w->eve_buf))
+					eve_lost(w->eve);
+				else
+					nlines++;
 			}
 		}
 		json_decref(m->app);
 		m->app = NULL;
 	}
+	/* the packet's lines in one write: whole lines, one system call */
+	if (nlines)
+		eve_write_lines(w->eve, w->eve_buf.s, w->eve_buf.len, nlines);
+	w->eve_buf.len = 0;
 	w->npm = 0;
 	switch (act) {
 	case SNET_INSPECT_ACCEPT: w->st.verdict_accept++; break;
@@ -1428,6 +1433,7 @@ void snet_inspect_worker_free(struct snet_inspect_worker *w)
 	expire_flows(w, 0, true);
 	hs_free_scratch(w->scratch);
 	match_env_free(&w->env);
+	strbuf_free(&w->eve_buf);
 	free(w->ht);
 	free(w->rst);
 	free(w->cand);

@@ -238,6 +238,64 @@ static void eve_fields_and_reopen(void **state)
 	snet_inspect_ruleset_unref(rs);
 }
 
+/* the EVE lines of one packet with two alerts: metadata, target, app-less
+ * UDP, the snet object and a msg that needs escaping, byte for byte */
+static void eve_lines_exact(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = load_ok(
+		"alert udp any any -> any any (msg:\"m \\\"q\\\" \\\\ x\"; content:\"EVIL\"; "
+		"metadata:created_at 2020_01_01, tag a, tag b; target:dest_ip; classtype:trojan-activity; "
+		"sid:8; rev:2;)\n"
+		"alert udp any any -> any any (msg:\"two\"; content:\"EVIL\"; sid:9;)\n");
+	char path[] = "/tmp/snet-test-eve-exact.json";
+	unlink(path);
+	struct snet_inspect_eve *eve;
+	assert_int_equal(snet_inspect_eve_open(path, &eve), 0);
+	struct snet_inspect_worker *w;
+	assert_int_equal(snet_inspect_worker_new(rs, eve, &w), 0);
+	uint8_t pkt[200];
+	size_t len = tu_udp(pkt, "10.0.0.1", "192.0.2.1", 1000, 2000, "EVIL", 4);
+	struct timespec ts = { 1700000000, 1000 };
+	struct snet_inspect_meta m = { .has_process = 1, .pid = 42, .tgid = 41, .uid = 1000,
+				       .gid = 100, .comm = "cu\"rl", .exe = "/usr/bin/curl" };
+	struct snet_inspect_verdict v;
+	snet_inspect_worker_packet(w, pkt, len, &ts, &m, &v);
+	assert_int_equal(v.nalerts, 2);
+	assert_int_equal(snet_inspect_eve_lines(eve), 2);
+	snet_inspect_worker_free(w);
+	snet_inspect_eve_close(eve);
+	snet_inspect_ruleset_unref(rs);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char got[4096];
+	size_t n = fread(got, 1, sizeof(got) - 1, f);
+	fclose(f);
+	got[n] = 0;
+	unlink(path);
+	static const char want[] =
+		"{\"timestamp\":\"2023-11-14T22:13:20.000001+0000\","
+		"\"flow_id\":4459995570727026689,\"event_type\":\"alert\","
+		"\"src_ip\":\"10.0.0.1\",\"src_port\":1000,\"dest_ip\":\"192.0.2.1\","
+		"\"dest_port\":2000,\"proto\":\"UDP\",\"alert\":{\"action\":\"allowed\","
+		"\"gid\":1,\"signature_id\":8,\"rev\":2,\"signature\":\"m \\\"q\\\" \\\\ x\","
+		"\"category\":\"A Network Trojan was detected\",\"severity\":1,"
+		"\"metadata\":{\"created_at\":[\"2020_01_01\"],\"tag\":[\"a\",\"b\"]},"
+		"\"source\":{\"ip\":\"10.0.0.1\",\"port\":1000},"
+		"\"target\":{\"ip\":\"192.0.2.1\",\"port\":2000}},\"snet\":{\"pid\":42,"
+		"\"tgid\":41,\"uid\":1000,\"gid\":100,\"comm\":\"cu\\\"rl\","
+		"\"exe\":\"/usr/bin/curl\",\"socket_action\":\"none\"}}\n"
+		"{\"timestamp\":\"2023-11-14T22:13:20.000001+0000\","
+		"\"flow_id\":4459995570727026689,\"event_type\":\"alert\","
+		"\"src_ip\":\"10.0.0.1\",\"src_port\":1000,\"dest_ip\":\"192.0.2.1\","
+		"\"dest_port\":2000,\"proto\":\"UDP\",\"alert\":{\"action\":\"allowed\","
+		"\"gid\":1,\"signature_id\":9,\"rev\":0,\"signature\":\"two\","
+		"\"category\":\"\",\"severity\":3},\"snet\":{\"pid\":42,\"tgid\":41,"
+		"\"uid\":1000,\"gid\":100,\"comm\":\"cu\\\"rl\",\"exe\":\"/usr/bin/curl\","
+		"\"socket_action\":\"none\"}}\n";
+	assert_string_equal(got, want);
+}
+
 static void check_only(void **state)
 {
 	(void)state;
@@ -268,6 +326,7 @@ int main(void)
 		cmocka_unit_test(failed_load_leaves_old),
 		cmocka_unit_test(malformed_corpus),
 		cmocka_unit_test(eve_fields_and_reopen),
+		cmocka_unit_test(eve_lines_exact),
 		cmocka_unit_test(check_only),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
