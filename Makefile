@@ -38,6 +38,8 @@ test: deps
 	@tests/run-suite.sh feed $(MAKE) -C inspector/update test
 	@tests/run-suite.sh nfhelper $(MAKE) -C nfhelper test
 	@tests/run-suite.sh kernel $(MAKE) test-kernel
+	@tests/run-suite.sh snetd $(MAKE) -C nfhelper test-guest
+	@tests/run-suite.sh nfq $(MAKE) -C nfhelper test-nfq
 	@tests/summary.sh $(RESULTS)
 
 test-kernel: kernel-um kernel-x86

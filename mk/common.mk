@@ -9,9 +9,6 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 RESULTS := $(TOP)/build/results
 
 CCACHE := $(shell command -v ccache 2>/dev/null)
-# Hits across clones: paths under the tree hash as relative ones.
-export CCACHE_BASEDIR := $(TOP)
-export CCACHE_NOHASHDIR := 1
 
 ifeq ($(FUZZ),1)
 OUT ?= $(TOP)/build/fuzz
