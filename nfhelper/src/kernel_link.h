@@ -21,7 +21,8 @@ struct kernel_link;
 /*
  * Open, subscribe, register as the deciding daemon, set the kernel's
  * default, timeout and ticket limit, and install the configured events
- * (replacing whatever was installed).  The events socket is non-blocking.
+ * (replacing whatever was installed).  The events socket is blocking: read
+ * it when poll() says it is readable.
  */
 int kernel_link_open(const struct snetd_config *cfg, struct kernel_link **out,
 		     char *err, size_t errlen);
@@ -31,7 +32,7 @@ bool kernel_link_available(void);
 void kernel_link_close(struct kernel_link *kl);
 
 int kernel_link_events_fd(const struct kernel_link *kl);
-/* Read the queued events; -ENOBUFS when some were lost. */
+/* Read the next event; -ENOBUFS when some were lost. */
 int kernel_link_read(struct kernel_link *kl,
 		     int (*cb)(const struct snet_event *ev, void *arg), void *arg);
 /* The calls waiting now (to catch up after -ENOBUFS). */

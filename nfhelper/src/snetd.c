@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -319,6 +320,11 @@ int main(int argc, char **argv)
 	}
 	log_open("snetd", true, to_stderr || isatty(STDERR_FILENO),
 		 debug ? LOG_DEBUG : d.cfg.log_level);
+	/* Each netlink read and request allocates and frees a 32 KiB buffer
+	 * (libnl): keep freed memory rather than hand it back to the kernel
+	 * and fault it in again, zeroed, on the next event. */
+	if (!mallopt(M_TRIM_THRESHOLD, 64 << 20))
+		log_msg(LOG_WARNING, "mallopt(M_TRIM_THRESHOLD) refused: heap kept as glibc likes");
 	log_msg(LOG_INFO, "starting: config %s, policy %s (%zu rules)",
 		d.config_path ? d.config_path : "(built-in defaults)",
 		d.cfg.policy, policy_rule_count(policy));
