@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * snet-bench: the socket-call loops of snetd's benchmarks (run inside the
+ * QEMU guest by tests/bench/snetd/guest-bench.sh).  Each run times one loop
+ * and prints "ns_per_call=N"; the guest script runs the loops against their
+ * baselines, interleaved, and takes medians.
+ *
+ *   snet-bench udp-sendmsg PORT N
+ *       sendmsg() of a 64-byte datagram to 127.0.0.1:PORT (a socket of this
+ *       process, drained between batches, outside the timed part)
+ *   snet-bench tcp-connect PORT N
+ *       socket(), connect() to a listener of this process on 127.0.0.1:PORT,
+ *       close() with an RST (no TIME_WAIT to run out of ports); the
+ *       connections are accepted between batches, outside the timed part
+ *   snet-bench udp-connect PORT N
+ *       connect() of one UDP socket to 127.0.0.1:PORT, again and again: the
+ *       cheapest call the snet LSM can be asked about
+ *   snet-bench seccomp-connect PORT N
+ *       the same loop with connect() under a seccomp filter that returns
+ *       SECCOMP_RET_USER_NOTIF, answered SECCOMP_USER_NOTIF_FLAG_CONTINUE
+ *       at once by a supervisor process
+ *
+ * Every loop makes its first calls untimed (WARMUP): the first may be the
+ * one that asks snetd and gets the ticket the others use.  The calls are
+ * timed in batches; besides the mean ("ns_per_call") each run prints its
+ * fastest batch ("ns_best_batch", per call): on a shared host under
+ * software emulation the slower batches are mostly time the host took.
+ */
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#define WARMUP 64
+#define BATCH 128		/* sendmsg: about 2-3 ms under emulation */
+#define SMALL_BATCH 16		/* calls that take 10-100 times longer */
+
+/* The time of a run: all batches, and the fastest per call. */
+struct timing {
+	uint64_t total_ns;
+	long calls;
+	double best;		/* ns per call of the fastest batch */
+};
+
+static void __attribute__((noreturn)) die(const char *what)
+{
+	fprintf(stderr, "snet-bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static struct sockaddr_in loopback(int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return sa;
+}
+
+static void add_batch(struct timing *t, uint64_t ns, long calls)
+{
+	double per = (double)ns / (double)calls;
+
+	t->total_ns += ns;
+	t->calls += calls;
+	if (t->best == 0 || per < t->best)
+		t->best = per;
+}
+
+static void report(const struct timing *t)
+{
+	printf("ns_per_call=%.0f\nns_best_batch=%.0f\n",
+	       (double)t->total_ns / (double)t->calls, t->best);
+}
+
+/* Read whatever is queued on a non-blocking socket. */
+static void drain(int fd)
+{
+	char buf[128];
+
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+static int udp_sendmsg(int port, long n)
+{
+	struct sockaddr_in sa = loopback(port);
+	char payload[64] = "snet";
+	struct iovec iov = { .iov_base = payload, .iov_len = sizeof(payload) };
+	struct msghdr msg = { .msg_name = &sa, .msg_namelen = sizeof(sa),
+			      .msg_iov = &iov, .msg_iovlen = 1 };
+	int rx = socket(AF_INET, SOCK_DGRAM, 0), tx = socket(AF_INET, SOCK_DGRAM, 0);
+	int big = 4 << 20, one = 1;
+	struct timing t = { 0 };
+	long done = 0;
+
+	if (rx < 0 || tx < 0)
+		die("socket");
+	setsockopt(rx, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Room for a whole batch: no datagram is dropped for lack of it. */
+	if (setsockopt(rx, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) &&
+	    setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big)))
+		die("SO_RCVBUF");
+	if (bind(rx, (struct sockaddr *)&sa, sizeof(sa)))
+		die("bind");
+	for (int i = 0; i < WARMUP; i++)
+		if (sendmsg(tx, &msg, 0) < 0)
+			die("sendmsg (warm-up)");
+	drain(rx);
+	while (done < n) {
+		long b = n - done < BATCH ? n - done : BATCH;
+		uint64_t t0 = now_ns();
+
+		for (long i = 0; i < b; i++)
+			if (sendmsg(tx, &msg, 0) < 0)
+				die("sendmsg");
+		add_batch(&t, now_ns() - t0, b);
+		done += b;
+		drain(rx);
+	}
+	report(&t);
+	return 0;
+}
+
+static int connect_close(const struct sockaddr_in *sa)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		die("socket");
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0)
+		die("connect");
+	/* An RST: the client's port is free again at once. */
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
+		die("SO_LINGER");
+	return close(fd);
+}
+
+static void accept_all(int lfd)
+{
+	int fd;
+
+	while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK)) >= 0)
+		close(fd);
+	if (errno != EAGAIN)
+		die("accept");
+}
+
+static int tcp_connect(int port, long n)
+{
+	struct sockaddr_in sa = loopback(port);
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
+	struct timing t = { 0 };
+	long done = 0;
+
+	if (lfd < 0)
+		die("socket");
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 4 * BATCH))
+		die("listen");
+	for (int i = 0; i < WARMUP; i++)
+		connect_close(&sa);
+	accept_all(lfd);
+	while (done < n) {
+		long b = n - done < SMALL_BATCH ? n - done : SMALL_BATCH;
+		uint64_t t0 = now_ns();
+
+		for (long i = 0; i < b; i++)
+			connect_close(&sa);
+		add_batch(&t, now_ns() - t0, b);
+		done += b;
+		accept_all(lfd);
+	}
+	report(&t);
+	return 0;
+}
+
+/* @n timed connects of one UDP socket (after the warm-up). */
+static void udp_connect_loop(int fd, const struct sockaddr_in *sa, long n)
+{
+	struct timing t = { 0 };
+	long done = 0;
+
+	for (int i = 0; i < WARMUP; i++)
+		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0)
+			die("connect (warm-up)");
+	while (done < n) {
+		long b = n - done < SMALL_BATCH ? n - done : SMALL_BATCH;
+		uint64_t t0 = now_ns();
+
+		for (long i = 0; i < b; i++)
+			if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0)
+				die("connect");
+		add_batch(&t, now_ns() - t0, b);
+		done += b;
+	}
+	report(&t);
+}
+
+static int udp_connect(int port, long n)
+{
+	struct sockaddr_in sa = loopback(port);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		die("socket");
+	udp_connect_loop(fd, &sa, n);
+	return 0;
+}
+
+/* --- seccomp user notification --------------------------------------------- */
+
+static int seccomp_sys(unsigned int op, unsigned int flags, void *args)
+{
+	return (int)syscall(__NR_seccomp, op, flags, args);
+}
+
+/* Answer every notification on @fd with "continue" until it closes. */
+static void supervise(int fd)
+{
+	struct seccomp_notif_sizes sizes;
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+
+	if (seccomp_sys(SECCOMP_GET_NOTIF_SIZES, 0, &sizes))
+		die("SECCOMP_GET_NOTIF_SIZES");
+	req = calloc(1, sizes.seccomp_notif);
+	resp = calloc(1, sizes.seccomp_notif_resp);
+	if (!req || !resp)
+		die("calloc");
+	for (;;) {
+		memset(req, 0, sizes.seccomp_notif);
+		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req)) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOENT)	/* the caller went away meanwhile */
+				continue;
+			_exit(0);		/* the filter's last user is gone */
+		}
+		memset(resp, 0, sizes.seccomp_notif_resp);
+		resp->id = req->id;
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp) && errno != ENOENT)
+			die("SECCOMP_IOCTL_NOTIF_SEND");
+	}
+}
+
+static void send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 'f';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(sock, &msg, 0) != 1)
+		die("send the listener");
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))], byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1 || !(c = CMSG_FIRSTHDR(&msg)) ||
+	    c->cmsg_type != SCM_RIGHTS)
+		die("receive the listener");
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+static int seccomp_connect(int port, long n)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_connect, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(filter) / sizeof(filter[0]),
+				   .filter = filter };
+	struct sockaddr_in sa = loopback(port);
+	int sv[2], lfd, fd, status;
+	pid_t sup;
+
+	/* The supervisor is another process, as snetd is. */
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		die("socketpair");
+	sup = fork();
+	if (sup < 0)
+		die("fork");
+	if (sup == 0) {
+		close(sv[0]);
+		lfd = recv_fd(sv[1]);
+		close(sv[1]);
+		supervise(lfd);
+	}
+	close(sv[1]);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		die("PR_SET_NO_NEW_PRIVS");
+	lfd = seccomp_sys(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			  &prog);
+	if (lfd < 0)
+		die("seccomp");
+	send_fd(sv[0], lfd);
+	close(lfd);
+	close(sv[0]);
+	udp_connect_loop(fd, &sa, n);
+	kill(sup, SIGTERM);
+	waitpid(sup, &status, 0);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	long n;
+	int port;
+
+	if (argc != 4)
+		goto usage;
+	port = atoi(argv[2]);
+	n = atol(argv[3]);
+	if (port <= 0 || port > 65535 || n <= 0)
+		goto usage;
+	if (!strcmp(argv[1], "udp-sendmsg"))
+		return udp_sendmsg(port, n);
+	if (!strcmp(argv[1], "tcp-connect"))
+		return tcp_connect(port, n);
+	if (!strcmp(argv[1], "udp-connect"))
+		return udp_connect(port, n);
+	if (!strcmp(argv[1], "seccomp-connect"))
+		return seccomp_connect(port, n);
+usage:
+	fprintf(stderr, "usage: snet-bench udp-sendmsg|tcp-connect|udp-connect|seccomp-connect PORT N\n");
+	return 2;
+}
