@@ -37,6 +37,9 @@ check_that() {
 res() { sed -n 's/.*result=//p' | tail -1; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 conn() { $PROBE connect "$@"; }
+# A TCP connect that also says how long it took (elapsed_ms=).
+timed() { $CLIENT connect-timed tcp "$@"; }
+elapsed() { sed -n 's/^elapsed_ms=//p'; }
 
 # What busybox nc and wget said, as a result name.
 bb_res() {
@@ -173,14 +176,18 @@ pcheck() {
 
 # dcheck NAME RESULT BY NEW PORT COMMAND...: result RESULT, NEW new
 # decisions about PORT, the last one made by BY (remote, prompt, default...).
-# The command's run time, in ms, is left in $took.
+# The command's run time, in ms, is left in $took (the call's own, when the
+# command says it: timed).
 dcheck() {
 	name=$1 want=$2 by=$3 new=$4 port=$5
 	shift 5
 	n0=$(ndec $port)
 	t0=$(now_ms)
-	got=$("$@" 2>&1 < /dev/null | res)
+	out=$("$@" 2>&1 < /dev/null)
 	took=$(( $(now_ms) - t0 ))
+	got=$(echo "$out" | res)
+	e=$(echo "$out" | elapsed)
+	[ -z "$e" ] || took=$e
 	n1=$(ndec $port)
 	d=$(lastdec_field $port .decision.by)
 	if [ "$got" = "$want" ] && [ $((n1 - n0)) = "$new" ] && [ "$d" = "$by" ]; then

@@ -10,6 +10,10 @@
  *   snet-client connect-wait tcp|udp ADDR PORT FILE
  *       connect, print "pid=N" and "first result=...", wait until FILE
  *       exists, connect again, print "second result=..."
+ *   snet-client connect-timed tcp|udp ADDR PORT
+ *       connect, print "result=..." and "elapsed_ms=N", the time the
+ *       connect() took (what the shell measures includes starting programs,
+ *       which under a loaded emulator is slow and uneven)
  *
  * Results are "OK" or the errno's name.  Exit status 0 unless the usage
  * was wrong (2) or a step that is not under test failed (3).
@@ -22,6 +26,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *errname(int err)
@@ -118,12 +123,29 @@ static int connect_wait(char **argv)
 	return 0;
 }
 
+static int connect_timed(char **argv)
+{
+	int type = sock_type(argv[0]);
+	struct timespec t0, t1;
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = try_connect(type, argv[1], argv[2]);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("elapsed_ms=%ld\nresult=%s\n",
+	       (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+		      (t1.tv_nsec - t0.tv_nsec) / 1000000), errname(err));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 5 && !strcmp(argv[1], "connect-exec"))
 		return connect_exec(argv + 2);
 	if (argc == 6 && !strcmp(argv[1], "connect-wait"))
 		return connect_wait(argv + 2);
+	if (argc == 5 && !strcmp(argv[1], "connect-timed"))
+		return connect_timed(argv + 2);
 	fprintf(stderr, "snet-client: bad usage; see the comment at the top of snet-client.c\n");
 	return 2;
 }
