@@ -15,6 +15,7 @@ struct seg {
 struct pending {
 	uint32_t rid;
 	uint64_t until;
+	uint64_t pmemo[PCRE_MEMOS];	/* match.c: where its pcres may still match */
 };
 
 /* one direction of a TCP flow: in-order reassembly and the raw stream */
@@ -43,7 +44,7 @@ size_t stream_capacity_for(const struct stream_dir *sd, size_t n, uint64_t depth
 int stream_append(struct stream_dir *sd, const uint8_t *d, size_t n, size_t cap);
 /* free the raw state (bytes, Hyperscan stream, pending rules) */
 void stream_release(struct stream_dir *sd);
-int pending_add(struct stream_dir *sd, uint32_t rid, uint64_t until);
+int pending_add(struct stream_dir *sd, uint32_t rid, uint64_t until, const uint64_t *pmemo);
 /* forget pending rules that cannot end a match after stream offset upto */
 void pending_prune(struct stream_dir *sd, uint64_t upto);
 size_t stream_memory(const struct stream_dir *sd);

@@ -191,6 +191,9 @@ struct sm {
 			pcre2_code *code;
 			char *src;	/* as written, for messages */
 			bool jit;
+			/* raw-stream rules: its slot (0, 1) in the
+			 * partial-match memo of match.c, or -1 */
+			int8_t memo;
 		} pcre;
 		struct {
 			uint8_t nbytes;
@@ -219,6 +222,10 @@ struct smlist {
 };
 /* set last_anchor once the list is complete (match.c) */
 void smlist_prepare(struct smlist *l);
+/* absolute pcres of a raw-stream rule with a partial-match memo (match.c) */
+#define PCRE_MEMOS 2
+/* give them their memo slots and the JIT code for partial matching */
+void smlist_prepare_memos(struct smlist *l);
 
 /* numeric comparisons: dsize, urilen, itype, icode */
 struct numcmp {

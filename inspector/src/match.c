@@ -164,11 +164,27 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		if (base > len)
 			return 0;
 		size_t off = 0;
-		for (;;) {
+		/*
+		 * The memo of an absolute pcre on the raw stream: start there, in
+		 * partial mode, which gives the same complete matches, and says
+		 * where a match may still begin once more data comes (nowhere
+		 * before: NOMATCH; the start of the partial match: PARTIAL).
+		 */
+		uint64_t *memo = !rel && !neg && m->u.pcre.memo >= 0 && env->pmemo ?
+				 &env->pmemo[m->u.pcre.memo] : NULL;
+		uint32_t opts = memo ? PCRE2_PARTIAL_SOFT : 0;
+		if (memo)
+			off = *memo < len ? (size_t)*memo : len;
+		for (bool first = true;; first = false) {
 			int rc = pcre2_match(m->u.pcre.code, (PCRE2_SPTR)(buf + base),
-					     len - base, off, 0, env->md, env->mctx);
+					     len - base, off, opts, env->md, env->mctx);
+			if (memo && first && rc == PCRE2_ERROR_NOMATCH)
+				*memo = len;
+			else if (memo && first && rc == PCRE2_ERROR_PARTIAL &&
+				 pcre2_get_ovector_pointer(env->md)[0] > *memo)
+				*memo = pcre2_get_ovector_pointer(env->md)[0];	/* may be a lookbehind's */
 			if (rc < 0) {
-				if (rc != PCRE2_ERROR_NOMATCH)
+				if (rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
 					env->pcre_errors++;
 				return neg ? match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
 			}
@@ -245,6 +261,21 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 	}
 	}
 	return 0;
+}
+
+void smlist_prepare_memos(struct smlist *l)
+{
+	int8_t slot = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		struct sm *m = &l->v[i];
+		if (m->type != SM_PCRE || (m->flags & (SMF_NEGATED | SMF_RELATIVE)) ||
+		    slot == PCRE_MEMOS)
+			continue;
+		/* without partial JIT code PCRE2 would interpret: no memo then */
+		if (m->u.pcre.jit && pcre2_jit_compile(m->u.pcre.code, PCRE2_JIT_PARTIAL_SOFT))
+			continue;
+		m->u.pcre.memo = slot++;
+	}
 }
 
 void smlist_prepare(struct smlist *l)

@@ -11,6 +11,14 @@ struct match_env {
 	bool exhausted;
 	size_t min_end;		/* a match must end after this (0: any) */
 	int32_t last_anchor;	/* of the list being matched */
+	/*
+	 * Raw stream: for each memo slot of the rule's absolute pcres, no
+	 * match of that pcre starts before this offset, in this stream or in
+	 * any longer one (NULL: no memo).  A search from there in partial
+	 * mode moves it on, so re-verifying a rule on every new chunk does
+	 * not search the whole stream again each time.
+	 */
+	uint64_t *pmemo;
 	uint64_t budget_exhausted, pcre_errors;
 };
 int match_env_init(struct match_env *env);

@@ -520,6 +520,7 @@ static int opt_pcre(struct pstate *ps, const char *v)
 	m->flags = (neg ? SMF_NEGATED : 0) | (relative ? SMF_RELATIVE : 0);
 	m->u.pcre.code = code;
 	m->u.pcre.jit = jit;
+	m->u.pcre.memo = -1;
 	m->u.pcre.src = re;
 	re = NULL;
 	/* a non-relative, non-negated pcre can prefilter a rule with no content */
@@ -1565,6 +1566,8 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 		goto out;
 	for (int b = 0; b < BUF__COUNT; b++)
 		smlist_prepare(&r->lists[b]);
+	if (r->phase_ts == PH_STREAM || r->phase_tc == PH_STREAM)
+		smlist_prepare_memos(&r->lists[BUF_STREAM]);
 	rule_stream_bounds(r);
 	if (!r->priority)
 		r->priority = r->ct ? r->ct->priority : 3;

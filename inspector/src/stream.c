@@ -234,7 +234,7 @@ void stream_release(struct stream_dir *sd)
 	sd->released = true;
 }
 
-int pending_add(struct stream_dir *sd, uint32_t rid, uint64_t until)
+int pending_add(struct stream_dir *sd, uint32_t rid, uint64_t until, const uint64_t *pmemo)
 {
 	if (sd->npend == sd->cappend) {
 		size_t cap = sd->cappend ? sd->cappend * 2 : 8;
@@ -246,6 +246,7 @@ int pending_add(struct stream_dir *sd, uint32_t rid, uint64_t until)
 	}
 	sd->pend[sd->npend].rid = rid;
 	sd->pend[sd->npend].until = until;
+	memcpy(sd->pend[sd->npend].pmemo, pmemo, sizeof(sd->pend[sd->npend].pmemo));
 	sd->npend++;
 	return 0;
 }

@@ -37,7 +37,9 @@ struct rstate {
 	uint32_t hit;		/* hit_end: its last stream hit in this chunk */
 	uint32_t pend;		/* pidx: its entry in the pending list */
 	uint32_t pidx;
+	uint32_t memo;		/* pmemo: its pcre memos, not yet pending */
 	uint64_t hit_end;
+	uint64_t pmemo[PCRE_MEMOS];
 };
 
 struct snet_inspect_worker {
@@ -384,6 +386,7 @@ struct event {
 	size_t n[BUF__COUNT];
 	uint64_t scan_mask;
 	size_t min_end;		/* PH_STREAM: a match must end past this */
+	struct stream_dir *sd;	/* PH_STREAM: the direction's raw state */
 	const struct http_tx *tx;
 	const char *app_key;
 	/* the application object of the alert, built at the first match:
@@ -763,6 +766,18 @@ static void prefilter(struct snet_inspect_worker *w, const struct event *ev)
 	add_always(w, &rs->dbs.aidx[ev->ph][di][ev->ph == PH_PACKET ? ev->slot : 0]);
 }
 
+/* the pcre memos of a raw-stream candidate: its pending entry's, or fresh
+ * ones that keep_pending() copies if the rule becomes pending */
+static uint64_t *stream_memo(struct snet_inspect_worker *w, struct stream_dir *sd, uint32_t rid)
+{
+	struct rstate *s = &w->rst[rid];
+	if (s->pend == w->gen)
+		return sd->pend[s->pidx].pmemo;
+	s->memo = w->gen;
+	memset(s->pmemo, 0, sizeof(s->pmemo));
+	return s->pmemo;
+}
+
 /*
  * Verify the candidates in rule order; a match is kept for the verdict.
  * The cheap checks come first and drop candidates from the list, so the
@@ -787,7 +802,10 @@ static void verify(struct snet_inspect_worker *w, struct event *ev)
 		if (!pre_fbits_ok(w, w->cand[i]))
 			continue;
 		const struct rule *r = rs->rules[w->cand[i]];
-		if (!rule_matches(w, r, ev))
+		w->env.pmemo = ev->sd ? stream_memo(w, ev->sd, w->cand[i]) : NULL;
+		bool ok = rule_matches(w, r, ev);
+		w->env.pmemo = NULL;
+		if (!ok)
 			continue;
 		apply_flowbits(w->f, r);
 		if (!threshold_allows(rs, r, &w->p->src, &w->p->dst, w->p->ts_usec / 1000000))
@@ -1059,14 +1077,16 @@ static void keep_pending(struct snet_inspect_worker *w, struct stream_dir *sd)
 				sd->pend[s->pidx].until = until;
 			continue;
 		}
+		static const uint64_t none[PCRE_MEMOS];
+		const uint64_t *memo = s->memo == w->gen ? s->pmemo : none;
 		if (sd->npend == sd->cappend) {
 			flow_account(w, w->f);
 			size_t grow = (sd->cappend ? sd->cappend : 8) * sizeof(struct pending);
-			if (!mem_room(w, grow) || pending_add(sd, rid, until)) {
+			if (!mem_room(w, grow) || pending_add(sd, rid, until, memo)) {
 				w->st.prefilter_errors++;	/* a later match may be missed */
 				continue;
 			}
-		} else if (pending_add(sd, rid, until)) {
+		} else if (pending_add(sd, rid, until, memo)) {
 			w->st.prefilter_errors++;
 			continue;
 		}
@@ -1089,6 +1109,7 @@ static void stream_raw_event(struct snet_inspect_worker *w, struct stream_dir *s
 	struct event ev = { 0 };
 	ev.ph = PH_STREAM;
 	ev.min_end = sd->len - n;
+	ev.sd = sd;
 	ev.b[BUF_STREAM] = sd->buf;
 	ev.n[BUF_STREAM] = sd->len;
 	ev.b[BUF_PAYLOAD] = w->p->payload;

@@ -180,6 +180,41 @@ static void short_literal_pcre_across_segments(void **state)
 	stop(&x);
 }
 
+/*
+ * A rule that stays a candidate for the whole stream re-runs its absolute
+ * pcre on every new segment from where a match may still begin (a partial
+ * match, match.c): matches that begin segments earlier, lookbehinds over
+ * a segment boundary and '$' at the end of the data so far are found as
+ * when the whole stream is searched.
+ */
+static void pcre_resumes_where_a_match_may_begin(void **state)
+{
+	(void)state;
+	struct ctx x;
+	start(&x, "alert tcp any any -> any any (msg:\"p\"; flow:to_server; content:\"zz\"; "
+		  "pcre:\"/^Content-Type\\x3a\\s*application\\/smi.*?<area\\s+href=/smi\"; sid:1;)\n",
+	      NULL);
+	const char *a[] = { "zz\r\n", "Content-Type: appli", "cation/smil\r\n\r\n....", "..<ar",
+			    "ea  href=x", "<area href=" };
+	assert_int_equal(send_pieces(&x, a, 6), 16u);
+	stop(&x);
+	start(&x, "alert tcp any any -> any any (msg:\"lb\"; flow:to_server; content:\"xyz\"; "
+		  "pcre:\"/(?<=ke)y=val/\"; sid:1;)\n", NULL);
+	const char *b[] = { "xyz ke", "y=v", "al", "ky=val", "key=val" };
+	assert_int_equal(send_pieces(&x, b, 5), 4u | 16u);
+	stop(&x);
+	start(&x, "alert tcp any any -> any any (msg:\"end\"; flow:to_server; content:\"zz\"; "
+		  "pcre:\"/abc$/\"; sid:1;)\n", NULL);
+	const char *c[] = { "zz", "xxab", "c", "d", "abc" };
+	assert_int_equal(send_pieces(&x, c, 5), 4u | 16u);
+	stop(&x);
+	start(&x, "alert tcp any any -> any any (msg:\"n\"; flow:to_server; content:\"zz\"; "
+		  "pcre:\"/needle[0-9]+x/\"; sid:1;)\n", NULL);
+	const char *d[] = { "zz", "hay", "hay needle", "12", "", "3", "x", "needle9x" };
+	assert_int_equal(send_pieces(&x, d, 8), 64u | 128u);
+	stop(&x);
+}
+
 /* two contents far apart: the first in the first segment, the second
  * (the fast pattern) and a relative one in later segments */
 static void multi_content_across_segments(void **state)
@@ -408,6 +443,7 @@ int main(void)
 		cmocka_unit_test(split_byte_by_byte_deep),
 		cmocka_unit_test(regex_prefilter_across_segments),
 		cmocka_unit_test(short_literal_pcre_across_segments),
+		cmocka_unit_test(pcre_resumes_where_a_match_may_begin),
 		cmocka_unit_test(multi_content_across_segments),
 		cmocka_unit_test(offset_depth_from_stream_start),
 		cmocka_unit_test(beyond_reassembly_depth),
