@@ -165,6 +165,7 @@ enum sm_type { SM_CONTENT, SM_PCRE, SM_BYTE_TEST, SM_BYTE_JUMP, SM_ISDATAAT };
 #define SMF_HAS_WITHIN	 0x0100
 #define SMF_FAST_PATTERN 0x0200
 #define SMF_FP_ONLY	 0x0400
+#define SMF_REST_DEP	 0x0800	/* a later element is relative to this one's end (match.c) */
 
 #define BF_LITTLE	0x01
 #define BF_STRING	0x02

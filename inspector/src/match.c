@@ -30,13 +30,22 @@ static bool next_is_relative(const struct sm *v, size_t n, size_t i)
 /*
  * After the rest failed from one occurrence of element i, can a later
  * occurrence succeed?  Yes if the next element is placed relative to it,
- * or if the match was only too old (its end not past min_end).
+ * or if the match was only too old (its end not past min_end): when the
+ * rest depends on where element i ended, or failed somewhere min_end had
+ * a say (blocked).  A rest that failed for reasons of its own fails the
+ * same way after any occurrence: searching on would only cost (a pending
+ * rule is verified on every new chunk of its stream).
  */
 static bool retry_helps(const struct match_env *env, const struct sm *v, size_t n, size_t i,
-			size_t hi)
+			size_t hi, bool blocked)
 {
-	return next_is_relative(v, n, i) || (env->min_end && hi <= env->min_end);
+	return next_is_relative(v, n, i) ||
+	       (env->min_end && hi <= env->min_end && (blocked || (v[i].flags & SMF_REST_DEP)));
 }
+
+/* the rest from element i + 1; *blocked: whether min_end had a say in a failure */
+static int match_rest(struct match_env *env, const struct sm *v, size_t n, size_t i,
+		      const uint8_t *buf, size_t len, size_t prev_end, size_t hi, bool *blocked);
 
 /* read nbytes at p as a number (binary or string); false if not a number */
 static bool read_number(const struct sm *m, uint8_t nbytes, uint32_t bf,
@@ -94,8 +103,12 @@ static const uint8_t *find(const uint8_t *hay, size_t hlen, const uint8_t *n,
 static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		      size_t i, const uint8_t *buf, size_t len, size_t prev_end, size_t hi)
 {
-	if (i == n)
-		return !env->min_end || env->last_anchor < 0 || hi > env->min_end;
+	if (i == n) {
+		if (!env->min_end || env->last_anchor < 0 || hi > env->min_end)
+			return 1;
+		env->min_end_blocked = true;
+		return 0;
+	}
 	if (++env->steps > MATCH_BUDGET) {
 		env->exhausted = true;
 		return 0;
@@ -141,22 +154,29 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 			return hit ? 0 : match_from(env, v, n, i + 1, buf, len, prev_end, hi);
 		}
 		/* the last content or pcre must end past min_end if nothing did */
+		bool restricted = false;
 		if (env->min_end && (long long)i == env->last_anchor && hi <= env->min_end &&
-		    env->min_end + 1 > clen && start < (long long)(env->min_end + 1 - clen))
+		    env->min_end + 1 > clen && start < (long long)(env->min_end + 1 - clen)) {
 			start = (long long)(env->min_end + 1 - clen);
+			restricted = true;
+		}
 		long long pos = start;
 		while (end - pos >= (long long)clen) {
 			const uint8_t *hit = find(buf + pos, (size_t)(end - pos), c, clen, nocase);
 			if (!hit)
-				return 0;
+				break;
 			size_t at = (size_t)(hit - buf);
 			size_t nhi = at + clen > hi ? at + clen : hi;
-			if (match_from(env, v, n, i + 1, buf, len, at + clen, nhi))
+			bool blocked;
+			if (match_rest(env, v, n, i, buf, len, at + clen, nhi, &blocked))
 				return 1;
-			if (env->exhausted || !retry_helps(env, v, n, i, nhi))
-				return 0;
+			if (env->exhausted || !retry_helps(env, v, n, i, nhi, blocked))
+				break;
 			pos = (long long)at + 1;
 		}
+		/* an earlier occurrence, outside the window, might have done */
+		if (restricted)
+			env->min_end_blocked = true;
 		return 0;
 	}
 	case SM_PCRE: {
@@ -193,9 +213,10 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(env->md);
 			size_t mstart = ov[0], mend = ov[1];
 			size_t nhi = base + mend > hi ? base + mend : hi;
-			if (match_from(env, v, n, i + 1, buf, len, base + mend, nhi))
+			bool blocked;
+			if (match_rest(env, v, n, i, buf, len, base + mend, nhi, &blocked))
 				return 1;
-			if (env->exhausted || !retry_helps(env, v, n, i, nhi))
+			if (env->exhausted || !retry_helps(env, v, n, i, nhi, blocked))
 				return 0;
 			off = mstart + 1;
 			if (off > len - base)
@@ -263,6 +284,17 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 	return 0;
 }
 
+static int match_rest(struct match_env *env, const struct sm *v, size_t n, size_t i,
+		      const uint8_t *buf, size_t len, size_t prev_end, size_t hi, bool *blocked)
+{
+	bool outer = env->min_end_blocked;
+	env->min_end_blocked = false;
+	int rc = match_from(env, v, n, i + 1, buf, len, prev_end, hi);
+	*blocked = env->min_end_blocked;
+	env->min_end_blocked = outer || *blocked;
+	return rc;
+}
+
 void smlist_prepare_memos(struct smlist *l)
 {
 	int8_t slot = 0;
@@ -280,6 +312,21 @@ void smlist_prepare_memos(struct smlist *l)
 
 void smlist_prepare(struct smlist *l)
 {
+	/* does a later element take its place from this one's end?  Only
+	 * contents, pcre and byte_jump move that place */
+	for (size_t i = 0; i < l->n; i++) {
+		l->v[i].flags &= ~(uint32_t)SMF_REST_DEP;
+		for (size_t j = i + 1; j < l->n; j++) {
+			const struct sm *m = &l->v[j];
+			if (m->flags & SMF_RELATIVE) {
+				l->v[i].flags |= SMF_REST_DEP;
+				break;
+			}
+			if (((m->type == SM_CONTENT || m->type == SM_PCRE) &&
+			     !(m->flags & SMF_NEGATED)) || m->type == SM_BYTE_JUMP)
+				break;
+		}
+	}
 	l->last_anchor = -1;
 	for (size_t i = 0; i < l->n; i++)
 		if ((l->v[i].type == SM_CONTENT || l->v[i].type == SM_PCRE) &&
@@ -292,6 +339,7 @@ bool smlist_match(struct match_env *env, const struct smlist *l,
 {
 	env->steps = 0;
 	env->exhausted = false;
+	env->min_end_blocked = false;
 	env->min_end = min_end;
 	env->last_anchor = l->last_anchor;
 	if (!buf)

@@ -11,6 +11,7 @@ struct match_env {
 	bool exhausted;
 	size_t min_end;		/* a match must end after this (0: any) */
 	int32_t last_anchor;	/* of the list being matched */
+	bool min_end_blocked;	/* a failure so far may be min_end's doing */
 	/*
 	 * Raw stream: for each memo slot of the rule's absolute pcres, no
 	 * match of that pcre starts before this offset, in this stream or in

@@ -215,6 +215,33 @@ static void pcre_resumes_where_a_match_may_begin(void **state)
 	stop(&x);
 }
 
+/*
+ * Two independent contents on the stream: a new match needs one of them
+ * to end in the new data, whichever came first; the earlier content's
+ * occurrences are retried only when that is why the rest failed.
+ */
+static void independent_contents_either_order(void **state)
+{
+	(void)state;
+	static const char rule[] = "alert tcp any any -> any any (msg:\"ab\"; flow:to_server; "
+				   "content:\"AAA\"; content:\"BBB\"; sid:1;)\n";
+	static const struct { const char *p[4]; size_t n; unsigned want; } c[] = {
+		{ { "BBB", "xAAAx" }, 2, 2u },
+		{ { "AAA", "zz", "BBB" }, 3, 4u },
+		{ { "AAABBB", "AAA" }, 2, 1u | 2u },
+		{ { "AAABBB", "zz", "AA", "A" }, 4, 1u | 8u },
+		{ { "AAAx", "xBB", "x" }, 3, 0u },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct ctx x;
+		start(&x, rule, NULL);
+		unsigned got = send_pieces(&x, c[i].p, c[i].n);
+		if (got != c[i].want)
+			fail_msg("case %zu: alerts on pieces %#x, want %#x", i, got, c[i].want);
+		stop(&x);
+	}
+}
+
 /* two contents far apart: the first in the first segment, the second
  * (the fast pattern) and a relative one in later segments */
 static void multi_content_across_segments(void **state)
@@ -444,6 +471,7 @@ int main(void)
 		cmocka_unit_test(regex_prefilter_across_segments),
 		cmocka_unit_test(short_literal_pcre_across_segments),
 		cmocka_unit_test(pcre_resumes_where_a_match_may_begin),
+		cmocka_unit_test(independent_contents_either_order),
 		cmocka_unit_test(multi_content_across_segments),
 		cmocka_unit_test(offset_depth_from_stream_start),
 		cmocka_unit_test(beyond_reassembly_depth),
