@@ -8,6 +8,7 @@
 struct hbuf {
 	uint8_t *p;
 	size_t n;
+	size_t cap;		/* bytes allocated at p */
 	bool set;
 };
 

@@ -105,19 +105,36 @@ static int hbuf_set(struct hbuf *b, const void *p, size_t n)
 	free(b->p);
 	b->p = c;
 	b->n = n;
+	b->cap = n + 1;
 	b->set = true;
+	return 0;
+}
+
+/* room for n more bytes and the terminating 0 */
+static int hbuf_reserve(struct hbuf *b, size_t n)
+{
+	if (b->n + n + 1 <= b->cap)
+		return 0;
+	/* geometric growth: headers and bodies arrive in many small pieces */
+	size_t cap = b->cap * 2 > 64 ? b->cap * 2 : 64;
+	if (cap < b->n + n + 1)
+		cap = b->n + n + 1;
+	uint8_t *c = realloc(b->p, cap);
+	if (!c)
+		return -ENOMEM;
+	b->p = c;
+	b->cap = cap;
 	return 0;
 }
 
 static int hbuf_append(struct hbuf *b, const void *p, size_t n)
 {
-	uint8_t *c = realloc(b->p, b->n + n + 1);
-	if (!c)
-		return -ENOMEM;
-	memcpy(c + b->n, p, n);
+	int rc = hbuf_reserve(b, n);
+	if (rc)
+		return rc;
+	memcpy(b->p + b->n, p, n);
 	b->n += n;
-	c[b->n] = 0;
-	b->p = c;
+	b->p[b->n] = 0;
 	b->set = true;
 	return 0;
 }
@@ -214,7 +231,13 @@ static int parse_headers(struct hbuf *bufs, const char *p, const char *end,
 {
 	const struct hdr_field *fields = request ? req_fields : resp_fields;
 	struct hbuf names = { 0 };
-	int rc = hbuf_append(&names, "\r\n", 2);
+	/* the header buffers hold at most the block and a few separators */
+	size_t most = (size_t)(end - p) + 4;
+	int rc = hbuf_reserve(&names, most);
+	if (!rc)
+		rc = hbuf_reserve(&bufs[BUF_HTTP_HEADER], most);
+	if (!rc)
+		rc = hbuf_append(&names, "\r\n", 2);
 	memset(ph, 0, sizeof(*ph));
 	bool has_clen = false;
 	while (!rc && p < end) {

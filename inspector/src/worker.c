@@ -193,12 +193,23 @@ static uint64_t hash_ip(const struct ip_addr *a)
 	return h;
 }
 
+/* a word-wise mix for the table; hash_ip() stays for flow ids (in EVE) */
+static uint64_t mix_ip(const struct ip_addr *a)
+{
+	uint64_t x, y;
+	memcpy(&x, a->a, 8);
+	memcpy(&y, a->a + 8, 8);
+	x = (x ^ (y * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
+	return x ^ (x >> 31);
+}
+
 static size_t flow_bucket(const struct snet_inspect_worker *w, const struct packet *p)
 {
 	/* symmetric: both directions land in one bucket */
-	uint64_t h = hash_ip(&p->src) ^ hash_ip(&p->dst);
+	uint64_t h = mix_ip(&p->src) ^ mix_ip(&p->dst);
 	h ^= (uint64_t)(p->sport ^ p->dport) * 0x9e3779b97f4a7c15ull;
 	h ^= p->ipproto;
+	h *= 0x94d049bb133111ebull;
 	h ^= h >> 29;
 	return (size_t)(h & (w->htsize - 1));
 }
