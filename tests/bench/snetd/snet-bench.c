@@ -18,7 +18,8 @@
  *   snet-bench seccomp-connect PORT N
  *       the same loop with connect() under a seccomp filter that returns
  *       SECCOMP_RET_USER_NOTIF, answered SECCOMP_USER_NOTIF_FLAG_CONTINUE
- *       at once by a supervisor process
+ *       at once by a supervisor process (on CPU $SNET_BENCH_DAEMON_CPU if
+ *       set, where the benchmark puts the deciding daemon)
  *
  * Every loop makes its first calls untimed (WARMUP): the first may be the
  * one that asks snetd and gets the ticket the others use.  The calls are
@@ -38,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -323,6 +325,16 @@ static int seccomp_connect(int port, long n)
 	if (sup < 0)
 		die("fork");
 	if (sup == 0) {
+		const char *cpu = getenv("SNET_BENCH_DAEMON_CPU");
+
+		if (cpu) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(atoi(cpu), &set);
+			if (sched_setaffinity(0, sizeof(set), &set))
+				die("sched_setaffinity");
+		}
 		close(sv[0]);
 		lfd = recv_fd(sv[1]);
 		close(sv[1]);
