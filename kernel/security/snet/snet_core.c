@@ -16,7 +16,6 @@
 #include "snet_event.h"
 #include "snet_fs.h"
 #include "snet_hooks.h"
-#include "snet_label.h"
 #include "snet_netlink.h"
 #include "snet_sock.h"
 #include "snet_ticket.h"
@@ -89,9 +88,6 @@ static int __init snet_late_init(void)
 		pr_err("snet: generic netlink family: error %d\n", err);
 		return err;
 	}
-	err = snet_label_init();
-	if (err)
-		pr_err("snet: packet labels unavailable: error %d\n", err);
 	err = snet_fs_init();
 	if (err)
 		pr_err("snet: securityfs entries: error %d\n", err);

@@ -37,6 +37,8 @@ static int snet_ask(struct snet_call *call, struct sock *sk,
 	u8 verdict = snet_default_verdict();
 	int err;
 
+	/* From its first upcall on, userspace can name the socket. */
+	snet_sock_attach(sk);
 	snet_call_describe(call, sk, true);
 	snet_pending_init(&pending, call,
 			  msecs_to_jiffies(READ_ONCE(snet_config.timeout_ms)));
@@ -154,7 +156,6 @@ static int snet_prepare(struct sock *sk, u8 syscall, struct snet_call *call)
 		return snet_verdict_to_errno(verdict);
 	if (!snet_mediated(sk, syscall))
 		return 0;
-	snet_sock_attach(sk);
 	snet_call_init(call, syscall, sk);
 	return 1;
 }
@@ -175,7 +176,6 @@ static int snet_socket_post_create(struct socket *sock, int family, int type,
 		snet_sock_attach(sk);
 	if (!snet_event_is_mediated(SNET_SYSCALL_CREATE, sk->sk_protocol))
 		return 0;
-	snet_sock_attach(sk);
 	snet_call_init(&call, SNET_SYSCALL_CREATE, sk);
 	return snet_decide(&call, sk);
 }

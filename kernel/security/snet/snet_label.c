@@ -14,6 +14,7 @@
  * Copyright (C) 2026 snet developers
  */
 
+#include <linux/lockdep.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
@@ -80,7 +81,22 @@ static struct pernet_operations snet_label_net_ops = {
 	.exit = snet_label_net_exit,
 };
 
-int __init snet_label_init(void)
+/*
+ * The hooks exist only while labels are on: with no mask, packets do not
+ * even pass through snet.  The caller holds snet_config_lock, which
+ * serialises the switch; @on is the state to reach.
+ */
+int snet_label_switch(bool on)
 {
-	return register_pernet_subsys(&snet_label_net_ops);
+	static bool registered;
+	int err = 0;
+
+	lockdep_assert_held(&snet_config_lock);
+	if (on && !registered)
+		err = register_pernet_subsys(&snet_label_net_ops);
+	else if (!on && registered)
+		unregister_pernet_subsys(&snet_label_net_ops);
+	if (!err)
+		registered = on;
+	return err;
 }

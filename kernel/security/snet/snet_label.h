@@ -16,6 +16,6 @@
  */
 #define SNET_LABEL_PRIORITY	(NF_IP_PRI_RAW_BEFORE_DEFRAG - 50)
 
-int snet_label_init(void);
+int snet_label_switch(bool on);
 
 #endif /* _SECURITY_SNET_LABEL_H */

@@ -28,6 +28,7 @@
 
 #include "snet_core.h"
 #include "snet_event.h"
+#include "snet_label.h"
 #include "snet_netlink.h"
 #include "snet_sock.h"
 #include "snet_stats.h"
@@ -293,6 +294,7 @@ static int snet_nl_get_config(struct sk_buff *skb_in, struct genl_info *info)
 static int snet_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
+	int err = 0;
 
 	mutex_lock(&snet_config_lock);
 	if (attrs[SNET_A_DEFAULT_VERDICT])
@@ -310,12 +312,19 @@ static int snet_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[SNET_A_TICKET_MAX])
 		WRITE_ONCE(snet_config.ticket_max,
 			   nla_get_u32(attrs[SNET_A_TICKET_MAX]));
-	if (attrs[SNET_A_LABEL_MASK])
-		WRITE_ONCE(snet_config.label_mask,
-			   nla_get_u32(attrs[SNET_A_LABEL_MASK]));
+	if (attrs[SNET_A_LABEL_MASK]) {
+		u32 mask = nla_get_u32(attrs[SNET_A_LABEL_MASK]);
+
+		err = snet_label_switch(mask);
+		if (err)
+			NL_SET_ERR_MSG(info->extack,
+				       "cannot register the labelling hooks");
+		else
+			WRITE_ONCE(snet_config.label_mask, mask);
+	}
 	mutex_unlock(&snet_config_lock);
 	snet_active_update();
-	return 0;
+	return err;
 }
 
 /* Drops the daemon; the caller holds snet_daemon_lock. */
@@ -925,12 +934,12 @@ static int snet_nl_put_pending(const struct snet_pending *pending, void *arg)
 	return 0;
 }
 
-/* cb->args[0]: the next verdict id to report. */
+/* cb->args[0]: the sequence number of the next waiting call to report. */
 static int snet_nl_pending_dump(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	struct snet_nl_dump d = { .skb = skb, .cb = cb };
-	u32 stopped;
+	u64 stopped;
 
 	if (cb->args[1])
 		return 0;

@@ -17,24 +17,32 @@
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/sched/signal.h>
+#include <linux/wordpart.h>
 
 #include "snet_stats.h"
 #include "snet_verdict.h"
 
 struct snet_verdict_table snet_verdicts = {
-	.pending = XARRAY_INIT(snet_verdicts.pending, XA_FLAGS_ALLOC1),
+	.lock = __SPIN_LOCK_UNLOCKED(snet_verdicts.lock),
+	.list = LIST_HEAD_INIT(snet_verdicts.list),
 };
 
 void snet_verdict_table_init(struct snet_verdict_table *table)
 {
-	xa_init_flags(&table->pending, XA_FLAGS_ALLOC1);
-	table->next_id = 0;
+	spin_lock_init(&table->lock);
+	table->last_seq = 0;
+	INIT_LIST_HEAD(&table->list);
+	hash_init(table->buckets);
 }
 
 void snet_pending_init(struct snet_pending *pending,
 		       const struct snet_call *call, unsigned long timeout)
 {
+	INIT_HLIST_NODE(&pending->hnode);
+	INIT_LIST_HEAD(&pending->node);
+	pending->seq = 0;
 	pending->id = 0;
+	pending->queued = false;
 	init_completion(&pending->done);
 	pending->verdict = SNET_VERDICT_NONE;
 	pending->released = false;
@@ -44,16 +52,44 @@ void snet_pending_init(struct snet_pending *pending,
 	pending->call = call;
 }
 
-/* Gives @pending an id no other waiting call has; ids wrap, never 0. */
+/* The waiting call with @id; the caller holds the table's lock. */
+static struct snet_pending *snet_verdict_find(struct snet_verdict_table *table,
+					      u32 id)
+{
+	struct snet_pending *pending;
+
+	hash_for_each_possible(table->buckets, pending, hnode, id)
+		if (pending->id == id)
+			return pending;
+	return NULL;
+}
+
+/* Takes @pending out of the table; the caller holds the table's lock. */
+static void snet_verdict_unqueue(struct snet_pending *pending)
+{
+	hash_del(&pending->hnode);
+	list_del_init(&pending->node);
+	pending->queued = false;
+}
+
+/*
+ * Gives @pending an id no other waiting call has: the low 32 bits of a
+ * 64-bit sequence, never 0, so ids come back only after 2^32 calls, and
+ * even then not while one still waits.
+ */
 int snet_verdict_add(struct snet_verdict_table *table,
 		     struct snet_pending *pending)
 {
-	int err;
-
-	err = xa_alloc_cyclic(&table->pending, &pending->id, pending,
-			      XA_LIMIT(1, U32_MAX), &table->next_id,
-			      GFP_KERNEL);
-	return err < 0 ? err : 0;
+	spin_lock(&table->lock);
+	do {
+		pending->seq = ++table->last_seq;
+		pending->id = lower_32_bits(pending->seq);
+	} while (!pending->id || snet_verdict_find(table, pending->id));
+	hash_add(table->buckets, &pending->hnode, pending->id);
+	list_add_tail(&pending->node, &table->list);
+	pending->queued = true;
+	spin_unlock(&table->lock);
+	return 0;
 }
 
 /*
@@ -63,7 +99,10 @@ int snet_verdict_add(struct snet_verdict_table *table,
 void snet_verdict_remove(struct snet_verdict_table *table,
 			 struct snet_pending *pending)
 {
-	xa_cmpxchg(&table->pending, pending->id, pending, NULL, 0);
+	spin_lock(&table->lock);
+	if (pending->queued)
+		snet_verdict_unqueue(pending);
+	spin_unlock(&table->lock);
 }
 
 int snet_verdict_answer(struct snet_verdict_table *table, u32 id, u8 verdict,
@@ -77,18 +116,18 @@ int snet_verdict_answer(struct snet_verdict_table *table, u32 id, u8 verdict,
 	    (ticket_life == SNET_TICKET_TIMED && !ticket_seconds))
 		return -EINVAL;
 
-	xa_lock(&table->pending);
-	pending = xa_load(&table->pending, id);
+	spin_lock(&table->lock);
+	pending = snet_verdict_find(table, id);
 	if (!pending) {
-		xa_unlock(&table->pending);
+		spin_unlock(&table->lock);
 		return -ENOENT;
 	}
 	pending->verdict = verdict;
 	pending->ticket_life = ticket_life;
 	pending->ticket_seconds = ticket_seconds;
-	__xa_erase(&table->pending, id);
+	snet_verdict_unqueue(pending);
 	complete(&pending->done);
-	xa_unlock(&table->pending);
+	spin_unlock(&table->lock);
 	return 0;
 }
 
@@ -96,22 +135,30 @@ enum snet_wait_result snet_verdict_wait(struct snet_verdict_table *table,
 					struct snet_pending *pending)
 {
 	enum snet_wait_result result;
+	unsigned long now = jiffies;
 	long left = 0;
 
-	if (time_before(jiffies, pending->deadline))
+	if (time_before(now, pending->deadline))
 		left = wait_for_completion_interruptible_timeout(&pending->done,
-								 pending->deadline - jiffies);
+								 pending->deadline - now);
+	/*
+	 * Completed: the answer was written before complete(), and the
+	 * answerer let go of @pending when our wait returned.
+	 */
+	if (left > 0)
+		return pending->released ? SNET_WAIT_RELEASED :
+					   SNET_WAIT_ANSWERED;
 
-	/* Whatever woke us, an answer given before this lock counts. */
-	xa_lock(&table->pending);
+	/* Timed out or signalled: an answer given before this lock counts. */
+	spin_lock(&table->lock);
 	if (pending->verdict != SNET_VERDICT_NONE) {
 		result = pending->released ? SNET_WAIT_RELEASED :
 					     SNET_WAIT_ANSWERED;
 	} else {
-		__xa_erase(&table->pending, pending->id);
+		snet_verdict_unqueue(pending);
 		result = left < 0 ? SNET_WAIT_INTERRUPTED : SNET_WAIT_TIMEOUT;
 	}
-	xa_unlock(&table->pending);
+	spin_unlock(&table->lock);
 	return result;
 }
 
@@ -119,46 +166,56 @@ enum snet_wait_result snet_verdict_wait(struct snet_verdict_table *table,
 unsigned int snet_verdict_release_all(struct snet_verdict_table *table,
 				      u8 verdict)
 {
-	struct snet_pending *pending;
+	struct snet_pending *pending, *next;
 	unsigned int released = 0;
-	unsigned long id;
 
-	xa_lock(&table->pending);
-	xa_for_each(&table->pending, id, pending) {
+	spin_lock(&table->lock);
+	list_for_each_entry_safe(pending, next, &table->list, node) {
 		pending->verdict = verdict;
 		pending->released = true;
-		__xa_erase(&table->pending, id);
+		snet_verdict_unqueue(pending);
 		complete(&pending->done);
 		released++;
 	}
-	xa_unlock(&table->pending);
+	spin_unlock(&table->lock);
 	return released;
+}
+
+bool snet_verdict_empty(struct snet_verdict_table *table)
+{
+	bool empty;
+
+	spin_lock(&table->lock);
+	empty = list_empty(&table->list);
+	spin_unlock(&table->lock);
+	return empty;
 }
 
 /*
  * Calls @fn, under the table's lock (@fn must not sleep), on each waiting
- * call with an id of at least @first_id, until @fn returns non-zero; then
- * *@stopped_at is that call's id.  Returns 0 when all were seen, 1 if
- * stopped.
+ * call from sequence number @first_seq on, in arrival order, until @fn
+ * returns non-zero; then *@stopped_at is that call's sequence number.
+ * Returns 0 when all were seen, 1 if stopped.
  */
-int snet_verdict_for_each(struct snet_verdict_table *table, u32 first_id,
+int snet_verdict_for_each(struct snet_verdict_table *table, u64 first_seq,
 			  int (*fn)(const struct snet_pending *pending,
 				    void *arg),
-			  void *arg, u32 *stopped_at)
+			  void *arg, u64 *stopped_at)
 {
 	struct snet_pending *pending;
-	unsigned long id;
 	int stopped = 0;
 
-	xa_lock(&table->pending);
-	xa_for_each_start(&table->pending, id, pending, first_id) {
+	spin_lock(&table->lock);
+	list_for_each_entry(pending, &table->list, node) {
+		if (pending->seq < first_seq)
+			continue;
 		if (fn(pending, arg)) {
-			*stopped_at = id;
+			*stopped_at = pending->seq;
 			stopped = 1;
 			break;
 		}
 	}
-	xa_unlock(&table->pending);
+	spin_unlock(&table->lock);
 	return stopped;
 }
 
@@ -190,7 +247,7 @@ static void test_verdict_ids(struct kunit *const test)
 	KUNIT_EXPECT_NE(test, p[1].id, p[2].id);
 	KUNIT_EXPECT_NE(test, p[0].id, p[2].id);
 
-	/* A removed id is not reused at once (cyclic allocation). */
+	/* A removed id is not reused at once. */
 	snet_verdict_remove(table, &p[2]);
 	snet_pending_init(&p[2], NULL, HZ);
 	KUNIT_ASSERT_EQ(test, 0, snet_verdict_add(table, &p[2]));
@@ -206,7 +263,7 @@ static void test_verdict_ids(struct kunit *const test)
 	KUNIT_EXPECT_EQ(test, -EINVAL, ret);
 	for (i = 0; i < 3; i++)
 		snet_verdict_remove(table, &p[i]);
-	KUNIT_EXPECT_TRUE(test, xa_empty(&table->pending));
+	KUNIT_EXPECT_TRUE(test, snet_verdict_empty(table));
 }
 
 static void test_verdict_answer(struct kunit *const test)
@@ -227,7 +284,7 @@ static void test_verdict_answer(struct kunit *const test)
 	KUNIT_EXPECT_EQ(test, SNET_VERDICT_DENY, p.verdict);
 	KUNIT_EXPECT_EQ(test, SNET_TICKET_TIMED, p.ticket_life);
 	KUNIT_EXPECT_EQ(test, 30U, p.ticket_seconds);
-	KUNIT_EXPECT_TRUE(test, xa_empty(&table->pending));
+	KUNIT_EXPECT_TRUE(test, snet_verdict_empty(table));
 }
 
 static void test_verdict_timeout(struct kunit *const test)
@@ -246,7 +303,7 @@ static void test_verdict_timeout(struct kunit *const test)
 	/* A late answer finds nothing and touches nothing. */
 	ret = snet_verdict_answer(table, p.id, SNET_VERDICT_ALLOW, SNET_TICKET_ONCE, 0);
 	KUNIT_EXPECT_EQ(test, -ENOENT, ret);
-	KUNIT_EXPECT_TRUE(test, xa_empty(&table->pending));
+	KUNIT_EXPECT_TRUE(test, snet_verdict_empty(table));
 }
 
 struct test_waiter {
@@ -318,7 +375,7 @@ static void test_verdict_release_on_daemon_exit(struct kunit *const test)
 		KUNIT_EXPECT_EQ(test, SNET_WAIT_RELEASED, w[i]->result);
 		KUNIT_EXPECT_EQ(test, SNET_VERDICT_DENY, w[i]->pending.verdict);
 	}
-	KUNIT_EXPECT_TRUE(test, xa_empty(&table->pending));
+	KUNIT_EXPECT_TRUE(test, snet_verdict_empty(table));
 	KUNIT_EXPECT_EQ(test, 0U, snet_verdict_release_all(table,
 							   SNET_VERDICT_DENY));
 }
@@ -336,7 +393,7 @@ static void test_verdict_interrupted(struct kunit *const test)
 	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&w->finished,
 							  5 * HZ), 0UL);
 	KUNIT_EXPECT_EQ(test, SNET_WAIT_INTERRUPTED, w->result);
-	KUNIT_EXPECT_TRUE(test, xa_empty(&table->pending));
+	KUNIT_EXPECT_TRUE(test, snet_verdict_empty(table));
 }
 
 static int test_collect_cb(const struct snet_pending *pending, void *arg)
@@ -354,7 +411,7 @@ static void test_verdict_for_each(struct kunit *const test)
 	struct snet_verdict_table *table = test_table(test);
 	struct snet_pending p[3];
 	u32 seen[3] = { 0 };
-	u32 stopped = 0;
+	u64 stopped = 0;
 	int i;
 
 	for (i = 0; i < 3; i++) {
@@ -365,7 +422,14 @@ static void test_verdict_for_each(struct kunit *const test)
 						       test_collect_cb, seen, &stopped));
 	KUNIT_EXPECT_EQ(test, p[0].id, seen[1]);
 	KUNIT_EXPECT_EQ(test, p[1].id, seen[2]);
-	KUNIT_EXPECT_EQ(test, p[2].id, stopped);
+	KUNIT_EXPECT_EQ(test, p[2].seq, stopped);
+	/* Resuming from a sequence number skips what came before. */
+	seen[0] = 0;
+	KUNIT_EXPECT_EQ(test, 0, snet_verdict_for_each(table, p[2].seq,
+						       test_collect_cb, seen,
+						       &stopped));
+	KUNIT_EXPECT_EQ(test, 1U, seen[0]);
+	KUNIT_EXPECT_EQ(test, p[2].id, seen[1]);
 	for (i = 0; i < 3; i++)
 		snet_verdict_remove(table, &p[i]);
 }

@@ -11,19 +11,27 @@
 
 #include <linux/completion.h>
 #include <linux/types.h>
-#include <linux/xarray.h>
+#include <linux/hashtable.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
 
 #include "snet_utils.h"
 
+#define SNET_VERDICT_HASH_BITS	8
+
 /*
- * One waiting call.  It lives on the waiter's stack; it is reachable from
- * the table while its id is there, and the answer fields (@verdict,
- * @released, @ticket_*) are written under the table's xa_lock.  A waiter
- * leaves only after taking that lock, so an answer never touches a
- * pending that is gone.
+ * One waiting call.  It lives on the waiter's stack and is reachable from
+ * the table while @queued; its answer fields (@verdict, @released,
+ * @ticket_*) are written under the table's lock, before complete().  A
+ * waiter whose wait did not complete leaves only after taking that lock,
+ * so an answer never touches a pending that is gone.
  */
 struct snet_pending {
+	struct hlist_node hnode;	/* in the bucket of @id */
+	struct list_head node;		/* in the table's list, by @seq */
+	u64 seq;
 	u32 id;
+	bool queued;
 	struct completion done;
 	u8 verdict;		/* SNET_VERDICT_NONE until answered */
 	bool released;		/* answered by the default: daemon gone */
@@ -33,10 +41,16 @@ struct snet_pending {
 	const struct snet_call *call;
 };
 
-/* Pending calls by id; xa_lock protects the answer fields. */
+/*
+ * The waiting calls: a hash by id for answers, a list in arrival order for
+ * listing and release.  Nothing is allocated per call: an upcall must not
+ * cost an allocation (and its RCU-deferred free) on top of its wait.
+ */
 struct snet_verdict_table {
-	struct xarray pending;
-	u32 next_id;		/* cyclic allocation cursor, under xa_lock */
+	spinlock_t lock;	/* protects all below and queued answers */
+	u64 last_seq;
+	struct list_head list;
+	struct hlist_head buckets[1 << SNET_VERDICT_HASH_BITS];
 };
 
 enum snet_wait_result {
@@ -61,9 +75,10 @@ enum snet_wait_result snet_verdict_wait(struct snet_verdict_table *table,
 					struct snet_pending *pending);
 unsigned int snet_verdict_release_all(struct snet_verdict_table *table,
 				      u8 verdict);
-int snet_verdict_for_each(struct snet_verdict_table *table, u32 first_id,
+bool snet_verdict_empty(struct snet_verdict_table *table);
+int snet_verdict_for_each(struct snet_verdict_table *table, u64 first_seq,
 			  int (*fn)(const struct snet_pending *pending,
 				    void *arg),
-			  void *arg, u32 *stopped_at);
+			  void *arg, u64 *stopped_at);
 
 #endif /* _SECURITY_SNET_VERDICT_H */
