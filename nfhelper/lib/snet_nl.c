@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +23,20 @@
 
 #include "snet_nl.h"
 
+/* Room for a burst of events (each under 4.5 KiB with its exe path). */
+#define SNET_NL_BUF_SIZE	(64 * 1024)
+
 struct snet_nl {
 	struct nl_sock *sk;
 	int family;
 	bool nonblocking;
+	/*
+	 * Replies and events are read into this buffer and parsed in place:
+	 * libnl's own receive path allocates a buffer and a callback set per
+	 * read, a cost on every upcall.
+	 */
+	unsigned char buf[SNET_NL_BUF_SIZE];
+	struct snet_event ev;	/* the event being delivered */
 };
 
 /* Lengths are checked by libnl before we read an attribute. */
@@ -108,10 +119,6 @@ int snet_nl_open(struct snet_nl **out)
 	err = genl_connect(nl->sk);
 	if (err < 0)
 		goto fail;
-	/* Events carry an exe path of up to PATH_MAX. */
-	err = nl_socket_set_msg_buf_size(nl->sk, 32768);
-	if (err < 0)
-		goto fail;
 	nl->family = genl_ctrl_resolve(nl->sk, SNET_GENL_NAME);
 	if (nl->family < 0) {
 		/* No family: the kernel has no snet, or it is not enabled. */
@@ -168,53 +175,21 @@ int snet_nl_set_nonblocking(struct snet_nl *nl, bool on)
 	return 0;
 }
 
-/* One request in flight: what the kernel answered so far. */
-struct snet_req {
-	int err;
-	bool done;
-	int (*parse)(struct nlattr **tb, void *arg);
-	void *arg;
-	int parse_err;
-};
-
-static int snet_req_error(struct sockaddr_nl *nla, struct nlmsgerr *e,
-			  void *arg)
+/*
+ * Reads one datagram into @nl->buf.  Returns its length, or a negative
+ * errno: -ENOBUFS when the kernel dropped messages for us, -EAGAIN on a
+ * non-blocking socket with nothing queued.
+ */
+static int snet_nl_read(struct snet_nl *nl)
 {
-	struct snet_req *req = arg;
+	ssize_t n;
 
-	(void)nla;
-	req->err = e->error;
-	req->done = true;
-	return NL_STOP;
-}
-
-static int snet_req_ack(struct nl_msg *msg, void *arg)
-{
-	struct snet_req *req = arg;
-
-	(void)msg;
-	req->done = true;
-	return NL_STOP;
-}
-
-static int snet_req_valid(struct nl_msg *msg, void *arg)
-{
-	struct snet_req *req = arg;
-	struct nlattr *tb[SNET_A_MAX + 1];
-	int err;
-
-	if (!req->parse || req->parse_err)
-		return NL_OK;
-	err = genlmsg_parse(nlmsg_hdr(msg), 0, tb, SNET_A_MAX,
-			    snet_nl_policy);
-	if (err < 0) {
-		req->parse_err = -EBADMSG;
-		return NL_OK;
-	}
-	err = req->parse(tb, req->arg);
-	if (err)
-		req->parse_err = err;
-	return NL_OK;
+	do
+		n = recv(nl_socket_get_fd(nl->sk), nl->buf, sizeof(nl->buf), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n;
 }
 
 /*
@@ -226,30 +201,56 @@ static int snet_nl_request(struct snet_nl *nl, struct nl_msg *msg,
 			   int (*parse)(struct nlattr **tb, void *arg),
 			   void *arg)
 {
-	struct snet_req req = { .parse = parse, .arg = arg };
-	struct nl_cb *cb;
-	int err;
-
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	nl_cb_err(cb, NL_CB_CUSTOM, snet_req_error, &req);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, snet_req_ack, &req);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, snet_req_ack, &req);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, snet_req_valid, &req);
+	struct nlattr *tb[SNET_A_MAX + 1];
+	int err, parse_err = 0, len;
+	struct nlmsghdr *nlh;
+	uint32_t seq;
 
 	err = nl_send_auto(nl->sk, msg);
+	seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
-	while (err >= 0 && !req.done)
-		err = nl_recvmsgs(nl->sk, cb);
-	nl_cb_put(cb);
-	if (err < 0 && !req.done)
+	if (err < 0)
 		return nle_errno(err);
-	if (req.err)
-		return req.err;
-	return req.parse_err;
+	for (;;) {
+		len = snet_nl_read(nl);
+		if (len == -EAGAIN && nl->nonblocking) {
+			struct pollfd pfd = { .fd = nl_socket_get_fd(nl->sk),
+					      .events = POLLIN };
+
+			poll(&pfd, 1, -1);	/* the answer is on its way */
+			continue;
+		}
+		if (len < 0)
+			return len;
+		for (nlh = (struct nlmsghdr *)nl->buf; nlmsg_ok(nlh, len);
+		     nlh = nlmsg_next(nlh, &len)) {
+			/* Events and stale answers are not ours. */
+			if (nlh->nlmsg_seq != seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = nlmsg_data(nlh);
+
+				return e->error ? e->error : parse_err;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				/* A dump that failed half way says so here. */
+				int *e = nlmsg_data(nlh);
+
+				if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(*e) &&
+				    *e < 0)
+					return *e;
+				return parse_err;
+			}
+			if (nlh->nlmsg_type != nl->family || !parse ||
+			    parse_err)
+				continue;
+			if (genlmsg_parse(nlh, 0, tb, SNET_A_MAX,
+					  snet_nl_policy) < 0)
+				parse_err = -EBADMSG;
+			else
+				parse_err = parse(tb, arg);
+		}
+	}
 }
 
 static struct nl_msg *snet_nl_msg(struct snet_nl *nl, uint8_t cmd, int flags)
@@ -688,123 +689,98 @@ static int parse_event_attrs(struct nlattr **tb, struct snet_event *ev)
 struct event_ctx {
 	int (*cb)(const struct snet_event *ev, void *arg);
 	void *arg;
-	int err;
-	struct snet_event ev;	/* 4 KiB: not on the stack of each call */
+	struct snet_event *ev;
 };
 
 static int parse_pending(struct nlattr **tb, void *arg)
 {
 	struct event_ctx *ctx = arg;
-	int err = parse_event_attrs(tb, &ctx->ev);
+	int err = parse_event_attrs(tb, ctx->ev);
 
-	return err ? err : ctx->cb(&ctx->ev, ctx->arg);
+	return err ? err : ctx->cb(ctx->ev, ctx->arg);
 }
 
 int snet_nl_pending_list(struct snet_nl *nl,
 			 int (*cb)(const struct snet_event *ev, void *arg),
 			 void *arg)
 {
-	struct event_ctx *ctx;
+	struct event_ctx ctx = { .cb = cb, .arg = arg, .ev = &nl->ev };
 	struct nl_msg *msg;
-	int err;
 
-	ctx = calloc(1, sizeof(*ctx));
-	if (!ctx)
-		return -ENOMEM;
-	ctx->cb = cb;
-	ctx->arg = arg;
 	msg = snet_nl_msg(nl, SNET_CMD_PENDING_LIST, NLM_F_DUMP);
-	if (!msg) {
-		free(ctx);
+	if (!msg)
 		return -ENOMEM;
-	}
-	err = snet_nl_request(nl, msg, parse_pending, ctx);
-	free(ctx);
-	return err;
+	return snet_nl_request(nl, msg, parse_pending, &ctx);
 }
 
 int snet_nl_subscribe(struct snet_nl *nl)
 {
-	int grp, err;
+	int grp, err, on = 1;
 
 	grp = genl_ctrl_resolve_grp(nl->sk, SNET_GENL_NAME,
 				    SNET_GENL_MCGRP_EVENTS);
 	if (grp < 0)
 		return nle_errno(grp);
-	/* Events are not answers to our requests: no sequence numbers. */
-	nl_socket_disable_seq_check(nl->sk);
+	/*
+	 * Without it an event our full socket cannot take counts as "no
+	 * listener", and the kernel applies its default to the call at once
+	 * instead of waiting for us to catch up from the pending list.
+	 */
+	if (setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK,
+		       NETLINK_BROADCAST_ERROR, &on, sizeof(on)))
+		return -errno;
 	err = nl_socket_add_membership(nl->sk, grp);
 	if (err < 0)
 		return err == -NLE_PERM ? -EPERM : nle_errno(err);
 	return 0;
 }
 
-static int snet_event_valid(struct nl_msg *msg, void *arg)
+/* Delivers the events of one datagram in @nl->buf of @len bytes. */
+static int snet_nl_deliver(struct snet_nl *nl, int len,
+			   int (*cb)(const struct snet_event *ev, void *arg),
+			   void *arg)
 {
-	struct event_ctx *ctx = arg;
 	struct nlattr *tb[SNET_A_MAX + 1];
-	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlmsghdr *nlh;
 	int err;
 
-	if (ctx->err || gnlh->cmd != SNET_CMD_EVENT)
-		return NL_OK;
-	err = genlmsg_parse(nlmsg_hdr(msg), 0, tb, SNET_A_MAX,
-			    snet_nl_policy);
-	if (!err)
-		err = parse_event_attrs(tb, &ctx->ev);
-	if (err) {
-		/* A malformed event is skipped, not fatal. */
-		return NL_SKIP;
-	}
-	err = ctx->cb(&ctx->ev, ctx->arg);
-	if (err) {
-		ctx->err = err;
-		return NL_STOP;
-	}
-	return NL_OK;
-}
+	for (nlh = (struct nlmsghdr *)nl->buf; nlmsg_ok(nlh, len);
+	     nlh = nlmsg_next(nlh, &len)) {
+		struct genlmsghdr *gnlh = nlmsg_data(nlh);
 
-static int snet_no_seq_check(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	(void)arg;
-	return NL_OK;
+		if (nlh->nlmsg_type != nl->family ||
+		    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+		    gnlh->cmd != SNET_CMD_EVENT)
+			continue;
+		/* A malformed event is skipped, not fatal. */
+		if (genlmsg_parse(nlh, 0, tb, SNET_A_MAX, snet_nl_policy) < 0 ||
+		    parse_event_attrs(tb, &nl->ev))
+			continue;
+		err = cb(&nl->ev, arg);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 int snet_nl_recv_events(struct snet_nl *nl,
 			int (*cb)(const struct snet_event *ev, void *arg),
 			void *arg)
 {
-	struct event_ctx *ctx;
-	struct nl_cb *ncb;
-	int err;
+	int len, err;
 
-	ctx = calloc(1, sizeof(*ctx));
-	if (!ctx)
-		return -ENOMEM;
-	ctx->cb = cb;
-	ctx->arg = arg;
-	ncb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!ncb) {
-		free(ctx);
-		return -ENOMEM;
-	}
-	nl_cb_set(ncb, NL_CB_VALID, NL_CB_CUSTOM, snet_event_valid, ctx);
-	/* Events are not answers to requests: they carry no sequence. */
-	nl_cb_set(ncb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, snet_no_seq_check, NULL);
 	/* Non-blocking: drain the burst, one datagram per event. */
-	do
-		err = nl_recvmsgs(nl->sk, ncb);
-	while (nl->nonblocking && err >= 0 && !ctx->err);
-	nl_cb_put(ncb);
-	if (nl->nonblocking && err == -NLE_AGAIN)
-		err = 0;
-	if (err < 0)
-		err = nle_errno(err);
-	else
-		err = ctx->err;
-	free(ctx);
-	return err;
+	do {
+		len = snet_nl_read(nl);
+		if (len < 0)
+			break;
+		err = snet_nl_deliver(nl, len, cb, arg);
+		if (err)
+			return err;
+	} while (nl->nonblocking);
+	if (len == -EAGAIN && nl->nonblocking)
+		return 0;
+	return len < 0 ? len : 0;
 }
 
 static const char *const snet_syscall_names[] = {
