@@ -728,6 +728,8 @@ static int opt_isdataat(struct pstate *ps, const char *v)
 	snprintf(tmp, sizeof(tmp), "%s", v);
 	char *f[MAX_FIELDS];
 	int n = split_fields(tmp, f);
+	if (n < 1)
+		return fail(ps, -EINVAL, "'isdataat' needs an offset");
 	bool neg = false;
 	char *num = f[0];
 	if (*num == '!') {
@@ -765,6 +767,8 @@ static int opt_flow(struct pstate *ps, const char *v)
 	snprintf(tmp, sizeof(tmp), "%s", v);
 	char *f[MAX_FIELDS];
 	int n = split_fields(tmp, f);
+	if (n < 1)
+		return fail(ps, -EINVAL, "'flow' needs a value");
 	for (int i = 0; i < n; i++) {
 		const char *w = f[i];
 		if (!strcmp(w, "established"))

@@ -238,6 +238,53 @@ static void headers_both_directions(void **state)
 }
 
 /*
+ * Rules with nothing to prefilter, keyed by a port or not, on one flow
+ * with packets in both directions: each direction sees exactly the rules
+ * its header admits, every time.  Client 10.0.0.1:1234, server
+ * 192.0.2.1:4000.
+ */
+static void always_rules_both_directions(void **state)
+{
+	(void)state;
+	setup_rules("alert tcp $HOME_NET any -> $EXTERNAL_NET any (msg:\"o\"; dsize:>0; sid:1;)\n"
+		    "alert tcp any 4000 -> any any (msg:\"sp\"; dsize:>0; sid:2;)\n"
+		    "alert tcp any any -> any 4000 (msg:\"dp\"; dsize:>0; sid:3;)\n"
+		    "alert tcp $EXTERNAL_NET any -> $HOME_NET any (msg:\"i\"; dsize:>0; sid:4;)\n"
+		    "alert tcp any any <> any 4000 (msg:\"bi\"; dsize:>0; sid:5;)\n"
+		    "alert tcp any any -> any 4001 (msg:\"other\"; dsize:>0; sid:6;)\n"
+		    "alert tcp any any -> any any (msg:\"big\"; dsize:>3; sid:7;)\n"
+		    "alert tcp any any -> any any (msg:\"st\"; flow:to_server; "
+		    "byte_test:1,=,66,0; sid:8;)\n");
+	static const int want[2][9] = {
+		{ 0, 1, 0, 1, 0, 1, 0, 0, 1 },
+		{ 0, 0, 1, 0, 1, 1, 0, 0, 0 },
+	};
+	struct tu_conn c = { 0 };
+	tu_conn_open(&c, W, 4000);
+	for (int round = 0; round < 3; round++) {
+		for (int d = 0; d < 2; d++) {
+			struct snet_inspect_verdict v;
+			if (d == 0)
+				tu_conn_send(&c, "B", 1, &v);
+			else
+				tu_conn_reply(&c, "B", 1, &v);
+			for (uint32_t sid = 1; sid <= 8; sid++)
+				if (tu_has_sid(&v, sid) != want[d][sid])
+					fail_msg("round %d %s: sid %u %s", round,
+						 d ? "to_client" : "to_server", sid,
+						 want[d][sid] ? "missing" : "unexpected");
+		}
+	}
+	/* dsize is per packet, not per flow */
+	struct snet_inspect_verdict v;
+	tu_conn_send(&c, "BBBB", 4, &v);
+	assert_true(tu_has_sid(&v, 7) && tu_has_sid(&v, 1));
+	tu_conn_send(&c, "B", 1, &v);
+	assert_false(tu_has_sid(&v, 7));
+	teardown_rules();
+}
+
+/*
  * HTTP rules decided on a body event whose fast pattern is in a header
  * buffer, and rules decided on the headers: the header and the body events
  * scan separate databases (db_subkey in hsdb.c).
@@ -529,6 +576,7 @@ int main(void)
 		cmocka_unit_test(addresses_and_ports),
 		cmocka_unit_test(headers_both_directions),
 		cmocka_unit_test(http_header_fp_body_rule),
+		cmocka_unit_test(always_rules_both_directions),
 		cmocka_unit_test(dns_query_keyword),
 		cmocka_unit_test(tls_sni_keyword),
 		cmocka_unit_test(flow_established),
