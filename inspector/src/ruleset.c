@@ -317,23 +317,35 @@ static int load_path(struct loader *ld, const char *path)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return load_file(ld, path);
+	/*
+	 * Resolved once: snet-update swaps DEST/current by a rename, and
+	 * files read through the link could come from two sets.
+	 */
+	char *dir = realpath(path, NULL);
+	if (!dir) {
+		int e = errno;
+		report_add(ld->rep, "%s: %s", path, strerror(e));
+		return -e;
+	}
 	struct dirent **ents;
-	int n = scandir(path, &ents, filter_rules, alphasort);
+	int n = scandir(dir, &ents, filter_rules, alphasort);
 	if (n < 0) {
 		int e = errno;
 		report_add(ld->rep, "%s: %s", path, strerror(e));
+		free(dir);
 		return -e;
 	}
 	int rc = 0;
 	for (int i = 0; i < n; i++) {
 		if (!rc) {
 			char full[4096];
-			snprintf(full, sizeof(full), "%s/%s", path, ents[i]->d_name);
+			snprintf(full, sizeof(full), "%s/%s", dir, ents[i]->d_name);
 			rc = load_file(ld, full);
 		}
 		free(ents[i]);
 	}
 	free(ents);
+	free(dir);
 	return rc;
 }
 

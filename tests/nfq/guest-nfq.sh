@@ -348,6 +348,65 @@ check "broken set: the old rules still drop" "EACCES" "$(val step3 < $W/steps.af
 stop_snetd
 check "snetd stops cleanly after all that" 0 "$snetd_status"
 
+# ============================== snet-update hands its set to snetd (issue 6)
+# A file:// source, installed by snet-update, loaded by snetd from
+# DEST/current; an update that adds a drop rule reaches the running snetd
+# through the reload command, a broken one is refused, a rollback undoes.
+UPD=$B/bin/snet-update
+FD=$W/feed
+mkdir -p $FD/src
+cp "$SNET_TOP/tests/nfq/nfq-test.rules" $FD/src/snet.rules
+cat > $FD/update.conf <<EOF
+[update]
+dest = $FD/rules
+cache-dir = $FD/cache
+inspector-config = $ETC/inspector.conf
+reload-command = $CTL reload-rules
+[check]
+warm-cache = no
+max-errors = 0
+[source local]
+url = file://$FD/src/snet.rules
+EOF
+# feed_flow TAG served|unserve: FEED-SIGNATURE in the 2nd send, port 9004;
+# the server is waited for when the flow should pass, stopped when not
+feed_flow() {
+	serve 10.99.0.2 9004 $W/got.$1
+	$PEER steps 10.99.0.2 9004 s:hello w:200 "s:FEED-SIGNATURE" w:600 s:after > $W/steps.$1
+	$2
+}
+$UPD -c $FD/update.conf --no-reload -q > $W/upd.1 2>&1
+check "feed: the first set installs" 0 "$?"
+saved_rules=$RULES
+RULES=$FD/rules/current
+write_conf nfq_input=yes nfq_fail_open=no
+RULES=$saved_rules
+start_snetd
+g0=$(stat rules.generation)
+feed_flow before served
+check "feed: before the update the marker passes" "helloFEED-SIGNATUREafter" "$(cat $W/got.before)"
+echo 'drop tcp any any -> any 9004 (msg:"NFQ TEST from the feed"; flow:established,to_server; content:"FEED-SIGNATURE"; sid:9100101; rev:1;)' \
+	>> $FD/src/snet.rules
+$UPD -c $FD/update.conf -q > $W/upd.2 2>&1
+check "feed: the update installs and reloads snetd" 0 "$?"
+check "feed: snetd took the new set" $((g0 + 1)) "$(stat rules.generation)"
+feed_flow after unserve
+check "feed: the new drop rule drops, the socket is refused" "EACCES" "$(val step3 < $W/steps.after)"
+check "feed: its alert names the rule" 1 "$(n_alerts 9100101)"
+echo "drop tcp any any -> (this is not a rule" >> $FD/src/snet.rules
+$UPD -c $FD/update.conf -q > $W/upd.3 2>&1
+check "feed: a broken update is refused" 1 "$?"
+check "feed: snetd was not reloaded for it" $((g0 + 1)) "$(stat rules.generation)"
+feed_flow broken unserve
+check "feed: the installed rule still drops" "EACCES" "$(val step3 < $W/steps.broken)"
+$UPD -c $FD/update.conf --rollback -q > $W/upd.4 2>&1
+s=$?
+check "feed: rollback reloads snetd" "0 $((g0 + 2))" "$s $(stat rules.generation)"
+feed_flow rolledback served
+check "feed: after the rollback the marker passes again" "helloFEED-SIGNATUREafter" \
+	"$(cat $W/got.rolledback)"
+stop_snetd
+
 $NFT delete table inet usertab
 $IP netns del peer
 echo "nfq: $failures failures"
