@@ -188,6 +188,30 @@ static void addresses_and_ports(void **state)
  * destination.  The client is 10.0.0.1:1234 ($HOME_NET), the server
  * 192.0.2.1:4000.
  */
+/*
+ * Three rounds of a one-byte packet each way on @c: sid N (1..@nsids)
+ * alerts exactly when to_server[N] (client to server) or to_client[N].
+ */
+static void expect_both_directions(struct tu_conn *c, const char *byte, uint32_t nsids,
+				   const int *to_server, const int *to_client)
+{
+	for (int round = 0; round < 3; round++) {
+		for (int d = 0; d < 2; d++) {
+			const int *want = d ? to_client : to_server;
+			struct snet_inspect_verdict v;
+			if (d == 0)
+				tu_conn_send(c, byte, 1, &v);
+			else
+				tu_conn_reply(c, byte, 1, &v);
+			for (uint32_t sid = 1; sid <= nsids; sid++)
+				if (tu_has_sid(&v, sid) != want[sid])
+					fail_msg("round %d %s: sid %u %s", round,
+						 d ? "to_client" : "to_server", sid,
+						 want[sid] ? "missing" : "unexpected");
+		}
+	}
+}
+
 static void headers_both_directions(void **state)
 {
 	(void)state;
@@ -207,20 +231,7 @@ static void headers_both_directions(void **state)
 	setup_rules(rules);
 	struct tu_conn c = { 0 };
 	tu_conn_open(&c, W, 4000);
-	for (int round = 0; round < 3; round++) {
-		for (int d = 0; d < 2; d++) {
-			struct snet_inspect_verdict v;
-			if (d == 0)
-				tu_conn_send(&c, "A", 1, &v);
-			else
-				tu_conn_reply(&c, "A", 1, &v);
-			for (uint32_t sid = 1; sid <= 7; sid++)
-				if (tu_has_sid(&v, sid) != want[d][sid])
-					fail_msg("round %d %s: sid %u %s", round,
-						 d ? "to_client" : "to_server", sid,
-						 want[d][sid] ? "missing" : "unexpected");
-		}
-	}
+	expect_both_directions(&c, "A", 7, want[0], want[1]);
 	teardown_rules();
 	/* the same per packet, on UDP */
 	setup_rules("alert udp $HOME_NET any -> $EXTERNAL_NET 53 (msg:\"o\"; content:\"U\"; sid:1;)\n"
@@ -261,20 +272,7 @@ static void always_rules_both_directions(void **state)
 	};
 	struct tu_conn c = { 0 };
 	tu_conn_open(&c, W, 4000);
-	for (int round = 0; round < 3; round++) {
-		for (int d = 0; d < 2; d++) {
-			struct snet_inspect_verdict v;
-			if (d == 0)
-				tu_conn_send(&c, "B", 1, &v);
-			else
-				tu_conn_reply(&c, "B", 1, &v);
-			for (uint32_t sid = 1; sid <= 8; sid++)
-				if (tu_has_sid(&v, sid) != want[d][sid])
-					fail_msg("round %d %s: sid %u %s", round,
-						 d ? "to_client" : "to_server", sid,
-						 want[d][sid] ? "missing" : "unexpected");
-		}
-	}
+	expect_both_directions(&c, "B", 8, want[0], want[1]);
 	/* dsize is per packet, not per flow */
 	struct snet_inspect_verdict v;
 	tu_conn_send(&c, "BBBB", 4, &v);
