@@ -15,7 +15,7 @@ struct seg {
 struct pending {
 	uint32_t rid;
 	uint64_t until;
-	uint64_t pmemo[PCRE_MEMOS];	/* match.c: where its pcres may still match */
+	uint64_t pmemo[STREAM_MEMOS];	/* match.c: where its pcres and contents may match */
 };
 
 /* one direction of a TCP flow: in-order reassembly and the raw stream */

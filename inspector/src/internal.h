@@ -187,6 +187,9 @@ struct sm {
 			int32_t offset, depth, distance, within;
 			uint16_t fp_chop_off, fp_chop_len;
 			bool has_chop;
+			/* raw-stream rules: its slot in the search memo
+			 * of match.c, or -1 */
+			int8_t memo;
 		} content;
 		struct {
 			pcre2_code *code;
@@ -225,6 +228,10 @@ struct smlist {
 void smlist_prepare(struct smlist *l);
 /* absolute pcres of a raw-stream rule with a partial-match memo (match.c) */
 #define PCRE_MEMOS 2
+/* absolute contents of a raw-stream rule with a search memo (match.c) */
+#define CONTENT_MEMOS 2
+/* the memo words of a raw-stream rule: one per pcre, two per content */
+#define STREAM_MEMOS (PCRE_MEMOS + 2 * CONTENT_MEMOS)
 /* give them their memo slots and the JIT code for partial matching */
 void smlist_prepare_memos(struct smlist *l);
 

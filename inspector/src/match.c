@@ -99,6 +99,36 @@ static const uint8_t *find(const uint8_t *hay, size_t hlen, const uint8_t *n,
 	return memmem(hay, hlen, n, nlen);
 }
 
+/* record that no occurrence starts in [a, b): joined to the memo's range
+ * when they touch, else the range reaching further is kept */
+static void memo_note(uint64_t *cm, uint64_t a, uint64_t b)
+{
+	if (b <= a)
+		return;
+	if (cm[1] > cm[0] && a <= cm[1] && b >= cm[0]) {
+		cm[0] = a < cm[0] ? a : cm[0];
+		cm[1] = b > cm[1] ? b : cm[1];
+	} else if (b > cm[1]) {
+		cm[0] = a;
+		cm[1] = b;
+	}
+}
+
+/* find() in buf[pos, end) that skips and extends the range of the memo */
+static const uint8_t *find_memo(uint64_t *cm, const uint8_t *buf, long long pos, long long end,
+				const uint8_t *n, size_t nlen, bool nocase)
+{
+	long long from = pos;
+	if ((uint64_t)pos >= cm[0] && (uint64_t)pos < cm[1])
+		pos = (long long)cm[1];
+	const uint8_t *hit = end - pos >= (long long)nlen ?
+			     find(buf + pos, (size_t)(end - pos), n, nlen, nocase) : NULL;
+	long long upto = hit ? hit - buf : end - (long long)nlen + 1;
+	if (upto > from)
+		memo_note(cm, (uint64_t)from, (uint64_t)upto);
+	return hit;
+}
+
 /* hi: the end of the rightmost content/pcre matched so far */
 static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		      size_t i, const uint8_t *buf, size_t len, size_t prev_end, size_t hi)
@@ -160,9 +190,12 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 			start = (long long)(env->min_end + 1 - clen);
 			restricted = true;
 		}
+		uint64_t *cm = m->u.content.memo >= 0 && env->pmemo ?
+			       &env->pmemo[PCRE_MEMOS + 2 * m->u.content.memo] : NULL;
 		long long pos = start;
 		while (end - pos >= (long long)clen) {
-			const uint8_t *hit = find(buf + pos, (size_t)(end - pos), c, clen, nocase);
+			const uint8_t *hit = cm ? find_memo(cm, buf, pos, end, c, clen, nocase) :
+					     find(buf + pos, (size_t)(end - pos), c, clen, nocase);
 			if (!hit)
 				break;
 			size_t at = (size_t)(hit - buf);
@@ -297,6 +330,14 @@ static int match_rest(struct match_env *env, const struct sm *v, size_t n, size_
 
 void smlist_prepare_memos(struct smlist *l)
 {
+	/* the absolute contents that search the stream from its start */
+	int8_t cslot = 0;
+	for (size_t i = 0; i < l->n && cslot < CONTENT_MEMOS; i++) {
+		struct sm *m = &l->v[i];
+		if (m->type == SM_CONTENT &&
+		    !(m->flags & (SMF_NEGATED | SMF_RELATIVE | SMF_STARTSWITH | SMF_ENDSWITH)))
+			m->u.content.memo = cslot++;
+	}
 	int8_t slot = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		struct sm *m = &l->v[i];
@@ -316,6 +357,8 @@ void smlist_prepare(struct smlist *l)
 	 * contents, pcre and byte_jump move that place */
 	for (size_t i = 0; i < l->n; i++) {
 		l->v[i].flags &= ~(uint32_t)SMF_REST_DEP;
+		if (l->v[i].type == SM_CONTENT)
+			l->v[i].u.content.memo = -1;	/* smlist_prepare_memos() may give one */
 		for (size_t j = i + 1; j < l->n; j++) {
 			const struct sm *m = &l->v[j];
 			if (m->flags & SMF_RELATIVE) {

@@ -17,7 +17,10 @@ struct match_env {
 	 * match of that pcre starts before this offset, in this stream or in
 	 * any longer one (NULL: no memo).  A search from there in partial
 	 * mode moves it on, so re-verifying a rule on every new chunk does
-	 * not search the whole stream again each time.
+	 * not search the whole stream again each time.  After those, two
+	 * words per memo slot of its absolute contents: no occurrence of
+	 * the content starts in [first, second) (the stream's bytes never
+	 * change, so this holds in any longer stream).
 	 */
 	uint64_t *pmemo;
 	uint64_t budget_exhausted, pcre_errors;

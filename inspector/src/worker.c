@@ -39,7 +39,7 @@ struct rstate {
 	uint32_t pidx;
 	uint32_t memo;		/* pmemo: its pcre memos, not yet pending */
 	uint64_t hit_end;
-	uint64_t pmemo[PCRE_MEMOS];
+	uint64_t pmemo[STREAM_MEMOS];
 };
 
 struct snet_inspect_worker {
@@ -1088,7 +1088,7 @@ static void keep_pending(struct snet_inspect_worker *w, struct stream_dir *sd)
 				sd->pend[s->pidx].until = until;
 			continue;
 		}
-		static const uint64_t none[PCRE_MEMOS];
+		static const uint64_t none[STREAM_MEMOS];
 		const uint64_t *memo = s->memo == w->gen ? s->pmemo : none;
 		if (sd->npend == sd->cappend) {
 			flow_account(w, w->f);

@@ -265,6 +265,39 @@ static void multi_content_across_segments(void **state)
 	stop(&x);
 }
 
+/*
+ * A pending rule searches its absolute contents from a memo of where they
+ * do not occur: occurrences found before, split over segments, or where
+ * only a later one completes the match must still count.
+ */
+static void content_memo_keeps_occurrences(void **state)
+{
+	(void)state;
+	static const char rule[] = "alert tcp any any -> any any (msg:\"m\"; flow:to_server; "
+				   "content:\"AAAA\"; content:\"BB\"; distance:0; within:4; "
+				   "content:\"CC\"; distance:0; sid:1;)\n";
+	static const struct { const char *p[6]; size_t n; unsigned want; } c[] = {
+		/* the first occurrence fails for good, a later one matches */
+		{ { "AAAA..xBB", "AAAAxBB", "..CC" }, 3, 4u },
+		{ { "AAAA.BB..", "zz", "CC", "CC" }, 4, 4u | 8u },
+		/* occurrences cut over segments, at every step */
+		{ { "xxAA", "AAB", "B", "xC", "C" }, 5, 16u },
+		{ { "AAAA......", "AA", "AA", "BBCC" }, 4, 8u },
+		{ { "AAAAAAAAB", "BxxCC", "AAAAB" }, 3, 2u },
+		/* the window of BB ends in later data */
+		{ { "zzAAAA", "..", "BB", "CC" }, 4, 8u },
+		{ { "AAAA", "......BB", "CC" }, 3, 0u },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct ctx x;
+		start(&x, rule, NULL);
+		unsigned got = send_pieces(&x, c[i].p, c[i].n);
+		if (got != c[i].want)
+			fail_msg("case %zu: alerts on pieces %#x, want %#x", i, got, c[i].want);
+		stop(&x);
+	}
+}
+
 /* offset and depth count from the first byte of the stream */
 static void offset_depth_from_stream_start(void **state)
 {
@@ -473,6 +506,7 @@ int main(void)
 		cmocka_unit_test(pcre_resumes_where_a_match_may_begin),
 		cmocka_unit_test(independent_contents_either_order),
 		cmocka_unit_test(multi_content_across_segments),
+		cmocka_unit_test(content_memo_keeps_occurrences),
 		cmocka_unit_test(offset_depth_from_stream_start),
 		cmocka_unit_test(beyond_reassembly_depth),
 		cmocka_unit_test(alerts_again_on_later_data),
