@@ -170,15 +170,112 @@ void eve_timestamp(uint64_t usec, char *out, size_t len)
 	snprintf(out, len, "%s.%06u+0000", base, (unsigned)(usec % 1000000));
 }
 
-/*
- * The line is the compact dump of one object (the fields in the order
- * below), built from pieces that jansson dumps: the rule's metadata is
- * spliced in as the JSON text jansson made of it when the rule was loaded,
- * instead of being parsed and dumped again for every alert.
- */
-int eve_alert_line(const struct eve_alert *a, struct strbuf *out)
+/* jansson's compact dump of an ASCII string: the same escapes */
+static int append_jstr(struct strbuf *out, const char *s)
 {
-	size_t start = out->len;
+	static const char hex[] = "0123456789ABCDEF";
+	if (strbuf_append(out, "\"", 1))
+		return -ENOMEM;
+	const char *run = s;
+	for (;; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c && c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		if (s > run && strbuf_append(out, run, (size_t)(s - run)))
+			return -ENOMEM;
+		if (!c)
+			break;
+		char e[6] = { '\\', (char)c, 0, 0, 0, 0 };
+		size_t n = 2;
+		switch (c) {
+		case '"': case '\\': break;
+		case '\b': e[1] = 'b'; break;
+		case '\f': e[1] = 'f'; break;
+		case '\n': e[1] = 'n'; break;
+		case '\r': e[1] = 'r'; break;
+		case '\t': e[1] = 't'; break;
+		default:
+			memcpy(e + 1, "u00", 3);
+			e[4] = hex[c >> 4];
+			e[5] = hex[c & 15];
+			n = 6;
+		}
+		if (strbuf_append(out, e, n))
+			return -ENOMEM;
+		run = s + 1;
+	}
+	return strbuf_append(out, "\"", 1);
+}
+
+static bool is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
+static int append_ip(struct strbuf *out, const char *key, const struct ip_addr *ip)
+{
+	char s[INET6_ADDRSTRLEN];
+	inet_ntop(ip->family, ip->a, s, sizeof(s));
+	return strbuf_printf(out, ",\"%s\":\"%s\"", key, s);
+}
+
+/*
+ * The members of the alert's object and of "alert" up to the rule's
+ * metadata, as jansson dumps them, without building objects: the
+ * strings are ASCII here (the rule's message and category are checked),
+ * so the text is the same byte for byte.
+ */
+static int alert_head(const struct eve_alert *a, struct strbuf *out)
+{
+	const struct packet *p = a->p;
+	const struct rule *r = a->rule;
+	bool ports = p->ipproto == IPPROTO_TCP || p->ipproto == IPPROTO_UDP;
+	char ts[64], pbuf[8];
+	eve_timestamp(p->ts_usec, ts, sizeof(ts));
+	int rc = strbuf_printf(out, "{\"timestamp\":\"%s\"", ts);
+	if (!rc && a->flow_id)
+		rc = strbuf_printf(out, ",\"flow_id\":%lld", (long long)a->flow_id);
+	if (!rc)
+		rc = strbuf_append(out, ",\"event_type\":\"alert\"", 21);
+	if (!rc)
+		rc = append_ip(out, "src_ip", &p->src);
+	if (!rc && ports)
+		rc = strbuf_printf(out, ",\"src_port\":%u", (unsigned)p->sport);
+	if (!rc)
+		rc = append_ip(out, "dest_ip", &p->dst);
+	if (!rc && ports)
+		rc = strbuf_printf(out, ",\"dest_port\":%u", (unsigned)p->dport);
+	if (!rc)
+		rc = strbuf_printf(out, ",\"proto\":\"%s\"",
+				   proto_name(p->ipproto, pbuf, sizeof(pbuf)));
+	if (!rc && (p->ipproto == IPPROTO_ICMP || p->ipproto == IPPROTO_ICMPV6))
+		rc = strbuf_printf(out, ",\"icmp_type\":%u,\"icmp_code\":%u",
+				   (unsigned)p->icmp_type, (unsigned)p->icmp_code);
+	if (!rc && a->app_proto)
+		rc = strbuf_printf(out, ",\"app_proto\":\"%s\"", a->app_proto);
+	if (!rc)
+		rc = strbuf_printf(out, ",\"alert\":{\"action\":\"%s\",\"gid\":%lld,"
+				   "\"signature_id\":%lld,\"rev\":%lld,\"signature\":",
+				   a->blocked ? "blocked" : "allowed", (long long)r->gid,
+				   (long long)r->sid, (long long)r->rev);
+	if (!rc)
+		rc = append_jstr(out, r->msg);
+	if (!rc)
+		rc = strbuf_append(out, ",\"category\":", 12);
+	if (!rc)
+		rc = append_jstr(out, r->ct ? r->ct->desc : "");
+	if (!rc)
+		rc = strbuf_printf(out, ",\"severity\":%lld", (long long)r->priority);
+	return rc;
+}
+
+/* alert_head() with jansson, for any rule text */
+static int alert_head_json(const struct eve_alert *a, struct strbuf *out)
+{
+	const struct rule *r = a->rule;
 	char ts[64], pbuf[8];
 	json_t *o = json_object();
 	if (!o)
@@ -204,7 +301,6 @@ int eve_alert_line(const struct eve_alert *a, struct strbuf *out)
 	int rc = append_dump(out, o, true);
 	if (!rc)
 		rc = strbuf_append(out, ",\"alert\":", 9);
-	const struct rule *r = a->rule;
 	json_t *al = rc ? NULL : json_object();
 	if (al) {
 		json_object_set_new(al, "action", json_string(a->blocked ? "blocked" : "allowed"));
@@ -217,6 +313,22 @@ int eve_alert_line(const struct eve_alert *a, struct strbuf *out)
 	}
 	if (!rc)
 		rc = append_dump(out, al, true);
+	return rc;
+}
+
+/*
+ * The line is the compact dump of one object (the fields in the order
+ * below).  Its start is written directly (alert_head) or, for rule text
+ * that is not ASCII, dumped by jansson; the rule's metadata is spliced in
+ * as the JSON text jansson made of it when the rule was loaded; the rest
+ * are pieces jansson dumps.
+ */
+int eve_alert_line(const struct eve_alert *a, struct strbuf *out)
+{
+	size_t start = out->len;
+	const struct rule *r = a->rule;
+	int rc = is_ascii(r->msg) && (!r->ct || is_ascii(r->ct->desc)) ? alert_head(a, out) :
+		 alert_head_json(a, out);
 	if (!rc && r->metadata_json) {
 		rc = strbuf_append(out, ",\"metadata\":", 12);
 		if (!rc)

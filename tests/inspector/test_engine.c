@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "testutil.h"
 
@@ -296,6 +297,54 @@ static void eve_lines_exact(void **state)
 	assert_string_equal(got, want);
 }
 
+/*
+ * Lines written without jansson are what jansson dumps of them: control
+ * characters, DEL and '/' in a message, ICMP fields; a message that is
+ * not ASCII goes through jansson itself.
+ */
+static void eve_lines_as_jansson_dumps(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = load_ok(
+		"alert icmp any any -> any any (msg:\"t\tb\x01\x1f\x7f /s\"; content:\"EVIL\"; "
+		"sid:10;)\n"
+		"alert icmp any any -> any any (msg:\"caf\xc3\xa9\"; content:\"EVIL\"; sid:11;)\n");
+	char path[] = "/tmp/snet-test-eve-dumps.json";
+	unlink(path);
+	struct snet_inspect_eve *eve;
+	assert_int_equal(snet_inspect_eve_open(path, &eve), 0);
+	struct snet_inspect_worker *w;
+	assert_int_equal(snet_inspect_worker_new(rs, eve, &w), 0);
+	uint8_t pkt[200];
+	size_t len = tu_icmp(pkt, "10.0.0.1", "192.0.2.1", 8, 0, "EVIL", 4);
+	struct timespec ts = { 1700000000, 1000 };
+	struct snet_inspect_verdict v;
+	snet_inspect_worker_packet(w, pkt, len, &ts, NULL, &v);
+	assert_int_equal(v.nalerts, 2);
+	snet_inspect_worker_free(w);
+	snet_inspect_eve_close(eve);
+	snet_inspect_ruleset_unref(rs);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char line[4096];
+	int n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		json_t *o = json_loads(line, 0, NULL);
+		assert_non_null(o);
+		char *d = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		assert_non_null(d);
+		line[strcspn(line, "\n")] = 0;
+		assert_string_equal(line, d);
+		assert_non_null(strstr(line, "\"icmp_type\":8,\"icmp_code\":0"));
+		free(d);
+		json_decref(o);
+		n++;
+	}
+	fclose(f);
+	unlink(path);
+	assert_int_equal(n, 2);
+}
+
 static void check_only(void **state)
 {
 	(void)state;
@@ -327,6 +376,7 @@ int main(void)
 		cmocka_unit_test(malformed_corpus),
 		cmocka_unit_test(eve_fields_and_reopen),
 		cmocka_unit_test(eve_lines_exact),
+		cmocka_unit_test(eve_lines_as_jansson_dumps),
 		cmocka_unit_test(check_only),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
