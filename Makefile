@@ -12,7 +12,7 @@ TOP := $(CURDIR)
 RESULTS := $(TOP)/build/results
 export RESULTS
 
-.PHONY: all deps kernel kernel-um kernel-x86 userspace test test-unit \
+.PHONY: all deps kernel kernel-um kernel-x86 userspace test test-demo test-unit \
 	test-kernel run bench fuzz install clean distclean checkpatch
 
 all: userspace kernel
@@ -40,7 +40,12 @@ test: deps
 	@tests/run-suite.sh kernel $(MAKE) test-kernel
 	@tests/run-suite.sh snetd $(MAKE) -C nfhelper test-guest
 	@tests/run-suite.sh nfq $(MAKE) -C nfhelper test-nfq
+	@tests/run-suite.sh demo $(MAKE) test-demo
 	@tests/summary.sh $(RESULTS)
+
+# make run's demo, checked: what it shows really happened.
+test-demo: kernel-um userspace
+	tests/guest/run.sh --kernel um --suite demo --script tests/guest/demo-check.sh --timeout 300
 
 test-kernel: kernel-um kernel-x86
 	$(MAKE) -C tests
