@@ -215,11 +215,68 @@ static bool is_ascii(const char *s)
 	return true;
 }
 
-static int append_ip(struct strbuf *out, const char *key, const struct ip_addr *ip)
+/* the pieces of alert_head(): text, numbers, addresses, at d */
+static char *put_s(char *d, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(d, s, n);
+	return d + n;
+}
+
+static char *put_u(char *d, unsigned long long v, int width)
+{
+	char t[24];
+	int n = 0;
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n < width)
+		t[n++] = '0';
+	while (n)
+		*d++ = t[--n];
+	return d;
+}
+
+static char *put_i(char *d, long long v)
+{
+	if (v >= 0)
+		return put_u(d, (unsigned long long)v, 0);
+	*d++ = '-';
+	return put_u(d, 0ull - (unsigned long long)v, 0);
+}
+
+static char *put_ip(char *d, const char *key, const struct ip_addr *ip)
 {
 	char s[INET6_ADDRSTRLEN];
 	inet_ntop(ip->family, ip->a, s, sizeof(s));
-	return strbuf_printf(out, ",\"%s\":\"%s\"", key, s);
+	d = put_s(d, key);
+	d = put_s(d, s);
+	*d++ = '"';
+	return d;
+}
+
+/* eve_timestamp() for years of four digits, NULL for the others */
+static char *put_ts(char *d, uint64_t usec)
+{
+	time_t sec = (time_t)(usec / 1000000);
+	struct tm tm;
+	if (!gmtime_r(&sec, &tm) || tm.tm_year < 1000 - 1900 || tm.tm_year > 9999 - 1900)
+		return NULL;
+	d = put_u(d, (unsigned)(tm.tm_year + 1900), 4);
+	*d++ = '-';
+	d = put_u(d, (unsigned)(tm.tm_mon + 1), 2);
+	*d++ = '-';
+	d = put_u(d, (unsigned)tm.tm_mday, 2);
+	*d++ = 'T';
+	d = put_u(d, (unsigned)tm.tm_hour, 2);
+	*d++ = ':';
+	d = put_u(d, (unsigned)tm.tm_min, 2);
+	*d++ = ':';
+	d = put_u(d, (unsigned)tm.tm_sec, 2);
+	*d++ = '.';
+	d = put_u(d, (unsigned)(usec % 1000000), 6);
+	return put_s(d, "+0000");
 }
 
 /*
@@ -233,42 +290,54 @@ static int alert_head(const struct eve_alert *a, struct strbuf *out)
 	const struct packet *p = a->p;
 	const struct rule *r = a->rule;
 	bool ports = p->ipproto == IPPROTO_TCP || p->ipproto == IPPROTO_UDP;
-	char ts[64], pbuf[8];
-	eve_timestamp(p->ts_usec, ts, sizeof(ts));
-	int rc = strbuf_printf(out, "{\"timestamp\":\"%s\"", ts);
-	if (!rc && a->flow_id)
-		rc = strbuf_printf(out, ",\"flow_id\":%lld", (long long)a->flow_id);
+	/* at most about 400 bytes: two IPv6 addresses, numbers, fixed names */
+	char b[640], pbuf[8], *d = put_s(b, "{\"timestamp\":\"");
+	char *e = put_ts(d, p->ts_usec);
+	if (!e) {
+		char ts[64];
+		eve_timestamp(p->ts_usec, ts, sizeof(ts));
+		e = put_s(d, ts);
+	}
+	d = e;
+	*d++ = '"';
+	if (a->flow_id)
+		d = put_i(put_s(d, ",\"flow_id\":"), (long long)a->flow_id);
+	d = put_s(d, ",\"event_type\":\"alert\"");
+	d = put_ip(d, ",\"src_ip\":\"", &p->src);
+	if (ports)
+		d = put_u(put_s(d, ",\"src_port\":"), p->sport, 0);
+	d = put_ip(d, ",\"dest_ip\":\"", &p->dst);
+	if (ports)
+		d = put_u(put_s(d, ",\"dest_port\":"), p->dport, 0);
+	d = put_s(put_s(d, ",\"proto\":\""), proto_name(p->ipproto, pbuf, sizeof(pbuf)));
+	*d++ = '"';
+	if (p->ipproto == IPPROTO_ICMP || p->ipproto == IPPROTO_ICMPV6) {
+		d = put_u(put_s(d, ",\"icmp_type\":"), p->icmp_type, 0);
+		d = put_u(put_s(d, ",\"icmp_code\":"), p->icmp_code, 0);
+	}
+	int rc = strbuf_append(out, b, (size_t)(d - b));
+	if (!rc && a->app_proto) {
+		rc = strbuf_append(out, ",\"app_proto\":", 13);
+		if (!rc)
+			rc = append_jstr(out, a->app_proto);
+	}
+	d = put_s(b, ",\"alert\":{\"action\":\"");
+	d = put_s(d, a->blocked ? "blocked" : "allowed");
+	d = put_i(put_s(d, "\",\"gid\":"), r->gid);
+	d = put_i(put_s(d, ",\"signature_id\":"), r->sid);
+	d = put_i(put_s(d, ",\"rev\":"), r->rev);
+	d = put_s(d, ",\"signature\":");
 	if (!rc)
-		rc = strbuf_append(out, ",\"event_type\":\"alert\"", 21);
-	if (!rc)
-		rc = append_ip(out, "src_ip", &p->src);
-	if (!rc && ports)
-		rc = strbuf_printf(out, ",\"src_port\":%u", (unsigned)p->sport);
-	if (!rc)
-		rc = append_ip(out, "dest_ip", &p->dst);
-	if (!rc && ports)
-		rc = strbuf_printf(out, ",\"dest_port\":%u", (unsigned)p->dport);
-	if (!rc)
-		rc = strbuf_printf(out, ",\"proto\":\"%s\"",
-				   proto_name(p->ipproto, pbuf, sizeof(pbuf)));
-	if (!rc && (p->ipproto == IPPROTO_ICMP || p->ipproto == IPPROTO_ICMPV6))
-		rc = strbuf_printf(out, ",\"icmp_type\":%u,\"icmp_code\":%u",
-				   (unsigned)p->icmp_type, (unsigned)p->icmp_code);
-	if (!rc && a->app_proto)
-		rc = strbuf_printf(out, ",\"app_proto\":\"%s\"", a->app_proto);
-	if (!rc)
-		rc = strbuf_printf(out, ",\"alert\":{\"action\":\"%s\",\"gid\":%lld,"
-				   "\"signature_id\":%lld,\"rev\":%lld,\"signature\":",
-				   a->blocked ? "blocked" : "allowed", (long long)r->gid,
-				   (long long)r->sid, (long long)r->rev);
+		rc = strbuf_append(out, b, (size_t)(d - b));
 	if (!rc)
 		rc = append_jstr(out, r->msg);
 	if (!rc)
 		rc = strbuf_append(out, ",\"category\":", 12);
 	if (!rc)
 		rc = append_jstr(out, r->ct ? r->ct->desc : "");
+	d = put_i(put_s(b, ",\"severity\":"), r->priority);
 	if (!rc)
-		rc = strbuf_printf(out, ",\"severity\":%lld", (long long)r->priority);
+		rc = strbuf_append(out, b, (size_t)(d - b));
 	return rc;
 }
 
