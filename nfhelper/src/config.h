@@ -89,6 +89,11 @@ struct snetd_config {
 	char remote_port[8];
 	uint32_t remote_timeout_ms;
 	unsigned int remote_connections;
+	bool remote_tls;
+	char remote_tls_ca_file[256];		/* "" : the system's CA store */
+	char remote_tls_server_name[256];	/* "" : the server's host */
+	char remote_tls_cert_file[256];		/* "" : no client certificate */
+	char remote_tls_key_file[256];		/* "" : in the certificate file */
 
 	/* [prompt] */
 	bool prompt_enabled;

@@ -910,6 +910,7 @@ int pipeline_start(const struct pipeline_params *params,
 	for (unsigned int i = 0; i < pl->n_remotes; i++) {
 		pl->remotes[i].pl = pl;
 		rc = remote_client_new(pl->remote_host, pl->remote_port,
+				       params->remote_tls,
 				       &pl->remotes[i].remote, err, errlen);
 		if (rc) {
 			pipeline_free(pl);

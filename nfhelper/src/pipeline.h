@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "decision.h"
+#include "remote.h"
 #include "snet_nl.h"
 
 struct declog;
@@ -53,6 +54,7 @@ struct pipeline_params {
 	const char *remote_port;
 	uint32_t remote_timeout_ms;
 	unsigned int remote_connections;
+	const struct remote_tls *remote_tls;	/* NULL: plain TCP */
 	bool prompt_enabled;
 	const char *policy_path;	/* reloads and "always" rules */
 	struct declog *log;		/* NULL: no decision log */

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Remote decision client: non-blocking TCP with a budget per query. */
+/* Remote decision client: non-blocking TCP (or TLS) with a budget per query. */
 #include "remote.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +33,9 @@ struct remote_client {
 	uint64_t retry_after_ms;	/* back-off after a failed connect */
 	char *buf;			/* bytes received, not yet a line */
 	size_t used;
+	SSL_CTX *tls;			/* NULL: plain TCP */
+	SSL *ssl;			/* the connection's, while connected */
+	char tls_name[256];		/* what the certificate must name */
 };
 
 static uint64_t now_ms(void)
@@ -39,7 +46,64 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* The reason of OpenSSL's last error, for a message. */
+static const char *tls_reason(void)
+{
+	unsigned long e = ERR_get_error();
+	const char *r = e ? ERR_reason_error_string(e) : NULL;
+
+	ERR_clear_error();
+	return r ? r : "unknown error";
+}
+
+static int tls_setup(struct remote_client *rc, const char *host,
+		     const struct remote_tls *tls, char *err, size_t errlen)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	const char *key;
+
+	if (!ctx) {
+		snprintf(err, errlen, "remote TLS: %s", tls_reason());
+		return -ENOMEM;
+	}
+	rc->tls = ctx;
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+			 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	if (tls->ca_file && tls->ca_file[0]) {
+		if (SSL_CTX_load_verify_locations(ctx, tls->ca_file, NULL) != 1) {
+			snprintf(err, errlen, "remote TLS: CA file %s: %s",
+				 tls->ca_file, tls_reason());
+			return -EINVAL;
+		}
+	} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+		snprintf(err, errlen, "remote TLS: the system's CA store: %s",
+			 tls_reason());
+		return -EINVAL;
+	}
+	if (tls->cert_file && tls->cert_file[0]) {
+		key = tls->key_file && tls->key_file[0] ? tls->key_file :
+		      tls->cert_file;
+		if (SSL_CTX_use_certificate_chain_file(ctx, tls->cert_file) != 1) {
+			snprintf(err, errlen, "remote TLS: certificate %s: %s",
+				 tls->cert_file, tls_reason());
+			return -EINVAL;
+		}
+		if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
+		    SSL_CTX_check_private_key(ctx) != 1) {
+			snprintf(err, errlen, "remote TLS: key %s: %s", key,
+				 tls_reason());
+			return -EINVAL;
+		}
+	}
+	snprintf(rc->tls_name, sizeof(rc->tls_name), "%s",
+		 tls->server_name && tls->server_name[0] ? tls->server_name : host);
+	return 0;
+}
+
 int remote_client_new(const char *host, const char *port,
+		      const struct remote_tls *tls,
 		      struct remote_client **out, char *err, size_t errlen)
 {
 	struct addrinfo hints = {
@@ -69,12 +133,22 @@ int remote_client_new(const char *host, const char *port,
 	snprintf(rc->name, sizeof(rc->name), strchr(host, ':') ? "[%s]:%s" :
 		 "%s:%s", host, port);
 	rc->fd = -1;
+	if (tls && tls->enabled) {
+		int ret = tls_setup(rc, host, tls, err, errlen);
+
+		if (ret) {
+			remote_client_free(rc);
+			return ret;
+		}
+	}
 	*out = rc;
 	return 0;
 }
 
 static void disconnect(struct remote_client *rc)
 {
+	SSL_free(rc->ssl);
+	rc->ssl = NULL;
 	if (rc->fd >= 0)
 		close(rc->fd);
 	rc->fd = -1;
@@ -86,7 +160,9 @@ void remote_client_free(struct remote_client *rc)
 	if (!rc)
 		return;
 	disconnect(rc);
-	freeaddrinfo(rc->addrs);
+	if (rc->addrs)
+		freeaddrinfo(rc->addrs);
+	SSL_CTX_free(rc->tls);
 	free(rc->buf);
 	free(rc);
 }
@@ -107,6 +183,71 @@ static int wait_fd(int fd, short events, uint64_t deadline)
 			return -errno;
 		if (n > 0)
 			return 0;
+	}
+}
+
+/*
+ * After an SSL call returned @ret: wait for what it wants (0, call again),
+ * or the error as an errno.
+ */
+static int tls_wait(struct remote_client *rc, int ret, uint64_t deadline)
+{
+	switch (SSL_get_error(rc->ssl, ret)) {
+	case SSL_ERROR_WANT_READ:
+		return wait_fd(rc->fd, POLLIN, deadline);
+	case SSL_ERROR_WANT_WRITE:
+		return wait_fd(rc->fd, POLLOUT, deadline);
+	case SSL_ERROR_ZERO_RETURN:
+		return -ECONNRESET;
+	case SSL_ERROR_SYSCALL:
+		return errno ? -errno : -ECONNRESET;
+	default:
+		return -EPROTO;
+	}
+}
+
+/* The TLS handshake on the connected rc->fd. */
+static int tls_handshake(struct remote_client *rc, uint64_t deadline,
+			 char *why, size_t whylen)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+	bool is_ip = inet_pton(AF_INET, rc->tls_name, &a4) == 1 ||
+		     inet_pton(AF_INET6, rc->tls_name, &a6) == 1;
+	int ret;
+
+	ERR_clear_error();
+	rc->ssl = SSL_new(rc->tls);
+	if (!rc->ssl || SSL_set_fd(rc->ssl, rc->fd) != 1 ||
+	    (is_ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(rc->ssl),
+						    rc->tls_name) != 1 :
+		     SSL_set1_host(rc->ssl, rc->tls_name) != 1 ||
+		     SSL_set_tlsext_host_name(rc->ssl, rc->tls_name) != 1)) {
+		snprintf(why, whylen, "TLS to %s: %s", rc->name, tls_reason());
+		return -ENOMEM;
+	}
+	for (;;) {
+		errno = 0;
+		ret = SSL_connect(rc->ssl);
+		if (ret == 1)
+			return 0;
+		ret = tls_wait(rc, ret, deadline);
+		if (ret == 0)
+			continue;
+		if (ret == -ETIMEDOUT) {
+			snprintf(why, whylen, "TLS handshake with %s: no answer in time",
+				 rc->name);
+			return ret;
+		}
+		long v = SSL_get_verify_result(rc->ssl);
+
+		if (v != X509_V_OK)
+			snprintf(why, whylen, "TLS handshake with %s: its certificate (for '%s'): %s",
+				 rc->name, rc->tls_name, X509_verify_cert_error_string(v));
+		else
+			snprintf(why, whylen, "TLS handshake with %s: %s", rc->name,
+				 ret == -EPROTO ? tls_reason() : strerror(-ret));
+		return -EPROTO;
 	}
 }
 
@@ -159,7 +300,15 @@ static int try_connect(struct remote_client *rc, uint64_t deadline, char *why,
 		}
 		rc->fd = fd;
 		rc->used = 0;
-		return 0;
+		if (!rc->tls)
+			return 0;
+		last = tls_handshake(rc, deadline, why, whylen);
+		if (!last)
+			return 0;
+		disconnect(rc);
+		/* An untrusted server stays untrusted for a while. */
+		rc->retry_after_ms = now_ms() + CONNECT_BACKOFF_MS;
+		return last;
 	}
 	rc->retry_after_ms = now_ms() + CONNECT_BACKOFF_MS;
 	snprintf(why, whylen, "cannot connect to %s: %s", rc->name,
@@ -173,7 +322,23 @@ static int send_all(struct remote_client *rc, const char *data, size_t len,
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t n = send(rc->fd, data + done, len - done, MSG_NOSIGNAL);
+		ssize_t n;
+
+		if (rc->ssl) {
+			int w;
+
+			errno = 0;
+			w = SSL_write(rc->ssl, data + done, (int)(len - done));
+			if (w <= 0) {
+				w = tls_wait(rc, w, deadline);
+				if (w)
+					return w;
+				continue;
+			}
+			done += (size_t)w;
+			continue;
+		}
+		n = send(rc->fd, data + done, len - done, MSG_NOSIGNAL);
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
 			int rc2 = wait_fd(rc->fd, POLLOUT, deadline);
@@ -200,6 +365,21 @@ static ssize_t read_line(struct remote_client *rc, uint64_t deadline)
 			return nl - rc->buf;
 		if (rc->used == REMOTE_MAX_LINE)
 			return -EMSGSIZE;
+		if (rc->ssl) {
+			int r;
+
+			errno = 0;
+			r = SSL_read(rc->ssl, rc->buf + rc->used,
+				     (int)(REMOTE_MAX_LINE - rc->used));
+			if (r <= 0) {
+				r = tls_wait(rc, r, deadline);
+				if (r)
+					return r;
+				continue;
+			}
+			rc->used += (size_t)r;
+			continue;
+		}
 		n = recv(rc->fd, rc->buf + rc->used, REMOTE_MAX_LINE - rc->used, 0);
 		if (n == 0)
 			return -ECONNRESET;

@@ -365,6 +365,13 @@ int main(int argc, char **argv)
 	if (d.cfg.remote_host[0])
 		snprintf(remote, sizeof(remote), strchr(d.cfg.remote_host, ':') ?
 			 "[%s]:%s" : "%s:%s", d.cfg.remote_host, d.cfg.remote_port);
+	const struct remote_tls remote_tls = {
+		.enabled = d.cfg.remote_tls,
+		.ca_file = d.cfg.remote_tls_ca_file,
+		.server_name = d.cfg.remote_tls_server_name,
+		.cert_file = d.cfg.remote_tls_cert_file,
+		.key_file = d.cfg.remote_tls_key_file,
+	};
 	struct pipeline_params pp = {
 		.workers = d.cfg.workers,
 		.timeout_ms = d.cfg.timeout_ms,
@@ -378,6 +385,7 @@ int main(int argc, char **argv)
 		.remote_port = d.cfg.remote_port,
 		.remote_timeout_ms = d.cfg.remote_timeout_ms,
 		.remote_connections = d.cfg.remote_connections,
+		.remote_tls = &remote_tls,
 		.prompt_enabled = d.cfg.prompt_enabled,
 		.policy_path = d.cfg.policy,
 		.log = d.declog,

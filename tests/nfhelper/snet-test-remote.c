@@ -8,7 +8,7 @@
  *   snet-test-remote [-l ADDR] [-p PORT] [-P PORTFILE] [-L LOGFILE]
  *                    [-v allow|deny|none] [-t once|exit|SECONDS]
  *                    [-D PORT]... [-d DELAY_MS] [-m normal|garbage|close|wrong-id]
- *                    [-n COUNT]
+ *                    [-n COUNT] [-T CERT -K KEY [-C CAFILE]]
  *
  *   -l/-p   listen address (127.0.0.1) and port (0: any free port)
  *   -P      write the port chosen to this file, then serve
@@ -19,11 +19,15 @@
  *   -m      garbage: answer with a line that is not JSON; close: close
  *           without answering; wrong-id: answer another request's id
  *   -n      exit after COUNT requests (default: serve until killed)
+ *   -T/-K   speak TLS with this certificate and key (PEM)
+ *   -C      and require a client certificate that chains to CAFILE
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -59,7 +63,7 @@ static void sleep_ms(long ms)
 		;
 }
 
-static int send_line(int fd, const char *text)
+static int send_line(int fd, SSL *ssl, const char *text)
 {
 	size_t len = strlen(text);
 	char *buf = malloc(len + 1);
@@ -69,13 +73,13 @@ static int send_line(int fd, const char *text)
 		return -1;
 	memcpy(buf, text, len);
 	buf[len] = '\n';
-	n = send(fd, buf, len + 1, MSG_NOSIGNAL);
+	n = ssl ? SSL_write(ssl, buf, (int)len + 1) : send(fd, buf, len + 1, MSG_NOSIGNAL);
 	free(buf);
 	return n == (ssize_t)len + 1 ? 0 : -1;
 }
 
 /* Answer one request line; -1 to close the connection. */
-static int answer(int fd, const char *line, size_t len, const struct opts *o)
+static int answer(int fd, SSL *ssl, const char *line, size_t len, const struct opts *o)
 {
 	json_error_t jerr;
 	json_t *req = json_loadb(line, len, 0, &jerr), *reply;
@@ -108,7 +112,7 @@ static int answer(int fd, const char *line, size_t len, const struct opts *o)
 	if (!strcmp(o->mode, "close"))
 		return -1;
 	if (!strcmp(o->mode, "garbage"))
-		return send_line(fd, "this is { not json");
+		return send_line(fd, ssl, "this is { not json");
 	if (!strcmp(o->mode, "wrong-id"))
 		id += 1000;
 	if (o->seconds)
@@ -124,9 +128,45 @@ static int answer(int fd, const char *line, size_t len, const struct opts *o)
 	json_decref(reply);
 	if (!text)
 		return -1;
-	rc = send_line(fd, text);
+	rc = send_line(fd, ssl, text);
 	free(text);
 	return rc;
+}
+
+/* A server context for -T/-K (and -C); exits on a bad file. */
+static SSL_CTX *tls_server(const char *cert, const char *key, const char *ca)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+	if (!ctx || SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
+	    (ca && SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1)) {
+		fprintf(stderr, "snet-test-remote: TLS set-up: %s\n",
+			ERR_reason_error_string(ERR_get_error()));
+		exit(2);
+	}
+	if (ca)
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+				   NULL);
+	return ctx;
+}
+
+/* The handshake on a new connection, blocking for at most two seconds. */
+static SSL *tls_accept(SSL_CTX *ctx, int fd)
+{
+	struct timeval tv = { .tv_sec = 2 };
+	SSL *ssl = SSL_new(ctx);
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (!ssl || SSL_set_fd(ssl, fd) != 1 || SSL_accept(ssl) != 1) {
+		fprintf(stderr, "snet-test-remote: TLS handshake failed: %s\n",
+			ERR_reason_error_string(ERR_get_error()));
+		ERR_clear_error();
+		SSL_free(ssl);
+		return NULL;
+	}
+	return ssl;
 }
 
 int main(int argc, char **argv)
@@ -136,13 +176,16 @@ int main(int argc, char **argv)
 	const char *addr = "127.0.0.1", *portfile = NULL;
 	struct pollfd pfd[MAX_CLIENTS + 1];
 	char *bufs[MAX_CLIENTS + 1] = { 0 };
+	SSL *ssls[MAX_CLIENTS + 1] = { 0 };
+	const char *cert = NULL, *key = NULL, *ca = NULL;
+	SSL_CTX *tls = NULL;
 	size_t used[MAX_CLIENTS + 1] = { 0 };
 	socklen_t sl = sizeof(sa);
 	long port = 0, served = 0;
 	int opt, lfd, one = 1, n = 1;
 
 	o.count = -1;
-	while ((opt = getopt(argc, argv, "l:p:P:L:v:t:D:d:m:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "l:p:P:L:v:t:D:d:m:n:T:K:C:")) != -1) {
 		switch (opt) {
 		case 'l': addr = optarg; break;
 		case 'p': port = strtol(optarg, NULL, 10); break;
@@ -162,12 +205,22 @@ int main(int argc, char **argv)
 		case 'd': o.delay_ms = strtol(optarg, NULL, 10); break;
 		case 'm': o.mode = optarg; break;
 		case 'n': o.count = strtol(optarg, NULL, 10); break;
+		case 'T': cert = optarg; break;
+		case 'K': key = optarg; break;
+		case 'C': ca = optarg; break;
 		default:
 			fprintf(stderr, "usage: see the comment at the top of snet-test-remote.c\n");
 			return 2;
 		}
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if (cert || key) {
+		if (!cert || !key) {
+			fprintf(stderr, "snet-test-remote: -T and -K go together\n");
+			return 2;
+		}
+		tls = tls_server(cert, key, ca);
+	}
 	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
 		fprintf(stderr, "snet-test-remote: bad address %s\n", addr);
 		return 2;
@@ -199,12 +252,20 @@ int main(int argc, char **argv)
 		if (pfd[0].revents & POLLIN) {
 			int cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
+			SSL *ssl = NULL;
+
+			if (cfd >= 0 && tls && !(ssl = tls_accept(tls, cfd))) {
+				close(cfd);
+				cfd = -1;
+			}
 			if (cfd >= 0 && n <= MAX_CLIENTS) {
 				pfd[n] = (struct pollfd){ .fd = cfd, .events = POLLIN };
+				ssls[n] = ssl;
 				bufs[n] = malloc(65536);
 				used[n] = 0;
 				n++;
 			} else if (cfd >= 0) {
+				SSL_free(ssl);
 				close(cfd);
 			}
 		}
@@ -215,7 +276,8 @@ int main(int argc, char **argv)
 
 			if (!pfd[i].revents)
 				continue;
-			r = recv(pfd[i].fd, bufs[i] + used[i], 65536 - used[i], 0);
+			r = ssls[i] ? SSL_read(ssls[i], bufs[i] + used[i], (int)(65536 - used[i])) :
+				      recv(pfd[i].fd, bufs[i] + used[i], 65536 - used[i], 0);
 			if (r <= 0) {
 				drop = true;
 			} else {
@@ -224,7 +286,7 @@ int main(int argc, char **argv)
 					size_t len = (size_t)(nl - bufs[i]);
 
 					served++;
-					if (answer(pfd[i].fd, bufs[i], len, &o))
+					if (answer(pfd[i].fd, ssls[i], bufs[i], len, &o))
 						drop = true;
 					memmove(bufs[i], nl + 1, used[i] - len - 1);
 					used[i] -= len + 1;
@@ -233,9 +295,11 @@ int main(int argc, char **argv)
 					drop = true;
 			}
 			if (drop) {
+				SSL_free(ssls[i]);
 				close(pfd[i].fd);
 				free(bufs[i]);
 				pfd[i] = pfd[n - 1];
+				ssls[i] = ssls[n - 1];
 				bufs[i] = bufs[n - 1];
 				used[i] = used[n - 1];
 				n--;

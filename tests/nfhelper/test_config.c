@@ -58,6 +58,7 @@ static void every_key_is_read(void **state)
 		"events = post-accept:tcp\n"
 		"[decision]\ndefault = allow\ndefault_ticket = 90s\nanswer_margin_ms = 100\n"
 		"[remote]\nserver = [::1]:7000 ; inline comment\ntimeout_ms = 300\nconnections = 3\n"
+		"tls = yes\ntls_ca_file = /etc/snet/ca.pem\ntls_server_name = decide.example\n"
 		"[prompt]\nenabled = no\n"
 		"[control]\nsocket = /tmp/s.sock\ngroup = adm\n",
 		"full.conf", &cfg, err, sizeof(err)), 0);
@@ -83,6 +84,10 @@ static void every_key_is_read(void **state)
 	assert_string_equal(cfg.remote_port, "7000");
 	assert_int_equal(cfg.remote_timeout_ms, 300);
 	assert_int_equal(cfg.remote_connections, 3);
+	assert_true(cfg.remote_tls);
+	assert_string_equal(cfg.remote_tls_ca_file, "/etc/snet/ca.pem");
+	assert_string_equal(cfg.remote_tls_server_name, "decide.example");
+	assert_string_equal(cfg.remote_tls_cert_file, "");
 	assert_false(cfg.prompt_enabled);
 	assert_string_equal(cfg.control_socket, "/tmp/s.sock");
 	assert_string_equal(cfg.control_group, "adm");

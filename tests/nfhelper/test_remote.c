@@ -17,7 +17,7 @@ static struct remote_client *client_for(const struct test_server *s)
 	struct remote_client *rc;
 	char err[256];
 
-	assert_int_equal(remote_client_new("127.0.0.1", s->port, &rc, err, sizeof(err)), 0);
+	assert_int_equal(remote_client_new("127.0.0.1", s->port, NULL, &rc, err, sizeof(err)), 0);
 	return rc;
 }
 
@@ -172,13 +172,143 @@ static void unreachable_server_backs_off(void **state)
 	test_server_start(&s, NULL);
 	snprintf(port, sizeof(port), "%s", s.port);
 	test_server_stop(&s);
-	assert_int_equal(remote_client_new("127.0.0.1", port, &rc, why, sizeof(why)), 0);
+	assert_int_equal(remote_client_new("127.0.0.1", port, NULL, &rc, why, sizeof(why)), 0);
 	assert_int_equal(remote_query(rc, &ev, 500, &d, why, sizeof(why)), -ECONNREFUSED);
 	assert_non_null(strstr(why, "cannot connect"));
 	assert_int_equal(remote_query(rc, &ev, 500, &d, why, sizeof(why)), -EAGAIN);
 	remote_client_free(rc);
-	assert_int_equal(remote_client_new("no.such.host.invalid", "1", &rc, why,
+	assert_int_equal(remote_client_new("no.such.host.invalid", "1", NULL, &rc, why,
 					   sizeof(why)), -EHOSTUNREACH);
+}
+
+/* A self-signed certificate for @san in DIR/BASE.crt and DIR/BASE.key. */
+static void make_cert(const char *dir, const char *base, const char *san)
+{
+	char *cmd;
+
+	assert_true(asprintf(&cmd, "openssl req -x509 -newkey ec -pkeyopt "
+			     "ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=snet-test "
+			     "-addext subjectAltName=%s -keyout %s/%s.key -out %s/%s.crt "
+			     "> %s/%s.log 2>&1", san, dir, base, dir, base, dir, base) > 0);
+	if (system(cmd) != 0)
+		fail_msg("openssl cannot make a test certificate, see %s/%s.log", dir, base);
+	free(cmd);
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+	char *p;
+
+	assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
+	return p;
+}
+
+/* One query over TLS with @tls; the result, @why filled. */
+static int tls_query(const struct test_server *s, const struct remote_tls *tls,
+		     char *why, size_t whylen)
+{
+	struct snet_event ev = test_event(77, SNET_SYSCALL_CONNECT, 6, "192.0.2.7", 443,
+					  NULL, 0);
+	struct remote_client *rc;
+	struct decision d;
+	int ret;
+
+	assert_int_equal(remote_client_new("127.0.0.1", s->port, tls, &rc, why, whylen), 0);
+	ret = remote_query(rc, &ev, 1500, &d, why, whylen);
+	if (ret == 1) {
+		assert_int_equal(d.verdict, SNET_VERDICT_ALLOW);
+		assert_non_null(strstr(d.detail, "test server"));
+	}
+	remote_client_free(rc);
+	return ret;
+}
+
+static void tls_server_certificate_checked(void **state)
+{
+	char *dir = test_tmpdir(), why[512];
+	char *srv_crt = path_in(dir, "srv.crt"), *srv_key = path_in(dir, "srv.key");
+	char *other_crt = path_in(dir, "other.crt");
+	const char *const args[] = { "-T", srv_crt, "-K", srv_key, NULL };
+	struct remote_tls tls = { .enabled = true, .ca_file = srv_crt };
+	struct test_server s;
+	struct remote_client *rc;
+
+	(void)state;
+	make_cert(dir, "srv", "DNS:decide.example,IP:127.0.0.1");
+	make_cert(dir, "other", "DNS:decide.example,IP:127.0.0.1");
+	test_server_start(&s, args);
+
+	/* The server's address is what its certificate must name... */
+	assert_int_equal(tls_query(&s, &tls, why, sizeof(why)), 1);
+	/* ...or the configured name. */
+	tls.server_name = "decide.example";
+	assert_int_equal(tls_query(&s, &tls, why, sizeof(why)), 1);
+	tls.server_name = "wrong.example";
+	assert_int_equal(tls_query(&s, &tls, why, sizeof(why)), -EPROTO);
+	if (!strstr(why, "certificate") || !strstr(why, "wrong.example"))
+		fail_msg("wrong name: '%s'", why);
+	/* A certificate that does not chain to the CA file. */
+	tls.server_name = "";
+	tls.ca_file = other_crt;
+	assert_int_equal(tls_query(&s, &tls, why, sizeof(why)), -EPROTO);
+	if (!strstr(why, "certificate"))
+		fail_msg("untrusted: '%s'", why);
+	/* Plain TCP to a TLS server: no answer, never a decision. */
+	assert_true(tls_query(&s, NULL, why, sizeof(why)) < 0);
+	test_server_stop(&s);
+
+	/* TLS to a plain server: the handshake fails within the budget. */
+	test_server_start(&s, NULL);
+	tls.ca_file = srv_crt;
+	uint64_t t0 = test_now_ms();
+
+	assert_true(tls_query(&s, &tls, why, sizeof(why)) < 0);
+	assert_true(test_now_ms() - t0 < 2500);
+	test_server_stop(&s);
+
+	/* Files that cannot be used are refused at start, by name. */
+	tls.ca_file = "/nonexistent/ca.pem";
+	assert_int_equal(remote_client_new("127.0.0.1", "1", &tls, &rc, why, sizeof(why)),
+			 -EINVAL);
+	assert_non_null(strstr(why, "/nonexistent/ca.pem"));
+	tls.ca_file = srv_crt;
+	tls.cert_file = other_crt;
+	tls.key_file = srv_key;
+	assert_int_equal(remote_client_new("127.0.0.1", "1", &tls, &rc, why, sizeof(why)),
+			 -EINVAL);
+	assert_non_null(strstr(why, "key"));
+	test_rmtree(dir);
+	free(srv_crt);
+	free(srv_key);
+	free(other_crt);
+	free(dir);
+}
+
+static void tls_client_certificate(void **state)
+{
+	char *dir = test_tmpdir(), why[512];
+	char *srv_crt = path_in(dir, "srv.crt"), *srv_key = path_in(dir, "srv.key");
+	char *cli_crt = path_in(dir, "cli.crt"), *cli_key = path_in(dir, "cli.key");
+	const char *const args[] = { "-T", srv_crt, "-K", srv_key, "-C", cli_crt, NULL };
+	struct remote_tls tls = { .enabled = true, .ca_file = srv_crt };
+	struct test_server s;
+
+	(void)state;
+	make_cert(dir, "srv", "IP:127.0.0.1");
+	make_cert(dir, "cli", "DNS:snetd.example");
+	test_server_start(&s, args);
+	/* Without a certificate the server refuses (an error, not a decision). */
+	assert_true(tls_query(&s, &tls, why, sizeof(why)) < 0);
+	tls.cert_file = cli_crt;
+	tls.key_file = cli_key;
+	assert_int_equal(tls_query(&s, &tls, why, sizeof(why)), 1);
+	test_server_stop(&s);
+	test_rmtree(dir);
+	free(srv_crt);
+	free(srv_key);
+	free(cli_crt);
+	free(cli_key);
+	free(dir);
 }
 
 static void reply_parser(void **state)
@@ -229,6 +359,8 @@ int main(void)
 		cmocka_unit_test(slow_server_times_out_within_budget),
 		cmocka_unit_test(bad_servers_are_no_answer),
 		cmocka_unit_test(unreachable_server_backs_off),
+		cmocka_unit_test(tls_server_certificate_checked),
+		cmocka_unit_test(tls_client_certificate),
 		cmocka_unit_test(reply_parser),
 	};
 

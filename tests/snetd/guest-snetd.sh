@@ -387,6 +387,37 @@ kill $rpid
 wait $rpid 2> /dev/null
 reset_kernel
 
+# The same over TLS: a certificate that chains to tls_ca_file decides, one
+# that does not is no answer (the default), with the reason in the log.
+for n in tls other; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-days 2 -subj /CN=snet-test -addext subjectAltName=IP:127.0.0.1 \
+		-keyout $W/$n.key -out $W/$n.crt > $W/openssl.log 2>&1 ||
+		fail "remote TLS: test certificate" "$(tail -1 $W/openssl.log)"
+done
+rm -f $W/rport
+$REMOTE -P $W/rport -T $W/tls.crt -K $W/tls.key &
+rpid=$!
+wait_for 50 test -s $W/rport
+write_conf remote=127.0.0.1:$(cat $W/rport) rtimeout=1000 prompt=no \
+	rextra="tls = yes
+tls_ca_file = $W/tls.crt"
+start_snetd
+dcheck "remote TLS: allow" ECONNREFUSED remote 1 9314 conn tcp 127.0.0.1 9314
+stop_snetd
+write_conf remote=127.0.0.1:$(cat $W/rport) rtimeout=1000 prompt=no \
+	rextra="tls = yes
+tls_ca_file = $W/other.crt"
+start_snetd
+dcheck "remote TLS untrusted: the default" EACCES default 1 9315 conn tcp 127.0.0.1 9315
+lastdec_field 9315 .decision.detail | grep -q "certificate" &&
+	ok "remote TLS untrusted: the log says why" ||
+	fail "remote TLS untrusted: the log says why" "$(lastdec_field 9315 .decision.detail)"
+stop_snetd
+kill $rpid
+wait $rpid 2> /dev/null
+reset_kernel
+
 # A server that does not answer in time.
 rm -f $W/rport
 $REMOTE -P $W/rport -d 3000 &

@@ -55,6 +55,7 @@ write_conf() {
 	c_timeout=5000 c_kdefault=deny c_default=deny c_dticket=once
 	c_events="connect:tcp connect:udp sendmsg:udp bind:tcp bind:udp"
 	c_remote= c_rtimeout=1000 c_prompt=yes c_rcvbuf=4194304 c_margin=250
+	c_rextra=
 	for kv in "$@"; do
 		eval "c_${kv%%=*}=\${kv#*=}"
 	done
@@ -75,6 +76,7 @@ answer_margin_ms = $c_margin
 [remote]
 server = $c_remote
 timeout_ms = $c_rtimeout
+$c_rextra
 [prompt]
 enabled = $c_prompt
 EOF
