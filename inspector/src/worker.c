@@ -696,9 +696,9 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 			return false;
 		}
 	}
-	for (int b = 0; b < BUF__COUNT; b++) {
-		if (!(r->bufmask & (1ull << b)))
-			continue;
+	/* the rule's lists only, in buffer order */
+	for (uint64_t mask = r->bufmask; mask; mask &= mask - 1) {
+		int b = __builtin_ctzll(mask);
 		if (!ev->b[b] && b != BUF_PAYLOAD)
 			return false;	/* the buffer is not there: no match */
 		if (!smlist_match(&w->env, &r->lists[b], ev->b[b], ev->n[b],
@@ -762,8 +762,9 @@ static void prefilter(struct snet_inspect_worker *w, const struct event *ev)
 {
 	const struct snet_inspect_ruleset *rs = w->cur;
 	int di = w->dir - 1;
-	for (int b = 0; b < BUF__COUNT; b++) {
-		if (!(ev->scan_mask & (1ull << b)) || !ev->b[b] || !ev->n[b])
+	for (uint64_t mask = ev->scan_mask; mask; mask &= mask - 1) {
+		int b = __builtin_ctzll(mask);
+		if (!ev->b[b] || !ev->n[b])
 			continue;
 		const struct prefilter_db *db = rs->dbs.idx[b][di][db_subkey((enum buf_id)b, ev->slot,
 										     ev->ph)];
