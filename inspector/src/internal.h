@@ -340,7 +340,8 @@ void rule_free(struct rule *r);
  * What rejects most candidates, packed per rule (in rule order) so the
  * candidate loop of worker.c reads one small record instead of the large
  * rule: direction, phase, stream bound, protocol, flow state, dsize and the
- * interned header expressions (HDR_NO_ID: see the rule's own nodes), and
+ * interned header expressions (HDR_NO_ID: see the rule's own nodes) and
+ * the id of their whole tuple (rules with the same header share it), and
  * a flowbit the rule needs set or clear (checked in rule order, since
  * earlier rules of the same event may change it; NO_FBIT: none).
  */
@@ -348,6 +349,7 @@ void rule_free(struct rule *r);
 struct rule_pre {
 	uint64_t st_max_end;
 	uint32_t src_id, dst_id, sport_id, dport_id;
+	uint32_t hdr_id;	/* HDR_NO_ID if one of the four is */
 	uint32_t fbit_set, fbit_clear;
 	struct numcmp dsize;
 	int16_t ip_proto;
@@ -477,6 +479,7 @@ struct snet_inspect_ruleset {
 	struct hdr_table hdrs;
 	struct ruleset_dbs dbs;
 	struct rule_pre *pre;	/* [nrules], see struct rule_pre */
+	uint32_t nhdr_ids;	/* distinct rule_pre.hdr_id */
 	bool from_cache;
 	struct snet_inspect_config cfg;	/* a copy of the limits */
 	/* thresholds: mutable, behind a lock; touched only on a full match */

@@ -372,6 +372,44 @@ static int rule_order(const void *a, const void *b)
 	return x->sid < y->sid ? -1 : x->sid > y->sid;
 }
 
+/* the header tuple of a rule_pre, for numbering the distinct ones */
+static int cmp_hdr_tuple(const void *a, const void *b)
+{
+	const struct rule_pre *x = *(struct rule_pre *const *)a, *y = *(struct rule_pre *const *)b;
+	const uint32_t kx[5] = { x->src_id, x->dst_id, x->sport_id, x->dport_id, x->bidir };
+	const uint32_t ky[5] = { y->src_id, y->dst_id, y->sport_id, y->dport_id, y->bidir };
+	for (int i = 0; i < 5; i++)
+		if (kx[i] != ky[i])
+			return kx[i] < ky[i] ? -1 : 1;
+	return 0;
+}
+
+/* the same id for rules whose four header expressions and bidir agree */
+static int pre_number_headers(struct snet_inspect_ruleset *rs)
+{
+	struct rule_pre **v = malloc((rs->nrules ? rs->nrules : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	size_t n = 0;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		struct rule_pre *p = &rs->pre[i];
+		p->hdr_id = HDR_NO_ID;
+		if (p->src_id != HDR_NO_ID && p->dst_id != HDR_NO_ID &&
+		    p->sport_id != HDR_NO_ID && p->dport_id != HDR_NO_ID)
+			v[n++] = p;
+	}
+	qsort(v, n, sizeof(*v), cmp_hdr_tuple);
+	uint32_t id = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && cmp_hdr_tuple(&v[i - 1], &v[i]))
+			id++;
+		v[i]->hdr_id = id;
+	}
+	rs->nhdr_ids = n ? id + 1 : 0;
+	free(v);
+	return 0;
+}
+
 static int pre_build(struct snet_inspect_ruleset *rs)
 {
 	rs->pre = calloc(rs->nrules, sizeof(*rs->pre));
@@ -402,7 +440,7 @@ static int pre_build(struct snet_inspect_ruleset *rs)
 		p->flow_state = r->flow_state;
 		p->bidir = r->bidir;
 	}
-	return 0;
+	return pre_number_headers(rs);
 }
 
 static void ruleset_destroy(struct snet_inspect_ruleset *rs)

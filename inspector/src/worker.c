@@ -64,6 +64,9 @@ struct snet_inspect_worker {
 	 */
 	uint32_t *amemo[2], *pmemo[2];
 	size_t namemo, npmemo;
+	/* the same for whole header tuples (rule_pre.hdr_id), [memo_swap] */
+	uint32_t *hmemo[2];
+	size_t nhmemo;
 	uint32_t pgen;
 	int memo_swap;		/* 1: the packet goes to the client */
 	uint64_t memo_flow;	/* serial of the flow the memos are for */
@@ -112,7 +115,16 @@ static int attach_ruleset(struct snet_inspect_worker *w, struct snet_inspect_rul
 			memset(m, 0, rs->hdrs.nport * sizeof(*m));
 			w->pmemo[k] = m;
 		}
+		if (rs->nhdr_ids > w->nhmemo) {
+			uint32_t *m = realloc(w->hmemo[k], rs->nhdr_ids * sizeof(*m));
+			if (!m)
+				return -ENOMEM;
+			memset(m, 0, rs->nhdr_ids * sizeof(*m));
+			w->hmemo[k] = m;
+		}
 	}
+	if (rs->nhdr_ids > w->nhmemo)
+		w->nhmemo = rs->nhdr_ids;
 	if (rs->hdrs.naddr > w->namemo)
 		w->namemo = rs->hdrs.naddr;
 	if (rs->hdrs.nport > w->npmemo)
@@ -157,6 +169,7 @@ int snet_inspect_worker_new(struct snet_inspect_ruleset *rs, struct snet_inspect
 		for (int k = 0; k < 2; k++) {
 			free(w->amemo[k]);
 			free(w->pmemo[k]);
+			free(w->hmemo[k]);
 		}
 		free(w);
 		return rc;
@@ -505,6 +518,8 @@ static void memo_begin(struct snet_inspect_worker *w, const struct flow *f, int 
 				memset(w->amemo[k], 0, w->namemo * sizeof(uint32_t));
 			if (w->pmemo[k])
 				memset(w->pmemo[k], 0, w->npmemo * sizeof(uint32_t));
+			if (w->hmemo[k])
+				memset(w->hmemo[k], 0, w->nhmemo * sizeof(uint32_t));
 		}
 		w->pgen = 1;
 	}
@@ -596,18 +611,21 @@ static inline bool port_id(struct snet_inspect_worker *w, uint32_t rid, bool dpo
 	return port_memo(w, dport ? r->dport : r->sport, id, k);
 }
 
-/* header_match() from the packed record */
+/* header_match() from the packed record: one memo per header tuple */
 static bool pre_header_ok(struct snet_inspect_worker *w, const struct rule_pre *p, uint32_t rid)
 {
-	if (p->src_id == HDR_NO_ID || p->dst_id == HDR_NO_ID || p->sport_id == HDR_NO_ID ||
-	    p->dport_id == HDR_NO_ID)
+	if (p->hdr_id == HDR_NO_ID)
 		return header_match(w, w->cur->rules[rid]);
-	if (port_id(w, rid, true, p->dport_id, 1) && port_id(w, rid, false, p->sport_id, 0) &&
-	    addr_id(w, rid, true, p->dst_id, 1) && addr_id(w, rid, false, p->src_id, 0))
-		return true;
-	return p->bidir && port_id(w, rid, false, p->sport_id, 1) &&
-	       port_id(w, rid, true, p->dport_id, 0) && addr_id(w, rid, false, p->src_id, 1) &&
-	       addr_id(w, rid, true, p->dst_id, 0);
+	uint32_t *hm = &w->hmemo[w->memo_swap][p->hdr_id];
+	if (*hm >> 1 == w->pgen)
+		return *hm & 1;
+	bool v = (port_id(w, rid, true, p->dport_id, 1) && port_id(w, rid, false, p->sport_id, 0) &&
+		  addr_id(w, rid, true, p->dst_id, 1) && addr_id(w, rid, false, p->src_id, 0)) ||
+		 (p->bidir && port_id(w, rid, false, p->sport_id, 1) &&
+		  port_id(w, rid, true, p->dport_id, 0) && addr_id(w, rid, false, p->src_id, 1) &&
+		  addr_id(w, rid, true, p->dst_id, 0));
+	*hm = w->pgen << 1 | v;
+	return v;
 }
 
 /*
@@ -1473,6 +1491,7 @@ void snet_inspect_worker_free(struct snet_inspect_worker *w)
 	for (int k = 0; k < 2; k++) {
 		free(w->amemo[k]);
 		free(w->pmemo[k]);
+		free(w->hmemo[k]);
 	}
 	snet_inspect_ruleset_unref(w->rs);
 	free(w);
