@@ -141,11 +141,11 @@ static bool snet_mediated(const struct sock *sk, u8 syscall)
 }
 
 /*
- * The common path of the hooks that act on an existing socket: socket
- * ticket first, then mediation.  Returns 1 when @call was filled in and
- * must be decided, else 0 or a negative errno (the decision).
+ * The common test of the hooks that act on an existing socket: socket
+ * ticket first, then mediation.  Returns 1 when the call must be decided,
+ * else 0 or a negative errno (the decision).
  */
-static int snet_prepare(struct sock *sk, u8 syscall, struct snet_call *call)
+static int snet_prepare(struct sock *sk, u8 syscall)
 {
 	u8 verdict;
 
@@ -154,17 +154,36 @@ static int snet_prepare(struct sock *sk, u8 syscall, struct snet_call *call)
 	verdict = snet_sock_decides(sk, syscall);
 	if (verdict != SNET_VERDICT_NONE)
 		return snet_verdict_to_errno(verdict);
-	if (!snet_mediated(sk, syscall))
+	return snet_mediated(sk, syscall);
+}
+
+/*
+ * Decides a mediated call.  The struct snet_call lives here, not in the
+ * hooks: a kernel that zeroes stack variables (INIT_STACK_ALL_ZERO) would
+ * otherwise clear one on every socket call, snet active or not.
+ * @address is what the call names (the peer if @remote, else the local
+ * address), or NULL.  With @must_name a name the protocol will refuse ends
+ * the matter (no upcall); without, the socket's own addresses stay.
+ */
+static noinline int snet_decide_call(struct sock *sk, u8 syscall, bool remote,
+				     struct sockaddr *address, int addrlen,
+				     bool must_name, u64 size, u32 backlog)
+{
+	struct snet_call call;
+
+	snet_call_init(&call, syscall, sk);
+	if ((address || must_name) &&
+	    snet_call_set_addr(&call, remote, address, addrlen) && must_name)
 		return 0;
-	snet_call_init(call, syscall, sk);
-	return 1;
+	call.size = size;
+	call.backlog = backlog;
+	return snet_decide(&call, sk);
 }
 
 static int snet_socket_post_create(struct socket *sock, int family, int type,
 				   int protocol, int kern)
 {
 	struct sock *sk = sock->sk;
-	struct snet_call call;
 
 	if (!static_branch_unlikely(&snet_active))
 		return 0;
@@ -176,76 +195,69 @@ static int snet_socket_post_create(struct socket *sock, int family, int type,
 		snet_sock_attach(sk);
 	if (!snet_event_is_mediated(SNET_SYSCALL_CREATE, sk->sk_protocol))
 		return 0;
-	snet_call_init(&call, SNET_SYSCALL_CREATE, sk);
-	return snet_decide(&call, sk);
+	return snet_decide_call(sk, SNET_SYSCALL_CREATE, false, NULL, 0, false,
+				0, 0);
 }
 
 static int snet_socket_bind(struct socket *sock, struct sockaddr *address,
 			    int addrlen)
 {
-	struct snet_call call;
 	int ret;
 
 	if (!static_branch_unlikely(&snet_active))
 		return 0;
-	ret = snet_prepare(sock->sk, SNET_SYSCALL_BIND, &call);
+	ret = snet_prepare(sock->sk, SNET_SYSCALL_BIND);
 	if (ret <= 0)
 		return ret;
-	/* An address the protocol refuses is not worth an upcall. */
-	if (snet_call_set_addr(&call, false, address, addrlen))
-		return 0;
-	return snet_decide(&call, sock->sk);
+	return snet_decide_call(sock->sk, SNET_SYSCALL_BIND, false, address,
+				addrlen, true, 0, 0);
 }
 
 static int snet_socket_connect(struct socket *sock, struct sockaddr *address,
 			       int addrlen)
 {
-	struct snet_call call;
 	int ret;
 
 	if (!static_branch_unlikely(&snet_active))
 		return 0;
-	ret = snet_prepare(sock->sk, SNET_SYSCALL_CONNECT, &call);
+	ret = snet_prepare(sock->sk, SNET_SYSCALL_CONNECT);
 	if (ret <= 0)
 		return ret;
 	/* AF_UNSPEC dissolves an association: nothing to decide. */
-	if (snet_call_set_addr(&call, true, address, addrlen))
-		return 0;
-	return snet_decide(&call, sock->sk);
+	return snet_decide_call(sock->sk, SNET_SYSCALL_CONNECT, true, address,
+				addrlen, true, 0, 0);
 }
 
 static int snet_socket_listen(struct socket *sock, int backlog)
 {
-	struct snet_call call;
 	int ret;
 
 	if (!static_branch_unlikely(&snet_active))
 		return 0;
-	ret = snet_prepare(sock->sk, SNET_SYSCALL_LISTEN, &call);
+	ret = snet_prepare(sock->sk, SNET_SYSCALL_LISTEN);
 	if (ret <= 0)
 		return ret;
-	call.backlog = backlog;
-	return snet_decide(&call, sock->sk);
+	return snet_decide_call(sock->sk, SNET_SYSCALL_LISTEN, false, NULL, 0,
+				false, 0, backlog);
 }
 
 static int snet_socket_accept(struct socket *sock, struct socket *newsock)
 {
-	struct snet_call call;
 	int ret;
 
 	if (!static_branch_unlikely(&snet_active))
 		return 0;
-	ret = snet_prepare(sock->sk, SNET_SYSCALL_ACCEPT, &call);
+	ret = snet_prepare(sock->sk, SNET_SYSCALL_ACCEPT);
 	if (ret <= 0)
 		return ret;
-	return snet_decide(&call, sock->sk);
+	return snet_decide_call(sock->sk, SNET_SYSCALL_ACCEPT, false, NULL, 0,
+				false, 0, 0);
 }
 
 /* @newsock is connected: the peer is known. */
 static int snet_socket_post_accept(struct socket *sock,
 				   struct socket *newsock)
 {
-	struct snet_call call;
 	int ret;
 
 	if (!static_branch_unlikely(&snet_active))
@@ -258,21 +270,22 @@ static int snet_socket_post_accept(struct socket *sock,
 		if (verdict != SNET_VERDICT_NONE)
 			return snet_verdict_to_errno(verdict);
 	}
-	ret = snet_prepare(newsock->sk, SNET_SYSCALL_POST_ACCEPT, &call);
+	ret = snet_prepare(newsock->sk, SNET_SYSCALL_POST_ACCEPT);
 	if (ret <= 0)
 		return ret;
-	return snet_decide(&call, newsock->sk);
+	return snet_decide_call(newsock->sk, SNET_SYSCALL_POST_ACCEPT, false,
+				NULL, 0, false, 0, 0);
 }
 
 static int snet_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 			       int size)
 {
-	struct snet_call call;
+	struct sockaddr *name = NULL;
 	int ret;
 
 	if (!static_branch_unlikely(&snet_active))
 		return 0;
-	ret = snet_prepare(sock->sk, SNET_SYSCALL_SENDMSG, &call);
+	ret = snet_prepare(sock->sk, SNET_SYSCALL_SENDMSG);
 	if (ret <= 0)
 		return ret;
 	/*
@@ -280,25 +293,34 @@ static int snet_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 	 * name the protocol will refuse leaves the socket's own peer.
 	 */
 	if (msg->msg_name && sock->sk->sk_type != SOCK_STREAM)
-		snet_call_set_addr(&call, true, msg->msg_name,
-				   msg->msg_namelen);
-	call.size = size;
-	return snet_decide(&call, sock->sk);
+		name = msg->msg_name;
+	return snet_decide_call(sock->sk, SNET_SYSCALL_SENDMSG, true, name,
+				msg->msg_namelen, false, size, 0);
 }
 
 static int snet_socket_recvmsg(struct socket *sock, struct msghdr *msg,
 			       int size, int flags)
 {
-	struct snet_call call;
 	int ret;
 
 	if (!static_branch_unlikely(&snet_active))
 		return 0;
-	ret = snet_prepare(sock->sk, SNET_SYSCALL_RECVMSG, &call);
+	ret = snet_prepare(sock->sk, SNET_SYSCALL_RECVMSG);
 	if (ret <= 0)
 		return ret;
-	call.size = size;
-	return snet_decide(&call, sock->sk);
+	return snet_decide_call(sock->sk, SNET_SYSCALL_RECVMSG, false, NULL, 0,
+				false, size, 0);
+}
+
+/* The notification of a close; apart for the same reason as above. */
+static noinline void snet_notify_close(struct sock *sk)
+{
+	struct snet_call call;
+
+	snet_call_init(&call, SNET_SYSCALL_CLOSE, sk);
+	snet_call_describe(&call, sk, false);
+	if (!snet_netlink_send_event(&call, 0))
+		snet_stat_inc(SNET_STAT_EVENTS);
 }
 
 /*
@@ -309,18 +331,13 @@ static int snet_socket_recvmsg(struct socket *sock, struct msghdr *msg,
 static void snet_socket_closed(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
-	struct snet_call call;
 
 	if (!sk)
 		return;
 	if (static_branch_unlikely(&snet_active) &&
 	    snet_mediated(sk, SNET_SYSCALL_CLOSE) &&
-	    snet_daemon_registered()) {
-		snet_call_init(&call, SNET_SYSCALL_CLOSE, sk);
-		snet_call_describe(&call, sk, false);
-		if (!snet_netlink_send_event(&call, 0))
-			snet_stat_inc(SNET_STAT_EVENTS);
-	}
+	    snet_daemon_registered())
+		snet_notify_close(sk);
 	snet_sock_closed(sk);
 }
 

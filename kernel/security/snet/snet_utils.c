@@ -59,15 +59,18 @@ static void snet_call_sock_addrs(struct snet_call *call, struct sock *sk)
 
 		if (!saddr)
 			saddr = READ_ONCE(inet->inet_rcv_saddr);
-		call->local_addr.s6_addr32[0] = saddr;
-		call->remote_addr.s6_addr32[0] = READ_ONCE(inet->inet_daddr);
-	}
+		ipv6_addr_set(&call->local_addr, saddr, 0, 0, 0);
+		ipv6_addr_set(&call->remote_addr, READ_ONCE(inet->inet_daddr),
+			      0, 0, 0);
 #if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6) {
+	} else if (sk->sk_family == AF_INET6) {
 		call->local_addr = sk->sk_v6_rcv_saddr;
 		call->remote_addr = sk->sk_v6_daddr;
-	}
 #endif
+	} else {
+		call->local_addr = (struct in6_addr){};
+		call->remote_addr = (struct in6_addr){};
+	}
 	call->has_local = call->local_port ||
 			  !snet_addr_any(&call->local_addr);
 	call->has_remote = call->remote_port ||
@@ -83,8 +86,15 @@ static void snet_call_get_exe(struct snet_call *call);
  */
 void snet_call_init(struct snet_call *call, u8 syscall, struct sock *sk)
 {
-	memset(call, 0, sizeof(*call));
+	/*
+	 * Field by field, not memset(): this runs on every mediated call, a
+	 * ticket hit included, and snet_call_describe() fills the rest.
+	 */
 	call->syscall = syscall;
+	call->size = 0;
+	call->backlog = 0;
+	call->exe_buf = NULL;
+	call->exe = NULL;
 	call->family = sk->sk_family;
 	call->protocol = sk->sk_protocol;
 	call->sock_type = sk->sk_type;
@@ -126,9 +136,8 @@ int snet_call_set_addr(struct snet_call *call, bool remote,
 
 		if (addrlen < (int)sizeof(*sin))
 			return -EINVAL;
-		memset(dst, 0, sizeof(*dst));
 		if (call->family == AF_INET) {
-			dst->s6_addr32[0] = sin->sin_addr.s_addr;
+			ipv6_addr_set(dst, sin->sin_addr.s_addr, 0, 0, 0);
 		} else {
 			/* An AF_INET6 socket sees IPv4 peers as mapped. */
 			ipv6_addr_set_v4mapped(sin->sin_addr.s_addr, dst);
@@ -155,20 +164,20 @@ int snet_call_set_addr(struct snet_call *call, bool remote,
 /* The ticket key: the fields that matter for this syscall, others zero. */
 void snet_call_key(const struct snet_call *call, struct snet_request *req)
 {
+	static const struct in6_addr none;
 	u8 fields = snet_key_fields[call->syscall];
 
-	memset(req, 0, sizeof(*req));
+	/* Every byte is compared: each field written, the pad included. */
 	req->syscall = call->syscall;
 	req->protocol = call->protocol;
 	req->family = call->family;
-	if (fields & SNET_KEY_LOCAL_ADDR)
-		req->local_addr = call->local_addr;
-	if (fields & SNET_KEY_LOCAL_PORT)
-		req->local_port = call->local_port;
-	if (fields & SNET_KEY_REMOTE_ADDR)
-		req->remote_addr = call->remote_addr;
-	if (fields & SNET_KEY_REMOTE_PORT)
-		req->remote_port = call->remote_port;
+	req->pad = 0;
+	req->local_addr = fields & SNET_KEY_LOCAL_ADDR ? call->local_addr : none;
+	req->local_port = fields & SNET_KEY_LOCAL_PORT ? call->local_port : 0;
+	req->remote_addr = fields & SNET_KEY_REMOTE_ADDR ?
+			   call->remote_addr : none;
+	req->remote_port = fields & SNET_KEY_REMOTE_PORT ?
+			   call->remote_port : 0;
 }
 
 /* The caller's executable, for the event; only when an upcall is made. */
