@@ -239,6 +239,37 @@ static void eve_fields_and_reopen(void **state)
 	snet_inspect_ruleset_unref(rs);
 }
 
+/*
+ * The EVE lines one packet makes with @rs (then released), whole, in @buf;
+ * @nalerts alerts expected.
+ */
+static void eve_of_packet(struct snet_inspect_ruleset *rs, const uint8_t *pkt, size_t len,
+			  const struct snet_inspect_meta *m, int nalerts, char *buf, size_t size)
+{
+	char path[] = "/tmp/snet-test-eve-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct snet_inspect_eve *eve;
+	assert_int_equal(snet_inspect_eve_open(path, &eve), 0);
+	struct snet_inspect_worker *w;
+	assert_int_equal(snet_inspect_worker_new(rs, eve, &w), 0);
+	struct timespec ts = { 1700000000, 1000 };
+	struct snet_inspect_verdict v;
+	snet_inspect_worker_packet(w, pkt, len, &ts, m, &v);
+	assert_int_equal(v.nalerts, nalerts);
+	assert_int_equal(snet_inspect_eve_lines(eve), nalerts);
+	snet_inspect_worker_free(w);
+	snet_inspect_eve_close(eve);
+	snet_inspect_ruleset_unref(rs);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	unlink(path);
+}
+
 /* the EVE lines of one packet with two alerts: metadata, target, app-less
  * UDP, the snet object and a msg that needs escaping, byte for byte */
 static void eve_lines_exact(void **state)
@@ -249,31 +280,12 @@ static void eve_lines_exact(void **state)
 		"metadata:created_at 2020_01_01, tag a, tag b; target:dest_ip; classtype:trojan-activity; "
 		"sid:8; rev:2;)\n"
 		"alert udp any any -> any any (msg:\"two\"; content:\"EVIL\"; sid:9;)\n");
-	char path[] = "/tmp/snet-test-eve-exact.json";
-	unlink(path);
-	struct snet_inspect_eve *eve;
-	assert_int_equal(snet_inspect_eve_open(path, &eve), 0);
-	struct snet_inspect_worker *w;
-	assert_int_equal(snet_inspect_worker_new(rs, eve, &w), 0);
 	uint8_t pkt[200];
 	size_t len = tu_udp(pkt, "10.0.0.1", "192.0.2.1", 1000, 2000, "EVIL", 4);
-	struct timespec ts = { 1700000000, 1000 };
 	struct snet_inspect_meta m = { .has_process = 1, .pid = 42, .tgid = 41, .uid = 1000,
 				       .gid = 100, .comm = "cu\"rl", .exe = "/usr/bin/curl" };
-	struct snet_inspect_verdict v;
-	snet_inspect_worker_packet(w, pkt, len, &ts, &m, &v);
-	assert_int_equal(v.nalerts, 2);
-	assert_int_equal(snet_inspect_eve_lines(eve), 2);
-	snet_inspect_worker_free(w);
-	snet_inspect_eve_close(eve);
-	snet_inspect_ruleset_unref(rs);
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
 	char got[4096];
-	size_t n = fread(got, 1, sizeof(got) - 1, f);
-	fclose(f);
-	got[n] = 0;
-	unlink(path);
+	eve_of_packet(rs, pkt, len, &m, 2, got, sizeof(got));
 	static const char want[] =
 		"{\"timestamp\":\"2023-11-14T22:13:20.000001+0000\","
 		"\"flow_id\":4459995570727026689,\"event_type\":\"alert\","
@@ -309,39 +321,22 @@ static void eve_lines_as_jansson_dumps(void **state)
 		"alert icmp any any -> any any (msg:\"t\tb\x01\x1f\x7f /s\"; content:\"EVIL\"; "
 		"sid:10;)\n"
 		"alert icmp any any -> any any (msg:\"caf\xc3\xa9\"; content:\"EVIL\"; sid:11;)\n");
-	char path[] = "/tmp/snet-test-eve-dumps.json";
-	unlink(path);
-	struct snet_inspect_eve *eve;
-	assert_int_equal(snet_inspect_eve_open(path, &eve), 0);
-	struct snet_inspect_worker *w;
-	assert_int_equal(snet_inspect_worker_new(rs, eve, &w), 0);
 	uint8_t pkt[200];
 	size_t len = tu_icmp(pkt, "10.0.0.1", "192.0.2.1", 8, 0, "EVIL", 4);
-	struct timespec ts = { 1700000000, 1000 };
-	struct snet_inspect_verdict v;
-	snet_inspect_worker_packet(w, pkt, len, &ts, NULL, &v);
-	assert_int_equal(v.nalerts, 2);
-	snet_inspect_worker_free(w);
-	snet_inspect_eve_close(eve);
-	snet_inspect_ruleset_unref(rs);
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	char line[4096];
+	char text[4096];
+	eve_of_packet(rs, pkt, len, NULL, 2, text, sizeof(text));
 	int n = 0;
-	while (fgets(line, sizeof(line), f)) {
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		json_t *o = json_loads(line, 0, NULL);
 		assert_non_null(o);
 		char *d = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		assert_non_null(d);
-		line[strcspn(line, "\n")] = 0;
 		assert_string_equal(line, d);
 		assert_non_null(strstr(line, "\"icmp_type\":8,\"icmp_code\":0"));
 		free(d);
 		json_decref(o);
 		n++;
 	}
-	fclose(f);
-	unlink(path);
 	assert_int_equal(n, 2);
 }
 

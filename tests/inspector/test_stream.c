@@ -51,6 +51,26 @@ static unsigned send_pieces(struct ctx *x, const char *const *pieces, size_t n)
 	return hits;
 }
 
+/* pieces of one flow, and the pieces sid 1 must alert on (bit i: piece i) */
+struct piece_case {
+	const char *p[6];
+	size_t n;
+	unsigned want;
+};
+
+/* each case on a fresh flow of @rule */
+static void run_piece_cases(const char *rule, const struct piece_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ctx x;
+		start(&x, rule, NULL);
+		unsigned got = send_pieces(&x, c[i].p, c[i].n);
+		if (got != c[i].want)
+			fail_msg("case %zu: alerts on pieces %#x, want %#x", i, got, c[i].want);
+		stop(&x);
+	}
+}
+
 static struct snet_inspect_stats stats(struct ctx *x)
 {
 	struct snet_inspect_stats st;
@@ -225,21 +245,14 @@ static void independent_contents_either_order(void **state)
 	(void)state;
 	static const char rule[] = "alert tcp any any -> any any (msg:\"ab\"; flow:to_server; "
 				   "content:\"AAA\"; content:\"BBB\"; sid:1;)\n";
-	static const struct { const char *p[4]; size_t n; unsigned want; } c[] = {
+	static const struct piece_case c[] = {
 		{ { "BBB", "xAAAx" }, 2, 2u },
 		{ { "AAA", "zz", "BBB" }, 3, 4u },
 		{ { "AAABBB", "AAA" }, 2, 1u | 2u },
 		{ { "AAABBB", "zz", "AA", "A" }, 4, 1u | 8u },
 		{ { "AAAx", "xBB", "x" }, 3, 0u },
 	};
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		struct ctx x;
-		start(&x, rule, NULL);
-		unsigned got = send_pieces(&x, c[i].p, c[i].n);
-		if (got != c[i].want)
-			fail_msg("case %zu: alerts on pieces %#x, want %#x", i, got, c[i].want);
-		stop(&x);
-	}
+	run_piece_cases(rule, c, sizeof(c) / sizeof(c[0]));
 }
 
 /* two contents far apart: the first in the first segment, the second
@@ -276,7 +289,7 @@ static void content_memo_keeps_occurrences(void **state)
 	static const char rule[] = "alert tcp any any -> any any (msg:\"m\"; flow:to_server; "
 				   "content:\"AAAA\"; content:\"BB\"; distance:0; within:4; "
 				   "content:\"CC\"; distance:0; sid:1;)\n";
-	static const struct { const char *p[6]; size_t n; unsigned want; } c[] = {
+	static const struct piece_case c[] = {
 		/* the first occurrence fails for good, a later one matches */
 		{ { "AAAA..xBB", "AAAAxBB", "..CC" }, 3, 4u },
 		{ { "AAAA.BB..", "zz", "CC", "CC" }, 4, 4u | 8u },
@@ -288,14 +301,7 @@ static void content_memo_keeps_occurrences(void **state)
 		{ { "zzAAAA", "..", "BB", "CC" }, 4, 8u },
 		{ { "AAAA", "......BB", "CC" }, 3, 0u },
 	};
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		struct ctx x;
-		start(&x, rule, NULL);
-		unsigned got = send_pieces(&x, c[i].p, c[i].n);
-		if (got != c[i].want)
-			fail_msg("case %zu: alerts on pieces %#x, want %#x", i, got, c[i].want);
-		stop(&x);
-	}
+	run_piece_cases(rule, c, sizeof(c) / sizeof(c[0]));
 }
 
 /* offset and depth count from the first byte of the stream */
