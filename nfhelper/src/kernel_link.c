@@ -18,6 +18,7 @@ struct kernel_link {
 	struct snet_nl *ctl;	/* the control thread's */
 	struct ctl_kernel_ops ctl_ops;
 	bool registered;
+	bool labels_set;	/* we turned the kernel's labels on */
 };
 
 static int verdict_open(void *ctx, void **sender)
@@ -98,6 +99,16 @@ void kernel_link_close(struct kernel_link *kl)
 
 	if (!kl)
 		return;
+	if (kl->labels_set) {
+		/* Our table is gone: no one reads labels; the kernel's label
+		 * hook need not see every packet. */
+		struct snet_config off = { .label_mask = 0 };
+
+		rc = snet_nl_config_set(kl->cmd, &off, SNET_CFG_LABEL_MASK);
+		if (rc)
+			log_msg(LOG_WARNING, "turning packet labels off: %s",
+				strerror(-rc));
+	}
 	if (kl->registered) {
 		rc = snet_nl_unregister(kl->cmd);
 		if (rc)
@@ -169,6 +180,7 @@ int kernel_link_open(const struct snetd_config *cfg, struct kernel_link **out,
 	rc = snet_nl_config_set(kl->cmd, &kc, fields);
 	if (rc)
 		goto fail;
+	kl->labels_set = cfg->nfq.enabled && cfg->nfq.label_mask;
 	step = "flush the installed events";
 	rc = snet_nl_event_flush(kl->cmd);
 	if (rc)

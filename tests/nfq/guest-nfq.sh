@@ -60,8 +60,12 @@ check_that "ruleset: the default table is the one docs/nfhelper.md shows" \
 	cmp -s $W/documented.txt $W/installed.txt
 check "ruleset: the user's table is untouched at start" "$user_before" \
 	"$($NFT -s list table inet usertab)"
+lm=$($NL config-get | grep -o 'label_mask=0x[0-9a-f]*')
 stop_snetd
 check "snetd stops cleanly" 0 "$snetd_status"
+check "labels: on while snetd inspects, off after a clean stop" \
+	"label_mask=0xffff0000 label_mask=0x0" \
+	"$lm $($NL config-get | grep -o 'label_mask=0x[0-9a-f]*')"
 # The documented example: a port set, interfaces, both chains, bypass.
 write_conf nfq_input=yes nfq_loopback=no "nfq_ports=80 443 8000-8999" \
 	"nfq_interfaces=eth0 wlan0" nfq_queues=0-3 nfq_bypass=yes \
