@@ -9,12 +9,8 @@ TOP=${SNET_TOP:?}
 BIN=$TOP/build/out/bin
 LOG=/var/log/snet
 DECISIONS=$LOG/decisions.jsonl
-failures=0
-ok() { echo "ok demo: $1"; }
-fail() { echo "not ok demo: $1: $2"; failures=$((failures + 1)); }
-check() {
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi
-}
+SUITE=demo
+. "$TOP/tests/guest/tap.sh"
 # verdict,by of the decisions for PORT, in order, one line
 decided() {
 	jq -r "select(.event.remote.port == $1) | \"\(.decision.verdict),\(.decision.by)\"" $DECISIONS |

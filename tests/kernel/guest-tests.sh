@@ -11,15 +11,8 @@ TESTD=$T/snet-testd
 W=/tmp/snet-tests
 mkdir -p $W
 SECFS=/sys/kernel/security/snet
-failures=0
-
-ok() { echo "ok kernel: $1"; }
-fail() { echo "not ok kernel: $1: $2"; failures=$((failures + 1)); }
-
-# check NAME EXPECTED ACTUAL
-check() {
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi
-}
+SUITE=kernel
+. "$SNET_TOP/tests/guest/tap.sh"
 
 # result of a probe/nltool run: the value after the last "result="
 res() { sed -n 's/.*result=//p' | tail -1; }

@@ -16,21 +16,10 @@ RULES=$ETC/test.rules
 EVE=$W/eve.json
 SLOG=$W/snetd.log
 SOCK=/run/snet/snetd.sock
-failures=0
 snetd_pid=
 
-ok() { echo "ok nfq: $1"; }
-fail() { echo "not ok nfq: $1: $2"; failures=$((failures + 1)); }
-# check NAME EXPECTED ACTUAL
-check() {
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi
-}
-# check_that NAME WHY-IF-NOT COMMAND...: the command's status decides
-check_that() {
-	name=$1 why=$2
-	shift 2
-	if "$@"; then ok "$name"; else fail "$name" "$why"; fi
-}
+SUITE=nfq
+. "$SNET_TOP/tests/guest/tap.sh"
 # The value of KEY= in a peer's output.
 val() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" | tail -1; }
 in_peer() { $IP netns exec peer "$@"; }

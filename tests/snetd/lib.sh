@@ -18,21 +18,10 @@ POLICY=$ETC/test.policy
 DLOG=$W/decisions.jsonl
 SLOG=$W/snetd.log
 SOCK=/run/snet/snetd.sock
-failures=0
 snetd_pid=
 
-ok() { echo "ok snetd: $1"; }
-fail() { echo "not ok snetd: $1: $2"; failures=$((failures + 1)); }
-# check NAME EXPECTED ACTUAL
-check() {
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi
-}
-# check_that NAME WHY-IF-NOT COMMAND...: the command's status decides
-check_that() {
-	name=$1 why=$2
-	shift 2
-	if "$@"; then ok "$name"; else fail "$name" "$why"; fi
-}
+SUITE=snetd
+. "$SNET_TOP/tests/guest/tap.sh"
 # The value after the last "result=" of a probe's output.
 res() { sed -n 's/.*result=//p' | tail -1; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
