@@ -162,8 +162,9 @@ static int snet_prepare(struct sock *sk, u8 syscall)
  * hooks: a kernel that zeroes stack variables (INIT_STACK_ALL_ZERO) would
  * otherwise clear one on every socket call, snet active or not.
  * @address is what the call names (the peer if @remote, else the local
- * address), or NULL.  With @must_name a name the protocol will refuse ends
- * the matter (no upcall); without, the socket's own addresses stay.
+ * address), or NULL: bind and connect always name one.  With @must_name a
+ * name the protocol will refuse ends the matter (no upcall); without, the
+ * socket's own addresses stay.
  */
 static noinline int snet_decide_call(struct sock *sk, u8 syscall, bool remote,
 				     struct sockaddr *address, int addrlen,
@@ -172,8 +173,8 @@ static noinline int snet_decide_call(struct sock *sk, u8 syscall, bool remote,
 	struct snet_call call;
 
 	snet_call_init(&call, syscall, sk);
-	if ((address || must_name) &&
-	    snet_call_set_addr(&call, remote, address, addrlen) && must_name)
+	if (address && snet_call_set_addr(&call, remote, address, addrlen) &&
+	    must_name)
 		return 0;
 	call.size = size;
 	call.backlog = backlog;
