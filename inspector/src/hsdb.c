@@ -171,8 +171,23 @@ static char *literal_expr(const uint8_t *b, size_t n)
 	return e;
 }
 
+/*
+ * Offset bounds go to Hyperscan for the packet payload and the raw stream
+ * only.  In the block-mode buffers of HTTP, DNS and TLS bounded literals
+ * cost Hyperscan more per scan than the hits they save (http.uri and
+ * http.user_agent: 2,000-2,800 cycles a call with them, about 1,500
+ * without; a response body 4,300-5,000 against 3,700); there the worker
+ * drops a hit past the largest end (prefilter_db.max_end) and verification
+ * checks the rest, as it does for every candidate.
+ */
+static bool hs_bounds(enum buf_id buf)
+{
+	return buf == BUF_PAYLOAD || buf == BUF_STREAM;
+}
+
 /* the Hyperscan expression of a literal fast pattern; adds to *flags */
-static char *fp_literal(const struct sm *fp, unsigned *flags, hs_expr_ext_t *ext)
+static char *fp_literal(const struct sm *fp, enum buf_id buf, unsigned *flags,
+			hs_expr_ext_t *ext)
 {
 	const uint8_t *b = fp->u.content.bytes;
 	size_t n = fp->u.content.len;
@@ -182,7 +197,10 @@ static char *fp_literal(const struct sm *fp, unsigned *flags, hs_expr_ext_t *ext
 	}
 	if (fp->flags & SMF_NOCASE)
 		*flags |= HS_FLAG_CASELESS;
-	*ext = fp_bounds(fp);
+	if (hs_bounds(buf))
+		*ext = fp_bounds(fp);
+	else
+		memset(ext, 0, sizeof(*ext));
 	return literal_expr(b, n);
 }
 
@@ -281,7 +299,7 @@ static int collect(struct rule **rules, size_t nrules, struct groups *gs,
 					break;
 				}
 				if (r->fp) {
-					expr = fp_literal(r->fp, &flags, &ext);
+					expr = fp_literal(r->fp, (enum buf_id)r->fp_buf, &flags, &ext);
 				} else {
 					expr = strdup(r->fp_regex);
 					flags |= HS_FLAG_PREFILTER | r->fp_regex_flags;
@@ -316,7 +334,7 @@ static int cache_key(const struct groups *gs, uint8_t key[32])
 	if (!EVP_DigestInit_ex(c, EVP_sha256(), NULL))
 		goto out;
 	const char *ver = hs_version();
-	EVP_DigestUpdate(c, "snet-hsdb-4", 11);
+	EVP_DigestUpdate(c, "snet-hsdb-5", 11);
 	EVP_DigestUpdate(c, ver, strlen(ver));
 	EVP_DigestUpdate(c, &plat, sizeof(plat));
 	for (size_t i = 0; i < gs->n; i++) {
@@ -390,7 +408,7 @@ static int compile_group(struct group *g, struct ruleset_dbs *d, unsigned mode,
 			/* the regex replaced a short literal: go back to it */
 			unsigned flags = g->flags[bad] & HS_FLAG_SINGLEMATCH;
 			hs_expr_ext_t x;
-			char *lit = fp_literal(r->fp_alt, &flags, &x);
+			char *lit = fp_literal(r->fp_alt, g->buf, &flags, &x);
 			if (!lit) {
 				free(ids);
 				free(ext);
@@ -433,6 +451,41 @@ static int index_dbs(struct ruleset_dbs *d)
 		p->stream_size = 0;
 		if (p->buf == BUF_STREAM && hs_stream_size(p->db, &p->stream_size) != HS_SUCCESS)
 			return -EINVAL;	/* not a streaming database */
+	}
+	return 0;
+}
+
+/*
+ * The largest end of a hit of each pattern that can be part of a match,
+ * for the databases without offset bounds (hs_bounds): the literal's
+ * depth, from the rule (a regex, or a literal in its place, has none).
+ * Hyperscan reports the first hit of a single-match pattern, the one
+ * that ends first: past this, no later one can be in bounds either.
+ */
+static int set_max_ends(struct ruleset_dbs *d, struct rule **rules)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		struct prefilter_db *p = &d->v[i];
+		free(p->max_end);
+		p->max_end = NULL;
+		if (hs_bounds(p->buf))
+			continue;
+		for (size_t k = 0; k < p->nids; k++) {
+			const struct rule *r = rules[p->rule_ids[k]];
+			if (!r->fp || r->fp_buf != (int)p->buf)
+				continue;
+			hs_expr_ext_t x = fp_bounds(r->fp);
+			if (!(x.flags & HS_EXT_FLAG_MAX_OFFSET))
+				continue;
+			if (!p->max_end) {
+				p->max_end = malloc(p->nids * sizeof(*p->max_end));
+				if (!p->max_end)
+					return -ENOMEM;
+				for (size_t j = 0; j < p->nids; j++)
+					p->max_end[j] = UINT32_MAX;
+			}
+			p->max_end[k] = x.max_offset < UINT32_MAX ? (uint32_t)x.max_offset : UINT32_MAX;
+		}
 	}
 	return 0;
 }
@@ -558,6 +611,7 @@ static void dbs_free_compiled(struct ruleset_dbs *d)
 	for (size_t i = 0; i < d->n; i++) {
 		hs_free_database(d->v[i].db);
 		free(d->v[i].rule_ids);
+		free(d->v[i].max_end);
 	}
 	free(d->v);
 	d->v = NULL;
@@ -741,6 +795,8 @@ int dbs_build(struct rule **rules, size_t nrules,
 		if (cache_read(path, &d, nrules) == 0 && index_dbs(&d) == 0) {
 			rc = restore_always(&gs, &d, rules, nrules);
 			if (!rc)
+				rc = set_max_ends(&d, rules);
+			if (!rc)
 				rc = index_always(&d, rules);
 			if (rc)
 				goto fail;
@@ -780,6 +836,8 @@ int dbs_build(struct rule **rules, size_t nrules,
 	rc = index_dbs(&d);
 	if (!rc)
 		rc = index_always(&d, rules);
+	if (!rc)
+		rc = set_max_ends(&d, rules);
 	if (rc)
 		goto fail;
 	if (path[0]) {

@@ -400,6 +400,9 @@ struct prefilter_db {
 	uint8_t l4;		/* db_subkey() */
 	hs_database_t *db;
 	uint32_t *rule_ids;	/* pattern id -> rule idx (ids are indexes) */
+	/* pattern id -> the largest end of a hit that can match (offset
+	 * bounds of buffers Hyperscan is not given them for), or NULL */
+	uint32_t *max_end;
 	size_t nids;
 	size_t stream_size;	/* BUF_STREAM: streaming mode, state bytes */
 };

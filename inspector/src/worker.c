@@ -446,9 +446,11 @@ static int on_hs_match(unsigned id, unsigned long long from, unsigned long long 
 		       unsigned flags, void *ctx)
 {
 	(void)from;
-	(void)to;
 	(void)flags;
 	struct hs_ctx *c = ctx;
+	/* past its depth (hsdb.c: set_max_ends): no hit of it can match */
+	if (c->db->max_end && to > c->db->max_end[id])
+		return 0;
 	cand_add(c->w, c->db->rule_ids[id]);
 	return 0;
 }

@@ -129,6 +129,9 @@ static const struct kcase cases[] = {
 	{ "urilen", HTTP, 80, GET, 1, },
 	{ "urilen_miss", HTTP, 80, GET, 0, },
 	{ "http_not_http_flow", HTTP, 80, "ABC not http", 0, },
+	{ "http_fp_offset_later", HTTP, 80, GET, 1, },
+	{ "http_fp_depth", HTTP, 80, GET, 1, },
+	{ "http_fp_depth_miss", HTTP, 80, GET, 0, },
 };
 
 /* the options of each case, by name */
@@ -232,6 +235,11 @@ static const char *opts_of(const char *name)
 		{ "short_fp_pcre_hs_refused", "content:\"=\"; pcre:\"/key\\K=val/\";" },
 		{ "short_fp_pcre_hs_refused_miss", "content:\"=\"; pcre:\"/key\\K=val/\";" },
 		{ "short_fp_http_uri_pcre", "http.uri; content:\"?\"; pcre:\"/c\\.php\\?x=%41$/\";" },
+		/* offset/depth of an HTTP buffer's fast pattern: Hyperscan is
+		 * not given them there; the first ": " is before the offset */
+		{ "http_fp_offset_later", "http.header; content:\": \"; offset:10;" },
+		{ "http_fp_depth", "http.header; content:\"Host\"; depth:4;" },
+		{ "http_fp_depth_miss", "http.header; content:\"Moz\"; depth:8;" },
 		{ "short_fp_http_uri_pcre_miss", "http.uri; content:\"?\"; pcre:\"/c\\.php\\?x=%41$/\";" },
 		{ "http_pcre_U", "content:\"GET\"; http_method; pcre:\"/c\\.php\\?x=/U\";" },
 		{ "http_pcre_U_miss", "content:\"POST\"; http_method; pcre:\"/c\\.php\\?x=/U\";" },
