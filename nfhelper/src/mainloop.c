@@ -1,37 +1,75 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The poll() loop of snetd's main thread. */
+/* The epoll loop of snetd's main thread. */
 #include "mainloop.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "log.h"
 
-void mainloop_init(struct mainloop *loop)
+int mainloop_init(struct mainloop *loop)
 {
 	memset(loop, 0, sizeof(*loop));
+	for (unsigned int i = 0; i < MAINLOOP_MAX_FDS; i++)
+		loop->slot[i].fd = -1;
+	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+	return loop->epfd < 0 ? -errno : 0;
+}
+
+void mainloop_destroy(struct mainloop *loop)
+{
+	if (loop->epfd >= 0)
+		close(loop->epfd);
+	loop->epfd = -1;
+}
+
+static uint32_t to_epoll(short events)
+{
+	return (events & POLLIN ? EPOLLIN : 0) | (events & POLLOUT ? EPOLLOUT : 0) |
+	       (events & POLLPRI ? EPOLLPRI : 0);
+}
+
+static short from_epoll(uint32_t events)
+{
+	return (short)((events & EPOLLIN ? POLLIN : 0) |
+		       (events & EPOLLOUT ? POLLOUT : 0) |
+		       (events & EPOLLPRI ? POLLPRI : 0) |
+		       (events & EPOLLERR ? POLLERR : 0) |
+		       (events & EPOLLHUP ? POLLHUP : 0));
 }
 
 int mainloop_add(struct mainloop *loop, const char *name, int fd, short events,
 		 mainloop_fn fn, void *arg)
 {
-	if (loop->n == MAINLOOP_MAX_FDS)
+	struct epoll_event ev = { .events = to_epoll(events) };
+	unsigned int i;
+
+	for (i = 0; i < MAINLOOP_MAX_FDS && loop->slot[i].fd >= 0; i++)
+		;
+	if (i == MAINLOOP_MAX_FDS)
 		return -ENOSPC;
-	loop->slot[loop->n].fd = fd;
-	loop->slot[loop->n].events = events;
-	loop->slot[loop->n].fn = fn;
-	loop->slot[loop->n].arg = arg;
-	loop->slot[loop->n].name = name;
-	loop->n++;
+	/* The descriptor too: a slot freed and taken again within one
+	 * round must not get the old descriptor's event. */
+	ev.data.u64 = (uint64_t)(uint32_t)fd << 32 | i;
+	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, fd, &ev))
+		return -errno;
+	loop->slot[i].fd = fd;
+	loop->slot[i].fn = fn;
+	loop->slot[i].arg = arg;
+	loop->slot[i].name = name;
 	return 0;
 }
 
 void mainloop_remove(struct mainloop *loop, int fd)
 {
-	for (unsigned int i = 0; i < loop->n; i++) {
+	for (unsigned int i = 0; i < MAINLOOP_MAX_FDS; i++) {
 		if (loop->slot[i].fd == fd) {
-			loop->slot[i] = loop->slot[--loop->n];
+			epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL);
+			loop->slot[i].fd = -1;
 			return;
 		}
 	}
@@ -44,31 +82,32 @@ void mainloop_quit(struct mainloop *loop)
 
 int mainloop_run(struct mainloop *loop)
 {
-	struct pollfd pfd[MAINLOOP_MAX_FDS];
+	struct epoll_event ev[MAINLOOP_MAX_FDS];
 
 	loop->stop = false;
 	while (!loop->stop) {
-		unsigned int n = loop->n;
+		int n = epoll_wait(loop->epfd, ev, MAINLOOP_MAX_FDS, -1);
 
-		for (unsigned int i = 0; i < n; i++)
-			pfd[i] = (struct pollfd){ .fd = loop->slot[i].fd,
-						  .events = loop->slot[i].events };
-		if (poll(pfd, n, -1) < 0) {
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			log_msg(LOG_ERR, "main loop: poll: %s", strerror(errno));
+			log_msg(LOG_ERR, "main loop: epoll_wait: %s", strerror(errno));
 			return -errno;
 		}
-		for (unsigned int i = 0; i < n && !loop->stop; i++) {
+		for (int i = 0; i < n && !loop->stop; i++) {
+			unsigned int s = (uint32_t)ev[i].data.u64;
+			int fd = (int)(ev[i].data.u64 >> 32);
 			int rc;
 
-			if (!pfd[i].revents)
+			/* Removed by an earlier handler of this round. */
+			if (s >= MAINLOOP_MAX_FDS || loop->slot[s].fd != fd)
 				continue;
-			rc = loop->slot[i].fn(pfd[i].fd, pfd[i].revents,
-					      loop->slot[i].arg);
+			rc = loop->slot[s].fn(loop->slot[s].fd,
+					      from_epoll(ev[i].events),
+					      loop->slot[s].arg);
 			if (rc) {
 				log_msg(LOG_ERR, "main loop: %s: %s",
-					loop->slot[i].name, strerror(-rc));
+					loop->slot[s].name, strerror(-rc));
 				return rc;
 			}
 		}

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -452,6 +453,28 @@ static void after_policy(struct pipeline *pl, void *sender, struct job *j)
 
 /* --- threads ------------------------------------------------------------- */
 
+/*
+ * "FILE:LINE" into @buf, cut to fit.  By hand: snprintf()'s machinery was
+ * a visible part of each upcall's time in the daemon.
+ */
+static void rule_ref(char *buf, size_t size, const char *name,
+		     unsigned int line)
+{
+	char digits[12];
+	size_t n = strnlen(name, size - 1), nd = 0, i;
+
+	memcpy(buf, name, n);
+	do
+		digits[nd++] = (char)('0' + line % 10);
+	while ((line /= 10) && nd < sizeof(digits));
+	if (n + 1 + nd < size) {
+		buf[n++] = ':';
+		for (i = 0; i < nd; i++)
+			buf[n++] = digits[nd - 1 - i];
+	}
+	buf[n] = '\0';
+}
+
 /* The policy decides @j, or hands it to the next step. */
 static void policy_step(struct pipeline *pl, void *sender, struct job *j)
 {
@@ -467,8 +490,7 @@ static void policy_step(struct pipeline *pl, void *sender, struct job *j)
 			.rule_line = pv.line,
 		};
 
-		snprintf(d.detail, sizeof(d.detail), "%s:%u", policy_name(p),
-			 pv.line);
+		rule_ref(d.detail, sizeof(d.detail), policy_name(p), pv.line);
 		policy_put(p);
 		finish(pl, sender, j, &d);
 		return;
@@ -994,6 +1016,31 @@ void pipeline_stop(struct pipeline *pl)
 	pipeline_free(pl);
 }
 
+/*
+ * A zeroed job holding a copy of @ev.  Not calloc() and a whole copy: the
+ * event's exe buffer is 4 KiB, mostly unused, and clearing and copying it
+ * showed on every upcall.
+ */
+static struct job *job_new(const struct snet_event *ev)
+{
+	const size_t head = offsetof(struct snet_event, exe);
+	const size_t tail = head + sizeof(ev->exe);
+	size_t exe_len = strnlen(ev->exe, sizeof(ev->exe) - 1);
+	struct job *j = malloc(sizeof(*j));
+
+	if (!j)
+		return NULL;
+	memset(j, 0, offsetof(struct job, ev));
+	memset(&j->ev + 1, 0,
+	       sizeof(*j) - offsetof(struct job, ev) - sizeof(j->ev));
+	memcpy(&j->ev, ev, head);
+	memcpy(j->ev.exe, ev->exe, exe_len);
+	j->ev.exe[exe_len] = '\0';
+	memcpy((char *)&j->ev + tail, (const char *)ev + tail,
+	       sizeof(*ev) - tail);
+	return j;
+}
+
 int pipeline_submit(struct pipeline *pl, const struct snet_event *ev,
 		    uint64_t recv_ns)
 {
@@ -1004,10 +1051,9 @@ int pipeline_submit(struct pipeline *pl, const struct snet_event *ev,
 		return -EINVAL;
 	if (atomic_load(&pl->stopping))
 		return -ESHUTDOWN;
-	j = calloc(1, sizeof(*j));
+	j = job_new(ev);
 	if (!j)
 		return -ENOMEM;
-	memcpy(&j->ev, ev, sizeof(*ev));
 	j->recv_ns = recv_ns;
 	/* An event from the kernel's pending list has waited already: it
 	 * says how long it has left. */

@@ -241,7 +241,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	static struct snetd d;
+	static struct snetd d = { .loop.epfd = -1 };
 	struct policy *policy = NULL;
 	struct verdict_ops vops;
 	char err[4096], remote[300] = "";
@@ -429,7 +429,11 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERR, "%s", err);
 		goto out;
 	}
-	mainloop_init(&d.loop);
+	rc = mainloop_init(&d.loop);
+	if (rc) {
+		log_msg(LOG_ERR, "main loop: epoll: %s", strerror(-rc));
+		goto out;
+	}
 	if (mainloop_add(&d.loop, "signals", sfd, POLLIN, on_signal, &d) ||
 	    (d.kernel && mainloop_add(&d.loop, "kernel events",
 				      kernel_link_events_fd(d.kernel), POLLIN,
@@ -448,6 +452,7 @@ int main(int argc, char **argv)
 	rc = mainloop_run(&d.loop);
 	status = rc ? 1 : 0;
 out:
+	mainloop_destroy(&d.loop);
 	ctl_server_stop(d.ctl);
 	/* The nft table goes first: traffic stops waiting for snetd. */
 	nfq_service_stop(d.nfq);
