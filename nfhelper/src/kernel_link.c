@@ -200,10 +200,14 @@ int kernel_link_open(const struct snetd_config *cfg, struct kernel_link **out,
 		}
 	}
 	/*
-	 * The event socket stays blocking: the main loop reads it when poll()
-	 * says so, one event per read.  A lone event (the usual case) then
-	 * costs no second recvmsg() that can only say EAGAIN.
+	 * Non-blocking, the event socket is read with recvmmsg(): a lone
+	 * event (the usual case) costs one call, as a blocking read would,
+	 * and a burst is read eight at a time.
 	 */
+	step = "make the event socket non-blocking";
+	rc = snet_nl_set_nonblocking(kl->events, true);
+	if (rc)
+		goto fail;
 	kl->ctl_ops = (struct ctl_kernel_ops){
 		.ctx = kl, .config = ctl_config, .stats = ctl_stats,
 		.ticket_list = ctl_ticket_list, .ticket_revoke = ctl_ticket_revoke,

@@ -10,8 +10,10 @@
  *   snet-testd [--log FILE] [--ready FILE] [--answer allow|deny|none]
  *              [--delay-ms N] [--event SYSCALL:PROTO]...
  *              [--rule SYSCALL[:PORT]=VERDICT[:once|task|SECONDS]]...
- *              [--no-register] [--batch N]
+ *              [--no-register] [--batch N] [--quiet]
  *
+ * --quiet logs no line per event and reads its socket as snetd does
+ * (non-blocking, bursts): the minimal daemon of the snetd benchmark.
  * --batch N holds every answer until N events wait, then answers them all:
  * a test that N calls can wait at once.
  * "none" never answers (the kernel's timeout decides).  SIGTERM unregisters
@@ -22,6 +24,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +58,7 @@ struct daemon {
 		const struct rule *rule;
 	} *held;
 	unsigned int nheld;
+	bool quiet;	/* no line per event: the benchmarks' minimal daemon */
 };
 
 static volatile sig_atomic_t stop;
@@ -184,6 +188,8 @@ static int on_event(const struct snet_event *ev, void *arg)
 		err = snet_nl_verdict(d->cmd, ev->id, r->verdict, r->life,
 				      r->seconds);
 	}
+	if (d->quiet)
+		return 0;
 	fprintf(d->log,
 		"event id=%u syscall=%s proto=%u family=%u pid=%u tgid=%u uid=%u gid=%u comm=%s exe=%s local=%s remote=%s cookie=%llu label=%u netns=%u size=%llu answer=%s err=%d\n",
 		ev->id, snet_syscall_name(ev->syscall), ev->protocol,
@@ -201,7 +207,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: snet-testd [--log FILE] [--ready FILE] [--answer allow|deny|none[:LIFE]]\n"
 		"                  [--delay-ms N] [--event SYSCALL:PROTO]... [--rule SPEC]...\n"
-		"                  [--no-register]\n");
+		"                  [--no-register] [--quiet]\n");
 	exit(2);
 }
 
@@ -216,6 +222,7 @@ int main(int argc, char **argv)
 		{ "rule", required_argument, NULL, 'R' },
 		{ "no-register", no_argument, NULL, 'n' },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct daemon d = { .log = stdout };
@@ -258,6 +265,9 @@ int main(int argc, char **argv)
 		case 'n':
 			do_register = 0;
 			break;
+		case 'q':
+			d.quiet = true;
+			break;
 		case 'b':
 			d.batch = strtoul(optarg, NULL, 10);
 			d.held = calloc(d.batch ? d.batch : 1, sizeof(*d.held));
@@ -281,6 +291,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	err = snet_nl_set_rcvbuf(events, 8 << 20);
+	/* Quiet, it reads as snetd does: bursts, without a blocking read. */
+	if (!err && d.quiet)
+		err = snet_nl_set_nonblocking(events, true);
 	if (!err)
 		err = snet_nl_subscribe(events);
 	if (!err && do_register)

@@ -157,7 +157,7 @@ wait $snetd
 : > $W/min
 for r in $(seq 1 3); do
 	events_off
-	taskset -c 0 $B/tests/kernel/snet-testd --log /dev/null --ready $W/ready \
+	taskset -c 0 $B/tests/kernel/snet-testd --quiet --ready $W/ready \
 		--event connect:17 --answer allow &
 	testd=$!
 	i=0
