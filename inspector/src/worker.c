@@ -51,6 +51,8 @@ struct snet_inspect_worker {
 	size_t htsize;
 	struct flow *lru_head, *lru_tail;	/* head: most recently used */
 	uint64_t mem, next_id, last_expire, next_serial;
+	uint64_t max_ts;	/* the latest packet time so far */
+	bool ts_unordered;	/* a packet came with an earlier time than one before */
 	struct rstate *rst;
 	size_t rstcap;
 	uint32_t gen;
@@ -323,12 +325,26 @@ static uint64_t flow_timeout_usec(const struct snet_inspect_worker *w, const str
 
 static void expire_flows(struct snet_inspect_worker *w, uint64_t now, bool all)
 {
+	/*
+	 * With packet times in order the list is in order of last use too:
+	 * past a flow used within the shortest timeout none is idle, so the
+	 * walk stops there instead of visiting up to a batch of live flows.
+	 */
+	const struct snet_inspect_config *c = &w->rs->cfg;
+	uint64_t tmin = c->tcp_closed_timeout < c->tcp_timeout ? c->tcp_closed_timeout : c->tcp_timeout;
+	if (c->udp_timeout < tmin)
+		tmin = c->udp_timeout;
+	if (60 < tmin)
+		tmin = 60;
+	tmin *= 1000000ull;
 	struct flow *f = w->lru_tail;
 	unsigned checked = 0;
 	while (f && (all || checked++ < EXPIRE_BATCH)) {
 		struct flow *prev = f->lprev;
 		if (all || (now > f->last_usec && now - f->last_usec > flow_timeout_usec(w, f)))
 			flow_free(w, f);
+		else if (!w->ts_unordered && (now <= f->last_usec || now - f->last_usec <= tmin))
+			break;
 		f = prev;
 	}
 }
@@ -1388,6 +1404,10 @@ int snet_inspect_worker_packet(struct snet_inspect_worker *w, const uint8_t *pkt
 		return 0;
 	}
 	p.ts_usec = ts ? (uint64_t)ts->tv_sec * 1000000ull + (uint64_t)ts->tv_nsec / 1000 : 0;
+	if (p.ts_usec < w->max_ts)
+		w->ts_unordered = true;
+	else
+		w->max_ts = p.ts_usec;
 	if (p.ts_usec >= w->last_expire + 1000000ull || p.ts_usec < w->last_expire) {
 		expire_flows(w, p.ts_usec, false);
 		w->last_expire = p.ts_usec;

@@ -85,6 +85,26 @@ static void idle_flows_evicted_for_new_ones(void **state)
 	snet_inspect_ruleset_unref(rs);
 }
 
+/* expiry stops at the first recent flow only while packet times are in
+ * order: here an idle flow sits behind a recent one in the list */
+static void idle_flow_expired_out_of_time_order(void **state)
+{
+	(void)state;
+	const char *kv[] = { "udp-timeout", "30", NULL };
+	struct snet_inspect_ruleset *rs = tu_load_ok(RULES, kv);
+	assert_non_null(rs);
+	struct snet_inspect_worker *w = tu_worker(rs);
+	tu_udp_send(w, "10.0.0.1", "192.0.2.1", 10000, 53000, "x", 115, NULL);
+	tu_udp_send(w, "10.0.0.1", "192.0.2.1", 10001, 53000, "x", 0, NULL);
+	assert_int_equal(stats(w).flows_ended, 0);
+	tu_udp_send(w, "10.0.0.1", "192.0.2.1", 10002, 53000, "x", 120, NULL);
+	struct snet_inspect_stats st = stats(w);
+	assert_int_equal(st.flows_ended, 1);
+	assert_int_equal(st.flows_active, 2);
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(rs);
+}
+
 static void flow_max_refuses(void **state)
 {
 	(void)state;
@@ -133,6 +153,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(memcap_refuses_and_counts),
 		cmocka_unit_test(idle_flows_evicted_for_new_ones),
+		cmocka_unit_test(idle_flow_expired_out_of_time_order),
 		cmocka_unit_test(flow_max_refuses),
 		cmocka_unit_test(tcp_ooo_capped),
 	};
