@@ -70,6 +70,14 @@ struct snet_inspect_worker {
 	uint32_t *hmemo[2];
 	size_t nhmemo;
 	uint32_t pgen;
+	/*
+	 * Which entries of a packet event's any-port list (at most 64) pass
+	 * the checks that hold for the whole flow side (direction, protocol,
+	 * header), [dir-1]: valid for that list while amask_gen equals pgen.
+	 */
+	uint64_t amask[2];
+	uint32_t amask_gen[2];
+	const struct idlist *amask_list[2];
 	int memo_swap;		/* 1: the packet goes to the client */
 	uint64_t memo_flow;	/* serial of the flow the memos are for */
 	const struct snet_inspect_ruleset *memo_rs;
@@ -540,6 +548,7 @@ static void memo_begin(struct snet_inspect_worker *w, const struct flow *f, int 
 				memset(w->hmemo[k], 0, w->nhmemo * sizeof(uint32_t));
 		}
 		w->pgen = 1;
+		w->amask_gen[0] = w->amask_gen[1] = 0;
 	}
 }
 
@@ -776,11 +785,50 @@ static void add_port_rules(struct snet_inspect_worker *w, const struct port_rule
 		cand_add(w, v[lo].rid);
 }
 
-/* the rules without a prefilter that this packet's ports can concern */
-static void add_always(struct snet_inspect_worker *w, const struct always_idx *a)
+/* the checks of pre_ok() that give the same for every packet of the flow side */
+static bool pre_side_ok(struct snet_inspect_worker *w, uint32_t rid)
 {
-	for (size_t i = 0; i < a->any.n; i++)
-		cand_add(w, a->any.v[i]);
+	const struct rule_pre *p = &w->cur->pre[rid];
+	uint8_t ipp = w->p->ipproto;
+	if (!(p->dirs & w->dir) || (p->ip_proto >= 0 && p->ip_proto != ipp))
+		return false;
+	if ((p->proto == RP_TCP && ipp != IPPROTO_TCP) || (p->proto == RP_UDP && ipp != IPPROTO_UDP) ||
+	    (p->proto == RP_ICMP && ipp != IPPROTO_ICMP && ipp != IPPROTO_ICMPV6))
+		return false;
+	return pre_header_ok(w, p, rid);
+}
+
+/*
+ * The entries of a packet event's any-port list that pass pre_side_ok(),
+ * kept while packets come from one flow side (like the header memos):
+ * most of these rules are for other hosts or ports, and every packet
+ * would make them candidates only for pre_ok() to drop them.
+ */
+static uint64_t any_mask(struct snet_inspect_worker *w, const struct idlist *l)
+{
+	int k = w->dir - 1;
+	if (w->amask_gen[k] == w->pgen && w->amask_list[k] == l)
+		return w->amask[k];
+	uint64_t m = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (pre_side_ok(w, l->v[i]))
+			m |= 1ull << i;
+	w->amask[k] = m;
+	w->amask_gen[k] = w->pgen;
+	w->amask_list[k] = l;
+	return m;
+}
+
+/* the rules without a prefilter that this packet's ports can concern */
+static void add_always(struct snet_inspect_worker *w, const struct always_idx *a, bool packet)
+{
+	if (packet && a->any.n <= 64) {
+		for (uint64_t m = any_mask(w, &a->any); m; m &= m - 1)
+			cand_add(w, a->any.v[__builtin_ctzll(m)]);
+	} else {
+		for (size_t i = 0; i < a->any.n; i++)
+			cand_add(w, a->any.v[i]);
+	}
 	if (a->ndport)
 		add_port_rules(w, a->dport, a->ndport, w->p->dport);
 	if (a->nsport)
@@ -811,7 +859,8 @@ static void prefilter(struct snet_inspect_worker *w, const struct event *ev)
 			    on_hs_match, &c) != HS_SUCCESS)
 			w->st.prefilter_errors++;
 	}
-	add_always(w, &rs->dbs.aidx[ev->ph][di][ev->ph == PH_PACKET ? ev->slot : 0]);
+	add_always(w, &rs->dbs.aidx[ev->ph][di][ev->ph == PH_PACKET ? ev->slot : 0],
+		   ev->ph == PH_PACKET);
 }
 
 /* the pcre memos of a raw-stream candidate: its pending entry's, or fresh
@@ -1177,7 +1226,7 @@ static void stream_raw_event(struct snet_inspect_worker *w, struct stream_dir *s
 				   on_stream_match, &c) != HS_SUCCESS)
 			w->st.prefilter_errors++;
 	}
-	add_always(w, &rs->dbs.aidx[PH_STREAM][di][0]);
+	add_always(w, &rs->dbs.aidx[PH_STREAM][di][0], false);
 	verify(w, &ev);
 	keep_pending(w, sd);
 }

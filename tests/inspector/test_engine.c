@@ -73,6 +73,38 @@ static void cross_segment(void **state)
 	snet_inspect_ruleset_unref(rs);
 }
 
+/* rules without a prefilter, decided per flow side (the worker keeps
+ * which of them the side's header admits): flows and directions mixed */
+static void no_prefilter_per_side(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = load_ok(
+		"alert tcp 192.0.2.1 any -> any any (msg:\"r\"; dsize:>0; sid:1;)\n"
+		"alert tcp any any -> 192.0.2.1 any (msg:\"s\"; dsize:>3; sid:2;)\n");
+	struct snet_inspect_worker *w = tu_worker(rs);
+	struct tu_conn a = { 0 }, b = { 0 }, c6 = { .v6 = 1 };
+	struct snet_inspect_verdict v;
+	tu_conn_open(&a, w, 80);
+	tu_conn_open(&b, w, 81);
+	tu_conn_open(&c6, w, 80);
+	tu_conn_send(&a, "ab", 2, &v);
+	assert_int_equal(v.nalerts, 0);
+	tu_conn_reply(&a, "xy", 2, &v);
+	assert_true(tu_has_sid(&v, 1) && v.nalerts == 1);
+	tu_conn_send(&b, "abcd", 4, &v);
+	assert_true(tu_has_sid(&v, 2) && v.nalerts == 1);
+	tu_conn_send(&c6, "abcdef", 6, &v);
+	assert_int_equal(v.nalerts, 0);
+	tu_conn_send(&a, "abcde", 5, &v);
+	assert_true(tu_has_sid(&v, 2) && v.nalerts == 1);
+	tu_conn_reply(&c6, "xyz", 3, &v);
+	assert_int_equal(v.nalerts, 0);
+	tu_conn_reply(&b, "z", 1, &v);
+	assert_true(tu_has_sid(&v, 1) && v.nalerts == 1);
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(rs);
+}
+
 static void ipv6_flow(void **state)
 {
 	(void)state;
@@ -364,6 +396,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(action_order),
 		cmocka_unit_test(cross_segment),
+		cmocka_unit_test(no_prefilter_per_side),
 		cmocka_unit_test(ipv6_flow),
 		cmocka_unit_test(flowbits_and_threshold),
 		cmocka_unit_test(reload_keeps_flow_ruleset),
