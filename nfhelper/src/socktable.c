@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Socket table: hash by cookie, age list for eviction, rwlock. */
+/*
+ * Socket table: hash by cookie, hash by packet label, age list for
+ * eviction, rwlock.
+ */
 #include "socktable.h"
 
 #include <errno.h>
@@ -8,7 +11,8 @@
 #include <string.h>
 
 struct sock_node {
-	struct sock_node *hnext;		/* hash chain */
+	struct sock_node *hnext;		/* hash chain by cookie */
+	struct sock_node *lnext;		/* by label, if labelled */
 	struct sock_node *older, *newer;	/* age list */
 	struct sock_entry info;
 	char *exe;				/* NULL if unknown */
@@ -17,7 +21,13 @@ struct sock_node {
 struct sock_table {
 	pthread_rwlock_t lock;
 	struct sock_node **buckets;
-	size_t n_buckets;		/* power of two */
+	/*
+	 * By label, most recently labelled first: a label is reused once its
+	 * socket is gone, and the table may still hold the old one.  Every
+	 * new flow of the inspection path asks by label.
+	 */
+	struct sock_node **lbuckets;
+	size_t n_buckets;		/* power of two, for both */
 	size_t count, max;
 	uint64_t evictions;
 	struct sock_node *oldest, *newest;
@@ -25,11 +35,30 @@ struct sock_table {
 
 static size_t bucket_of(const struct sock_table *t, uint64_t cookie)
 {
-	/* Cookies are sequential: mix them so neighbours spread. */
+	/* Cookies and labels are sequential: mix so neighbours spread. */
 	cookie ^= cookie >> 33;
 	cookie *= 0xff51afd7ed558ccdULL;
 	cookie ^= cookie >> 33;
 	return (size_t)cookie & (t->n_buckets - 1);
+}
+
+static void label_link(struct sock_table *t, struct sock_node *n)
+{
+	struct sock_node **head = &t->lbuckets[bucket_of(t, n->info.label)];
+
+	n->lnext = *head;
+	*head = n;
+}
+
+static void label_unlink(struct sock_table *t, struct sock_node *n)
+{
+	struct sock_node **pp = &t->lbuckets[bucket_of(t, n->info.label)];
+
+	while (*pp && *pp != n)
+		pp = &(*pp)->lnext;
+	if (*pp)
+		*pp = n->lnext;
+	n->lnext = NULL;
 }
 
 int sock_table_new(size_t max_entries, struct sock_table **out)
@@ -44,7 +73,10 @@ int sock_table_new(size_t max_entries, struct sock_table **out)
 	while (t->n_buckets < max_entries)
 		t->n_buckets *= 2;
 	t->buckets = calloc(t->n_buckets, sizeof(*t->buckets));
-	if (!t->buckets) {
+	t->lbuckets = calloc(t->n_buckets, sizeof(*t->lbuckets));
+	if (!t->buckets || !t->lbuckets) {
+		free(t->buckets);
+		free(t->lbuckets);
 		free(t);
 		return -ENOMEM;
 	}
@@ -69,6 +101,7 @@ void sock_table_free(struct sock_table *t)
 		node_free(n);
 	}
 	free(t->buckets);
+	free(t->lbuckets);
 	pthread_rwlock_destroy(&t->lock);
 	free(t);
 }
@@ -111,6 +144,8 @@ static void remove_node(struct sock_table *t, struct sock_node *n)
 	struct sock_node **pp = find_slot(t, n->info.cookie);
 
 	*pp = n->hnext;
+	if (n->info.label)
+		label_unlink(t, n);
 	age_unlink(t, n);
 	t->count--;
 	node_free(n);
@@ -173,8 +208,12 @@ int sock_table_update(struct sock_table *t, const struct snet_event *ev,
 	n->info.protocol = ev->protocol;
 	n->info.sock_type = ev->sock_type;
 	n->info.netns = ev->netns;
-	if (ev->label)
+	if (ev->label && ev->label != n->info.label) {
+		if (n->info.label)
+			label_unlink(t, n);
 		n->info.label = ev->label;
+		label_link(t, n);
+	}
 	if (ev->has_local) {
 		n->info.has_local = true;
 		memcpy(n->info.local_addr, ev->local_addr, 16);
@@ -223,8 +262,7 @@ bool sock_table_lookup_label(struct sock_table *t, uint32_t label,
 	if (!label)
 		return false;
 	pthread_rwlock_rdlock(&t->lock);
-	/* Newest first: a label is reused only after its socket is gone. */
-	for (n = t->newest; n; n = n->older)
+	for (n = t->lbuckets[bucket_of(t, label)]; n; n = n->lnext)
 		if (n->info.label == label)
 			break;
 	if (n)

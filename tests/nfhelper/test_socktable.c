@@ -120,12 +120,75 @@ static void many_cookies(void **state)
 	sock_table_free(t);
 }
 
+static void label_event(struct sock_table *t, uint64_t cookie, uint32_t label,
+			uint32_t uid, uint64_t now)
+{
+	struct snet_event ev = test_event(1, SNET_SYSCALL_SENDMSG, 17, "192.0.2.9",
+					  53, NULL, uid);
+
+	ev.cookie = cookie;
+	ev.label = label;
+	assert_int_equal(sock_table_update(t, &ev, now), 0);
+}
+
+/* Labels are an index too: each of thousands found, reuse, change, removal. */
+static void labels_are_indexed(void **state)
+{
+	struct sock_table *t;
+	struct sock_info si;
+
+	(void)state;
+	assert_int_equal(sock_table_new(4096, &t), 0);
+	for (uint32_t i = 1; i <= 4096; i++)
+		label_event(t, (uint64_t)i << 12, i, 1000 + i, i);
+	for (uint32_t i = 1; i <= 4096; i++) {
+		assert_true(sock_table_lookup_label(t, i, &si));
+		assert_int_equal(si.sock.cookie, (uint64_t)i << 12);
+		assert_int_equal(si.sock.uid, 1000 + i);
+	}
+	assert_false(sock_table_lookup_label(t, 5000, &si));
+	assert_false(sock_table_lookup_label(t, 0, &si));
+
+	/* Label 7 reused by a new socket while the old one's node stays (its
+	 * close was not mediated): the one labelled last answers, even when
+	 * the old one is the more recently seen. */
+	sock_table_free(t);
+	assert_int_equal(sock_table_new(64, &t), 0);
+	label_event(t, 100, 7, 1, 1);
+	label_event(t, 200, 7, 2, 2);
+	label_event(t, 100, 0, 1, 3);	/* seen again, no label: keeps 7 */
+	assert_true(sock_table_lookup_label(t, 7, &si));
+	assert_int_equal(si.sock.cookie, 200);
+	/* The new socket closes: the old node answers again. */
+	struct snet_event ev = test_event(1, SNET_SYSCALL_CLOSE, 17, "192.0.2.9", 53,
+					  NULL, 2);
+
+	ev.cookie = 200;
+	assert_int_equal(sock_table_update(t, &ev, 4), 0);
+	assert_true(sock_table_lookup_label(t, 7, &si));
+	assert_int_equal(si.sock.cookie, 100);
+	/* A socket labelled anew leaves its old label. */
+	label_event(t, 100, 9, 1, 5);
+	assert_false(sock_table_lookup_label(t, 7, &si));
+	assert_true(sock_table_lookup_label(t, 9, &si));
+	assert_int_equal(si.sock.cookie, 100);
+	/* Eviction unlinks too: 64 more sockets push 100 out. */
+	for (uint64_t c = 1; c <= 64; c++)
+		label_event(t, 1000 + c, 100 + (uint32_t)c, 3, 10 + c);
+	assert_false(sock_table_lookup(t, 100, &si));
+	assert_false(sock_table_lookup_label(t, 9, &si));
+	assert_true(sock_table_lookup_label(t, 164, &si));
+	assert_int_equal(si.sock.cookie, 1064);
+	sock_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(learns_refreshes_and_forgets),
 		cmocka_unit_test(full_table_evicts_the_stalest),
 		cmocka_unit_test(many_cookies),
+		cmocka_unit_test(labels_are_indexed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
