@@ -28,6 +28,11 @@ void strbuf_free(struct strbuf *b);
 char *xstrndup(const char *s, size_t n);
 const uint8_t *memmem_nocase(const uint8_t *hay, size_t hlen,
 			     const uint8_t *needle, size_t nlen);
+/* the byte of a needle to look for first: the rarest in HTTP-like text */
+uint16_t needle_anchor(const uint8_t *needle, size_t nlen, bool nocase);
+/* memmem (nocase: memmem_nocase) looking for needle[anchor] first */
+const uint8_t *memmem_anchor(const uint8_t *hay, size_t hlen, const uint8_t *needle,
+			     size_t nlen, size_t anchor, bool nocase);
 char *trim(char *s);
 
 /* ---- configuration (config.c) ---- */
@@ -187,6 +192,7 @@ struct sm {
 			int32_t offset, depth, distance, within;
 			uint16_t fp_chop_off, fp_chop_len;
 			bool has_chop;
+			uint16_t anchor;	/* needle_anchor() */
 			/* raw-stream rules: its slot in the search memo
 			 * of match.c, or -1 */
 			int8_t memo;

@@ -91,12 +91,11 @@ static bool read_number(const struct sm *m, uint8_t nbytes, uint32_t bf,
 	return true;
 }
 
-static const uint8_t *find(const uint8_t *hay, size_t hlen, const uint8_t *n,
-			   size_t nlen, bool nocase)
+/* content m in hay: its rarest byte first (needle_anchor) */
+static const uint8_t *find(const uint8_t *hay, size_t hlen, const struct sm *m)
 {
-	if (nocase)
-		return memmem_nocase(hay, hlen, n, nlen);
-	return memmem(hay, hlen, n, nlen);
+	return memmem_anchor(hay, hlen, m->u.content.bytes, m->u.content.len, m->u.content.anchor,
+			     m->flags & SMF_NOCASE);
 }
 
 /* record that no occurrence starts in [a, b): joined to the memo's range
@@ -116,13 +115,14 @@ static void memo_note(uint64_t *cm, uint64_t a, uint64_t b)
 
 /* find() in buf[pos, end) that skips and extends the range of the memo */
 static const uint8_t *find_memo(uint64_t *cm, const uint8_t *buf, long long pos, long long end,
-				const uint8_t *n, size_t nlen, bool nocase)
+				const struct sm *m)
 {
+	size_t nlen = m->u.content.len;
 	long long from = pos;
 	if ((uint64_t)pos >= cm[0] && (uint64_t)pos < cm[1])
 		pos = (long long)cm[1];
 	const uint8_t *hit = end - pos >= (long long)nlen ?
-			     find(buf + pos, (size_t)(end - pos), n, nlen, nocase) : NULL;
+			     find(buf + pos, (size_t)(end - pos), m) : NULL;
 	long long upto = hit ? hit - buf : end - (long long)nlen + 1;
 	if (upto > from)
 		memo_note(cm, (uint64_t)from, (uint64_t)upto);
@@ -180,7 +180,7 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		}
 		if (neg) {
 			bool hit = end - start >= (long long)clen &&
-				   find(buf + start, (size_t)(end - start), c, clen, nocase);
+				   find(buf + start, (size_t)(end - start), m);
 			return hit ? 0 : match_from(env, v, n, i + 1, buf, len, prev_end, hi);
 		}
 		/* the last content or pcre must end past min_end if nothing did */
@@ -194,8 +194,8 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 			       &env->pmemo[PCRE_MEMOS + 2 * m->u.content.memo] : NULL;
 		long long pos = start;
 		while (end - pos >= (long long)clen) {
-			const uint8_t *hit = cm ? find_memo(cm, buf, pos, end, c, clen, nocase) :
-					     find(buf + pos, (size_t)(end - pos), c, clen, nocase);
+			const uint8_t *hit = cm ? find_memo(cm, buf, pos, end, m) :
+					     find(buf + pos, (size_t)(end - pos), m);
 			if (!hit)
 				break;
 			size_t at = (size_t)(hit - buf);
@@ -357,8 +357,12 @@ void smlist_prepare(struct smlist *l)
 	 * contents, pcre and byte_jump move that place */
 	for (size_t i = 0; i < l->n; i++) {
 		l->v[i].flags &= ~(uint32_t)SMF_REST_DEP;
-		if (l->v[i].type == SM_CONTENT)
+		if (l->v[i].type == SM_CONTENT) {
 			l->v[i].u.content.memo = -1;	/* smlist_prepare_memos() may give one */
+			l->v[i].u.content.anchor = needle_anchor(l->v[i].u.content.bytes,
+								 l->v[i].u.content.len,
+								 l->v[i].flags & SMF_NOCASE);
+		}
 		for (size_t j = i + 1; j < l->n; j++) {
 			const struct sm *m = &l->v[j];
 			if (m->flags & SMF_RELATIVE) {

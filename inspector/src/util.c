@@ -129,3 +129,76 @@ const uint8_t *memmem_nocase(const uint8_t *hay, size_t hlen,
 	}
 	return NULL;
 }
+
+/*
+ * How common a byte is in what rules search (HTTP headers, URIs, text
+ * and binary bodies), lower is rarer: lowercase letters and the space
+ * most, then digits, uppercase and line ends, then the punctuation of
+ * URIs and headers; other bytes are rare in text and no commoner than
+ * any other in binary data.
+ */
+static int byte_rank(uint8_t c)
+{
+	if (c == ' ' || (c >= 'a' && c <= 'z'))
+		return 5;
+	if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '\r' || c == '\n')
+		return 4;
+	if (strchr("/.:-=&?,;_%", c) && c)
+		return 3;
+	if (c > ' ' && c < 0x7f)
+		return 2;
+	return 1;
+}
+
+static bool is_alpha(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+uint16_t needle_anchor(const uint8_t *needle, size_t nlen, bool nocase)
+{
+	size_t best = 0;
+	int rank = 99;
+	for (size_t i = 0; i < nlen && i <= UINT16_MAX; i++) {
+		/* nocase: a letter needs two searches (one per case), so a
+		 * letter is taken only if the needle has nothing else */
+		int r = byte_rank(needle[i]) + (nocase && is_alpha(needle[i]) ? 10 : 0);
+		if (r < rank) {
+			rank = r;
+			best = i;
+		}
+	}
+	return (uint16_t)best;
+}
+
+const uint8_t *memmem_anchor(const uint8_t *hay, size_t hlen, const uint8_t *needle,
+			     size_t nlen, size_t anchor, bool nocase)
+{
+	if (nlen == 0)
+		return hay;
+	if (hlen < nlen || anchor >= nlen)
+		return NULL;
+	if (nocase && is_alpha(needle[anchor]))
+		return memmem_nocase(hay, hlen, needle, nlen);
+	/* candidates for the anchor byte, left to right: the first whole
+	 * match is the leftmost, as memmem's */
+	uint8_t a = needle[anchor];
+	const uint8_t *p = hay + anchor, *last = hay + (hlen - nlen) + anchor;
+	while (p <= last) {
+		const uint8_t *q = memchr(p, a, (size_t)(last - p) + 1);
+		if (!q)
+			return NULL;
+		const uint8_t *c = q - anchor;
+		size_t j = 0;
+		if (nocase) {
+			while (j < nlen && fold(c[j]) == fold(needle[j]))
+				j++;
+		} else if (!memcmp(c, needle, nlen)) {
+			j = nlen;
+		}
+		if (j == nlen)
+			return c;
+		p = q + 1;
+	}
+	return NULL;
+}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Engine behaviour: verdicts, flows, reload, counters, load errors. */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "internal.h"
 #include "testutil.h"
 
 static struct snet_inspect_ruleset *load_ok(const char *text)
@@ -103,6 +105,47 @@ static void no_prefilter_per_side(void **state)
 	assert_true(tu_has_sid(&v, 1) && v.nalerts == 1);
 	tu_worker_free(w);
 	snet_inspect_ruleset_unref(rs);
+}
+
+static const uint8_t *naive_find(const uint8_t *h, size_t hl, const uint8_t *n, size_t nl,
+				 bool nocase)
+{
+	for (size_t i = 0; i + nl <= hl; i++) {
+		size_t j = 0;
+		while (j < nl && (nocase ? tolower(h[i + j]) == tolower(n[j]) : h[i + j] == n[j]))
+			j++;
+		if (j == nl)
+			return h + i;
+	}
+	return NULL;
+}
+
+/* the search of verification, from any anchor byte, against a plain one */
+static void memmem_anchor_leftmost(void **state)
+{
+	(void)state;
+	static const uint8_t abc[] = { 'a', 'A', 'b', 'B', ':', '\r', 0xff };
+	uint32_t seed = 12345;
+	for (int round = 0; round < 20000; round++) {
+		uint8_t h[40], n[6];
+		seed = seed * 1103515245u + 12345u;
+		size_t hl = seed >> 8 & 31, nl = 1 + (seed >> 16) % 6;
+		for (size_t i = 0; i < hl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			h[i] = abc[(seed >> 16) % sizeof(abc)];
+		}
+		for (size_t i = 0; i < nl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			n[i] = abc[(seed >> 16) % sizeof(abc)];
+		}
+		for (int nocase = 0; nocase < 2; nocase++) {
+			const uint8_t *want = naive_find(h, hl, n, nl, nocase);
+			assert_ptr_equal(memmem_anchor(h, hl, n, nl, needle_anchor(n, nl, nocase), nocase),
+					 want);
+			for (size_t a = 0; a < nl; a++)
+				assert_ptr_equal(memmem_anchor(h, hl, n, nl, a, nocase), want);
+		}
+	}
 }
 
 static void ipv6_flow(void **state)
@@ -397,6 +440,7 @@ int main(void)
 		cmocka_unit_test(action_order),
 		cmocka_unit_test(cross_segment),
 		cmocka_unit_test(no_prefilter_per_side),
+		cmocka_unit_test(memmem_anchor_leftmost),
 		cmocka_unit_test(ipv6_flow),
 		cmocka_unit_test(flowbits_and_threshold),
 		cmocka_unit_test(reload_keeps_flow_ruleset),
