@@ -8,7 +8,8 @@
 struct hbuf {
 	uint8_t *p;
 	size_t n;
-	size_t cap;		/* bytes allocated at p */
+	size_t cap;		/* bytes allocated at p; 0 with p set: a part of
+				 * the side's http.start, not owned (hbuf_part) */
 	bool set;
 };
 

@@ -50,13 +50,22 @@ struct http_state *http_state_new(uint64_t body_limit)
 	return h;
 }
 
+/* a buffer's own bytes, not those it shares with http.start */
+static void hbuf_free(struct hbuf *b)
+{
+	if (b->cap)
+		free(b->p);
+	b->p = NULL;
+	b->n = b->cap = 0;
+}
+
 static void tx_free(struct http_tx *tx)
 {
 	if (!tx)
 		return;
 	for (int b = 0; b < BUF__COUNT; b++) {
-		free(tx->req[b].p);
-		free(tx->resp[b].p);
+		hbuf_free(&tx->req[b]);
+		hbuf_free(&tx->resp[b]);
 	}
 	free(tx);
 }
@@ -102,7 +111,7 @@ static int hbuf_set(struct hbuf *b, const void *p, size_t n)
 		return -ENOMEM;
 	memcpy(c, p, n);
 	c[n] = 0;
-	free(b->p);
+	hbuf_free(b);
 	b->p = c;
 	b->n = n;
 	b->cap = n + 1;
@@ -110,11 +119,37 @@ static int hbuf_set(struct hbuf *b, const void *p, size_t n)
 	return 0;
 }
 
+/*
+ * The parts of a header block (method, URI, the request or status line,
+ * the headers) point into the side's copy of the whole block (http.start,
+ * set first) instead of each being a copy of its own: one allocation per
+ * block instead of six.  They are not 0-terminated and never appended to.
+ */
+static void hbuf_part(struct hbuf *b, const struct hbuf *start, const char *hb, const char *p,
+		      size_t n)
+{
+	hbuf_free(b);
+	b->p = start->p + (p - hb);
+	b->n = n;
+	b->cap = 0;
+	b->set = true;
+}
+
 /* room for n more bytes and the terminating 0 */
 static int hbuf_reserve(struct hbuf *b, size_t n)
 {
 	if (b->n + n + 1 <= b->cap)
 		return 0;
+	if (!b->cap && b->p) {
+		/* a part of http.start: a copy of its own first */
+		uint8_t *c = malloc(b->n + n + 1);
+		if (!c)
+			return -ENOMEM;
+		memcpy(c, b->p, b->n);
+		b->p = c;
+		b->cap = b->n + n + 1;
+		return 0;
+	}
 	/* geometric growth: headers and bodies arrive in many small pieces */
 	size_t cap = b->cap * 2 > 64 ? b->cap * 2 : 64;
 	if (cap < b->n + n + 1)
@@ -308,7 +343,7 @@ static int parse_headers(struct hbuf *bufs, const char *p, const char *end,
 	if (!rc)
 		rc = hbuf_append(&names, "\r\n", 2);
 	if (!rc) {
-		free(bufs[BUF_HTTP_HEADER_NAMES].p);
+		hbuf_free(&bufs[BUF_HTTP_HEADER_NAMES]);
 		bufs[BUF_HTTP_HEADER_NAMES] = names;
 	} else {
 		free(names.p);
@@ -382,20 +417,17 @@ static int on_header_block(struct http_state *h, int dir, const char *hb,
 			us++;
 		const char *sp2 = memrchr(us, ' ', (size_t)(le - us));
 		const char *ue = sp2 ? sp2 : le;
-		rc = hbuf_set(&b[BUF_HTTP_METHOD], hb, (size_t)(sp1 - hb));
-		if (!rc)
-			rc = hbuf_set(&b[BUF_HTTP_RAW_URI], us, (size_t)(ue - us));
-		if (!rc)
-			rc = normalize_uri((const uint8_t *)us, (size_t)(ue - us), &b[BUF_HTTP_URI]);
-		if (!rc)
-			rc = hbuf_set(&b[BUF_HTTP_PROTOCOL], sp2 ? sp2 + 1 : "",
-				      sp2 ? (size_t)(le - sp2 - 1) : 0);
-		if (!rc)
-			rc = hbuf_set(&b[BUF_HTTP_REQUEST_LINE], hb, (size_t)(le - hb));
-		if (!rc)
-			rc = hbuf_set(&b[BUF_HTTP_RAW_HEADER], rest, (size_t)(he - rest));
-		if (!rc)
-			rc = hbuf_set(&b[BUF_HTTP_START], hb, (size_t)(he - hb));
+		rc = hbuf_set(&b[BUF_HTTP_START], hb, (size_t)(he - hb));
+		if (rc)
+			return rc;
+		const struct hbuf *st = &b[BUF_HTTP_START];
+		hbuf_part(&b[BUF_HTTP_METHOD], st, hb, hb, (size_t)(sp1 - hb));
+		hbuf_part(&b[BUF_HTTP_RAW_URI], st, hb, us, (size_t)(ue - us));
+		hbuf_part(&b[BUF_HTTP_PROTOCOL], st, hb, sp2 ? sp2 + 1 : hb,
+			  sp2 ? (size_t)(le - sp2 - 1) : 0);
+		hbuf_part(&b[BUF_HTTP_REQUEST_LINE], st, hb, hb, (size_t)(le - hb));
+		hbuf_part(&b[BUF_HTTP_RAW_HEADER], st, hb, rest, (size_t)(he - rest));
+		rc = normalize_uri((const uint8_t *)us, (size_t)(ue - us), &b[BUF_HTTP_URI]);
 		if (!rc)
 			rc = parse_headers(b, rest, he, true, &ph);
 		if (rc)
@@ -445,24 +477,23 @@ static int on_header_block(struct http_state *h, int dir, const char *hb,
 	const char *cs = sp1 + 1;
 	const char *sp2 = memchr(cs, ' ', (size_t)(le - cs));
 	const char *ce = sp2 ? sp2 : le;
-	rc = hbuf_set(&b[BUF_HTTP_STAT_CODE], cs, (size_t)(ce - cs));
-	if (!rc)
-		rc = hbuf_set(&b[BUF_HTTP_STAT_MSG], sp2 ? sp2 + 1 : "", sp2 ? (size_t)(le - sp2 - 1) : 0);
-	if (!rc)
-		rc = hbuf_set(&b[BUF_HTTP_RESPONSE_LINE], hb, (size_t)(le - hb));
-	if (!rc)
-		rc = hbuf_set(&b[BUF_HTTP_RAW_HEADER], rest, (size_t)(he - rest));
-	if (!rc)
-		rc = hbuf_set(&b[BUF_HTTP_START], hb, (size_t)(he - hb));
-	if (!rc)
-		rc = parse_headers(b, rest, he, false, &ph);
+	rc = hbuf_set(&b[BUF_HTTP_START], hb, (size_t)(he - hb));
 	if (rc)
 		return rc;
+	const struct hbuf *st = &b[BUF_HTTP_START];
+	hbuf_part(&b[BUF_HTTP_STAT_CODE], st, hb, cs, (size_t)(ce - cs));
+	hbuf_part(&b[BUF_HTTP_STAT_MSG], st, hb, sp2 ? sp2 + 1 : hb, sp2 ? (size_t)(le - sp2 - 1) : 0);
+	hbuf_part(&b[BUF_HTTP_RESPONSE_LINE], st, hb, hb, (size_t)(le - hb));
+	hbuf_part(&b[BUF_HTTP_RAW_HEADER], st, hb, rest, (size_t)(he - rest));
+	rc = parse_headers(b, rest, he, false, &ph);
+	if (rc)
+		return rc;
+	/* the code ends at a space, a line end or the block's end (0) */
 	int status = atoi((const char *)b[BUF_HTTP_STAT_CODE].p);
 	if (status >= 100 && status < 200) {
 		/* interim response: the final one follows */
 		for (int i = 0; i < BUF__COUNT; i++) {
-			free(b[i].p);
+			hbuf_free(&b[i]);
 			memset(&b[i], 0, sizeof(b[i]));
 		}
 		d->body_mode = BODY_NONE;
