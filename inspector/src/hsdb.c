@@ -612,6 +612,7 @@ static void dbs_free_compiled(struct ruleset_dbs *d)
 		hs_free_database(d->v[i].db);
 		free(d->v[i].rule_ids);
 		free(d->v[i].max_end);
+		free(d->v[i].hdr_ids);
 	}
 	free(d->v);
 	d->v = NULL;

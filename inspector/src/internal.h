@@ -409,6 +409,10 @@ struct prefilter_db {
 	/* pattern id -> the largest end of a hit that can match (offset
 	 * bounds of buffers Hyperscan is not given them for), or NULL */
 	uint32_t *max_end;
+	/* pattern id -> its rule's header tuple (rule_pre.hdr_id), filled
+	 * by ruleset.c: a hit is dropped at once on a header the flow side
+	 * is known to fail */
+	uint32_t *hdr_ids;
 	size_t nids;
 	size_t stream_size;	/* BUF_STREAM: streaming mode, state bytes */
 };

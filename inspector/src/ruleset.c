@@ -410,6 +410,20 @@ static int pre_number_headers(struct snet_inspect_ruleset *rs)
 	return 0;
 }
 
+/* each database's pattern id -> header tuple, next to its rule ids */
+static int pre_pattern_headers(struct snet_inspect_ruleset *rs)
+{
+	for (size_t i = 0; i < rs->dbs.n; i++) {
+		struct prefilter_db *p = &rs->dbs.v[i];
+		p->hdr_ids = malloc((p->nids ? p->nids : 1) * sizeof(*p->hdr_ids));
+		if (!p->hdr_ids)
+			return -ENOMEM;
+		for (size_t k = 0; k < p->nids; k++)
+			p->hdr_ids[k] = rs->pre[p->rule_ids[k]].hdr_id;
+	}
+	return 0;
+}
+
 static int pre_build(struct snet_inspect_ruleset *rs)
 {
 	rs->pre = calloc(rs->nrules, sizeof(*rs->pre));
@@ -518,6 +532,8 @@ static int ruleset_build(const struct snet_inspect_config *cfg,
 	struct strbuf errs = { 0 };
 	rc = dbs_build(rs->rules, rs->nrules, cfg, use_cache, &rs->dbs, &rs->from_cache,
 		       &errs);
+	if (!rc)
+		rc = pre_pattern_headers(rs);
 	if (errs.s) {
 		char *save, *line;
 		for (line = strtok_r(errs.s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))

@@ -466,6 +466,18 @@ static inline void cand_add(struct snet_inspect_worker *w, uint32_t rid)
 	}
 }
 
+/*
+ * A hit whose rule has a header this flow side is known to fail (the
+ * memo of pre_header_ok): pre_ok() would drop it, after reading the rule's
+ * state and record (cache misses, for most payload hits).
+ */
+static inline bool hit_header_fails(const struct snet_inspect_worker *w,
+				    const struct prefilter_db *db, unsigned id)
+{
+	uint32_t h = db->hdr_ids[id];
+	return h != HDR_NO_ID && w->hmemo[w->memo_swap][h] == w->pgen << 1;
+}
+
 static int on_hs_match(unsigned id, unsigned long long from, unsigned long long to,
 		       unsigned flags, void *ctx)
 {
@@ -474,6 +486,8 @@ static int on_hs_match(unsigned id, unsigned long long from, unsigned long long 
 	struct hs_ctx *c = ctx;
 	/* past its depth (hsdb.c: set_max_ends): no hit of it can match */
 	if (c->db->max_end && to > c->db->max_end[id])
+		return 0;
+	if (hit_header_fails(c->w, c->db, id))
 		return 0;
 	cand_add(c->w, c->db->rule_ids[id]);
 	return 0;
@@ -487,6 +501,8 @@ static int on_stream_match(unsigned id, unsigned long long from, unsigned long l
 	(void)flags;
 	struct hs_ctx *c = ctx;
 	struct snet_inspect_worker *w = c->w;
+	if (hit_header_fails(w, c->db, id))
+		return 0;
 	uint32_t rid = c->db->rule_ids[id];
 	struct rstate *s = &w->rst[rid];
 	if (s->hit != w->gen) {
