@@ -229,6 +229,7 @@ struct smlist {
 	struct sm *v;
 	size_t n;
 	int32_t last_anchor;	/* index of the last positive content/pcre, or -1 */
+	bool only_contents;	/* it has positive contents and no positive pcre */
 };
 /* set last_anchor once the list is complete (match.c) */
 void smlist_prepare(struct smlist *l);

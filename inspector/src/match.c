@@ -375,10 +375,38 @@ void smlist_prepare(struct smlist *l)
 		}
 	}
 	l->last_anchor = -1;
-	for (size_t i = 0; i < l->n; i++)
+	bool pcre = false;
+	for (size_t i = 0; i < l->n; i++) {
 		if ((l->v[i].type == SM_CONTENT || l->v[i].type == SM_PCRE) &&
 		    !(l->v[i].flags & SMF_NEGATED))
 			l->last_anchor = (int32_t)i;
+		if (l->v[i].type == SM_PCRE && !(l->v[i].flags & SMF_NEGATED))
+			pcre = true;
+	}
+	l->only_contents = l->last_anchor >= 0 && !pcre;
+}
+
+/*
+ * Does one of the list's positive contents occur ending past min_end?  A
+ * match ends (hi, the end of its rightmost content or pcre) where one of
+ * its contents does, so a list of contents with none there has no new
+ * match: a pending raw-stream rule is verified on every new chunk of its
+ * stream, and this costs a search of the new data per content instead of
+ * the whole verification.
+ */
+static bool content_ends_past(const struct smlist *l, const uint8_t *buf, size_t len,
+			      size_t min_end)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sm *m = &l->v[i];
+		if (m->type != SM_CONTENT || (m->flags & SMF_NEGATED))
+			continue;
+		size_t clen = m->u.content.len;
+		size_t from = min_end + 1 > clen ? min_end + 1 - clen : 0;
+		if (from < len && find(buf + from, len - from, m))
+			return true;
+	}
+	return false;
 }
 
 bool smlist_match(struct match_env *env, const struct smlist *l,
@@ -391,6 +419,8 @@ bool smlist_match(struct match_env *env, const struct smlist *l,
 	env->last_anchor = l->last_anchor;
 	if (!buf)
 		buf = (const uint8_t *)"";
+	if (min_end && l->only_contents && !content_ends_past(l, buf, len, min_end))
+		return false;
 	int rc = match_from(env, l->v, l->n, 0, buf, len, 0, 0);
 	if (env->exhausted)
 		env->budget_exhausted++;

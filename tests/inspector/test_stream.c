@@ -251,6 +251,11 @@ static void independent_contents_either_order(void **state)
 		{ { "AAABBB", "AAA" }, 2, 1u | 2u },
 		{ { "AAABBB", "zz", "AA", "A" }, 4, 1u | 8u },
 		{ { "AAAx", "xBB", "x" }, 3, 0u },
+		/* a content that ends in the new data, begun before it */
+		{ { "AAA", "B", "BB" }, 3, 4u },
+		{ { "BB", "BAAA" }, 2, 2u },
+		{ { "AAABB", "x", "B" }, 3, 0u },
+		{ { "AAABB", "B", "x", "AA", "A" }, 5, 2u | 16u },
 	};
 	run_piece_cases(rule, c, sizeof(c) / sizeof(c[0]));
 }
