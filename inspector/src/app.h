@@ -39,6 +39,7 @@ struct http_state {
 	struct http_dir_state d[2];	/* [0] requests, [1] responses */
 	struct http_tx *tx[HTTP_MAX_TX];
 	unsigned ntx;		/* txs in the queue; tx[0] is the oldest */
+	struct http_tx *spare;	/* a zeroed tx for the next one, or NULL */
 	uint64_t body_limit;
 	uint64_t txs_dropped;
 };

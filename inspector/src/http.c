@@ -18,6 +18,7 @@
 #include "app.h"
 
 #define HDR_LIMIT (64 * 1024)
+#define BODY_RESERVE_MAX (16 * 1024)
 
 enum { ST_IDLE, ST_HDR, ST_BODY };
 enum { BODY_NONE, BODY_LENGTH, BODY_CHUNKED, BODY_CLOSE };
@@ -70,6 +71,22 @@ static void tx_free(struct http_tx *tx)
 	free(tx);
 }
 
+/* a finished transaction's struct is kept for the next one of the flow
+ * (a keep-alive connection has many): its buffers are freed, it is zeroed */
+static void tx_done(struct http_state *h, struct http_tx *tx)
+{
+	if (h->spare) {
+		tx_free(tx);
+		return;
+	}
+	for (int b = 0; b < BUF__COUNT; b++) {
+		hbuf_free(&tx->req[b]);
+		hbuf_free(&tx->resp[b]);
+	}
+	memset(tx, 0, sizeof(*tx));
+	h->spare = tx;
+}
+
 static void zs_end(struct http_dir_state *d)
 {
 	if (d->zs) {
@@ -90,12 +107,14 @@ void http_state_free(struct http_state *h)
 	}
 	for (unsigned i = 0; i < h->ntx; i++)
 		tx_free(h->tx[i]);
+	free(h->spare);
 	free(h);
 }
 
 size_t http_state_memory(const struct http_state *h)
 {
-	size_t m = sizeof(*h) + h->d[0].hdr.cap + h->d[1].hdr.cap;
+	size_t m = sizeof(*h) + h->d[0].hdr.cap + h->d[1].hdr.cap +
+		   (h->spare ? sizeof(struct http_tx) : 0);
 	for (unsigned i = 0; i < h->ntx; i++) {
 		m += sizeof(struct http_tx);
 		for (int b = 0; b < BUF__COUNT; b++)
@@ -182,14 +201,34 @@ static int hexv(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* libhtp-like normalization: %-decode the path, remove dot segments;
- * the query string stays as sent */
-static int normalize_uri(const uint8_t *u, size_t n, struct hbuf *out)
+/* does the path [u, u + q) have a '%' or a "/." that normalize_uri changes? */
+static bool uri_plain(const uint8_t *u, size_t q)
 {
-	size_t q = 0;
-	while (q < n && u[q] != '?')
-		q++;
-	uint8_t *path = malloc(q + 1);
+	if (memchr(u, '%', q))
+		return false;
+	for (const uint8_t *d = memchr(u, '.', q); d; d = memchr(d + 1, '.', q - (size_t)(d + 1 - u)))
+		if (d > u && d[-1] == '/')
+			return false;
+	return true;
+}
+
+/*
+ * libhtp-like normalization: %-decode the path, remove dot segments; the
+ * query string stays as sent.  A URI it leaves as it is (most) becomes a
+ * part of http.start like the raw URI, without a copy.
+ */
+static int normalize_uri(const uint8_t *u, size_t n, struct hbuf *out, const struct hbuf *st,
+			 const char *hb)
+{
+	const uint8_t *qm = memchr(u, '?', n);
+	size_t q = qm ? (size_t)(qm - u) : n;
+	if (uri_plain(u, q)) {
+		hbuf_part(out, st, hb, (const char *)u, n);
+		return 0;
+	}
+	/* decoded in place: the dot removal never writes past where it reads */
+	size_t cap = n + 1;
+	uint8_t *path = malloc(cap);
 	if (!path)
 		return -ENOMEM;
 	size_t pl = 0;
@@ -203,11 +242,7 @@ static int normalize_uri(const uint8_t *u, size_t n, struct hbuf *out)
 		}
 	}
 	/* remove "." and ".." segments (RFC 3986 5.2.4) */
-	uint8_t *o = malloc(pl + n - q + 2);
-	if (!o) {
-		free(path);
-		return -ENOMEM;
-	}
+	uint8_t *o = path;
 	size_t ol = 0, i = 0;
 	while (i < pl) {
 		if (path[i] == '/' && i + 1 < pl && path[i + 1] == '.' &&
@@ -230,29 +265,35 @@ static int normalize_uri(const uint8_t *u, size_t n, struct hbuf *out)
 	}
 	memcpy(o + ol, u + q, n - q);
 	ol += n - q;
-	free(path);
-	int rc = hbuf_set(out, o, ol);
-	free(o);
-	return rc;
+	o[ol] = 0;
+	hbuf_free(out);
+	out->p = o;
+	out->n = ol;
+	out->cap = cap;
+	out->set = true;
+	return 0;
 }
 
 struct hdr_field {
 	const char *name;
+	size_t len;
 	enum buf_id buf;
 };
+#define F(s, b) { s, sizeof(s) - 1, b }
 static const struct hdr_field req_fields[] = {
-	{ "Host", BUF_HTTP_RAW_HOST }, { "User-Agent", BUF_HTTP_UA },
-	{ "Cookie", BUF_HTTP_COOKIE }, { "Referer", BUF_HTTP_REFERER },
-	{ "Accept", BUF_HTTP_ACCEPT }, { "Accept-Encoding", BUF_HTTP_ACCEPT_ENC },
-	{ "Accept-Language", BUF_HTTP_ACCEPT_LANG }, { "Connection", BUF_HTTP_CONNECTION },
-	{ "Content-Type", BUF_HTTP_CONTENT_TYPE }, { "Content-Length", BUF_HTTP_CONTENT_LEN },
-	{ NULL, 0 }
+	F("Host", BUF_HTTP_RAW_HOST), F("User-Agent", BUF_HTTP_UA),
+	F("Cookie", BUF_HTTP_COOKIE), F("Referer", BUF_HTTP_REFERER),
+	F("Accept", BUF_HTTP_ACCEPT), F("Accept-Encoding", BUF_HTTP_ACCEPT_ENC),
+	F("Accept-Language", BUF_HTTP_ACCEPT_LANG), F("Connection", BUF_HTTP_CONNECTION),
+	F("Content-Type", BUF_HTTP_CONTENT_TYPE), F("Content-Length", BUF_HTTP_CONTENT_LEN),
+	{ NULL, 0, 0 }
 };
 static const struct hdr_field resp_fields[] = {
-	{ "Set-Cookie", BUF_HTTP_COOKIE }, { "Connection", BUF_HTTP_CONNECTION },
-	{ "Content-Type", BUF_HTTP_CONTENT_TYPE }, { "Content-Length", BUF_HTTP_CONTENT_LEN },
-	{ NULL, 0 }
+	F("Set-Cookie", BUF_HTTP_COOKIE), F("Connection", BUF_HTTP_CONNECTION),
+	F("Content-Type", BUF_HTTP_CONTENT_TYPE), F("Content-Length", BUF_HTTP_CONTENT_LEN),
+	{ NULL, 0, 0 }
 };
+#undef F
 
 struct parsed_hdrs {
 	int body_mode;
@@ -260,9 +301,15 @@ struct parsed_hdrs {
 	bool gzip;
 };
 
-/* parse "Name: value" lines of [p, end) into the side's buffers */
+/*
+ * Parse "Name: value" lines of [p, end) into the side's buffers.  [p, end)
+ * lies in the block at hb, of which st (http.start) is the copy: a field
+ * seen once (most) is a part of st; a repeated one gets a copy of its own
+ * (hbuf_reserve) for ", " and the next value.
+ */
 static int parse_headers(struct hbuf *bufs, const char *p, const char *end,
-			 bool request, struct parsed_hdrs *ph)
+			 bool request, struct parsed_hdrs *ph, const struct hbuf *st,
+			 const char *hb)
 {
 	const struct hdr_field *fields = request ? req_fields : resp_fields;
 	struct hbuf names = { 0 };
@@ -307,12 +354,14 @@ static int parse_headers(struct hbuf *bufs, const char *p, const char *end,
 			if (!rc)
 				rc = hbuf_append(&bufs[BUF_HTTP_HEADER], "\r\n", 2);
 			for (int i = 0; !rc && fields[i].name; i++) {
-				if (strlen(fields[i].name) != nl ||
-				    strncasecmp(fields[i].name, p, nl))
+				if (fields[i].len != nl || strncasecmp(fields[i].name, p, nl))
 					continue;
 				struct hbuf *b = &bufs[fields[i].buf];
-				if (b->set)
-					rc = hbuf_append(b, ", ", 2);
+				if (!b->set) {
+					hbuf_part(b, st, hb, vs, vl);
+					continue;
+				}
+				rc = hbuf_append(b, ", ", 2);
 				if (!rc)
 					rc = hbuf_append(b, vs, vl);
 			}
@@ -356,12 +405,13 @@ static int parse_headers(struct hbuf *bufs, const char *p, const char *end,
 static struct http_tx *tx_push(struct http_state *h)
 {
 	if (h->ntx == HTTP_MAX_TX) {
-		tx_free(h->tx[0]);
+		tx_done(h, h->tx[0]);
 		memmove(&h->tx[0], &h->tx[1], (HTTP_MAX_TX - 1) * sizeof(h->tx[0]));
 		h->ntx--;
 		h->txs_dropped++;
 	}
-	struct http_tx *tx = calloc(1, sizeof(*tx));
+	struct http_tx *tx = h->spare ? h->spare : calloc(1, sizeof(*tx));
+	h->spare = NULL;
 	if (tx)
 		h->tx[h->ntx++] = tx;
 	return tx;
@@ -371,7 +421,7 @@ static void tx_pop(struct http_state *h, struct http_tx *tx)
 {
 	for (unsigned i = 0; i < h->ntx; i++) {
 		if (h->tx[i] == tx) {
-			tx_free(tx);
+			tx_done(h, tx);
 			memmove(&h->tx[i], &h->tx[i + 1], (h->ntx - i - 1) * sizeof(h->tx[0]));
 			h->ntx--;
 			return;
@@ -427,9 +477,9 @@ static int on_header_block(struct http_state *h, int dir, const char *hb,
 			  sp2 ? (size_t)(le - sp2 - 1) : 0);
 		hbuf_part(&b[BUF_HTTP_REQUEST_LINE], st, hb, hb, (size_t)(le - hb));
 		hbuf_part(&b[BUF_HTTP_RAW_HEADER], st, hb, rest, (size_t)(he - rest));
-		rc = normalize_uri((const uint8_t *)us, (size_t)(ue - us), &b[BUF_HTTP_URI]);
+		rc = normalize_uri((const uint8_t *)us, (size_t)(ue - us), &b[BUF_HTTP_URI], st, hb);
 		if (!rc)
-			rc = parse_headers(b, rest, he, true, &ph);
+			rc = parse_headers(b, rest, he, true, &ph, st, hb);
 		if (rc)
 			return rc;
 		if (b[BUF_HTTP_RAW_HOST].set) {
@@ -485,7 +535,7 @@ static int on_header_block(struct http_state *h, int dir, const char *hb,
 	hbuf_part(&b[BUF_HTTP_STAT_MSG], st, hb, sp2 ? sp2 + 1 : hb, sp2 ? (size_t)(le - sp2 - 1) : 0);
 	hbuf_part(&b[BUF_HTTP_RESPONSE_LINE], st, hb, hb, (size_t)(le - hb));
 	hbuf_part(&b[BUF_HTTP_RAW_HEADER], st, hb, rest, (size_t)(he - rest));
-	rc = parse_headers(b, rest, he, false, &ph);
+	rc = parse_headers(b, rest, he, false, &ph, st, hb);
 	if (rc)
 		return rc;
 	/* the code ends at a space, a line end or the block's end (0) */
@@ -551,6 +601,15 @@ static void body_append(struct http_state *h, int dir, struct http_tx *tx,
 	if (b->n >= h->body_limit)
 		return;
 	size_t room = h->body_limit - b->n;
+	if (!b->cap && d->body_mode == BODY_LENGTH) {
+		/* room for the announced length at once (bounded: it is the
+		 * peer's word), not a realloc every time the data doubles */
+		size_t want = d->body_left < room ? (size_t)d->body_left : room;
+		if (want > BODY_RESERVE_MAX)
+			want = BODY_RESERVE_MAX;
+		if (want > n && hbuf_reserve(b, want))
+			return;
+	}
 	hbuf_append(b, p, n < room ? n : room);
 }
 

@@ -322,6 +322,73 @@ static void http_header_fp_body_rule(void **state)
 	teardown_rules();
 }
 
+/*
+ * The HTTP buffers that point into the header block (http.start) instead
+ * of being copies: a URI normalization leaves as it is, a header field
+ * seen once; a repeated field is joined in a copy.  A keep-alive flow's
+ * second transaction reuses the first one's struct and must not see its
+ * buffers.  Response bodies are reserved from Content-Length (up to 16
+ * KiB) and grow past that.
+ */
+static void http_buffer_parts(void **state)
+{
+	(void)state;
+	setup_rules("alert http any any -> any any (msg:\"plain\"; flow:to_server; http.uri; "
+		    "content:\"/plain/p.php?q=1\"; startswith; endswith; sid:1;)\n"
+		    "alert http any any -> any any (msg:\"norm\"; flow:to_server; http.uri; "
+		    "content:\"/a/c d.php?x=%41\"; startswith; endswith; sid:2;)\n"
+		    "alert http any any -> any any (msg:\"cookie\"; flow:to_server; http.cookie; "
+		    "content:\"a=1, b=2\"; startswith; endswith; sid:3;)\n"
+		    "alert http any any -> any any (msg:\"ua\"; flow:to_server; http.user_agent; "
+		    "content:\"Agent\"; sid:4;)\n"
+		    "alert http any any -> any any (msg:\"body\"; flow:to_client; file_data; "
+		    "content:\"BEGIN\"; content:\"END\"; distance:3000; within:3; sid:5;)\n"
+		    "alert http any any -> any any (msg:\"big\"; flow:to_client; file_data; "
+		    "content:\"LASTBYTES\"; endswith; isdataat:!1,relative; sid:6;)\n"
+		    "alert http any any -> any any (msg:\"host\"; flow:to_server; http.host; "
+		    "content:\"www.example.com\"; startswith; endswith; sid:7;)\n");
+	struct tu_conn c = { 0 };
+	tu_conn_open(&c, W, 80);
+	struct snet_inspect_verdict v;
+	static const char r1[] = "GET /plain/p.php?q=1 HTTP/1.1\r\nHost: WWW.Example.com:8080\r\n"
+				 "User-Agent: Agent1\r\nCookie: a=1\r\nCookie: b=2\r\n\r\n";
+	tu_conn_send(&c, r1, strlen(r1), &v);
+	assert_true(tu_has_sid(&v, 1) && tu_has_sid(&v, 3) && tu_has_sid(&v, 4) &&
+		    tu_has_sid(&v, 7));
+	assert_false(tu_has_sid(&v, 2));
+	/* a body of 3008 bytes in three segments */
+	static const char h1[] = "HTTP/1.1 200 OK\r\nContent-Length: 3008\r\n\r\nBEGIN";
+	tu_conn_reply(&c, h1, strlen(h1), &v);
+	char *body = malloc(20010);
+	assert_non_null(body);
+	memset(body, 'x', 20010);
+	tu_conn_reply(&c, body, 1500, &v);
+	assert_false(tu_has_sid(&v, 5));
+	tu_conn_reply(&c, body, 1500, &v);
+	assert_false(tu_has_sid(&v, 5));
+	tu_conn_reply(&c, "END", 3, &v);
+	assert_true(tu_has_sid(&v, 5));
+	/* the second transaction: no User-Agent, one Cookie, a URI to normalize */
+	static const char r2[] = "GET /a/./b/../c%20d.php?x=%41 HTTP/1.1\r\nHost: h\r\n"
+				 "Cookie: a=1, b=2\r\n\r\n";
+	tu_conn_send(&c, r2, strlen(r2), &v);
+	assert_true(tu_has_sid(&v, 2) && tu_has_sid(&v, 3));
+	assert_false(tu_has_sid(&v, 1) || tu_has_sid(&v, 4) || tu_has_sid(&v, 7));
+	/* 20,010 body bytes: past the reserved 16 KiB */
+	static const char h2[] = "HTTP/1.1 200 OK\r\nContent-Length: 20019\r\n\r\n";
+	tu_conn_reply(&c, h2, strlen(h2), &v);
+	for (int i = 0; i < 13; i++) {
+		tu_conn_reply(&c, body, 1500, &v);
+		assert_false(tu_has_sid(&v, 6));
+	}
+	memcpy(body + 510, "LASTBYTES", 9);
+	tu_conn_reply(&c, body, 519, &v);
+	assert_true(tu_has_sid(&v, 6));
+	assert_false(tu_has_sid(&v, 5));
+	free(body);
+	teardown_rules();
+}
+
 /* ---- dns.query ---- */
 
 static size_t dns_query(uint8_t *b, const char *name, uint16_t id)
@@ -574,6 +641,7 @@ int main(void)
 		cmocka_unit_test(addresses_and_ports),
 		cmocka_unit_test(headers_both_directions),
 		cmocka_unit_test(http_header_fp_body_rule),
+		cmocka_unit_test(http_buffer_parts),
 		cmocka_unit_test(always_rules_both_directions),
 		cmocka_unit_test(dns_query_keyword),
 		cmocka_unit_test(tls_sni_keyword),
