@@ -24,6 +24,7 @@
 #define OOO_MAX_SEGS 256
 #define OOO_MAX_BYTES (1u << 20)
 #define EXPIRE_BATCH 1024
+#define HT_MIN 4096
 
 struct pkt_match {
 	const struct rule *r;
@@ -48,7 +49,7 @@ struct snet_inspect_worker {
 	hs_scratch_t *scratch;
 	struct match_env env;
 	struct flow **ht;
-	size_t htsize;
+	size_t htsize, htmax;	/* htsize doubles up to htmax with the flows */
 	struct flow *lru_head, *lru_tail;	/* head: most recently used */
 	uint64_t mem, next_id, last_expire, next_serial;
 	uint64_t max_ts;	/* the latest packet time so far */
@@ -163,9 +164,10 @@ int snet_inspect_worker_new(struct snet_inspect_ruleset *rs, struct snet_inspect
 	struct snet_inspect_worker *w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	w->htsize = 1;
-	while (w->htsize < rs->cfg.flow_max * 2 && w->htsize < (1u << 22))
-		w->htsize <<= 1;
+	w->htmax = 1;
+	while (w->htmax < rs->cfg.flow_max * 2 && w->htmax < (1u << 22))
+		w->htmax <<= 1;
+	w->htsize = w->htmax < HT_MIN ? w->htmax : HT_MIN;
 	w->ht = calloc(w->htsize, sizeof(*w->ht));
 	int rc = w->ht ? match_env_init(&w->env) : -ENOMEM;
 	if (!rc)
@@ -237,6 +239,48 @@ static size_t flow_bucket(const struct snet_inspect_worker *w, const struct pack
 	return (size_t)(h & (w->htsize - 1));
 }
 
+/* the bucket of a flow, from its stored tuple */
+static size_t flow_bucket_of(const struct snet_inspect_worker *w, const struct flow *f)
+{
+	struct packet key = { 0 };
+	key.src = f->cli;
+	key.dst = f->srv;
+	key.sport = f->cport;
+	key.dport = f->sport;
+	key.ipproto = f->proto;
+	return flow_bucket(w, &key);
+}
+
+/*
+ * The table starts small and doubles when the flows outnumber its
+ * buckets: a table sized for flow-max up front (1 MiB by default) is
+ * touched at random by the first flows, a page fault and a cache miss
+ * each.  Without memory for a larger table the chains get longer.
+ */
+static void ht_grow(struct snet_inspect_worker *w)
+{
+	if (w->st.flows_active <= w->htsize || w->htsize >= w->htmax)
+		return;
+	struct flow **old = w->ht;
+	size_t on = w->htsize;
+	struct flow **t = calloc(on * 2, sizeof(*t));
+	if (!t)
+		return;
+	w->ht = t;
+	w->htsize = on * 2;
+	for (size_t i = 0; i < on; i++) {
+		struct flow *f = old[i];
+		while (f) {
+			struct flow *next = f->hnext;
+			size_t b = flow_bucket_of(w, f);
+			f->hnext = t[b];
+			t[b] = f;
+			f = next;
+		}
+	}
+	free(old);
+}
+
 static bool ip_eq(const struct ip_addr *a, const struct ip_addr *b)
 {
 	return a->family == b->family && !memcmp(a->a, b->a, 16);
@@ -287,15 +331,8 @@ static void flow_account(struct snet_inspect_worker *w, struct flow *f)
 
 static void flow_free(struct snet_inspect_worker *w, struct flow *f)
 {
-	struct flow **pp = &w->ht[0];
 	/* unlink from its bucket: recompute from the stored tuple */
-	struct packet key = { 0 };
-	key.src = f->cli;
-	key.dst = f->srv;
-	key.sport = f->cport;
-	key.dport = f->sport;
-	key.ipproto = f->proto;
-	pp = &w->ht[flow_bucket(w, &key)];
+	struct flow **pp = &w->ht[flow_bucket_of(w, f)];
 	while (*pp && *pp != f)
 		pp = &(*pp)->hnext;
 	if (*pp)
@@ -420,6 +457,7 @@ static struct flow *flow_get(struct snet_inspect_worker *w, const struct packet 
 	flow_account(w, f);
 	w->st.flows_created++;
 	w->st.flows_active++;
+	ht_grow(w);
 	*dir = reversed ? DIR_TO_CLIENT : DIR_TO_SERVER;
 	*created = true;
 	return f;

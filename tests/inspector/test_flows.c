@@ -27,6 +27,39 @@ static struct snet_inspect_stats stats(struct snet_inspect_worker *w)
 	return st;
 }
 
+/*
+ * The flow table starts with a few thousand buckets and doubles as flows
+ * come: every flow must still be found, from either side, after the
+ * moves (its flowbit set by its first packet is seen by its last).
+ */
+static void table_grows_flows_found(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = tu_load_ok(RULES, NULL);
+	assert_non_null(rs);
+	struct snet_inspect_worker *w = tu_worker(rs);
+	struct snet_inspect_verdict v;
+	char src[32];
+	for (int i = 0; i < 10000; i++) {
+		snprintf(src, sizeof(src), "10.0.%d.%d", i / 250, i % 250 + 1);
+		tu_udp_send(w, src, "192.0.2.1", (uint16_t)(20000 + i % 7), 53000, "LOGIN", 0, &v);
+	}
+	struct snet_inspect_stats st = stats(w);
+	assert_int_equal(st.flows_created, 10000);
+	assert_int_equal(st.flows_active, 10000);
+	for (int i = 0; i < 10000; i++) {
+		snprintf(src, sizeof(src), "10.0.%d.%d", i / 250, i % 250 + 1);
+		tu_udp_send(w, "192.0.2.1", src, 53000, (uint16_t)(20000 + i % 7), "CMD", 1, &v);
+		if (!tu_has_sid(&v, 3))
+			fail_msg("flow %d (%s) not found again", i, src);
+	}
+	st = stats(w);
+	assert_int_equal(st.flows_created, 10000);
+	assert_int_equal(st.flows_memcap, 0);
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(rs);
+}
+
 static void memcap_refuses_and_counts(void **state)
 {
 	(void)state;
@@ -151,6 +184,7 @@ static void tcp_ooo_capped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(table_grows_flows_found),
 		cmocka_unit_test(memcap_refuses_and_counts),
 		cmocka_unit_test(idle_flows_evicted_for_new_ones),
 		cmocka_unit_test(idle_flow_expired_out_of_time_order),
