@@ -465,9 +465,15 @@ static struct flow *flow_get(struct snet_inspect_worker *w, const struct packet 
 
 /* ---- detection ---- */
 
+/*
+ * b[i] and n[i] are valid only for the bits of have: an event is set up
+ * for every packet and every stream chunk, and zeroing the two arrays
+ * (480 bytes) each time cost more than anything else in setting it up.
+ */
 struct event {
 	enum phase ph;
 	int slot;
+	uint64_t have;		/* the buffers the event has */
 	const uint8_t *b[BUF__COUNT];
 	size_t n[BUF__COUNT];
 	uint64_t scan_mask;
@@ -486,6 +492,33 @@ struct hs_ctx {
 	struct snet_inspect_worker *w;
 	const struct prefilter_db *db;
 };
+
+/* everything but the buffers, which ev_buf() adds */
+static void ev_init(struct event *ev, enum phase ph)
+{
+	ev->ph = ph;
+	ev->slot = 0;
+	ev->have = 0;
+	ev->scan_mask = 0;
+	ev->min_end = 0;
+	ev->sd = NULL;
+	ev->tx = NULL;
+	ev->app_key = NULL;
+	ev->app_fn = NULL;
+	ev->app_arg = NULL;
+	ev->app = NULL;
+}
+
+/* buffer b of the event: p (NULL: the event has no such buffer) */
+static inline void ev_buf(struct event *ev, enum buf_id b, const uint8_t *p, size_t n)
+{
+	ev->b[b] = p;
+	ev->n[b] = n;
+	if (p)
+		ev->have |= 1ull << b;
+	else
+		ev->have &= ~(1ull << b);
+}
 
 static void cand_begin(struct snet_inspect_worker *w)
 {
@@ -798,9 +831,10 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 	/* the rule's lists only, in buffer order */
 	for (uint64_t mask = r->bufmask; mask; mask &= mask - 1) {
 		int b = __builtin_ctzll(mask);
-		if (!ev->b[b] && b != BUF_PAYLOAD)
+		bool has = ev->have >> b & 1;
+		if (!has && b != BUF_PAYLOAD)
 			return false;	/* the buffer is not there: no match */
-		if (!smlist_match(&w->env, &r->lists[b], ev->b[b], ev->n[b],
+		if (!smlist_match(&w->env, &r->lists[b], has ? ev->b[b] : NULL, has ? ev->n[b] : 0,
 				  b == BUF_STREAM ? ev->min_end : 0))
 			return false;
 	}
@@ -902,7 +936,7 @@ static void prefilter(struct snet_inspect_worker *w, const struct event *ev)
 	int di = w->dir - 1;
 	for (uint64_t mask = ev->scan_mask; mask; mask &= mask - 1) {
 		int b = __builtin_ctzll(mask);
-		if (!ev->b[b] || !ev->n[b])
+		if (!(ev->have >> b & 1) || !ev->n[b])
 			continue;
 		const struct prefilter_db *db = rs->dbs.idx[b][di][db_subkey((enum buf_id)b, ev->slot,
 										     ev->ph)];
@@ -986,8 +1020,7 @@ static void run_event(struct snet_inspect_worker *w, struct event *ev)
 static void set_hbuf(struct event *ev, enum buf_id b, const struct hbuf *h)
 {
 	if (h->set) {
-		ev->b[b] = h->p ? h->p : (const uint8_t *)"";
-		ev->n[b] = h->n;
+		ev_buf(ev, b, h->p ? h->p : (const uint8_t *)"", h->n);
 		ev->scan_mask |= 1ull << b;
 	}
 }
@@ -997,11 +1030,9 @@ static void stream_window_buf(struct snet_inspect_worker *w, struct event *ev)
 {
 	if (w->f && w->p->ipproto == IPPROTO_TCP) {
 		const struct stream_dir *sd = &w->f->sd[w->dir - 1];
-		ev->b[BUF_STREAM] = sd->buf ? sd->buf : (const uint8_t *)"";
-		ev->n[BUF_STREAM] = sd->len;
+		ev_buf(ev, BUF_STREAM, sd->buf ? sd->buf : (const uint8_t *)"", sd->len);
 	}
-	ev->b[BUF_PAYLOAD] = w->p->payload;
-	ev->n[BUF_PAYLOAD] = w->p->plen;
+	ev_buf(ev, BUF_PAYLOAD, w->p->payload, w->p->plen);
 }
 
 static json_t *hstr(const struct hbuf *h)
@@ -1036,12 +1067,12 @@ static json_t *http_json(const void *arg)
 static void on_http_event(void *ctx, enum http_event hev, struct http_tx *tx)
 {
 	struct snet_inspect_worker *w = ctx;
-	struct event ev = { 0 };
+	struct event ev;
+	bool resp = hev == HTTP_EV_RESP_HEADERS || hev == HTTP_EV_RESP_BODY;
+	ev_init(&ev, hev == HTTP_EV_REQ_HEADERS ? PH_REQ_HEADERS : hev == HTTP_EV_REQ_BODY ?
+		PH_REQ_BODY : hev == HTTP_EV_RESP_HEADERS ? PH_RESP_HEADERS : PH_RESP_BODY);
 	ev.tx = tx;
 	ev.app_key = "http";
-	bool resp = hev == HTTP_EV_RESP_HEADERS || hev == HTTP_EV_RESP_BODY;
-	ev.ph = hev == HTTP_EV_REQ_HEADERS ? PH_REQ_HEADERS : hev == HTTP_EV_REQ_BODY ?
-		PH_REQ_BODY : hev == HTTP_EV_RESP_HEADERS ? PH_RESP_HEADERS : PH_RESP_BODY;
 	for (int b = BUF_HTTP_METHOD; b <= BUF_HTTP_SERVER_BODY; b++) {
 		/* to_client rules see the request's own buffers and the
 		 * response's version of the shared ones */
@@ -1081,11 +1112,10 @@ static json_t *dns_json(const void *arg)
 
 static void dns_event(struct snet_inspect_worker *w, const struct dns_query *q)
 {
-	struct event ev = { 0 };
-	ev.ph = PH_DNS_QUERY;
+	struct event ev;
+	ev_init(&ev, PH_DNS_QUERY);
 	ev.app_key = "dns";
-	ev.b[BUF_DNS_QUERY] = (const uint8_t *)q->name;
-	ev.n[BUF_DNS_QUERY] = strlen(q->name);
+	ev_buf(&ev, BUF_DNS_QUERY, (const uint8_t *)q->name, strlen(q->name));
 	ev.scan_mask = 1ull << BUF_DNS_QUERY;
 	stream_window_buf(w, &ev);
 	ev.app_fn = dns_json;
@@ -1113,12 +1143,11 @@ static json_t *tls_json(const void *arg)
 
 static void tls_event(struct snet_inspect_worker *w, const struct tls_hello *h)
 {
-	struct event ev = { 0 };
-	ev.ph = PH_TLS_HELLO;
+	struct event ev;
+	ev_init(&ev, PH_TLS_HELLO);
 	ev.app_key = "tls";
 	if (h->has_sni) {
-		ev.b[BUF_TLS_SNI] = (const uint8_t *)h->sni;
-		ev.n[BUF_TLS_SNI] = strlen(h->sni);
+		ev_buf(&ev, BUF_TLS_SNI, (const uint8_t *)h->sni, strlen(h->sni));
 		ev.scan_mask = 1ull << BUF_TLS_SNI;
 	}
 	stream_window_buf(w, &ev);
@@ -1257,14 +1286,12 @@ static void stream_raw_event(struct snet_inspect_worker *w, struct stream_dir *s
 			     const uint8_t *d, size_t n)
 {
 	const struct snet_inspect_ruleset *rs = w->cur;
-	struct event ev = { 0 };
-	ev.ph = PH_STREAM;
+	struct event ev;
+	ev_init(&ev, PH_STREAM);
 	ev.min_end = sd->len - n;
 	ev.sd = sd;
-	ev.b[BUF_STREAM] = sd->buf;
-	ev.n[BUF_STREAM] = sd->len;
-	ev.b[BUF_PAYLOAD] = w->p->payload;
-	ev.n[BUF_PAYLOAD] = w->p->plen;
+	ev_buf(&ev, BUF_STREAM, sd->buf, sd->len);
+	ev_buf(&ev, BUF_PAYLOAD, w->p->payload, w->p->plen);
 	cand_begin(w);
 	pending_prune(sd, ev.min_end);
 	for (size_t i = 0; i < sd->npend; i++) {
@@ -1550,11 +1577,10 @@ int snet_inspect_worker_packet(struct snet_inspect_worker *w, const uint8_t *pkt
 	w->npm = 0;
 	memo_begin(w, f, w->dir);
 	/* per-packet rules */
-	struct event ev = { 0 };
-	ev.ph = PH_PACKET;
+	struct event ev;
+	ev_init(&ev, PH_PACKET);
 	ev.slot = l4_slot(p.ipproto);
-	ev.b[BUF_PAYLOAD] = p.payload;
-	ev.n[BUF_PAYLOAD] = p.plen;
+	ev_buf(&ev, BUF_PAYLOAD, p.payload, p.plen);
 	ev.scan_mask = 1ull << BUF_PAYLOAD;
 	if (f && p.ipproto == IPPROTO_TCP)
 		tcp_track(w, f, created);
