@@ -156,21 +156,6 @@ void snet_sock_free(struct sock *sk)
 	kfree_rcu(state, rcu);
 }
 
-/* The socket ticket's verdict for @syscall, or SNET_VERDICT_NONE. */
-u8 snet_sock_ticket_check(const struct snet_sock_state *state, u8 syscall)
-{
-	const struct snet_sock_ticket *ticket;
-	u8 verdict = SNET_VERDICT_NONE;
-
-	rcu_read_lock();
-	ticket = rcu_dereference(state->ticket);
-	if (ticket && (ticket->syscall_mask & BIT(syscall)) &&
-	    (!ticket->expires || time_before(jiffies, ticket->expires)))
-		verdict = ticket->verdict;
-	rcu_read_unlock();
-	return verdict;
-}
-
 /* Replaces the ticket of a live state; the old one is returned. */
 static int snet_sock_swap_ticket(struct snet_sock_state *state,
 				 struct snet_sock_ticket *new,

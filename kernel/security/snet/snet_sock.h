@@ -8,6 +8,7 @@
 #ifndef _SECURITY_SNET_SOCK_H
 #define _SECURITY_SNET_SOCK_H
 
+#include <linux/jiffies.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
@@ -77,11 +78,26 @@ static inline struct snet_sock_state *snet_sock_state(const struct sock *sk)
 	return READ_ONCE(snet_sk(sk)->state);
 }
 
+/* The socket ticket's verdict for @syscall, or SNET_VERDICT_NONE. */
+static inline u8 snet_sock_ticket_check(const struct snet_sock_state *state,
+					u8 syscall)
+{
+	const struct snet_sock_ticket *ticket;
+	u8 verdict = SNET_VERDICT_NONE;
+
+	rcu_read_lock();
+	ticket = rcu_dereference(state->ticket);
+	if (ticket && (ticket->syscall_mask & BIT(syscall)) &&
+	    (!ticket->expires || time_before(jiffies, ticket->expires)))
+		verdict = ticket->verdict;
+	rcu_read_unlock();
+	return verdict;
+}
+
 struct snet_sock_state *snet_sock_attach(struct sock *sk);
 void snet_sock_closed(struct sock *sk);
 void snet_sock_free(struct sock *sk);
 
-u8 snet_sock_ticket_check(const struct snet_sock_state *state, u8 syscall);
 int snet_sock_ticket_set(u64 cookie, u8 verdict, u32 syscall_mask,
 			 u32 seconds, u64 *id);
 int snet_sock_ticket_revoke(u64 cookie);

@@ -48,7 +48,8 @@ static bool snet_addr_any(const struct in6_addr *addr)
 }
 
 /* Reads the addresses the socket has now; unlocked, as getsockname does. */
-static void snet_call_sock_addrs(struct snet_call *call, struct sock *sk)
+static __always_inline void snet_call_sock_addrs(struct snet_call *call,
+						 struct sock *sk)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 
@@ -84,7 +85,8 @@ static void snet_call_get_exe(struct snet_call *call);
  * event needs (who asks, the cookie, the executable) waits for
  * snet_call_describe(), so that a ticket hit costs no more than this.
  */
-void snet_call_init(struct snet_call *call, u8 syscall, struct sock *sk)
+static __always_inline void __snet_call_init(struct snet_call *call, u8 syscall,
+					     struct sock *sk)
 {
 	/*
 	 * Field by field, not memset(): this runs on every mediated call, a
@@ -99,6 +101,11 @@ void snet_call_init(struct snet_call *call, u8 syscall, struct sock *sk)
 	call->protocol = sk->sk_protocol;
 	call->sock_type = sk->sk_type;
 	snet_call_sock_addrs(call, sk);
+}
+
+void snet_call_init(struct snet_call *call, u8 syscall, struct sock *sk)
+{
+	__snet_call_init(call, syscall, sk);
 }
 
 /* Completes @call for an event; current is the caller. */
@@ -123,8 +130,10 @@ void snet_call_describe(struct snet_call *call, struct sock *sk, bool exe)
  * -EINVAL for an address the protocol will refuse anyway (short, of
  * another family): such a call is not worth asking about.
  */
-int snet_call_set_addr(struct snet_call *call, bool remote,
-		       const struct sockaddr *addr, int addrlen)
+static __always_inline int snet_call_set_addr(struct snet_call *call,
+					      bool remote,
+					      const struct sockaddr *addr,
+					      int addrlen)
 {
 	struct in6_addr *dst = remote ? &call->remote_addr : &call->local_addr;
 	u16 *port = remote ? &call->remote_port : &call->local_port;
@@ -162,7 +171,8 @@ int snet_call_set_addr(struct snet_call *call, bool remote,
 }
 
 /* The ticket key: the fields that matter for this syscall, others zero. */
-void snet_call_key(const struct snet_call *call, struct snet_request *req)
+static __always_inline void __snet_call_key(const struct snet_call *call,
+					    struct snet_request *req)
 {
 	static const struct in6_addr none;
 	u8 fields = snet_key_fields[call->syscall];
@@ -178,6 +188,31 @@ void snet_call_key(const struct snet_call *call, struct snet_request *req)
 			   call->remote_addr : none;
 	req->remote_port = fields & SNET_KEY_REMOTE_PORT ?
 			   call->remote_port : 0;
+}
+
+void snet_call_key(const struct snet_call *call, struct snet_request *req)
+{
+	__snet_call_key(call, req);
+}
+
+/*
+ * snet_call_init(), snet_call_set_addr() of @addr if there is one, and
+ * the ticket key, in one call: a ticket hit is this and a lookup, and
+ * under emulation every call and return on that path was measurable.
+ * Returns snet_call_set_addr()'s error; the key and the call then hold
+ * the socket's own addresses.
+ */
+int snet_call_start(struct snet_call *call, struct snet_request *req,
+		    u8 syscall, struct sock *sk, bool remote,
+		    const struct sockaddr *addr, int addrlen)
+{
+	int err = 0;
+
+	__snet_call_init(call, syscall, sk);
+	if (addr)
+		err = snet_call_set_addr(call, remote, addr, addrlen);
+	__snet_call_key(call, req);
+	return err;
 }
 
 /* The caller's executable, for the event; only when an upcall is made. */

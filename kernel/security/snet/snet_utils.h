@@ -45,9 +45,10 @@ struct snet_call {
 
 void snet_call_init(struct snet_call *call, u8 syscall, struct sock *sk);
 void snet_call_describe(struct snet_call *call, struct sock *sk, bool exe);
-int snet_call_set_addr(struct snet_call *call, bool remote,
-		       const struct sockaddr *addr, int addrlen);
 void snet_call_key(const struct snet_call *call, struct snet_request *req);
+int snet_call_start(struct snet_call *call, struct snet_request *req,
+		    u8 syscall, struct sock *sk, bool remote,
+		    const struct sockaddr *addr, int addrlen);
 void snet_call_release(struct snet_call *call);
 
 static inline bool snet_family_mediated(int family)
