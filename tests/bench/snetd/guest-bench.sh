@@ -59,6 +59,7 @@ events_on() {
 	done
 }
 events_off() { $NL event-flush > /dev/null; }
+side() { if [ "$1" = on ]; then events_on; else events_off; fi; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 mkdir -p $W $ETC /run/snet
@@ -93,13 +94,14 @@ echo "snetd-bench: $rounds rounds; sendmsg $n_send, connect $n_conn, upcall $n_u
 : > $W/conn
 : > $W/up
 for r in $(seq 1 $rounds); do
-	# Alternate which side goes first: drift hits both alike.
-	if [ $((r % 2)) = 1 ]; then order="on off"; else order="off on"; fi
-	for side in $order; do
-		if [ $side = on ]; then events_on; else events_off; fi
-		eval "s_$side=\$(run udp-sendmsg 9901 $n_send)"
-		eval "c_$side=\$(run tcp-connect 9902 $n_conn)"
-	done
+	# Alternate which side goes first: drift hits both alike.  The two
+	# runs of a ratio follow each other (A: sendmsg; B: sendmsg, connect;
+	# A: connect), so a busy spell of the host hits both or neither.
+	if [ $((r % 2)) = 1 ]; then a=on b=off; else a=off b=on; fi
+	side $a; eval "s_$a=\$(run udp-sendmsg 9901 $n_send)"
+	side $b; eval "s_$b=\$(run udp-sendmsg 9901 $n_send)"
+	eval "c_$b=\$(run tcp-connect 9902 $n_conn)"
+	side $a; eval "c_$a=\$(run tcp-connect 9902 $n_conn)"
 	# Files of "ON_BEST ON_MEAN OFF_BEST OFF_MEAN" per round.
 	echo "$s_on $s_off" >> $W/send
 	echo "$c_on $c_off" >> $W/conn
