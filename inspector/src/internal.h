@@ -230,12 +230,14 @@ struct smlist {
 	size_t n;
 	int32_t last_anchor;	/* index of the last positive content/pcre, or -1 */
 	bool only_contents;	/* it has positive contents and no positive pcre */
+	int8_t ncmemo;		/* contents with a memo slot (raw stream) */
 };
 /* set last_anchor once the list is complete (match.c) */
 void smlist_prepare(struct smlist *l);
 /* absolute pcres of a raw-stream rule with a partial-match memo (match.c) */
 #define PCRE_MEMOS 2
-/* absolute contents of a raw-stream rule with a search memo (match.c) */
+/* contents of a raw-stream rule with a search memo (match.c): absolute
+ * ones first, then relative */
 #define CONTENT_MEMOS 2
 /* the memo words of a raw-stream rule: one per pcre, two per content */
 #define STREAM_MEMOS (PCRE_MEMOS + 2 * CONTENT_MEMOS)

@@ -330,14 +330,23 @@ static int match_rest(struct match_env *env, const struct sm *v, size_t n, size_
 
 void smlist_prepare_memos(struct smlist *l)
 {
-	/* the absolute contents that search the stream from its start */
+	/*
+	 * The absolute contents that search the stream from its start, then
+	 * relative ones: a memo of where a content does not occur serves any
+	 * window, and present_gate() needs one per content it checks.
+	 */
 	int8_t cslot = 0;
-	for (size_t i = 0; i < l->n && cslot < CONTENT_MEMOS; i++) {
-		struct sm *m = &l->v[i];
-		if (m->type == SM_CONTENT &&
-		    !(m->flags & (SMF_NEGATED | SMF_RELATIVE | SMF_STARTSWITH | SMF_ENDSWITH)))
-			m->u.content.memo = cslot++;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < l->n && cslot < CONTENT_MEMOS; i++) {
+			struct sm *m = &l->v[i];
+			if (m->type == SM_CONTENT && m->u.content.memo < 0 &&
+			    !!(m->flags & SMF_RELATIVE) == pass &&
+			    !(m->flags & (SMF_NEGATED | SMF_STARTSWITH | SMF_ENDSWITH)))
+				m->u.content.memo = cslot++;
+		}
 	}
+	/* present_gate() checks the relative ones */
+	l->ncmemo = cslot;
 	int8_t slot = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		struct sm *m = &l->v[i];
@@ -375,6 +384,7 @@ void smlist_prepare(struct smlist *l)
 		}
 	}
 	l->last_anchor = -1;
+	l->ncmemo = 0;
 	bool pcre = false;
 	for (size_t i = 0; i < l->n; i++) {
 		if ((l->v[i].type == SM_CONTENT || l->v[i].type == SM_PCRE) &&
@@ -409,6 +419,29 @@ static bool content_ends_past(const struct smlist *l, const uint8_t *buf, size_t
 	return false;
 }
 
+/*
+ * Does every relative content with a memo slot occur somewhere in buf?  A
+ * list cannot match without each of its positive contents.  With the
+ * memos only the bytes not yet known to lack it are searched: a raw-stream
+ * rule pending on a content that never came (an image type after the
+ * Content-Type of a response of another type) costs a search of each new
+ * chunk instead of its chain from the stream start again.  Absolute
+ * contents are not checked: match_from() searches them first anyway.
+ */
+static bool present_gate(struct match_env *env, const struct smlist *l, const uint8_t *buf,
+			 size_t len)
+{
+	for (size_t k = l->n; k-- > 0;) {
+		const struct sm *m = &l->v[k];
+		if (m->type != SM_CONTENT || m->u.content.memo < 0 || !(m->flags & SMF_RELATIVE))
+			continue;
+		uint64_t *cm = &env->pmemo[PCRE_MEMOS + 2 * m->u.content.memo];
+		if (!find_memo(cm, buf, 0, (long long)len, m))
+			return false;
+	}
+	return true;
+}
+
 bool smlist_match(struct match_env *env, const struct smlist *l,
 		  const uint8_t *buf, size_t len, size_t min_end)
 {
@@ -420,6 +453,8 @@ bool smlist_match(struct match_env *env, const struct smlist *l,
 	if (!buf)
 		buf = (const uint8_t *)"";
 	if (min_end && l->only_contents && !content_ends_past(l, buf, len, min_end))
+		return false;
+	if (env->pmemo && l->ncmemo && !present_gate(env, l, buf, len))
 		return false;
 	int rc = match_from(env, l->v, l->n, 0, buf, len, 0, 0);
 	if (env->exhausted)

@@ -309,6 +309,35 @@ static void content_memo_keeps_occurrences(void **state)
 	run_piece_cases(rule, c, sizeof(c) / sizeof(c[0]));
 }
 
+/*
+ * A pending rule is not verified on a chunk when one of its relative
+ * contents occurs nowhere in the stream (match.c: present_gate), searched
+ * from a memo of where it does not occur: the content split over chunks,
+ * found before its anchor, or only in later data must still count.
+ */
+static void relative_content_gate(void **state)
+{
+	(void)state;
+	static const char rule[] = "alert tcp any any -> any any (msg:\"g\"; flow:to_server; "
+				   "content:\"TYPE|3a| \"; content:\"image\"; distance:0; within:12; "
+				   "content:\"<if\"; distance:0; pcre:\"/<if[^>]*src/\"; sid:1;)\n";
+	static const struct piece_case c[] = {
+		/* image too far from TYPE: never */
+		{ { "TYPE: text/html ", "xxxx", "<if src", "image" }, 4, 0u },
+		/* image split over chunks, the pcre ends with it */
+		{ { "TYPE: ", "ima", "ge <if src" }, 3, 4u },
+		{ { "TYPE: image", "...", "<if", " src" }, 4, 8u },
+		/* an occurrence before the anchor content, then one after */
+		{ { "image TYPE: ", "x", "image", "<if src" }, 4, 8u },
+		{ { "TYPE: imag", "e", "zz", "<ifsrc" }, 4, 8u },
+		{ { "TYPE: <if src", "image", "<if src" }, 3, 4u },
+		/* image begins in data searched before */
+		{ { "TYPE: ", "xxxxxxim", "age<if src" }, 3, 4u },
+		{ { "TYPE: ", "xxxxxxxxim", "age<if src" }, 3, 0u },
+	};
+	run_piece_cases(rule, c, sizeof(c) / sizeof(c[0]));
+}
+
 /* offset and depth count from the first byte of the stream */
 static void offset_depth_from_stream_start(void **state)
 {
@@ -518,6 +547,7 @@ int main(void)
 		cmocka_unit_test(independent_contents_either_order),
 		cmocka_unit_test(multi_content_across_segments),
 		cmocka_unit_test(content_memo_keeps_occurrences),
+		cmocka_unit_test(relative_content_gate),
 		cmocka_unit_test(offset_depth_from_stream_start),
 		cmocka_unit_test(beyond_reassembly_depth),
 		cmocka_unit_test(alerts_again_on_later_data),
