@@ -231,6 +231,7 @@ struct smlist {
 	int32_t last_anchor;	/* index of the last positive content/pcre, or -1 */
 	bool only_contents;	/* it has positive contents and no positive pcre */
 	int8_t ncmemo;		/* contents with a memo slot (raw stream) */
+	int8_t npmemo;		/* pcres with a memo slot */
 };
 /* set last_anchor once the list is complete (match.c) */
 void smlist_prepare(struct smlist *l);

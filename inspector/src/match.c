@@ -358,6 +358,7 @@ void smlist_prepare_memos(struct smlist *l)
 			continue;
 		m->u.pcre.memo = slot++;
 	}
+	l->npmemo = slot;
 }
 
 void smlist_prepare(struct smlist *l)
@@ -385,6 +386,7 @@ void smlist_prepare(struct smlist *l)
 	}
 	l->last_anchor = -1;
 	l->ncmemo = 0;
+	l->npmemo = 0;
 	bool pcre = false;
 	for (size_t i = 0; i < l->n; i++) {
 		if ((l->v[i].type == SM_CONTENT || l->v[i].type == SM_PCRE) &&
@@ -439,6 +441,31 @@ static bool present_gate(struct match_env *env, const struct smlist *l, const ui
 		if (!find_memo(cm, buf, 0, (long long)len, m))
 			return false;
 	}
+	/*
+	 * Then each absolute pcre with a memo needs a complete match: the
+	 * search match_from() starts with, from the memo in partial mode, so
+	 * mostly over the new data.  After the contents: a pcre costs more
+	 * than the search of an absent content (step 23 of PERFORMANCE.md).
+	 */
+	for (size_t k = 0; k < l->n; k++) {
+		const struct sm *m = &l->v[k];
+		if (m->type != SM_PCRE || m->u.pcre.memo < 0 ||
+		    (m->flags & (SMF_RELATIVE | SMF_NEGATED)))
+			continue;
+		uint64_t *memo = &env->pmemo[m->u.pcre.memo];
+		size_t off = *memo < len ? (size_t)*memo : len;
+		int rc = pcre2_match(m->u.pcre.code, (PCRE2_SPTR)buf, len, off, PCRE2_PARTIAL_SOFT,
+				     env->md, env->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			*memo = len;
+		else if (rc == PCRE2_ERROR_PARTIAL && pcre2_get_ovector_pointer(env->md)[0] > *memo)
+			*memo = pcre2_get_ovector_pointer(env->md)[0];
+		if (rc < 0) {
+			if (rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
+				env->pcre_errors++;
+			return false;
+		}
+	}
 	return true;
 }
 
@@ -454,7 +481,7 @@ bool smlist_match(struct match_env *env, const struct smlist *l,
 		buf = (const uint8_t *)"";
 	if (min_end && l->only_contents && !content_ends_past(l, buf, len, min_end))
 		return false;
-	if (env->pmemo && l->ncmemo && !present_gate(env, l, buf, len))
+	if (env->pmemo && (l->ncmemo || l->npmemo) && !present_gate(env, l, buf, len))
 		return false;
 	int rc = match_from(env, l->v, l->n, 0, buf, len, 0, 0);
 	if (env->exhausted)

@@ -338,6 +338,28 @@ static void relative_content_gate(void **state)
 	run_piece_cases(rule, c, sizeof(c) / sizeof(c[0]));
 }
 
+/*
+ * The same gate for an absolute pcre: it must have a complete match,
+ * searched from its partial-match memo before the rule's contents; a
+ * match split over chunks, or anchored after a line end, must count.
+ */
+static void pcre_gate_first(void **state)
+{
+	(void)state;
+	static const char rule[] = "alert tcp any any -> any any (msg:\"p\"; flow:to_server; "
+				   "content:\"TYPE\"; pcre:\"/^TYPE\\s*img.*?src/sm\"; sid:1;)\n";
+	static const struct piece_case c[] = {
+		{ { "TYPE img", " x ", "sr", "c" }, 4, 8u },
+		{ { "TYPE", "  img", "src" }, 3, 4u },
+		{ { "TYPE x img src" }, 1, 0u },
+		{ { "TYPE x img src", "\nTYPE img src" }, 2, 2u },
+		{ { "xTYPE img src", "src" }, 2, 0u },
+		/* a new TYPE counts with the pcre's first match: separate elements */
+		{ { "TYPE img src", "src", "\nTYPE\nimg", "\nsrc" }, 4, 1u | 4u | 8u },
+	};
+	run_piece_cases(rule, c, sizeof(c) / sizeof(c[0]));
+}
+
 /* offset and depth count from the first byte of the stream */
 static void offset_depth_from_stream_start(void **state)
 {
@@ -548,6 +570,7 @@ int main(void)
 		cmocka_unit_test(multi_content_across_segments),
 		cmocka_unit_test(content_memo_keeps_occurrences),
 		cmocka_unit_test(relative_content_gate),
+		cmocka_unit_test(pcre_gate_first),
 		cmocka_unit_test(offset_depth_from_stream_start),
 		cmocka_unit_test(beyond_reassembly_depth),
 		cmocka_unit_test(alerts_again_on_later_data),
