@@ -49,8 +49,8 @@ void snet_ticket_cache_destroy(struct snet_ticket_cache *cache)
 }
 
 /* Field by field, inline: a memcmp() call showed on every ticket hit. */
-static bool snet_request_equal(const struct snet_request *a,
-			       const struct snet_request *b)
+static __always_inline bool snet_request_equal(const struct snet_request *a,
+						const struct snet_request *b)
 {
 	return a->syscall == b->syscall && a->protocol == b->protocol &&
 	       a->family == b->family && a->local_port == b->local_port &&
@@ -62,17 +62,14 @@ static bool snet_request_equal(const struct snet_request *a,
 static void snet_ticket_del(struct snet_ticket_cache *cache,
 			    struct snet_ticket *ticket)
 {
-	list_del(&ticket->node);
+	list_del_rcu(&ticket->node);
 	cache->count--;
-	kfree(ticket);
+	kfree_rcu(ticket, rcu);
 }
 
-/*
- * Returns the verdict of the ticket that decides @req, or SNET_VERDICT_NONE.
- * Expired tickets met on the way are dropped.
- */
-u8 snet_ticket_lookup(struct snet_ticket_cache *cache,
-		      const struct snet_request *req, unsigned long now)
+static u8 snet_ticket_lookup_locked(struct snet_ticket_cache *cache,
+				    const struct snet_request *req,
+				    unsigned long now)
 {
 	struct snet_ticket *ticket, *next;
 	u8 verdict = SNET_VERDICT_NONE;
@@ -90,6 +87,39 @@ u8 snet_ticket_lookup(struct snet_ticket_cache *cache,
 		break;
 	}
 	spin_unlock(&cache->lock);
+	return verdict;
+}
+
+/*
+ * Returns the verdict of the ticket that decides @req, or SNET_VERDICT_NONE.
+ * Expired tickets met on the way are dropped.  @cache is the caller's own
+ * (see struct snet_ticket_cache).  The common case, the most recently used
+ * ticket deciding again, takes no lock; anything to move or drop is done
+ * by the locked walk.
+ */
+u8 snet_ticket_lookup(struct snet_ticket_cache *cache,
+		      const struct snet_request *req, unsigned long now)
+{
+	struct snet_ticket *ticket;
+	u8 verdict = SNET_VERDICT_NONE;
+	bool first = true, locked = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(ticket, &cache->list, node) {
+		if (snet_ticket_expired(ticket, now)) {
+			locked = true;
+			break;
+		}
+		if (snet_request_equal(&ticket->req, req)) {
+			verdict = ticket->verdict;
+			locked = !first;
+			break;
+		}
+		first = false;
+	}
+	rcu_read_unlock();
+	if (locked)
+		return snet_ticket_lookup_locked(cache, req, now);
 	return verdict;
 }
 
@@ -131,11 +161,12 @@ int snet_ticket_add(struct snet_ticket_cache *cache,
 	while (cache->count >= max)
 		snet_ticket_del(cache, list_last_entry(&cache->list,
 						       struct snet_ticket, node));
-	list_add(&ticket->node, &cache->list);
+	list_add_rcu(&ticket->node, &cache->list);
 	cache->count++;
-	spin_unlock(&cache->lock);
+	/* Once unlocked, a revoke may free it. */
 	if (id)
 		*id = ticket->id;
+	spin_unlock(&cache->lock);
 	return 0;
 }
 

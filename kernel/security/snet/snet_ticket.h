@@ -10,11 +10,14 @@
 #define _SECURITY_SNET_TICKET_H
 
 #include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/rculist.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include "snet_core.h"
 
+/* Not changed once on a list: a lockless reader sees it whole. */
 struct snet_ticket {
 	struct list_head node;
 	u64 id;
@@ -22,12 +25,16 @@ struct snet_ticket {
 	u8 verdict;
 	u8 life;		/* SNET_TICKET_TIMED or SNET_TICKET_TASK */
 	unsigned long expires;	/* jiffies, for SNET_TICKET_TIMED */
+	struct rcu_head rcu;
 };
 
 /*
  * A task's tickets: its security blob.  @lock protects @list and @count and
  * is only taken in process context (hooks, netlink); the task's last
- * reference frees the tickets without it.
+ * reference frees the tickets without it.  The owner's hooks also walk
+ * @list under RCU without the lock, so a ticket leaves the list with
+ * list_del_rcu() and is freed after a grace period; only the owner moves
+ * entries within the list (it cannot be walking it at the same time).
  */
 struct snet_ticket_cache {
 	spinlock_t lock;	/* protects list and count */
