@@ -50,7 +50,7 @@ void snet_ticket_cache_destroy(struct snet_ticket_cache *cache)
 
 /* Field by field, inline: a memcmp() call showed on every ticket hit. */
 static __always_inline bool snet_request_equal(const struct snet_request *a,
-						const struct snet_request *b)
+					       const struct snet_request *b)
 {
 	return a->syscall == b->syscall && a->protocol == b->protocol &&
 	       a->family == b->family && a->local_port == b->local_port &&
