@@ -93,6 +93,7 @@ echo "snetd-bench: $rounds rounds; sendmsg $n_send, connect $n_conn, upcall $n_u
 : > $W/send
 : > $W/conn
 : > $W/up
+: > $W/ab
 for r in $(seq 1 $rounds); do
 	# Alternate which side goes first: drift hits both alike.  The two
 	# runs of a ratio follow each other (A: sendmsg; B: sendmsg, connect;
@@ -102,10 +103,17 @@ for r in $(seq 1 $rounds); do
 	side $b; eval "s_$b=\$(run udp-sendmsg 9901 $n_send)"
 	eval "c_$b=\$(run tcp-connect 9902 $n_conn)"
 	side $a; eval "c_$a=\$(run tcp-connect 9902 $n_conn)"
+	# The same sendmsg comparison inside one process, batch by batch
+	# (snet-bench udp-sendmsg-ab): for the record, next to the goal's.
+	ab=$(taskset -c 0 $BENCH udp-sendmsg-ab 9901 $n_send)
+	ab_on=$(echo "$ab" | sed -n 's/^on_ns_best_batch=//p')
+	ab_off=$(echo "$ab" | sed -n 's/^off_ns_best_batch=//p')
+	[ -n "$ab_on" ] && [ -n "$ab_off" ] || fail "snet-bench udp-sendmsg-ab gave no figure"
+	echo "$ab_on $ab_off" >> $W/ab
 	# Files of "ON_BEST ON_MEAN OFF_BEST OFF_MEAN" per round.
 	echo "$s_on $s_off" >> $W/send
 	echo "$c_on $c_off" >> $W/conn
-	echo "round $r: sendmsg $s_on / $s_off ns, connect+close $c_on / $c_off ns (ticket / none; best batch, mean)"
+	echo "round $r: sendmsg $s_on / $s_off ns, connect+close $c_on / $c_off ns (ticket / none; best batch, mean); interleaved sendmsg $ab_on / $ab_off ns"
 
 	events_on
 	u_snet=$(run udp-connect 9903 $n_up)
@@ -138,6 +146,7 @@ for t in send:sendmsg conn:connect; do
 	echo "bench ticket-hit-$n-ticket value=$(col $f 1 | median)ns"
 	echo "bench ticket-hit-$n-none value=$(col $f 3 | median)ns"
 done
+echo "bench ticket-hit-sendmsg-interleaved ratio=$(printf %.2f $(ratio $W/ab 1 2))"
 
 # The cost of deciding: the connect minus the plain connect of its round.
 snet=$(awk '{ print $1 - $5 }' $W/up | median)
