@@ -8,6 +8,10 @@
  *   snet-bench udp-sendmsg PORT N
  *       sendmsg() of a 64-byte datagram to 127.0.0.1:PORT (a socket of this
  *       process, drained between batches, outside the timed part)
+ *   snet-bench udp-sendmsg-ab PORT N
+ *       the same, N calls with the sendmsg:udp event registered and N
+ *       without, alternating batch by batch (libsnet changes the event);
+ *       prints on_/off_ns_per_call and on_/off_ns_best_batch
  *   snet-bench tcp-connect PORT N
  *       socket(), connect() to a listener of this process on 127.0.0.1:PORT,
  *       close() with an RST (no TIME_WAIT to run out of ports); the
