@@ -8,7 +8,9 @@
 #    exit" rule answering (one upcall in the untimed warm-up, then the
 #    kernel's ticket decides), against the same loops with no event
 #    registered.  Interleaved over ROUNDS rounds, the order alternating; the
-#    ratio is the median of the per-round ratios.
+#    ratio is the median of the per-round ratios.  For the record, each
+#    round also runs the sendmsg comparison inside one process, the event
+#    switched between batches (snet-bench udp-sendmsg-ab; "-interleaved").
 # 2. Upcall latency: UDP connect() decided by snetd's policy on every call
 #    (ticket once), against a seccomp user-notification round trip answered
 #    "continue" at once by a supervisor process; both minus the same connect

@@ -114,116 +114,107 @@ static void drain(int fd)
 		;
 }
 
+/* The UDP sendmsg loop's sockets and message, to 127.0.0.1:PORT. */
+struct udp_loop {
+	struct sockaddr_in sa;
+	char payload[64];
+	struct iovec iov;
+	struct msghdr msg;
+	int rx, tx;
+};
+
+static void udp_loop_open(struct udp_loop *u, int port)
+{
+	int big = 4 << 20, one = 1;
+
+	memset(u, 0, sizeof(*u));
+	u->sa = loopback(port);
+	strcpy(u->payload, "snet");
+	u->iov = (struct iovec){ .iov_base = u->payload, .iov_len = sizeof(u->payload) };
+	u->msg = (struct msghdr){ .msg_name = &u->sa, .msg_namelen = sizeof(u->sa),
+				  .msg_iov = &u->iov, .msg_iovlen = 1 };
+	u->rx = socket(AF_INET, SOCK_DGRAM, 0);
+	u->tx = socket(AF_INET, SOCK_DGRAM, 0);
+	if (u->rx < 0 || u->tx < 0)
+		die("socket");
+	setsockopt(u->rx, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Room for a whole batch: no datagram is dropped for lack of it. */
+	if (setsockopt(u->rx, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) &&
+	    setsockopt(u->rx, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big)))
+		die("SO_RCVBUF");
+	if (bind(u->rx, (struct sockaddr *)&u->sa, sizeof(u->sa)))
+		die("bind");
+}
+
+/* @calls sendmsg() calls, untimed unless @t; the receiver drained after. */
+static void udp_loop_send(struct udp_loop *u, long calls, struct timing *t,
+			  const char *what)
+{
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < calls; i++)
+		if (sendmsg(u->tx, &u->msg, 0) < 0)
+			die(what);
+	if (t)
+		add_batch(t, now_ns() - t0, calls);
+	drain(u->rx);
+}
+
 static int udp_sendmsg(int port, long n)
 {
-	struct sockaddr_in sa = loopback(port);
-	char payload[64] = "snet";
-	struct iovec iov = { .iov_base = payload, .iov_len = sizeof(payload) };
-	struct msghdr msg = { .msg_name = &sa, .msg_namelen = sizeof(sa),
-			      .msg_iov = &iov, .msg_iovlen = 1 };
-	int rx = socket(AF_INET, SOCK_DGRAM, 0), tx = socket(AF_INET, SOCK_DGRAM, 0);
-	int big = 4 << 20, one = 1;
+	struct udp_loop u;
 	struct timing t = { 0 };
-	long done = 0;
 
-	if (rx < 0 || tx < 0)
-		die("socket");
-	setsockopt(rx, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	/* Room for a whole batch: no datagram is dropped for lack of it. */
-	if (setsockopt(rx, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) &&
-	    setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big)))
-		die("SO_RCVBUF");
-	if (bind(rx, (struct sockaddr *)&sa, sizeof(sa)))
-		die("bind");
-	for (int i = 0; i < WARMUP; i++)
-		if (sendmsg(tx, &msg, 0) < 0)
-			die("sendmsg (warm-up)");
-	drain(rx);
-	while (done < n) {
-		long b = n - done < BATCH ? n - done : BATCH;
-		uint64_t t0 = now_ns();
-
-		for (long i = 0; i < b; i++)
-			if (sendmsg(tx, &msg, 0) < 0)
-				die("sendmsg");
-		add_batch(&t, now_ns() - t0, b);
-		done += b;
-		drain(rx);
-	}
+	udp_loop_open(&u, port);
+	udp_loop_send(&u, WARMUP, NULL, "sendmsg (warm-up)");
+	for (long done = 0; done < n; done += BATCH)
+		udp_loop_send(&u, n - done < BATCH ? n - done : BATCH, &t,
+			      "sendmsg");
 	report(&t);
 	return 0;
+}
+
+/* libsnet's negative errno, fatal. */
+static void snet_err(int err, const char *what)
+{
+	if (err) {
+		errno = -err;
+		die(what);
+	}
 }
 
 /*
  * The sendmsg loop with its event registered and not, batch after batch in
  * one process: a slow spell of the shared host falls on both sides alike,
- * not on one whole run.  The first call (events on) makes the task's
+ * not on one whole run.  The first call (event on) makes the task's
  * ticket; flushing the events leaves it, so every "on" batch is decided by
  * it.  Needs the right to change snet's events (root).
  */
 static int udp_sendmsg_ab(int port, long n)
 {
-	struct sockaddr_in sa = loopback(port);
-	char payload[64] = "snet";
-	struct iovec iov = { .iov_base = payload, .iov_len = sizeof(payload) };
-	struct msghdr msg = { .msg_name = &sa, .msg_namelen = sizeof(sa),
-			      .msg_iov = &iov, .msg_iovlen = 1 };
-	int rx = socket(AF_INET, SOCK_DGRAM, 0), tx = socket(AF_INET, SOCK_DGRAM, 0);
-	int big = 4 << 20, one = 1, err;
-	struct timing t[2] = { { 0 }, { 0 } };	/* [1]: events on */
+	struct timing t[2] = { { 0 }, { 0 } };	/* [1]: event on */
+	struct udp_loop u;
 	struct snet_nl *nl;
-	long done = 0;
-	int on = 1;
+	int err, on = 1;
 
-	if (rx < 0 || tx < 0)
-		die("socket");
-	err = snet_nl_open(&nl);
-	if (err) {
-		errno = -err;
-		die("snet_nl_open");
-	}
-	setsockopt(rx, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (setsockopt(rx, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) &&
-	    setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big)))
-		die("SO_RCVBUF");
-	if (bind(rx, (struct sockaddr *)&sa, sizeof(sa)))
-		die("bind");
+	udp_loop_open(&u, port);
+	snet_err(snet_nl_open(&nl), "snet_nl_open");
 	err = snet_nl_event_insert(nl, SNET_SYSCALL_SENDMSG, IPPROTO_UDP);
-	if (err && err != -EEXIST) {
-		errno = -err;
-		die("event insert");
-	}
-	for (int i = 0; i < WARMUP; i++)
-		if (sendmsg(tx, &msg, 0) < 0)
-			die("sendmsg (warm-up)");
-	drain(rx);
-	while (done < 2 * n) {
-		long b = BATCH;
-		uint64_t t0;
-
+	snet_err(err == -EEXIST ? 0 : err, "event insert");
+	udp_loop_send(&u, WARMUP, NULL, "sendmsg (warm-up)");
+	for (long done = 0; done < 2 * n; done += BATCH) {
 		/* Every batch follows a change, so both sides are alike. */
 		on = !on;
-		err = on ? snet_nl_event_insert(nl, SNET_SYSCALL_SENDMSG,
-						IPPROTO_UDP) :
-			   snet_nl_event_flush(nl);
-		if (err) {
-			errno = -err;
-			die(on ? "event insert" : "event flush");
-		}
+		snet_err(on ? snet_nl_event_insert(nl, SNET_SYSCALL_SENDMSG,
+						   IPPROTO_UDP) :
+			      snet_nl_event_flush(nl),
+			 on ? "event insert" : "event flush");
 		/*
 		 * Untimed: patching the static key makes the emulator
 		 * translate the hooks' code again on its next use.
 		 */
-		for (int i = 0; i < SMALL_BATCH; i++)
-			if (sendmsg(tx, &msg, 0) < 0)
-				die("sendmsg (after the change)");
-		t0 = now_ns();
-		for (long i = 0; i < b; i++)
-			if (sendmsg(tx, &msg, 0) < 0)
-				die("sendmsg");
-		add_batch(&t[on], now_ns() - t0, b);
-		done += b;
-		drain(rx);
+		udp_loop_send(&u, SMALL_BATCH, NULL, "sendmsg (after the change)");
+		udp_loop_send(&u, BATCH, &t[on], "sendmsg");
 	}
 	snet_nl_close(nl);
 	printf("on_ns_per_call=%.0f\non_ns_best_batch=%.0f\n"
