@@ -142,7 +142,10 @@ static int hbuf_set(struct hbuf *b, const void *p, size_t n)
  * The parts of a header block (method, URI, the request or status line,
  * the headers) point into the side's copy of the whole block (http.start,
  * set first) instead of each being a copy of its own: one allocation per
- * block instead of six.  They are not 0-terminated and never appended to.
+ * block instead of six (or more: single header fields and URIs that need
+ * no normalization are parts too).  They are not 0-terminated; one that is
+ * appended to (a repeated header field) gets a copy of its own first, in
+ * hbuf_reserve().
  */
 static void hbuf_part(struct hbuf *b, const struct hbuf *start, const char *hb, const char *p,
 		      size_t n)
