@@ -95,25 +95,6 @@ out:
 	return snet_verdict_to_errno(verdict);
 }
 
-/* A task ticket, the daemon, or the default decides @call on @sk. */
-static int snet_decide(struct snet_call *call, struct sock *sk,
-		       const struct snet_request *req)
-{
-	u8 verdict;
-
-	verdict = snet_ticket_lookup(snet_task_tickets(current), req, jiffies);
-	if (verdict != SNET_VERDICT_NONE) {
-		snet_stat_inc(verdict == SNET_VERDICT_ALLOW ?
-			      SNET_STAT_TICKET_ALLOW : SNET_STAT_TICKET_DENY);
-		return snet_verdict_to_errno(verdict);
-	}
-	if (!snet_daemon_registered()) {
-		snet_stat_inc(SNET_STAT_NO_DAEMON);
-		return snet_verdict_to_errno(snet_default_verdict());
-	}
-	return snet_ask(call, sk, req);
-}
-
 /* Does a socket ticket decide @syscall on @sk?  SNET_VERDICT_NONE if not. */
 static __always_inline u8 snet_sock_decides(const struct sock *sk, u8 syscall)
 {
@@ -155,31 +136,140 @@ static __always_inline int snet_prepare(struct sock *sk, u8 syscall)
 	return snet_mediated(sk, syscall);
 }
 
+/* A task ticket decided: counted, and its errno. */
+static __always_inline int snet_ticket_decided(u8 verdict)
+{
+	snet_stat_inc(verdict == SNET_VERDICT_ALLOW ? SNET_STAT_TICKET_ALLOW :
+						      SNET_STAT_TICKET_DENY);
+	return snet_verdict_to_errno(verdict);
+}
+
 /*
- * Decides a mediated call.  The struct snet_call lives here, not in the
- * hooks: a kernel that zeroes stack variables (INIT_STACK_ALL_ZERO) would
- * otherwise clear one on every socket call, snet active or not.  Nor is it
- * cleared here: snet_call_start() writes what a ticket lookup reads (the
- * key, every byte) and snet_call_describe() the rest before an event is
- * built; 168 bytes cleared on every ticket hit were measurable.
- * @address is what the call names (the peer if @remote, else the local
- * address), or NULL: bind and connect always name one.  With @must_name a
- * name the protocol will refuse ends the matter (no upcall); without, the
- * socket's own addresses stay.
+ * The most recent task ticket did not decide: the others, the daemon or
+ * the default do.  Out of line, with the struct snet_call an event needs,
+ * so that a ticket hit builds none; its key, snet_call_key(), is the one
+ * snet_request_start() built (KUnit checks it).  Nor is the call cleared
+ * (INIT_STACK_ALL_ZERO would, 168 bytes): snet_call_start() and
+ * snet_call_describe() write every field an event reads.  @arg is the
+ * backlog of a listen(), the size of a sendmsg() or recvmsg().
  */
-static noinline int snet_decide_call(struct sock *sk, u8 syscall, bool remote,
+static noinline int snet_decide_miss(struct sock *sk, u8 syscall, bool remote,
 				     struct sockaddr *address, int addrlen,
-				     bool must_name, u64 size, u32 backlog)
+				     u64 arg)
 {
 	struct snet_call call __uninitialized;
 	struct snet_request req __uninitialized;
+	u8 verdict;
 
-	if (snet_call_start(&call, &req, syscall, sk, remote, address,
-			    addrlen) && must_name)
+	/* Its error, a name the protocol refuses, was weighed already. */
+	snet_call_start(&call, syscall, sk, remote, address, addrlen);
+	snet_call_key(&call, &req);
+	verdict = snet_ticket_lookup(snet_task_tickets(current), &req, jiffies);
+	if (verdict != SNET_VERDICT_NONE)
+		return snet_ticket_decided(verdict);
+	if (!snet_daemon_registered()) {
+		snet_stat_inc(SNET_STAT_NO_DAEMON);
+		return snet_verdict_to_errno(snet_default_verdict());
+	}
+	if (syscall == SNET_SYSCALL_LISTEN)
+		call.backlog = arg;
+	else
+		call.size = arg;
+	return snet_ask(&call, sk, &req);
+}
+
+/*
+ * Decides a mediated call: a task ticket, else the daemon or the default.
+ * Inline in the deciders below, so that @syscall is a constant: a hit on
+ * the most recently used ticket builds only its key and reads that ticket,
+ * with no call (under emulation each call and return on this path was
+ * measurable); anything else is a tail call.  @address is what the call
+ * names (the peer if @remote, else the local address), or NULL: bind and
+ * connect always name one.  With @must_name a name the protocol will
+ * refuse ends the matter (no upcall); without, the socket's own addresses
+ * stay.
+ */
+static __always_inline int snet_decide_call(struct sock *sk, u8 syscall,
+					    bool remote,
+					    struct sockaddr *address,
+					    int addrlen, bool must_name,
+					    u64 arg)
+{
+	struct snet_request req __uninitialized;
+	u8 verdict;
+
+	if (snet_request_start(&req, syscall, sk, remote, address, addrlen) &&
+	    must_name)
 		return 0;
-	call.size = size;
-	call.backlog = backlog;
-	return snet_decide(&call, sk, &req);
+	verdict = snet_ticket_first(snet_task_tickets(current), &req, jiffies);
+	if (verdict != SNET_VERDICT_NONE)
+		return snet_ticket_decided(verdict);
+	return snet_decide_miss(sk, syscall, remote, address, addrlen, arg);
+}
+
+/*
+ * One decider per syscall, out of line: the hooks only test, reach it by
+ * a tail call, and so set up no stack frame on the way out (the common
+ * path of every socket call while snet is active).
+ */
+static noinline int snet_decide_create(struct sock *sk)
+{
+	return snet_decide_call(sk, SNET_SYSCALL_CREATE, false, NULL, 0, false,
+				0);
+}
+
+static noinline int snet_decide_bind(struct sock *sk,
+				     struct sockaddr *address, int addrlen)
+{
+	return snet_decide_call(sk, SNET_SYSCALL_BIND, false, address, addrlen,
+				true, 0);
+}
+
+/* AF_UNSPEC dissolves an association: nothing to decide. */
+static noinline int snet_decide_connect(struct sock *sk,
+					struct sockaddr *address, int addrlen)
+{
+	return snet_decide_call(sk, SNET_SYSCALL_CONNECT, true, address,
+				addrlen, true, 0);
+}
+
+static noinline int snet_decide_listen(struct sock *sk, int backlog)
+{
+	return snet_decide_call(sk, SNET_SYSCALL_LISTEN, false, NULL, 0, false,
+				backlog);
+}
+
+static noinline int snet_decide_accept(struct sock *sk)
+{
+	return snet_decide_call(sk, SNET_SYSCALL_ACCEPT, false, NULL, 0, false,
+				0);
+}
+
+static noinline int snet_decide_post_accept(struct sock *sk)
+{
+	return snet_decide_call(sk, SNET_SYSCALL_POST_ACCEPT, false, NULL, 0,
+				false, 0);
+}
+
+static noinline int snet_decide_sendmsg(struct sock *sk, struct msghdr *msg,
+					int size)
+{
+	struct sockaddr *name = NULL;
+
+	/*
+	 * A datagram names its destination; a stream ignores msg_name.  A
+	 * name the protocol will refuse leaves the socket's own peer.
+	 */
+	if (msg->msg_name && sk->sk_type != SOCK_STREAM)
+		name = msg->msg_name;
+	return snet_decide_call(sk, SNET_SYSCALL_SENDMSG, true, name,
+				msg->msg_namelen, false, size);
+}
+
+static noinline int snet_decide_recvmsg(struct sock *sk, int size)
+{
+	return snet_decide_call(sk, SNET_SYSCALL_RECVMSG, false, NULL, 0, false,
+				size);
 }
 
 static int snet_socket_post_create(struct socket *sock, int family, int type,
@@ -197,8 +287,7 @@ static int snet_socket_post_create(struct socket *sock, int family, int type,
 		snet_sock_attach(sk);
 	if (!snet_event_is_mediated(SNET_SYSCALL_CREATE, sk->sk_protocol))
 		return 0;
-	return snet_decide_call(sk, SNET_SYSCALL_CREATE, false, NULL, 0, false,
-				0, 0);
+	return snet_decide_create(sk);
 }
 
 static int snet_socket_bind(struct socket *sock, struct sockaddr *address,
@@ -211,8 +300,7 @@ static int snet_socket_bind(struct socket *sock, struct sockaddr *address,
 	ret = snet_prepare(sock->sk, SNET_SYSCALL_BIND);
 	if (ret <= 0)
 		return ret;
-	return snet_decide_call(sock->sk, SNET_SYSCALL_BIND, false, address,
-				addrlen, true, 0, 0);
+	return snet_decide_bind(sock->sk, address, addrlen);
 }
 
 static int snet_socket_connect(struct socket *sock, struct sockaddr *address,
@@ -225,9 +313,7 @@ static int snet_socket_connect(struct socket *sock, struct sockaddr *address,
 	ret = snet_prepare(sock->sk, SNET_SYSCALL_CONNECT);
 	if (ret <= 0)
 		return ret;
-	/* AF_UNSPEC dissolves an association: nothing to decide. */
-	return snet_decide_call(sock->sk, SNET_SYSCALL_CONNECT, true, address,
-				addrlen, true, 0, 0);
+	return snet_decide_connect(sock->sk, address, addrlen);
 }
 
 static int snet_socket_listen(struct socket *sock, int backlog)
@@ -239,8 +325,7 @@ static int snet_socket_listen(struct socket *sock, int backlog)
 	ret = snet_prepare(sock->sk, SNET_SYSCALL_LISTEN);
 	if (ret <= 0)
 		return ret;
-	return snet_decide_call(sock->sk, SNET_SYSCALL_LISTEN, false, NULL, 0,
-				false, 0, backlog);
+	return snet_decide_listen(sock->sk, backlog);
 }
 
 static int snet_socket_accept(struct socket *sock, struct socket *newsock)
@@ -252,8 +337,7 @@ static int snet_socket_accept(struct socket *sock, struct socket *newsock)
 	ret = snet_prepare(sock->sk, SNET_SYSCALL_ACCEPT);
 	if (ret <= 0)
 		return ret;
-	return snet_decide_call(sock->sk, SNET_SYSCALL_ACCEPT, false, NULL, 0,
-				false, 0, 0);
+	return snet_decide_accept(sock->sk);
 }
 
 /* @newsock is connected: the peer is known. */
@@ -275,14 +359,12 @@ static int snet_socket_post_accept(struct socket *sock,
 	ret = snet_prepare(newsock->sk, SNET_SYSCALL_POST_ACCEPT);
 	if (ret <= 0)
 		return ret;
-	return snet_decide_call(newsock->sk, SNET_SYSCALL_POST_ACCEPT, false,
-				NULL, 0, false, 0, 0);
+	return snet_decide_post_accept(newsock->sk);
 }
 
 static int snet_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 			       int size)
 {
-	struct sockaddr *name = NULL;
 	int ret;
 
 	if (!static_branch_unlikely(&snet_active))
@@ -290,14 +372,7 @@ static int snet_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 	ret = snet_prepare(sock->sk, SNET_SYSCALL_SENDMSG);
 	if (ret <= 0)
 		return ret;
-	/*
-	 * A datagram names its destination; a stream ignores msg_name.  A
-	 * name the protocol will refuse leaves the socket's own peer.
-	 */
-	if (msg->msg_name && sock->sk->sk_type != SOCK_STREAM)
-		name = msg->msg_name;
-	return snet_decide_call(sock->sk, SNET_SYSCALL_SENDMSG, true, name,
-				msg->msg_namelen, false, size, 0);
+	return snet_decide_sendmsg(sock->sk, msg, size);
 }
 
 static int snet_socket_recvmsg(struct socket *sock, struct msghdr *msg,
@@ -310,8 +385,7 @@ static int snet_socket_recvmsg(struct socket *sock, struct msghdr *msg,
 	ret = snet_prepare(sock->sk, SNET_SYSCALL_RECVMSG);
 	if (ret <= 0)
 		return ret;
-	return snet_decide_call(sock->sk, SNET_SYSCALL_RECVMSG, false, NULL, 0,
-				false, size, 0);
+	return snet_decide_recvmsg(sock->sk, size);
 }
 
 /* The notification of a close; apart for the same reason as above. */

@@ -19,7 +19,6 @@
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <net/ipv6.h>
 
 #include "snet_ticket.h"
 
@@ -46,17 +45,6 @@ void snet_ticket_cache_destroy(struct snet_ticket_cache *cache)
 		kfree(ticket);
 	INIT_LIST_HEAD(&cache->list);
 	cache->count = 0;
-}
-
-/* Field by field, inline: a memcmp() call showed on every ticket hit. */
-static __always_inline bool snet_request_equal(const struct snet_request *a,
-					       const struct snet_request *b)
-{
-	return a->syscall == b->syscall && a->protocol == b->protocol &&
-	       a->family == b->family && a->local_port == b->local_port &&
-	       a->remote_port == b->remote_port &&
-	       ipv6_addr_equal(&a->remote_addr, &b->remote_addr) &&
-	       ipv6_addr_equal(&a->local_addr, &b->local_addr);
 }
 
 static void snet_ticket_del(struct snet_ticket_cache *cache,

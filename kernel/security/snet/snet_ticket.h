@@ -14,6 +14,7 @@
 #include <linux/rculist.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <net/ipv6.h>
 
 #include "snet_core.h"
 
@@ -70,6 +71,40 @@ static inline bool snet_ticket_expired(const struct snet_ticket *ticket,
 {
 	return ticket->life == SNET_TICKET_TIMED &&
 	       time_after_eq(now, ticket->expires);
+}
+
+/* Field by field, inline: a memcmp() call showed on every ticket hit. */
+static __always_inline bool snet_request_equal(const struct snet_request *a,
+					       const struct snet_request *b)
+{
+	return a->syscall == b->syscall && a->protocol == b->protocol &&
+	       a->family == b->family && a->local_port == b->local_port &&
+	       a->remote_port == b->remote_port &&
+	       ipv6_addr_equal(&a->remote_addr, &b->remote_addr) &&
+	       ipv6_addr_equal(&a->local_addr, &b->local_addr);
+}
+
+/*
+ * The common case of snet_ticket_lookup(), inline: the verdict of the most
+ * recently used ticket if it decides @req, else SNET_VERDICT_NONE, and the
+ * caller then takes the whole lookup.  Only the owner calls it (the hooks),
+ * and only the owner reorders its list, so the first entry read under RCU
+ * is the one the locked walk would find first.
+ */
+static __always_inline u8 snet_ticket_first(struct snet_ticket_cache *cache,
+					    const struct snet_request *req,
+					    unsigned long now)
+{
+	const struct snet_ticket *ticket;
+	u8 verdict = SNET_VERDICT_NONE;
+
+	rcu_read_lock();
+	ticket = list_first_or_null_rcu(&cache->list, struct snet_ticket, node);
+	if (ticket && !snet_ticket_expired(ticket, now) &&
+	    snet_request_equal(&ticket->req, req))
+		verdict = ticket->verdict;
+	rcu_read_unlock();
+	return verdict;
 }
 
 #endif /* _SECURITY_SNET_TICKET_H */

@@ -6,6 +6,7 @@
  * Copyright (C) 2026 snet developers
  */
 
+#include <kunit/test.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
@@ -21,27 +22,6 @@
 #include "snet_sock.h"
 #include "snet_utils.h"
 
-/* Which addresses and ports make two calls of a syscall identical. */
-#define SNET_KEY_LOCAL_ADDR	BIT(0)
-#define SNET_KEY_LOCAL_PORT	BIT(1)
-#define SNET_KEY_REMOTE_ADDR	BIT(2)
-#define SNET_KEY_REMOTE_PORT	BIT(3)
-#define SNET_KEY_LOCAL		(SNET_KEY_LOCAL_ADDR | SNET_KEY_LOCAL_PORT)
-#define SNET_KEY_REMOTE		(SNET_KEY_REMOTE_ADDR | SNET_KEY_REMOTE_PORT)
-
-static const u8 snet_key_fields[__SNET_SYSCALL_MAX] = {
-	[SNET_SYSCALL_CREATE] = 0,
-	[SNET_SYSCALL_BIND] = SNET_KEY_LOCAL,
-	[SNET_SYSCALL_CONNECT] = SNET_KEY_REMOTE,
-	[SNET_SYSCALL_LISTEN] = SNET_KEY_LOCAL,
-	[SNET_SYSCALL_ACCEPT] = SNET_KEY_LOCAL,
-	/* The peer's port is ephemeral: a ticket names the peer's host. */
-	[SNET_SYSCALL_POST_ACCEPT] = SNET_KEY_LOCAL | SNET_KEY_REMOTE_ADDR,
-	[SNET_SYSCALL_SENDMSG] = SNET_KEY_REMOTE,
-	[SNET_SYSCALL_RECVMSG] = SNET_KEY_LOCAL | SNET_KEY_REMOTE,
-	[SNET_SYSCALL_CLOSE] = 0,
-};
-
 static bool snet_addr_any(const struct in6_addr *addr)
 {
 	return ipv6_addr_any(addr);
@@ -51,27 +31,8 @@ static bool snet_addr_any(const struct in6_addr *addr)
 static __always_inline void snet_call_sock_addrs(struct snet_call *call,
 						 struct sock *sk)
 {
-	const struct inet_sock *inet = inet_sk(sk);
-
-	call->local_port = READ_ONCE(inet->inet_num);
-	call->remote_port = ntohs(READ_ONCE(inet->inet_dport));
-	if (sk->sk_family == AF_INET) {
-		__be32 saddr = READ_ONCE(inet->inet_saddr);
-
-		if (!saddr)
-			saddr = READ_ONCE(inet->inet_rcv_saddr);
-		ipv6_addr_set(&call->local_addr, saddr, 0, 0, 0);
-		ipv6_addr_set(&call->remote_addr, READ_ONCE(inet->inet_daddr),
-			      0, 0, 0);
-#if IS_ENABLED(CONFIG_IPV6)
-	} else if (sk->sk_family == AF_INET6) {
-		call->local_addr = sk->sk_v6_rcv_saddr;
-		call->remote_addr = sk->sk_v6_daddr;
-#endif
-	} else {
-		call->local_addr = (struct in6_addr){};
-		call->remote_addr = (struct in6_addr){};
-	}
+	call->local_port = snet_sock_addr(sk, true, &call->local_addr);
+	call->remote_port = snet_sock_addr(sk, false, &call->remote_addr);
 	call->has_local = call->local_port ||
 			  !snet_addr_any(&call->local_addr);
 	call->has_remote = call->remote_port ||
@@ -126,9 +87,8 @@ void snet_call_describe(struct snet_call *call, struct sock *sk, bool exe)
 }
 
 /*
- * Takes the address a bind(), connect() or sendmsg() names.  Returns
- * -EINVAL for an address the protocol will refuse anyway (short, of
- * another family): such a call is not worth asking about.
+ * Takes the address a bind(), connect() or sendmsg() names, if valid
+ * (see snet_sockaddr_get()); the socket's own stays otherwise.
  */
 static __always_inline int snet_call_set_addr(struct snet_call *call,
 					      bool remote,
@@ -137,32 +97,11 @@ static __always_inline int snet_call_set_addr(struct snet_call *call,
 {
 	struct in6_addr *dst = remote ? &call->remote_addr : &call->local_addr;
 	u16 *port = remote ? &call->remote_port : &call->local_port;
+	int err;
 
-	if (!addr || addrlen < (int)sizeof(addr->sa_family))
-		return -EINVAL;
-	if (addr->sa_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
-
-		if (addrlen < (int)sizeof(*sin))
-			return -EINVAL;
-		if (call->family == AF_INET) {
-			ipv6_addr_set(dst, sin->sin_addr.s_addr, 0, 0, 0);
-		} else {
-			/* An AF_INET6 socket sees IPv4 peers as mapped. */
-			ipv6_addr_set_v4mapped(sin->sin_addr.s_addr, dst);
-		}
-		*port = ntohs(sin->sin_port);
-	} else if (addr->sa_family == AF_INET6 && call->family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 =
-			(const struct sockaddr_in6 *)addr;
-
-		if (addrlen < SIN6_LEN_RFC2133)
-			return -EINVAL;
-		*dst = sin6->sin6_addr;
-		*port = ntohs(sin6->sin6_port);
-	} else {
-		return -EINVAL;
-	}
+	err = snet_sockaddr_get(addr, addrlen, call->family, dst, port);
+	if (err)
+		return err;
 	if (remote)
 		call->has_remote = true;
 	else
@@ -171,48 +110,30 @@ static __always_inline int snet_call_set_addr(struct snet_call *call,
 }
 
 /* The ticket key: the fields that matter for this syscall, others zero. */
-static __always_inline void __snet_call_key(const struct snet_call *call,
-					    struct snet_request *req)
+void snet_call_key(const struct snet_call *call, struct snet_request *req)
 {
-	static const struct in6_addr none;
-	u8 fields = snet_key_fields[call->syscall];
-
-	/* Every byte is compared: each field written, the pad included. */
 	req->syscall = call->syscall;
 	req->protocol = call->protocol;
 	req->family = call->family;
-	req->pad = 0;
-	req->local_addr = fields & SNET_KEY_LOCAL_ADDR ? call->local_addr : none;
-	req->local_port = fields & SNET_KEY_LOCAL_PORT ? call->local_port : 0;
-	req->remote_addr = fields & SNET_KEY_REMOTE_ADDR ?
-			   call->remote_addr : none;
-	req->remote_port = fields & SNET_KEY_REMOTE_PORT ?
-			   call->remote_port : 0;
-}
-
-void snet_call_key(const struct snet_call *call, struct snet_request *req)
-{
-	__snet_call_key(call, req);
+	req->local_addr = call->local_addr;
+	req->local_port = call->local_port;
+	req->remote_addr = call->remote_addr;
+	req->remote_port = call->remote_port;
+	snet_request_mask(req);
 }
 
 /*
- * snet_call_init(), snet_call_set_addr() of @addr if there is one, and
- * the ticket key, in one call: a ticket hit is this and a lookup, and
- * under emulation every call and return on that path was measurable.
- * Returns snet_call_set_addr()'s error; the key and the call then hold
- * the socket's own addresses.
+ * snet_call_init() and snet_call_set_addr() of @addr if there is one.
+ * Returns snet_call_set_addr()'s error; the call then holds the socket's
+ * own addresses.
  */
-int snet_call_start(struct snet_call *call, struct snet_request *req,
-		    u8 syscall, struct sock *sk, bool remote,
-		    const struct sockaddr *addr, int addrlen)
+int snet_call_start(struct snet_call *call, u8 syscall, struct sock *sk,
+		    bool remote, const struct sockaddr *addr, int addrlen)
 {
-	int err = 0;
-
 	__snet_call_init(call, syscall, sk);
 	if (addr)
-		err = snet_call_set_addr(call, remote, addr, addrlen);
-	__snet_call_key(call, req);
-	return err;
+		return snet_call_set_addr(call, remote, addr, addrlen);
+	return 0;
 }
 
 /* The caller's executable, for the event; only when an upcall is made. */
@@ -240,3 +161,179 @@ void snet_call_release(struct snet_call *call)
 	call->exe_buf = NULL;
 	call->exe = NULL;
 }
+
+#ifdef CONFIG_SECURITY_SNET_KUNIT_TEST
+
+#include <linux/inet.h>
+
+/* A kernel socket of @family whose addresses the test sets by hand. */
+static struct socket *test_socket(struct kunit *const test, int family)
+{
+	struct socket *sock;
+	struct sock *sk;
+	int ret;
+
+	ret = sock_create_kern(&init_net, family, SOCK_DGRAM, IPPROTO_UDP,
+			       &sock);
+	KUNIT_ASSERT_EQ(test, 0, ret);
+	sk = sock->sk;
+	inet_sk(sk)->inet_num = 4000;
+	sk->sk_dport = htons(80);
+	if (family == AF_INET) {
+		/* No source yet: the bound address stands in for it. */
+		sk->sk_rcv_saddr = htonl(0x0a000001);
+		sk->sk_daddr = htonl(0x0a000002);
+#if IS_ENABLED(CONFIG_IPV6)
+	} else {
+		KUNIT_ASSERT_EQ(test, 1, in6_pton("2001:db8::1", -1,
+						  sk->sk_v6_rcv_saddr.s6_addr,
+						  -1, NULL));
+		KUNIT_ASSERT_EQ(test, 1, in6_pton("2001:db8::2", -1,
+						  sk->sk_v6_daddr.s6_addr,
+						  -1, NULL));
+#endif
+	}
+	return sock;
+}
+
+static void test_socket_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	/* Never hashed: put back what a release expects of such a socket. */
+	inet_sk(sk)->inet_num = 0;
+	sk->sk_dport = 0;
+	sk->sk_rcv_saddr = 0;
+	sk->sk_daddr = 0;
+#if IS_ENABLED(CONFIG_IPV6)
+	sk->sk_v6_rcv_saddr = in6addr_any;
+	sk->sk_v6_daddr = in6addr_any;
+#endif
+	sock_release(sock);
+}
+
+/*
+ * snet_request_start(), the hooks' key, is the key of the call that
+ * snet_call_start() describes, for every syscall, side and kind of name.
+ */
+static void test_request_matches_call(struct kunit *const test)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(53),
+		.sin_addr.s_addr = htonl(0x0a000009),
+	};
+	struct sockaddr_in6 sin6 = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(443),
+		.sin6_addr.s6_addr32[0] = htonl(0x20010db8),
+		.sin6_addr.s6_addr32[3] = htonl(9),
+	};
+	struct sockaddr unix_name = { .sa_family = AF_UNIX };
+	const struct {
+		const struct sockaddr *addr;
+		int len;
+	} names[] = {
+		{ NULL, 0 },
+		{ (struct sockaddr *)&sin, sizeof(sin) },
+		{ (struct sockaddr *)&sin, sizeof(sin) - 1 },
+		{ (struct sockaddr *)&sin6, sizeof(sin6) },
+		{ (struct sockaddr *)&sin6, SIN6_LEN_RFC2133 - 1 },
+		{ &unix_name, sizeof(unix_name) },
+		{ (struct sockaddr *)&sin, 1 },
+	};
+	const int families[] = { AF_INET, AF_INET6 };
+	struct snet_request want, got;
+	struct snet_call call;
+	int f, sc, remote, n, err_want, err_got;
+
+	for (f = 0; f < ARRAY_SIZE(families); f++) {
+		struct socket *sock;
+
+		if (families[f] == AF_INET6 && !IS_ENABLED(CONFIG_IPV6))
+			continue;
+		sock = test_socket(test, families[f]);
+		for (sc = 0; sc < __SNET_SYSCALL_MAX; sc++)
+			for (remote = 0; remote < 2; remote++)
+				for (n = 0; n < ARRAY_SIZE(names); n++) {
+					err_want = snet_call_start(&call, sc, sock->sk,
+								   remote, names[n].addr,
+								   names[n].len);
+					snet_call_key(&call, &want);
+					memset(&got, 0xa5, sizeof(got));
+					err_got = snet_request_start(&got, sc, sock->sk,
+								     remote, names[n].addr,
+								     names[n].len);
+					KUNIT_EXPECT_EQ_MSG(test, err_want, err_got,
+							    "family %d syscall %d remote %d name %d",
+							    families[f], sc, remote, n);
+					KUNIT_EXPECT_EQ_MSG(test, 0,
+							    memcmp(&want, &got, sizeof(got)),
+							    "family %d syscall %d remote %d name %d",
+							    families[f], sc, remote, n);
+				}
+		test_socket_release(sock);
+	}
+}
+
+/* Known answers, so that the two cannot be wrong alike. */
+static void test_request_fields(struct kunit *const test)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(53),
+		.sin_addr.s_addr = htonl(0x0a000009),
+	};
+	struct socket *sock = test_socket(test, AF_INET);
+	struct snet_request req;
+
+	/* sendmsg naming its peer: the peer only. */
+	KUNIT_EXPECT_EQ(test, 0, snet_request_start(&req, SNET_SYSCALL_SENDMSG,
+						    sock->sk, true,
+						    (struct sockaddr *)&sin,
+						    sizeof(sin)));
+	KUNIT_EXPECT_EQ(test, SNET_SYSCALL_SENDMSG, req.syscall);
+	KUNIT_EXPECT_EQ(test, IPPROTO_UDP, req.protocol);
+	KUNIT_EXPECT_EQ(test, AF_INET, req.family);
+	KUNIT_EXPECT_EQ(test, 53, req.remote_port);
+	KUNIT_EXPECT_EQ(test, htonl(0x0a000009), req.remote_addr.s6_addr32[0]);
+	KUNIT_EXPECT_EQ(test, 0, req.local_port);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_any(&req.local_addr));
+
+	/* recvmsg: both sides, the socket's own. */
+	KUNIT_EXPECT_EQ(test, 0, snet_request_start(&req, SNET_SYSCALL_RECVMSG,
+						    sock->sk, false, NULL, 0));
+	KUNIT_EXPECT_EQ(test, 4000, req.local_port);
+	KUNIT_EXPECT_EQ(test, htonl(0x0a000001), req.local_addr.s6_addr32[0]);
+	KUNIT_EXPECT_EQ(test, 80, req.remote_port);
+	KUNIT_EXPECT_EQ(test, htonl(0x0a000002), req.remote_addr.s6_addr32[0]);
+
+	/* post-accept: the peer's host, not its port. */
+	KUNIT_EXPECT_EQ(test, 0, snet_request_start(&req,
+						    SNET_SYSCALL_POST_ACCEPT,
+						    sock->sk, false, NULL, 0));
+	KUNIT_EXPECT_EQ(test, 0, req.remote_port);
+	KUNIT_EXPECT_EQ(test, htonl(0x0a000002), req.remote_addr.s6_addr32[0]);
+
+	/* A short name: refused, and the socket's own peer stays. */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			snet_request_start(&req, SNET_SYSCALL_CONNECT, sock->sk,
+					   true, (struct sockaddr *)&sin, 8));
+	KUNIT_EXPECT_EQ(test, 80, req.remote_port);
+	test_socket_release(sock);
+}
+
+static struct kunit_case snet_utils_test_cases[] = {
+	KUNIT_CASE(test_request_matches_call),
+	KUNIT_CASE(test_request_fields),
+	{}
+};
+
+static struct kunit_suite snet_utils_test_suite = {
+	.name = "snet_utils",
+	.test_cases = snet_utils_test_cases,
+};
+
+kunit_test_suite(snet_utils_test_suite);
+
+#endif /* CONFIG_SECURITY_SNET_KUNIT_TEST */
