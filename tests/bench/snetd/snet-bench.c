@@ -11,7 +11,11 @@
  *   snet-bench udp-sendmsg-ab PORT N
  *       the same, N calls with the sendmsg:udp event registered and N
  *       without, alternating batch by batch (libsnet changes the event);
- *       prints on_/off_ns_per_call and on_/off_ns_best_batch
+ *       prints on_/off_ns_per_call and on_/off_ns_best_batch.  With
+ *       SNET_BENCH_AB_BASE=notmediated the "off" side registers an event
+ *       that is not sendmsg instead (the hook stops at the mediation
+ *       test); with =ticket it is the "on" side again (how far from 1.00
+ *       the method itself is)
  *   snet-bench tcp-connect PORT N
  *       socket(), connect() to a listener of this process on 127.0.0.1:PORT,
  *       close() with an RST (no TIME_WAIT to run out of ports); the
@@ -190,13 +194,33 @@ static void snet_err(int err, const char *what)
  * ticket; flushing the events leaves it, so every "on" batch is decided by
  * it.  Needs the right to change snet's events (root).
  */
+/*
+ * Sets the events for one side: "off" none, "notmediated" one that is not
+ * sendmsg (the hook stops at the mediation test), "ticket" sendmsg:udp.
+ */
+static int ab_side(struct snet_nl *nl, const char *side)
+{
+	int err = snet_nl_event_flush(nl);
+
+	if (err || !strcmp(side, "off"))
+		return err;
+	if (!strcmp(side, "notmediated"))
+		return snet_nl_event_insert(nl, SNET_SYSCALL_CONNECT, IPPROTO_TCP);
+	if (!strcmp(side, "ticket"))
+		return snet_nl_event_insert(nl, SNET_SYSCALL_SENDMSG, IPPROTO_UDP);
+	return -EINVAL;
+}
+
 static int udp_sendmsg_ab(int port, long n)
 {
+	const char *base = getenv("SNET_BENCH_AB_BASE");
 	struct timing t[2] = { { 0 }, { 0 } };	/* [1]: event on */
 	struct udp_loop u;
 	struct snet_nl *nl;
 	int err, on = 1;
 
+	if (!base)
+		base = "off";
 	udp_loop_open(&u, port);
 	snet_err(snet_nl_open(&nl), "snet_nl_open");
 	err = snet_nl_event_insert(nl, SNET_SYSCALL_SENDMSG, IPPROTO_UDP);
@@ -205,10 +229,7 @@ static int udp_sendmsg_ab(int port, long n)
 	for (long done = 0; done < 2 * n; done += BATCH) {
 		/* Every batch follows a change, so both sides are alike. */
 		on = !on;
-		snet_err(on ? snet_nl_event_insert(nl, SNET_SYSCALL_SENDMSG,
-						   IPPROTO_UDP) :
-			      snet_nl_event_flush(nl),
-			 on ? "event insert" : "event flush");
+		snet_err(ab_side(nl, on ? "ticket" : base), "event change");
 		/*
 		 * Untimed: patching the static key makes the emulator
 		 * translate the hooks' code again on its next use.
