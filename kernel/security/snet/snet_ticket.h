@@ -87,9 +87,10 @@ static __always_inline bool snet_request_equal(const struct snet_request *a,
 /*
  * The common case of snet_ticket_lookup(), inline: the verdict of the most
  * recently used ticket if it decides @req, else SNET_VERDICT_NONE, and the
- * caller then takes the whole lookup.  Only the owner calls it (the hooks),
- * and only the owner reorders its list, so the first entry read under RCU
- * is the one the locked walk would find first.
+ * caller then takes the whole lookup.  Lockless, like the walk there: a
+ * ticket is not changed once on the list and is freed only after a grace
+ * period, so an equal, unexpired first entry is a valid answer, whatever
+ * netlink adds or revokes meanwhile.
  */
 static __always_inline u8 snet_ticket_first(struct snet_ticket_cache *cache,
 					    const struct snet_request *req,
