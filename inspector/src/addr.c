@@ -374,6 +374,114 @@ bool port_match(const struct port_node *n, uint16_t port)
 	return n->negated ? !m : m;
 }
 
+/*
+ * How an expression covers a set H made of ranges (HOME_NET) and its
+ * complement.  Inside H: which of H's ranges it covers fully and which it
+ * may touch (one bit each); outside: NONE, SOME or ALL.  The answers may
+ * err only towards "some": full never claims too much, part too little.
+ */
+#define HOME_RANGES_MAX 64
+struct home {
+	const struct addr_node *r[HOME_RANGES_MAX];
+	unsigned n;
+};
+enum { RG_NONE, RG_SOME, RG_ALL };
+struct region {
+	uint64_t full, part;
+	uint8_t out;
+};
+
+static bool home_ranges(const struct addr_node *h, struct home *o)
+{
+	if (h->negated || h->kind == AN_ANY)
+		return false;
+	if (h->kind == AN_RANGE) {
+		if (o->n == HOME_RANGES_MAX)
+			return false;
+		o->r[o->n++] = h;
+		return true;
+	}
+	if (!h->nitems)
+		return false;
+	for (size_t i = 0; i < h->nitems; i++)
+		if (!home_ranges(h->items[i], o))
+			return false;
+	return true;
+}
+
+static uint8_t rg_union(uint8_t a, uint8_t b)
+{
+	return a == RG_ALL || b == RG_ALL ? RG_ALL : a == RG_NONE && b == RG_NONE ? RG_NONE : RG_SOME;
+}
+
+static uint8_t rg_inter(uint8_t a, uint8_t b)
+{
+	return a == RG_NONE || b == RG_NONE ? RG_NONE : a == RG_ALL && b == RG_ALL ? RG_ALL : RG_SOME;
+}
+
+static struct region rg_not(struct region a, uint64_t all)
+{
+	struct region r = { all & ~a.part, all & ~a.full, (uint8_t)(RG_ALL - a.out) };
+	return r;
+}
+
+/* the region of n without its own negation (addr_match_inner's meaning) */
+static struct region region_inner(const struct addr_node *n, const struct home *h, uint64_t all)
+{
+	struct region r = { all, all, RG_ALL };
+	switch (n->kind) {
+	case AN_ANY:
+		break;
+	case AN_RANGE:
+		r.full = r.part = 0;
+		r.out = RG_SOME;
+		for (unsigned i = 0; i < h->n; i++) {
+			const struct addr_node *x = h->r[i];
+			if (x->lo.family != n->lo.family)
+				continue;
+			if (memcmp(n->hi.a, x->lo.a, 16) >= 0 && memcmp(n->lo.a, x->hi.a, 16) <= 0)
+				r.part |= 1ull << i;
+			if (memcmp(n->lo.a, x->lo.a, 16) <= 0 && memcmp(x->hi.a, n->hi.a, 16) <= 0)
+				r.full |= 1ull << i;
+			if (memcmp(x->lo.a, n->lo.a, 16) <= 0 && memcmp(n->hi.a, x->hi.a, 16) <= 0)
+				r.out = RG_NONE;	/* within one range of H */
+		}
+		break;
+	case AN_LIST: {
+		struct region pos = { 0, 0, RG_NONE }, neg = { 0, 0, RG_NONE };
+		bool any_pos = false;
+		for (size_t i = 0; i < n->nitems; i++) {
+			struct region x = region_inner(n->items[i], h, all);
+			struct region *u = n->items[i]->negated ? &neg : &pos;
+			any_pos |= !n->items[i]->negated;
+			u->full |= x.full;
+			u->part |= x.part;
+			u->out = rg_union(u->out, x.out);
+		}
+		if (!any_pos)
+			pos = r;
+		neg = rg_not(neg, all);
+		r.full = pos.full & neg.full;
+		r.part = pos.part & neg.part;
+		r.out = rg_inter(pos.out, neg.out);
+		break;
+	}
+	}
+	return r;
+}
+
+unsigned addr_home_reach(const struct addr_node *n, const struct addr_node *h)
+{
+	struct home hr = { .n = 0 };
+	if (!h || !home_ranges(h, &hr))
+		return 3;
+	uint64_t all = hr.n == 64 ? ~0ull : (1ull << hr.n) - 1;
+	struct region r = region_inner(n, &hr, all);
+	if (n->negated)
+		r = rg_not(r, all);
+	return (r.part != 0) | (unsigned)(r.out != RG_NONE) << 1;
+}
+
 void addr_free(struct addr_node *n)
 {
 	if (!n)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Hyperscan prefilter databases: one database per (buffer, direction, L4
- * protocol), holding the fast pattern of every rule that inspects that
+ * protocol, or for application buffers event and home class: db_subkey),
+ * holding the fast pattern of every rule that inspects that
  * buffer (a literal, or for a rule with no content its first pcre in
  * HS_FLAG_PREFILTER mode).  A match only makes the rule a candidate:
  * worker.c verifies it completely.  Buffers are scanned in block mode,
@@ -24,11 +25,13 @@
 
 #include "internal.h"
 
-int db_subkey(enum buf_id buf, int slot, enum phase ph)
+int db_subkey(enum buf_id buf, int slot, enum phase ph, unsigned home_class)
 {
 	if (buf == BUF_PAYLOAD)
 		return slot;
-	return ph == PH_REQ_BODY || ph == PH_RESP_BODY;
+	if (buf == BUF_STREAM)
+		return 0;
+	return (ph == PH_REQ_BODY || ph == PH_RESP_BODY) | (int)home_class << 1;
 }
 
 int l4_slot(uint8_t ipproto)
@@ -54,6 +57,15 @@ int idlist_add(struct idlist *l, uint32_t id)
 	}
 	l->v[l->n++] = id;
 	return 0;
+}
+
+/* a rule refused in several home classes' databases is listed once */
+static int idlist_add_once(struct idlist *l, uint32_t id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == id)
+			return 0;
+	return idlist_add(l, id);
 }
 
 /* one database to build: its patterns, in the order of ids */
@@ -205,16 +217,45 @@ static char *fp_literal(const struct sm *fp, enum buf_id buf, unsigned *flags,
 }
 
 /*
- * The databases a rule's fast pattern goes into, in direction dir: for the
- * packet payload, the L4 slots of its protocol; for other buffers, sub-key
- * 1 if the rule is decided on a body event, else 0 (db_subkey).
+ * The home classes (db_subkey) whose flow sides a rule's addresses can
+ * match: without a usable HOME_NET there is one class, 0.
  */
-static unsigned rule_slots(const struct rule *r, enum buf_id buf, uint8_t dir, uint8_t *slots)
+static unsigned home_classes(const struct rule *r, const struct addr_node *home,
+			     uint8_t *out)
 {
-	if (buf != BUF_PAYLOAD) {
-		slots[0] = (uint8_t)db_subkey(buf, 0,
-					      dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc);
+	if (!home) {
+		out[0] = 0;
 		return 1;
+	}
+	unsigned s = addr_home_reach(r->src, home), d = addr_home_reach(r->dst, home), n = 0;
+	for (unsigned c = 0; c < 4; c++) {
+		/* reach bit 0: inside HOME_NET, bit 1: outside */
+		unsigned src_bit = c & 1 ? 1 : 2, dst_bit = c & 2 ? 1 : 2;
+		if ((s & src_bit && d & dst_bit) || (r->bidir && s & dst_bit && d & src_bit))
+			out[n++] = (uint8_t)c;
+	}
+	return n;
+}
+
+/*
+ * The databases a rule's fast pattern goes into, in direction dir: for the
+ * packet payload, the L4 slots of its protocol; for the raw stream 0; for
+ * other buffers, the sub-keys of its event and home classes (db_subkey).
+ */
+static unsigned rule_slots(const struct rule *r, enum buf_id buf, uint8_t dir,
+			   const struct addr_node *home, uint8_t *slots)
+{
+	if (buf == BUF_STREAM) {
+		slots[0] = 0;
+		return 1;
+	}
+	if (buf != BUF_PAYLOAD) {
+		uint8_t cls[4];
+		unsigned n = home_classes(r, home, cls);
+		for (unsigned i = 0; i < n; i++)
+			slots[i] = (uint8_t)db_subkey(buf, 0, dir == DIR_TO_SERVER ? r->phase_ts :
+						      r->phase_tc, cls[i]);
+		return n;
 	}
 	/* ip_proto:N never matches a packet of another protocol */
 	if (r->ip_proto >= 0) {
@@ -246,7 +287,7 @@ static int add_always(struct ruleset_dbs *d, const struct rule *r, uint8_t dir)
 {
 	enum phase ph = dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc;
 	uint8_t slots[4];
-	unsigned ns = ph == PH_PACKET ? rule_slots(r, BUF_PAYLOAD, dir, slots) : 1;
+	unsigned ns = ph == PH_PACKET ? rule_slots(r, BUF_PAYLOAD, dir, NULL, slots) : 1;
 	if (ph != PH_PACKET)
 		slots[0] = 0;
 	for (unsigned s = 0; s < ns; s++) {
@@ -273,7 +314,7 @@ static int collect(struct rule **rules, size_t nrules, struct groups *gs,
 				continue;
 			}
 			uint8_t slots[4];
-			unsigned ns = rule_slots(r, (enum buf_id)r->fp_buf, dir, slots);
+			unsigned ns = rule_slots(r, (enum buf_id)r->fp_buf, dir, d->home, slots);
 			for (unsigned s = 0; s < ns; s++) {
 				struct group *g = group_get(gs, (enum buf_id)r->fp_buf, dir, slots[s]);
 				if (!g)
@@ -334,7 +375,7 @@ static int cache_key(const struct groups *gs, uint8_t key[32])
 	if (!EVP_DigestInit_ex(c, EVP_sha256(), NULL))
 		goto out;
 	const char *ver = hs_version();
-	EVP_DigestUpdate(c, "snet-hsdb-5", 11);
+	EVP_DigestUpdate(c, "snet-hsdb-6", 11);
 	EVP_DigestUpdate(c, ver, strlen(ver));
 	EVP_DigestUpdate(c, &plat, sizeof(plat));
 	for (size_t i = 0; i < gs->n; i++) {
@@ -421,7 +462,7 @@ static int compile_group(struct group *g, struct ruleset_dbs *d, unsigned mode,
 			continue;
 		}
 		/* Hyperscan cannot prefilter this regex: verify it always */
-		int rc = idlist_add(&d->always[g->dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc]
+		int rc = idlist_add_once(&d->always[g->dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc]
 					       [g->dir - 1][g->buf == BUF_PAYLOAD ? g->slot : 0], rid);
 		if (rc) {
 			free(ids);
@@ -563,7 +604,7 @@ static int cache_read(const char *path, struct ruleset_dbs *d, size_t nrules)
 		rc = -EINVAL;
 	if (!rc)
 		rc = read_all(f, &n, sizeof(n));
-	if (!rc && n > BUF__COUNT * 2 * L4_SLOTS)
+	if (!rc && n > BUF__COUNT * 2 * DB_SLOTS)
 		rc = -EINVAL;
 	if (!rc) {
 		d->v = calloc(n ? n : 1, sizeof(*d->v));
@@ -575,7 +616,7 @@ static int cache_read(const char *path, struct ruleset_dbs *d, size_t nrules)
 		rc = read_all(f, hdr, sizeof(hdr));
 		if (rc)
 			break;
-		if (hdr[0] >= BUF__COUNT || hdr[1] < 1 || hdr[1] > 2 || hdr[2] >= L4_SLOTS ||
+		if (hdr[0] >= BUF__COUNT || hdr[1] < 1 || hdr[1] > 2 || hdr[2] >= DB_SLOTS ||
 		    hdr[3] > nrules * 4 || hdr[5] > (1u << 30)) {
 			rc = -EINVAL;
 			break;
@@ -633,6 +674,7 @@ void dbs_free(struct ruleset_dbs *d)
 			}
 		}
 	}
+	addr_free(d->home);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -761,8 +803,8 @@ static int restore_always(struct groups *gs, struct ruleset_dbs *d, struct rule 
 				continue;
 			const struct rule *r = rules[g->ids.v[j]];
 			enum phase ph = g->dir == DIR_TO_SERVER ? r->phase_ts : r->phase_tc;
-			int rc = idlist_add(&d->always[ph][g->dir - 1][g->buf == BUF_PAYLOAD ? g->slot : 0],
-					    g->ids.v[j]);
+			int rc = idlist_add_once(&d->always[ph][g->dir - 1]
+						 [g->buf == BUF_PAYLOAD ? g->slot : 0], g->ids.v[j]);
 			if (rc) {
 				free(in_db);
 				return rc;
@@ -773,6 +815,19 @@ static int restore_always(struct groups *gs, struct ruleset_dbs *d, struct rule 
 	return 0;
 }
 
+/* HOME_NET for the home classes, if it is a plain union of ranges */
+static struct addr_node *home_set(const struct snet_inspect_config *cfg)
+{
+	struct addr_node *h = NULL;
+	if (!config_var(cfg, "HOME_NET") || addr_parse(cfg, "$HOME_NET", &h, NULL, 0))
+		return NULL;
+	if (addr_home_reach(h, h) != 1) {
+		addr_free(h);	/* not ranges: every rule in class 0 */
+		return NULL;
+	}
+	return h;
+}
+
 int dbs_build(struct rule **rules, size_t nrules,
 	      const struct snet_inspect_config *cfg, bool use_cache,
 	      struct ruleset_dbs *out, bool *from_cache, struct strbuf *errs)
@@ -780,6 +835,7 @@ int dbs_build(struct rule **rules, size_t nrules,
 	struct groups gs = { 0 };
 	struct ruleset_dbs d = { 0 };
 	*from_cache = false;
+	d.home = home_set(cfg);
 	int rc = collect(rules, nrules, &gs, &d);
 	if (rc)
 		goto fail;

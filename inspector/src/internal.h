@@ -81,6 +81,12 @@ int port_parse(const struct snet_inspect_config *cfg, const char *s,
 bool addr_match(const struct addr_node *n, const struct ip_addr *ip);
 bool port_match(const struct port_node *n, uint16_t port);
 void addr_free(struct addr_node *n);
+/*
+ * Whether n can match an address inside the set h (bit 0) and one outside
+ * it (bit 1): a bit is cleared only when no such address matches.  h is a
+ * union of ranges (HOME_NET); for any other h both bits are set.
+ */
+unsigned addr_home_reach(const struct addr_node *n, const struct addr_node *h);
 void port_free(struct port_node *n);
 
 /* the distinct header expressions of a rule set, parsed once and numbered */
@@ -429,14 +435,18 @@ int idlist_add(struct idlist *l, uint32_t id);
 
 /* keyed by (buf, dir, l4) */
 #define L4_SLOTS 5		/* tcp, udp, icmp(v4/v6), other, any */
+#define DB_SLOTS 8		/* third keys of a database (db_subkey) */
 int l4_slot(uint8_t ipproto);
 /*
- * The third key of a database: the L4 slot for the packet payload; for
- * other buffers 1 on a body event (PH_REQ_BODY, PH_RESP_BODY), else 0, so
- * the header events and the body events of HTTP scan only the fast
- * patterns of rules decided there.
+ * The third key of a database: the L4 slot for the packet payload, 0 for
+ * the raw stream.  For the application buffers bit 0 is 1 on a body event
+ * (PH_REQ_BODY, PH_RESP_BODY), so the header events and the body events
+ * of HTTP scan only the fast patterns of rules decided there; bits 1-2
+ * are the flow side's home class (source in HOME_NET: 1, destination: 2),
+ * so a scan skips the rules whose addresses cannot match the flow side
+ * (most of ET's HTTP rules are for inbound or for outbound traffic only).
  */
-int db_subkey(enum buf_id buf, int slot, enum phase ph);
+int db_subkey(enum buf_id buf, int slot, enum phase ph, unsigned home_class);
 
 /*
  * Rules with no prefilter pattern, keyed by a port when their header
@@ -462,8 +472,10 @@ struct always_idx {
 struct ruleset_dbs {
 	struct prefilter_db *v;
 	size_t n;
-	/* quick index: [buf][dir-1][l4slot] -> db or NULL */
-	struct prefilter_db *idx[BUF__COUNT][2][L4_SLOTS];
+	/* quick index: [buf][dir-1][db_subkey] -> db or NULL */
+	struct prefilter_db *idx[BUF__COUNT][2][DB_SLOTS];
+	/* HOME_NET as parsed for the home classes, NULL: one class (0) */
+	struct addr_node *home;
 	/* rules with no prefilter pattern, verified at every event */
 	struct idlist always[PH__COUNT][2][L4_SLOTS];
 	struct always_idx aidx[PH__COUNT][2][L4_SLOTS];	/* the same, keyed */

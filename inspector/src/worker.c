@@ -79,6 +79,10 @@ struct snet_inspect_worker {
 	uint64_t amask[2];
 	uint32_t amask_gen[2];
 	const struct idlist *amask_list[2];
+	/* whether the flow's client ([0]) and server are in HOME_NET, valid
+	 * while home_gen equals pgen (the databases' home class) */
+	bool home_in[2];
+	uint32_t home_gen;
 	int memo_swap;		/* 1: the packet goes to the client */
 	uint64_t memo_flow;	/* serial of the flow the memos are for */
 	const struct snet_inspect_ruleset *memo_rs;
@@ -636,6 +640,7 @@ static void memo_begin(struct snet_inspect_worker *w, const struct flow *f, int 
 		}
 		w->pgen = 1;
 		w->amask_gen[0] = w->amask_gen[1] = 0;
+		w->home_gen = 0;
 	}
 }
 
@@ -929,17 +934,32 @@ static void add_always(struct snet_inspect_worker *w, const struct always_idx *a
 				cand_add(w, a->flagged[i].rid);
 }
 
+/* the packet's home class (db_subkey): source in HOME_NET 1, destination 2 */
+static unsigned home_class(struct snet_inspect_worker *w)
+{
+	const struct addr_node *h = w->cur->dbs.home;
+	if (!h)
+		return 0;
+	if (w->home_gen != w->pgen) {
+		w->home_in[w->memo_swap] = addr_match(h, &w->p->src);
+		w->home_in[!w->memo_swap] = addr_match(h, &w->p->dst);
+		w->home_gen = w->pgen;
+	}
+	return (unsigned)w->home_in[w->memo_swap] | (unsigned)w->home_in[!w->memo_swap] << 1;
+}
+
 /* block-mode prefilter of the event's buffers */
 static void prefilter(struct snet_inspect_worker *w, const struct event *ev)
 {
 	const struct snet_inspect_ruleset *rs = w->cur;
 	int di = w->dir - 1;
+	unsigned hc = ev->ph == PH_PACKET ? 0 : home_class(w);
 	for (uint64_t mask = ev->scan_mask; mask; mask &= mask - 1) {
 		int b = __builtin_ctzll(mask);
 		if (!(ev->have >> b & 1) || !ev->n[b])
 			continue;
 		const struct prefilter_db *db = rs->dbs.idx[b][di][db_subkey((enum buf_id)b, ev->slot,
-										     ev->ph)];
+										     ev->ph, hc)];
 		if (!db)
 			continue;
 		struct hs_ctx c = { w, db };

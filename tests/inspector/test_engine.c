@@ -163,6 +163,108 @@ static void ipv6_flow(void **state)
 	snet_inspect_ruleset_unref(rs);
 }
 
+/* addr_home_reach() of expression e against the tests' HOME_NET (bit 0
+ * inside, bit 1 outside) */
+static unsigned reach(const struct snet_inspect_config *cfg, const struct addr_node *home,
+		      const char *e)
+{
+	struct addr_node *n = NULL;
+	assert_int_equal(addr_parse(cfg, e, &n, NULL, 0), 0);
+	unsigned r = addr_home_reach(n, home);
+	addr_free(n);
+	return r;
+}
+
+/* does the database of (buf, dir, home class) hold sid's pattern? */
+static bool db_has_sid(const struct snet_inspect_ruleset *rs, enum buf_id b, int dir,
+		       enum phase ph, unsigned hc, uint32_t sid)
+{
+	const struct prefilter_db *db = rs->dbs.idx[b][dir - 1][db_subkey(b, 0, ph, hc)];
+	for (size_t i = 0; db && i < db->nids; i++)
+		if (rs->rules[db->rule_ids[i]]->sid == sid)
+			return true;
+	return false;
+}
+
+/*
+ * The application buffers' databases are split by home class (source,
+ * destination in HOME_NET): a rule is in the classes its addresses can
+ * match, and the flows of each class still see every rule that can match.
+ */
+static void home_classes(void **state)
+{
+	(void)state;
+	struct snet_inspect_config *cfg;
+	assert_int_equal(snet_inspect_config_new(&cfg), 0);
+	snet_inspect_config_set_var(cfg, "HOME_NET", "[10.0.0.0/8,2001:db8:1::/48]");
+	snet_inspect_config_set_var(cfg, "EXTERNAL_NET", "!$HOME_NET");
+	struct addr_node *home = NULL;
+	assert_int_equal(addr_parse(cfg, "$HOME_NET", &home, NULL, 0), 0);
+	assert_int_equal(reach(cfg, home, "any"), 3);
+	assert_int_equal(reach(cfg, home, "$HOME_NET"), 1);
+	assert_int_equal(reach(cfg, home, "$EXTERNAL_NET"), 2);
+	assert_int_equal(reach(cfg, home, "[10.0.0.0/8,2001:db8:1::/48]"), 1);
+	assert_int_equal(reach(cfg, home, "10.1.2.0/24"), 1);
+	assert_int_equal(reach(cfg, home, "!10.1.2.0/24"), 3);
+	assert_int_equal(reach(cfg, home, "8.8.8.8"), 2);
+	assert_int_equal(reach(cfg, home, "2001:db8:2::1"), 2);
+	assert_int_equal(reach(cfg, home, "[10.0.0.0/8,8.8.8.8]"), 3);
+	assert_int_equal(reach(cfg, home, "[$HOME_NET,!10.0.0.0/8]"), 1);
+	assert_int_equal(reach(cfg, home, "[any,!$HOME_NET]"), 2);
+	assert_int_equal(reach(cfg, home, "[!10.0.0.0/8]"), 3);
+	assert_int_equal(reach(cfg, home, "!0.0.0.0/0"), 3);	/* IPv6 home too */
+	assert_int_equal(reach(cfg, home, "![10.0.0.0/8]"), 3);
+	/* outside H only "within one range of H" is exact: the rest is "some" */
+	assert_int_equal(reach(cfg, home, "![0.0.0.0/0,::/0]"), 2);
+	/* a HOME_NET that is not a union of ranges: no claim */
+	struct addr_node *odd = NULL;
+	assert_int_equal(addr_parse(cfg, "[10.0.0.0/8,!10.1.0.0/16]", &odd, NULL, 0), 0);
+	assert_int_equal(reach(cfg, odd, "8.8.8.8"), 3);
+	addr_free(odd);
+	addr_free(home);
+	snet_inspect_config_free(cfg);
+
+	struct snet_inspect_ruleset *rs = load_ok(
+		"alert http $HOME_NET any -> $EXTERNAL_NET any (msg:\"out\"; flow:to_server; http.uri; content:\"/p\"; sid:1;)\n"
+		"alert http $EXTERNAL_NET any -> $HOME_NET any (msg:\"in\"; flow:to_server; http.uri; content:\"/p\"; sid:2;)\n"
+		"alert http $EXTERNAL_NET any <> $HOME_NET any (msg:\"bi\"; flow:to_server; http.uri; content:\"/p\"; sid:3;)\n"
+		"alert http any any -> [192.0.2.0/24,2001:db8:2::/48] any (msg:\"dst\"; flow:to_server; http.uri; content:\"/p\"; sid:4;)\n"
+		"alert http [10.0.0.1,!10.0.0.0/8] any -> any any (msg:\"none\"; flow:to_server; http.uri; content:\"/p\"; sid:5;)\n"
+		"alert http $EXTERNAL_NET any -> $HOME_NET any (msg:\"resp\"; flow:to_client; http.stat_code; content:\"200\"; sid:6;)\n"
+		"alert http $HOME_NET any -> any any (msg:\"resp-home\"; flow:to_client; http.stat_code; content:\"200\"; sid:7;)\n");
+	/* client in HOME_NET, server outside: to_server class 1, to_client 2 */
+	assert_true(db_has_sid(rs, BUF_HTTP_URI, DIR_TO_SERVER, PH_REQ_HEADERS, 1, 1));
+	assert_false(db_has_sid(rs, BUF_HTTP_URI, DIR_TO_SERVER, PH_REQ_HEADERS, 1, 2));
+	assert_true(db_has_sid(rs, BUF_HTTP_URI, DIR_TO_SERVER, PH_REQ_HEADERS, 2, 2));
+	assert_true(db_has_sid(rs, BUF_HTTP_URI, DIR_TO_SERVER, PH_REQ_HEADERS, 1, 3));
+	assert_true(db_has_sid(rs, BUF_HTTP_URI, DIR_TO_SERVER, PH_REQ_HEADERS, 2, 3));
+	assert_false(db_has_sid(rs, BUF_HTTP_URI, DIR_TO_SERVER, PH_REQ_HEADERS, 3, 3));
+	assert_true(db_has_sid(rs, BUF_HTTP_URI, DIR_TO_SERVER, PH_REQ_HEADERS, 1, 4));
+	assert_false(db_has_sid(rs, BUF_HTTP_URI, DIR_TO_SERVER, PH_REQ_HEADERS, 2, 4));
+	assert_true(db_has_sid(rs, BUF_HTTP_URI, DIR_TO_SERVER, PH_REQ_HEADERS, 0, 4));
+	for (unsigned hc = 0; hc < 4; hc++)
+		assert_false(db_has_sid(rs, BUF_HTTP_URI, DIR_TO_SERVER, PH_REQ_HEADERS, hc, 5));
+	assert_true(db_has_sid(rs, BUF_HTTP_STAT_CODE, DIR_TO_CLIENT, PH_RESP_HEADERS, 2, 6));
+	assert_false(db_has_sid(rs, BUF_HTTP_STAT_CODE, DIR_TO_CLIENT, PH_RESP_HEADERS, 2, 7));
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct snet_inspect_worker *w = tu_worker(rs);
+		struct tu_conn c = { .v6 = v6 };
+		struct snet_inspect_verdict v;
+		tu_conn_open(&c, w, 80);
+		static const char req[] = "GET /p HTTP/1.1\r\nHost: h\r\n\r\n";
+		tu_conn_send(&c, req, strlen(req), &v);
+		assert_true(tu_has_sid(&v, 1) && tu_has_sid(&v, 3));
+		assert_true(tu_has_sid(&v, 4));
+		assert_false(tu_has_sid(&v, 2) || tu_has_sid(&v, 5));
+		static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+		tu_conn_reply(&c, resp, strlen(resp), &v);
+		assert_true(tu_has_sid(&v, 6));
+		assert_false(tu_has_sid(&v, 7));
+		tu_worker_free(w);
+	}
+	snet_inspect_ruleset_unref(rs);
+}
+
 static int udp_send(struct snet_inspect_worker *w, const char *d, struct snet_inspect_verdict *v)
 {
 	uint8_t pkt[600];
@@ -442,6 +544,7 @@ int main(void)
 		cmocka_unit_test(no_prefilter_per_side),
 		cmocka_unit_test(memmem_anchor_leftmost),
 		cmocka_unit_test(ipv6_flow),
+		cmocka_unit_test(home_classes),
 		cmocka_unit_test(flowbits_and_threshold),
 		cmocka_unit_test(reload_keeps_flow_ruleset),
 		cmocka_unit_test(failed_load_leaves_old),
