@@ -164,29 +164,46 @@ echo "bench upcall-connect-plain value=$(col $W/up 5 | median)ns"
 kill $snetd
 wait $snetd
 
-# For the record, not a goal: the same upcall answered by snet-testd (the
+# For the record, not goals: the same upcall answered by snet-testd (the
 # kernel tests' daemon: libsnet, one thread, no policy, no log), which
-# bounds what snetd itself could shave off.
+# bounds what snetd itself could shave off; and by snet-bench
+# genl-responder (a blocking recv() and one send() of a ready message per
+# event, the system calls of a seccomp supervisor), the floor of the
+# generic-netlink transport itself.
+# daemon CMD...: start it on CPU 0, wait for its ready file
+daemon() {
+	rm -f $W/ready
+	taskset -c 0 "$@" &
+	dpid=$!
+	i=0
+	while [ ! -f $W/ready ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -f $W/ready ] || fail "$1 did not start"
+}
 : > $W/min
 for r in $(seq 1 3); do
 	events_off
-	taskset -c 0 $B/tests/kernel/snet-testd --quiet --ready $W/ready \
-		--event connect:17 --answer allow &
-	testd=$!
-	i=0
-	while [ ! -f $W/ready ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-	rm -f $W/ready
+	daemon $B/tests/kernel/snet-testd --quiet --ready $W/ready \
+		--event connect:17 --answer allow
 	u_min=$(run udp-connect 9903 $n_up)
-	kill $testd
-	wait $testd
+	kill $dpid
+	wait $dpid
+	events_off
+	daemon $BENCH genl-responder $W/ready
+	$NL event-add connect 17 > /dev/null
+	u_floor=$(run udp-connect 9903 $n_up)
+	kill $dpid
+	wait $dpid
 	events_off
 	u_sec=$(run seccomp-connect 9903 $n_up)
 	u_plain=$(run udp-connect 9903 $n_up)
-	echo "$u_min $u_sec $u_plain" >> $W/min
-	echo "round $r: connect snet-testd $u_min ns, seccomp $u_sec ns, plain $u_plain ns (best batch, mean)"
+	echo "$u_min $u_sec $u_plain $u_floor" >> $W/min
+	echo "round $r: connect snet-testd $u_min ns, genl-responder $u_floor ns, seccomp $u_sec ns, plain $u_plain ns (best batch, mean)"
 done
 min=$(awk '{ print $1 - $5 }' $W/min | median)
 sec=$(awk '{ print $3 - $5 }' $W/min | median)
+floor=$(awk '{ print $7 - $5 }' $W/min | median)
 echo "bench upcall-minimal-daemon value=${min}ns"
 echo "bench upcall-minimal-daemon-vs-seccomp ratio=$(echo "$min $sec" | awk '{ printf "%.2f", $1 / $2 }')"
+echo "bench upcall-genl-floor value=${floor}ns"
+echo "bench upcall-genl-floor-vs-seccomp ratio=$(echo "$floor $sec" | awk '{ printf "%.2f", $1 / $2 }')"
 echo "ok snetd-bench: done"

@@ -23,6 +23,12 @@
  *   snet-bench udp-connect PORT N
  *       connect() of one UDP socket to 127.0.0.1:PORT, again and again: the
  *       cheapest call the snet LSM can be asked about
+ *   snet-bench genl-responder READY_FILE
+ *       the floor of the generic-netlink round trip: registers as snet's
+ *       daemon and answers every event "allow, once" at once, reading with
+ *       a blocking recv() and answering with one send() of a message built
+ *       on the stack (libmnl): the two system calls of a seccomp
+ *       supervisor, no policy, no log; creates READY_FILE when registered
  *   snet-bench seccomp-connect PORT N
  *       the same loop with connect() under a seccomp filter that returns
  *       SECCOMP_RET_USER_NOTIF, answered SECCOMP_USER_NOTIF_FLAG_CONTINUE
@@ -36,7 +42,10 @@
  * software emulation the slower batches are mostly time the host took.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
 #include <linux/filter.h>
+#include <linux/genetlink.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -456,11 +465,82 @@ static int seccomp_connect(int port, long n)
 	return 0;
 }
 
+/* The id of the event in @nlh, 0 if it is not an event. */
+static uint32_t genl_event_id(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+
+	if (nlh->nlmsg_type < NLMSG_MIN_TYPE ||
+	    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    g->cmd != SNET_CMD_EVENT)
+		return 0;
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(attr) == SNET_A_VERDICT_ID &&
+		    mnl_attr_get_payload_len(attr) == sizeof(uint32_t))
+			return mnl_attr_get_u32(attr);
+	return 0;
+}
+
+static int genl_responder(const char *ready)
+{
+	static char buf[1 << 16];
+	struct snet_nl *events, *sender;
+	uint32_t seq = 0;
+	int err, fd;
+
+	err = snet_nl_open(&events);
+	if (!err)
+		err = snet_nl_subscribe(events);
+	if (!err)
+		err = snet_nl_register(events);
+	if (!err)
+		err = snet_nl_open(&sender);
+	snet_err(err, "genl-responder set-up");
+	fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		die(ready);
+	close(fd);
+	for (;;) {
+		ssize_t len = recv(snet_nl_fd(events), buf, sizeof(buf), 0);
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0)
+			die("genl-responder recv");
+		for (int left = (int)len; mnl_nlmsg_ok(nlh, left);
+		     nlh = mnl_nlmsg_next(nlh, &left)) {
+			char out[256];
+			uint32_t id = genl_event_id(nlh);
+			struct nlmsghdr *v;
+			struct genlmsghdr *g;
+
+			if (!id)
+				continue;
+			v = mnl_nlmsg_put_header(out);
+			v->nlmsg_type = nlh->nlmsg_type;	/* the family */
+			v->nlmsg_flags = NLM_F_REQUEST;
+			v->nlmsg_seq = ++seq;
+			g = mnl_nlmsg_put_extra_header(v, sizeof(*g));
+			g->cmd = SNET_CMD_VERDICT;
+			g->version = SNET_GENL_VERSION;
+			mnl_attr_put_u32(v, SNET_A_VERDICT_ID, id);
+			mnl_attr_put_u8(v, SNET_A_VERDICT, SNET_VERDICT_ALLOW);
+			mnl_attr_put_u8(v, SNET_A_TICKET_LIFE, SNET_TICKET_ONCE);
+			if (send(snet_nl_fd(sender), v, v->nlmsg_len, 0) < 0)
+				die("genl-responder send");
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	long n;
 	int port;
 
+	if (argc == 3 && !strcmp(argv[1], "genl-responder"))
+		return genl_responder(argv[2]);
 	if (argc != 4)
 		goto usage;
 	port = atoi(argv[2]);
@@ -478,6 +558,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "seccomp-connect"))
 		return seccomp_connect(port, n);
 usage:
-	fprintf(stderr, "usage: snet-bench udp-sendmsg|udp-sendmsg-ab|tcp-connect|udp-connect|seccomp-connect PORT N\n");
+	fprintf(stderr, "usage: snet-bench udp-sendmsg|udp-sendmsg-ab|tcp-connect|udp-connect|seccomp-connect PORT N\n"
+		"       snet-bench genl-responder READY_FILE\n");
 	return 2;
 }
