@@ -5,8 +5,8 @@
 #   tests/guest/run.sh --kernel x86 --cpus 2 --suite snetd-profile \
 #       --script tests/bench/snetd/guest-profile.sh --timeout 600
 # 1. the sendmsg loop with a ticket answering (snet-testd's "task" ticket)
-#    and with no event registered; 2. upcalls answered by snet-testd, the
-#    floor of the netlink path (perf record -a: both sides of the round trip);
+#    and with no event registered; 2. upcalls answered by snet-bench
+#    genl-responder, the floor of the netlink path, as sample counts on CPU 0;
 # 3. upcalls answered by snetd (the benchmark's settings) against the
 #    seccomp loop, as sample counts on CPU 0, where the loop and the
 #    deciding thread run: the two totals compare the CPU work of a round
@@ -23,6 +23,13 @@ testd() {
 	testd=$!
 	i=0
 	while [ ! -f $W/ready ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+}
+# counts FILE SORT [perf report options]: sample counts on CPU 0
+counts() {
+	f=$1 sort=$2
+	shift 2
+	perf report -i "$f" --stdio -n --no-children --cpu 0 --sort "$sort" "$@" \
+		2>/dev/null | grep '%' | grep -v '^#' | head -40
 }
 report() {
 	perf report -i "$1" --stdio --no-children --sort "$2" 2>/dev/null |
@@ -44,21 +51,20 @@ echo "=== sendmsg loop, no event registered"
 report $W/off.data sym
 
 $NL event-flush > /dev/null
-testd --quiet --event connect:17 --answer allow
-perf record -q -e cpu-clock -a -g -o $W/up.data -- \
+rm -f $W/ready
+taskset -c 0 $BENCH genl-responder $W/ready &
+resp=$!
+i=0
+while [ ! -f $W/ready ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+$NL event-add connect 17 > /dev/null
+perf record -q -e cpu-clock -F 20000 -a -o $W/up.data -- \
 	taskset -c 0 $BENCH udp-connect 9903 3000 > /dev/null
-kill $testd
-wait $testd
-echo "=== upcalls answered by snet-testd (all CPUs)"
-report $W/up.data comm,sym
+kill $resp
+wait $resp
+echo "=== 3000 upcalls answered by snet-bench genl-responder: samples on CPU 0"
+counts $W/up.data comm,dso
+counts $W/up.data sym
 
-# counts FILE SORT [perf report options]: sample counts on CPU 0
-counts() {
-	f=$1 sort=$2
-	shift 2
-	perf report -i "$f" --stdio -n --no-children --cpu 0 --sort "$sort" "$@" \
-		2>/dev/null | grep '%' | grep -v '^#' | head -40
-}
 mkdir -p $W/etc /run/snet
 echo "allow syscall connect proto udp remote 127.0.0.1 remote-port 9903 ticket once" \
 	> $W/etc/profile.policy
