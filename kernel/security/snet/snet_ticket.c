@@ -371,6 +371,43 @@ static void test_ticket_request_fields(struct kunit *const test)
 	snet_ticket_cache_destroy(cache);
 }
 
+/*
+ * The hooks' inline test sees only the most recently used ticket: a hit
+ * there, NONE for anything else (the hook then takes the whole lookup),
+ * and never an expired ticket's verdict.
+ */
+static void test_ticket_first(struct kunit *const test)
+{
+	struct snet_ticket_cache *cache = test_cache(test);
+	struct snet_request a = test_request(SNET_SYSCALL_CONNECT, 80);
+	struct snet_request b = test_request(SNET_SYSCALL_CONNECT, 443);
+	unsigned long now = 1000;
+	int ret;
+
+	KUNIT_EXPECT_EQ(test, SNET_VERDICT_NONE,
+			snet_ticket_first(cache, &a, now));
+	ret = snet_ticket_add(cache, &a, SNET_VERDICT_DENY, SNET_TICKET_TIMED,
+			      2, now, 8, NULL);
+	KUNIT_ASSERT_EQ(test, 0, ret);
+	ret = snet_ticket_add(cache, &b, SNET_VERDICT_ALLOW, SNET_TICKET_TASK,
+			      0, now, 8, NULL);
+	KUNIT_ASSERT_EQ(test, 0, ret);
+	/* b was added last: first; a is behind it. */
+	KUNIT_EXPECT_EQ(test, SNET_VERDICT_ALLOW,
+			snet_ticket_first(cache, &b, now));
+	KUNIT_EXPECT_EQ(test, SNET_VERDICT_NONE,
+			snet_ticket_first(cache, &a, now));
+	/* The whole lookup finds a and moves it to the front. */
+	KUNIT_EXPECT_EQ(test, SNET_VERDICT_DENY,
+			snet_ticket_lookup(cache, &a, now));
+	KUNIT_EXPECT_EQ(test, SNET_VERDICT_DENY,
+			snet_ticket_first(cache, &a, now));
+	/* Expired, even in front: no verdict. */
+	KUNIT_EXPECT_EQ(test, SNET_VERDICT_NONE,
+			snet_ticket_first(cache, &a, now + 2 * HZ));
+	snet_ticket_cache_destroy(cache);
+}
+
 static void test_ticket_expiry(struct kunit *const test)
 {
 	struct snet_ticket_cache *cache = test_cache(test);
@@ -508,6 +545,7 @@ static void test_ticket_revoke_copy_clear(struct kunit *const test)
 static struct kunit_case snet_ticket_test_cases[] = {
 	KUNIT_CASE(test_ticket_lookup),
 	KUNIT_CASE(test_ticket_request_fields),
+	KUNIT_CASE(test_ticket_first),
 	KUNIT_CASE(test_ticket_expiry),
 	KUNIT_CASE(test_ticket_invalid),
 	KUNIT_CASE(test_ticket_lru),
