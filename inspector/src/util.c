@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -171,6 +174,56 @@ uint16_t needle_anchor(const uint8_t *needle, size_t nlen, bool nocase)
 	return (uint16_t)best;
 }
 
+static bool same_at(const uint8_t *c, const uint8_t *needle, size_t nlen, bool nocase)
+{
+	if (!nocase)
+		return !memcmp(c, needle, nlen);
+	size_t j = 0;
+	while (j < nlen && fold(c[j]) == fold(needle[j]))
+		j++;
+	return j == nlen;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/*
+ * In binary data the anchor byte turns up every 256 bytes or so and each
+ * turn costs a memchr call: 32 starts at a time are checked for the anchor
+ * byte and a second byte of the needle at once (1 false start in 65,536),
+ * about twice as fast on the random bodies of the benchmark's streams.
+ * Both bytes are compared exactly, so neither is a letter of a nocase
+ * needle.  Returns the leftmost match among starts [0, *done), sets *done.
+ */
+__attribute__((target("avx2")))
+static const uint8_t *pair_scan(const uint8_t *hay, size_t nstarts, const uint8_t *needle,
+				size_t nlen, size_t a1, size_t a2, bool nocase, size_t *done)
+{
+	const __m256i v1 = _mm256_set1_epi8((char)needle[a1]);
+	const __m256i v2 = _mm256_set1_epi8((char)needle[a2]);
+	size_t s = 0;
+	for (; s + 32 <= nstarts; s += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(hay + s + a1));
+		__m256i y = _mm256_loadu_si256((const __m256i *)(const void *)(hay + s + a2));
+		unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(x, v1),
+									     _mm256_cmpeq_epi8(y, v2)));
+		for (; m; m &= m - 1) {
+			const uint8_t *c = hay + s + (unsigned)__builtin_ctz(m);
+			if (same_at(c, needle, nlen, nocase))
+				return c;
+		}
+	}
+	*done = s;
+	return NULL;
+}
+
+static bool have_avx2(void)
+{
+	static int v = -1;
+	if (v < 0)
+		v = __builtin_cpu_supports("avx2") ? 1 : 0;
+	return v;
+}
+#endif
+
 const uint8_t *memmem_anchor(const uint8_t *hay, size_t hlen, const uint8_t *needle,
 			     size_t nlen, size_t anchor, bool nocase)
 {
@@ -180,23 +233,33 @@ const uint8_t *memmem_anchor(const uint8_t *hay, size_t hlen, const uint8_t *nee
 		return NULL;
 	if (nocase && is_alpha(needle[anchor]))
 		return memmem_nocase(hay, hlen, needle, nlen);
+	const uint8_t *start = hay;
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (hlen - nlen + 1 >= 64 && have_avx2()) {
+		/* the second byte: the last, else the first, else the anchor again */
+		size_t a2 = nlen - 1;
+		if (a2 == anchor || (nocase && is_alpha(needle[a2])))
+			a2 = 0;
+		if (a2 == anchor || (nocase && is_alpha(needle[a2])))
+			a2 = anchor;
+		size_t done = 0;
+		const uint8_t *c = pair_scan(hay, hlen - nlen + 1, needle, nlen, anchor, a2, nocase,
+					     &done);
+		if (c)
+			return c;
+		start = hay + done;	/* the last starts, fewer than 32: below */
+	}
+#endif
 	/* candidates for the anchor byte, left to right: the first whole
 	 * match is the leftmost, as memmem's */
 	uint8_t a = needle[anchor];
-	const uint8_t *p = hay + anchor, *last = hay + (hlen - nlen) + anchor;
+	const uint8_t *p = start + anchor, *last = hay + (hlen - nlen) + anchor;
 	while (p <= last) {
 		const uint8_t *q = memchr(p, a, (size_t)(last - p) + 1);
 		if (!q)
 			return NULL;
 		const uint8_t *c = q - anchor;
-		size_t j = 0;
-		if (nocase) {
-			while (j < nlen && fold(c[j]) == fold(needle[j]))
-				j++;
-		} else if (!memcmp(c, needle, nlen)) {
-			j = nlen;
-		}
-		if (j == nlen)
+		if (same_at(c, needle, nlen, nocase))
 			return c;
 		p = q + 1;
 	}

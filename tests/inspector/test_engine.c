@@ -148,6 +148,43 @@ static void memmem_anchor_leftmost(void **state)
 	}
 }
 
+/*
+ * The same on haystacks long enough for memmem_anchor's 32-start blocks
+ * (util.c: pair_scan), matches in a block, across two and in the tail;
+ * each haystack exactly its length (the SAN build checks the reads).
+ */
+static void memmem_anchor_long(void **state)
+{
+	(void)state;
+	static const uint8_t abc[] = { 'a', 'A', 'b', ':', '\r', 0xff, 0x00, 'z' };
+	uint32_t seed = 777;
+	for (int round = 0; round < 4000; round++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t hl = 64 + (seed >> 8) % 300, nl = 1 + (seed >> 20) % 12;
+		uint8_t *h = malloc(hl), n[12];
+		assert_non_null(h);
+		/* mostly one byte, so partial matches are common */
+		for (size_t i = 0; i < hl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			h[i] = (seed >> 16) % 4 ? 'z' : abc[(seed >> 20) % sizeof(abc)];
+		}
+		for (size_t i = 0; i < nl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			n[i] = (seed >> 16) % 3 ? 'z' : abc[(seed >> 20) % sizeof(abc)];
+		}
+		if (round % 3 == 0) {	/* plant the needle somewhere */
+			seed = seed * 1103515245u + 12345u;
+			memcpy(h + (seed >> 8) % (hl - nl + 1), n, nl);
+		}
+		for (int nocase = 0; nocase < 2; nocase++) {
+			const uint8_t *want = naive_find(h, hl, n, nl, nocase);
+			for (size_t a = 0; a < nl; a++)
+				assert_ptr_equal(memmem_anchor(h, hl, n, nl, a, nocase), want);
+		}
+		free(h);
+	}
+}
+
 static void ipv6_flow(void **state)
 {
 	(void)state;
@@ -543,6 +580,7 @@ int main(void)
 		cmocka_unit_test(cross_segment),
 		cmocka_unit_test(no_prefilter_per_side),
 		cmocka_unit_test(memmem_anchor_leftmost),
+		cmocka_unit_test(memmem_anchor_long),
 		cmocka_unit_test(ipv6_flow),
 		cmocka_unit_test(home_classes),
 		cmocka_unit_test(flowbits_and_threshold),
