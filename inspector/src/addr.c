@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,15 +309,28 @@ int port_parse(const struct snet_inspect_config *cfg, const char *s,
 	return parse_top(cfg, s, (void **)out, err, errlen, true);
 }
 
+/* memcmp(a, b, 16) <= 0 of two addresses, as two big-endian words: every
+ * flow's header memos call this for each range of a rule's address list */
+static inline bool addr_le(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, a, 8);
+	memcpy(&a1, a + 8, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&b1, b + 8, 8);
+	a0 = be64toh(a0);
+	b0 = be64toh(b0);
+	return a0 != b0 ? a0 < b0 : be64toh(a1) <= be64toh(b1);
+}
+
 static bool addr_match_inner(const struct addr_node *n, const struct ip_addr *ip)
 {
 	switch (n->kind) {
 	case AN_ANY:
 		return true;
 	case AN_RANGE:
-		return n->lo.family == ip->family &&
-		       memcmp(ip->a, n->lo.a, 16) >= 0 &&
-		       memcmp(ip->a, n->hi.a, 16) <= 0;
+		return n->lo.family == ip->family && addr_le(n->lo.a, ip->a) &&
+		       addr_le(ip->a, n->hi.a);
 	case AN_LIST: {
 		bool any_pos = false, pos_hit = false;
 		for (size_t i = 0; i < n->nitems; i++) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Engine behaviour: verdicts, flows, reload, counters, load errors. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -210,6 +211,48 @@ static unsigned reach(const struct snet_inspect_config *cfg, const struct addr_n
 	unsigned r = addr_home_reach(n, home);
 	addr_free(n);
 	return r;
+}
+
+/* addr_match of one address against an expression */
+static bool addr_in(const char *expr, const char *ip)
+{
+	struct snet_inspect_config *cfg;
+	assert_int_equal(snet_inspect_config_new(&cfg), 0);
+	struct addr_node *n = NULL;
+	assert_int_equal(addr_parse(cfg, expr, &n, NULL, 0), 0);
+	struct ip_addr a = { 0 };
+	if (inet_pton(AF_INET, ip, a.a) == 1)
+		a.family = AF_INET;
+	else if (inet_pton(AF_INET6, ip, a.a) == 1)
+		a.family = AF_INET6;
+	else
+		fail_msg("bad address %s", ip);
+	bool v = addr_match(n, &a);
+	addr_free(n);
+	snet_inspect_config_free(cfg);
+	return v;
+}
+
+/* range ends compare as 16-byte big-endian numbers (addr.c: addr_le),
+ * in both 8-byte halves */
+static void addr_range_edges(void **state)
+{
+	(void)state;
+	assert_false(addr_in("10.0.0.0/8", "9.255.255.255"));
+	assert_true(addr_in("10.0.0.0/8", "10.0.0.0"));
+	assert_true(addr_in("10.0.0.0/8", "10.255.255.255"));
+	assert_false(addr_in("10.0.0.0/8", "11.0.0.0"));
+	assert_true(addr_in("[1.2.3.4]", "1.2.3.4"));
+	assert_false(addr_in("[1.2.3.4]", "1.2.3.5"));
+	assert_false(addr_in("10.0.0.0/8", "::a00:1"));
+	assert_false(addr_in("2001:db8::/64", "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff"));
+	assert_true(addr_in("2001:db8::/64", "2001:db8::"));
+	assert_true(addr_in("2001:db8::/64", "2001:db8::ffff:ffff:ffff:ffff"));
+	assert_false(addr_in("2001:db8::/64", "2001:db8:0:1::"));
+	assert_true(addr_in("2001:db8::8000:0:0:0/65", "2001:db8::8000:0:0:1"));
+	assert_false(addr_in("2001:db8::8000:0:0:0/65", "2001:db8::7fff:ffff:ffff:ffff"));
+	assert_false(addr_in("2001:db8::/128", "2001:db8::1"));
+	assert_true(addr_in("!2001:db8::/128", "2001:db8::1"));
 }
 
 /* does the database of (buf, dir, home class) hold sid's pattern? */
@@ -583,6 +626,7 @@ int main(void)
 		cmocka_unit_test(memmem_anchor_long),
 		cmocka_unit_test(ipv6_flow),
 		cmocka_unit_test(home_classes),
+		cmocka_unit_test(addr_range_edges),
 		cmocka_unit_test(flowbits_and_threshold),
 		cmocka_unit_test(reload_keeps_flow_ruleset),
 		cmocka_unit_test(failed_load_leaves_old),
