@@ -443,19 +443,17 @@ static int snet_nl_sent_error(struct snet_nl *nl, uint32_t seq)
  * (two allocations, its send path, the frees) took a measurable share of
  * an upcall under emulation (docs/PERFORMANCE.md, ## snetd).
  */
-int snet_nl_verdict(struct snet_nl *nl, uint32_t id, uint8_t verdict,
-		    uint8_t life, uint32_t seconds)
+size_t snet_nl_verdict_build(void *buf, uint16_t family, uint32_t seq,
+			     uint32_t id, uint8_t verdict, uint8_t life,
+			     uint32_t seconds)
 {
-	char buf[NLMSG_HDRLEN + GENL_HDRLEN + 64]
-		__attribute__((aligned(NLMSG_ALIGNTO)));
 	struct genlmsghdr *gnlh;
 	struct nlmsghdr *nlh;
-	ssize_t sent;
 
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (uint16_t)nl->family;
+	nlh->nlmsg_type = family;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = nl_socket_use_seq(nl->sk);
+	nlh->nlmsg_seq = seq;
 	gnlh = mnl_nlmsg_put_extra_header(nlh, sizeof(*gnlh));
 	gnlh->cmd = SNET_CMD_VERDICT;
 	gnlh->version = SNET_GENL_VERSION;
@@ -464,12 +462,25 @@ int snet_nl_verdict(struct snet_nl *nl, uint32_t id, uint8_t verdict,
 	mnl_attr_put_u8(nlh, SNET_A_TICKET_LIFE, life);
 	if (life == SNET_TICKET_TIMED)
 		mnl_attr_put_u32(nlh, SNET_A_TICKET_SECONDS, seconds);
+	return nlh->nlmsg_len;
+}
+
+int snet_nl_verdict(struct snet_nl *nl, uint32_t id, uint8_t verdict,
+		    uint8_t life, uint32_t seconds)
+{
+	char buf[SNET_NL_VERDICT_SIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
+	uint32_t seq = nl_socket_use_seq(nl->sk);
+	size_t len;
+	ssize_t sent;
+
+	len = snet_nl_verdict_build(buf, (uint16_t)nl->family, seq, id,
+				    verdict, life, seconds);
 	do
-		sent = send(nl_socket_get_fd(nl->sk), nlh, nlh->nlmsg_len, 0);
+		sent = send(nl_socket_get_fd(nl->sk), buf, len, 0);
 	while (sent < 0 && errno == EINTR);
 	if (sent < 0)
 		return -errno;
-	return snet_nl_sent_error(nl, nlh->nlmsg_seq);
+	return snet_nl_sent_error(nl, seq);
 }
 
 static int addr_len(uint8_t family)

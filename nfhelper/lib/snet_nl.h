@@ -112,6 +112,16 @@ int snet_nl_event_list(struct snet_nl *nl,
 int snet_nl_verdict(struct snet_nl *nl, uint32_t id, uint8_t verdict,
 		    uint8_t life, uint32_t seconds);
 
+/*
+ * The message snet_nl_verdict() sends, built in @buf (at least
+ * SNET_NL_VERDICT_SIZE bytes, netlink-aligned) for the family @family with
+ * sequence number @seq; returns its length.
+ */
+#define SNET_NL_VERDICT_SIZE 64
+size_t snet_nl_verdict_build(void *buf, uint16_t family, uint32_t seq,
+			     uint32_t id, uint8_t verdict, uint8_t life,
+			     uint32_t seconds);
+
 int snet_nl_ticket_set(struct snet_nl *nl, const struct snet_ticket *t);
 /* Revoke by ticket id, else all of pid, else the socket's, else all. */
 int snet_nl_ticket_revoke(struct snet_nl *nl, uint64_t id, uint32_t pid,

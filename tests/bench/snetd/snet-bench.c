@@ -511,24 +511,18 @@ static int genl_responder(const char *ready)
 			die("genl-responder recv");
 		for (int left = (int)len; mnl_nlmsg_ok(nlh, left);
 		     nlh = mnl_nlmsg_next(nlh, &left)) {
-			char out[256];
+			char out[SNET_NL_VERDICT_SIZE]
+				__attribute__((aligned(NLMSG_ALIGNTO)));
 			uint32_t id = genl_event_id(nlh);
-			struct nlmsghdr *v;
-			struct genlmsghdr *g;
+			size_t n;
 
 			if (!id)
 				continue;
-			v = mnl_nlmsg_put_header(out);
-			v->nlmsg_type = nlh->nlmsg_type;	/* the family */
-			v->nlmsg_flags = NLM_F_REQUEST;
-			v->nlmsg_seq = ++seq;
-			g = mnl_nlmsg_put_extra_header(v, sizeof(*g));
-			g->cmd = SNET_CMD_VERDICT;
-			g->version = SNET_GENL_VERSION;
-			mnl_attr_put_u32(v, SNET_A_VERDICT_ID, id);
-			mnl_attr_put_u8(v, SNET_A_VERDICT, SNET_VERDICT_ALLOW);
-			mnl_attr_put_u8(v, SNET_A_TICKET_LIFE, SNET_TICKET_ONCE);
-			if (send(snet_nl_fd(sender), v, v->nlmsg_len, 0) < 0)
+			/* nlmsg_type: the family's id. */
+			n = snet_nl_verdict_build(out, nlh->nlmsg_type, ++seq, id,
+						  SNET_VERDICT_ALLOW,
+						  SNET_TICKET_ONCE, 0);
+			if (send(snet_nl_fd(sender), out, n, 0) < 0)
 				die("genl-responder send");
 		}
 	}
