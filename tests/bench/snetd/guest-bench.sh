@@ -15,7 +15,9 @@
 #    (ticket once), against a seccomp user-notification round trip answered
 #    "continue" at once by a supervisor process; both minus the same connect
 #    with neither (measured in the same rounds).  The ratio is the median
-#    snet cost over the median seccomp cost.
+#    snet cost over the median seccomp cost.  For the record, each round
+#    also runs all three in one process, batch by batch (snet-bench
+#    upcall-ab; "-interleaved", the median of the per-round ratios).
 #
 # Each run's figure is its fastest batch (snet-bench): the emulator shares
 # a loaded host, and a slow batch is mostly the host's doing.  The means
@@ -69,6 +71,7 @@ cat > $ETC/bench.policy <<EOF
 allow syscall sendmsg proto udp remote 127.0.0.1 remote-port 9901 ticket exit
 allow syscall connect proto tcp remote 127.0.0.1 remote-port 9902 ticket exit
 allow syscall connect proto udp remote 127.0.0.1 remote-port 9903 ticket once
+allow syscall connect proto udp remote 127.0.0.1 remote-port 9904 ticket exit
 EOF
 cat > $ETC/snetd.conf <<EOF
 [daemon]
@@ -96,6 +99,7 @@ echo "snetd-bench: $rounds rounds; sendmsg $n_send, connect $n_conn, upcall $n_u
 : > $W/conn
 : > $W/up
 : > $W/ab
+: > $W/upab
 for r in $(seq 1 $rounds); do
 	# Alternate which side goes first: drift hits both alike.  The two
 	# runs of a ratio follow each other (A: sendmsg; B: sendmsg, connect;
@@ -124,6 +128,16 @@ for r in $(seq 1 $rounds); do
 	u_plain=$(run udp-connect 9903 $n_up)
 	echo "$u_snet $u_sec $u_plain" >> $W/up
 	echo "round $r: connect snetd $u_snet ns, seccomp $u_sec ns, plain $u_plain ns (best batch, mean)"
+	# The same three in one process, batch by batch (snet-bench upcall-ab).
+	events_on
+	ua=$(taskset -c 0 $BENCH upcall-ab 9903 $n_up)
+	ua_snet=$(echo "$ua" | sed -n 's/^snet_ns_best_batch=//p')
+	ua_sec=$(echo "$ua" | sed -n 's/^seccomp_ns_best_batch=//p')
+	ua_plain=$(echo "$ua" | sed -n 's/^plain_ns_best_batch=//p')
+	[ -n "$ua_snet" ] && [ -n "$ua_sec" ] && [ -n "$ua_plain" ] ||
+		fail "snet-bench upcall-ab gave no figure"
+	echo "$ua_snet $ua_sec $ua_plain" >> $W/upab
+	echo "round $r: interleaved connect snetd $ua_snet ns, seccomp $ua_sec ns, plain $ua_plain ns (best batch)"
 done
 events_on
 
@@ -160,6 +174,7 @@ echo "bench upcall-latency-mean ratio=$(echo "$snet_mean $sec_mean" | awk '{ pri
 echo "bench upcall-snetd value=${snet}ns"
 echo "bench upcall-seccomp value=${sec}ns"
 echo "bench upcall-connect-plain value=$(col $W/up 5 | median)ns"
+echo "bench upcall-latency-interleaved ratio=$(awk '{ printf "%.4f\n", ($1 - $3) / ($2 - $3) }' $W/upab | median | awk '{ printf "%.2f", $1 }')"
 
 kill $snetd
 wait $snetd

@@ -23,6 +23,11 @@
  *   snet-bench udp-connect PORT N
  *       connect() of one UDP socket to 127.0.0.1:PORT, again and again: the
  *       cheapest call the snet LSM can be asked about
+ *   snet-bench upcall-ab PORT N
+ *       N connect()s each of three UDP sockets, batch by batch in turn: to
+ *       PORT (mediated, the daemon decides each), to PORT+1 under a seccomp
+ *       user notification answered at once, and to PORT+1 plain (PORT+1
+ *       allowed by a ticket); prints snet_/seccomp_/plain_ns_best_batch
  *   snet-bench genl-responder READY_FILE
  *       the floor of the generic-netlink round trip: registers as snet's
  *       daemon and answers every event "allow, once" at once, reading with
@@ -410,21 +415,17 @@ static int recv_fd(int sock)
 	return fd;
 }
 
-static int seccomp_connect(int port, long n)
+/*
+ * Installs @prog on this process with a listener handed to a new
+ * supervisor process (another process, as snetd is, on CPU
+ * $SNET_BENCH_DAEMON_CPU if set), which answers every notification
+ * "continue" at once.  Returns the supervisor's pid.
+ */
+static pid_t seccomp_supervised(const struct sock_fprog *prog)
 {
-	struct sock_filter filter[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_connect, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = sizeof(filter) / sizeof(filter[0]),
-				   .filter = filter };
-	struct sockaddr_in sa = loopback(port);
-	int sv[2], lfd, fd, status;
+	int sv[2], lfd;
 	pid_t sup;
 
-	/* The supervisor is another process, as snetd is. */
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 		die("socketpair");
 	sup = fork();
@@ -447,21 +448,112 @@ static int seccomp_connect(int port, long n)
 		supervise(lfd);
 	}
 	close(sv[1]);
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		die("socket");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		die("PR_SET_NO_NEW_PRIVS");
 	lfd = seccomp_sys(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
-			  &prog);
+			  (void *)prog);
 	if (lfd < 0)
 		die("seccomp");
 	send_fd(sv[0], lfd);
 	close(lfd);
 	close(sv[0]);
-	udp_connect_loop(fd, &sa, n);
+	return sup;
+}
+
+static void supervisor_stop(pid_t sup)
+{
+	int status;
+
 	kill(sup, SIGTERM);
 	waitpid(sup, &status, 0);
+}
+
+static int seccomp_connect(int port, long n)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_connect, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(filter) / sizeof(filter[0]),
+				   .filter = filter };
+	struct sockaddr_in sa = loopback(port);
+	pid_t sup;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	sup = seccomp_supervised(&prog);
+	udp_connect_loop(fd, &sa, n);
+	supervisor_stop(sup);
+	return 0;
+}
+
+/* @calls connect()s of @fd to @sa, timed into @t unless NULL. */
+static void udp_connect_batch(int fd, const struct sockaddr_in *sa,
+			      long calls, struct timing *t)
+{
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < calls; i++)
+		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0)
+			die("connect");
+	if (t)
+		add_batch(t, now_ns() - t0, calls);
+}
+
+/*
+ * The upcall and its seccomp baseline in one process, batch by batch, so
+ * that a slow spell of the host falls on both alike: connect()s of one UDP
+ * socket to PORT (the caller's snetd decides each), of another to PORT+1
+ * under a seccomp filter that notifies a supervisor for that descriptor
+ * only, and of a third to PORT+1 with neither (plain).  PORT+1 must be
+ * allowed by a ticket, so that the seccomp and plain sides cost snet one
+ * ticket hit each.
+ */
+static int upcall_ab(int port, long n)
+{
+	struct sockaddr_in up = loopback(port), tk = loopback(port + 1);
+	struct timing t[3] = { { 0 }, { 0 }, { 0 } };	/* snet, seccomp, plain */
+	int fd[3];
+	pid_t sup;
+
+	for (int i = 0; i < 3; i++) {
+		fd[i] = socket(AF_INET, SOCK_DGRAM, 0);
+		if (fd[i] < 0)
+			die("socket");
+	}
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_connect, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned int)fd[1], 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(filter) / sizeof(filter[0]),
+				   .filter = filter };
+
+	sup = seccomp_supervised(&prog);
+	/* The first to PORT+1 gets the ticket the other two sides use. */
+	udp_connect_batch(fd[2], &tk, WARMUP, NULL);
+	udp_connect_batch(fd[1], &tk, WARMUP, NULL);
+	udp_connect_batch(fd[0], &up, WARMUP, NULL);
+	for (long done = 0, r = 0; done < n; done += SMALL_BATCH, r++) {
+		long b = n - done < SMALL_BATCH ? n - done : SMALL_BATCH;
+
+		/* The order turns, so that no side always follows another. */
+		for (int k = 0; k < 3; k++) {
+			int side = (int)((r + k) % 3);
+
+			udp_connect_batch(fd[side], side ? &tk : &up, b, &t[side]);
+		}
+	}
+	supervisor_stop(sup);
+	printf("snet_ns_best_batch=%.0f\nseccomp_ns_best_batch=%.0f\n"
+	       "plain_ns_best_batch=%.0f\n", t[0].best, t[1].best, t[2].best);
 	return 0;
 }
 
@@ -551,8 +643,10 @@ int main(int argc, char **argv)
 		return udp_connect(port, n);
 	if (!strcmp(argv[1], "seccomp-connect"))
 		return seccomp_connect(port, n);
+	if (!strcmp(argv[1], "upcall-ab"))
+		return upcall_ab(port, n);
 usage:
-	fprintf(stderr, "usage: snet-bench udp-sendmsg|udp-sendmsg-ab|tcp-connect|udp-connect|seccomp-connect PORT N\n"
+	fprintf(stderr, "usage: snet-bench udp-sendmsg|udp-sendmsg-ab|tcp-connect|udp-connect|seccomp-connect|upcall-ab PORT N\n"
 		"       snet-bench genl-responder READY_FILE\n");
 	return 2;
 }
