@@ -42,6 +42,12 @@ struct http_state {
 	struct http_tx *spare;	/* a zeroed tx for the next one, or NULL */
 	uint64_t body_limit;
 	uint64_t txs_dropped;
+	/* http_state_memory() of the state as the last feed left it: the
+	 * flow's accounting asks twice a segment, and the sum walks every
+	 * buffer of every transaction */
+	size_t mem;
+	bool mem_valid;
+	bool busy;		/* inside http_feed/http_eof: nothing is cached */
 };
 
 enum http_event { HTTP_EV_REQ_HEADERS, HTTP_EV_REQ_BODY, HTTP_EV_RESP_HEADERS,
@@ -57,7 +63,7 @@ void http_eof(struct http_state *h, int dir, http_event_fn cb, void *ctx);
 /* does this look like the start of an HTTP request / response? */
 bool http_probe_request(const uint8_t *d, size_t n);
 bool http_probe_response(const uint8_t *d, size_t n);
-size_t http_state_memory(const struct http_state *h);
+size_t http_state_memory(struct http_state *h);
 
 /* ---- DNS (dns.c) ---- */
 struct dns_query {

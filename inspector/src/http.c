@@ -111,14 +111,21 @@ void http_state_free(struct http_state *h)
 	free(h);
 }
 
-size_t http_state_memory(const struct http_state *h)
+size_t http_state_memory(struct http_state *h)
 {
+	if (h->mem_valid)
+		return h->mem;
 	size_t m = sizeof(*h) + h->d[0].hdr.cap + h->d[1].hdr.cap +
 		   (h->spare ? sizeof(struct http_tx) : 0);
 	for (unsigned i = 0; i < h->ntx; i++) {
 		m += sizeof(struct http_tx);
 		for (int b = 0; b < BUF__COUNT; b++)
 			m += h->tx[i]->req[b].n + h->tx[i]->resp[b].n;
+	}
+	/* during a feed the parser is still changing the state */
+	if (!h->busy) {
+		h->mem = m;
+		h->mem_valid = true;
 	}
 	return m;
 }
@@ -712,8 +719,8 @@ static size_t feed_body(struct http_state *h, int dir, const uint8_t *p, size_t 
 	return used;
 }
 
-void http_feed(struct http_state *h, int dir, const uint8_t *p, size_t n,
-	       http_event_fn cb, void *ctx)
+static void feed(struct http_state *h, int dir, const uint8_t *p, size_t n,
+		 http_event_fn cb, void *ctx)
 {
 	struct http_dir_state *d = &h->d[dir];
 	while (n && !d->broken) {
@@ -777,7 +784,7 @@ void http_feed(struct http_state *h, int dir, const uint8_t *p, size_t n,
 	}
 }
 
-void http_eof(struct http_state *h, int dir, http_event_fn cb, void *ctx)
+static void eof(struct http_state *h, int dir, http_event_fn cb, void *ctx)
 {
 	struct http_dir_state *d = &h->d[dir];
 	if (d->state != ST_BODY || d->broken)
@@ -786,4 +793,24 @@ void http_eof(struct http_state *h, int dir, http_event_fn cb, void *ctx)
 	if (tx)
 		body_done(h, dir, tx, cb, ctx);	/* body until close, or cut short */
 	d->state = ST_IDLE;
+}
+
+/* every change of the state goes through these two: the cached memory
+ * figure is dropped, and none is kept while the parser (or a callback)
+ * runs, since the parser goes on changing the state after a callback */
+void http_feed(struct http_state *h, int dir, const uint8_t *p, size_t n,
+	       http_event_fn cb, void *ctx)
+{
+	h->busy = true;
+	h->mem_valid = false;
+	feed(h, dir, p, n, cb, ctx);
+	h->busy = false;
+}
+
+void http_eof(struct http_state *h, int dir, http_event_fn cb, void *ctx)
+{
+	h->busy = true;
+	h->mem_valid = false;
+	eof(h, dir, cb, ctx);
+	h->busy = false;
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "app.h"
 #include "internal.h"
 #include "testutil.h"
 
@@ -597,6 +598,60 @@ static void eve_lines_as_jansson_dumps(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* http_state_memory() recomputed from scratch, its cache left as it was */
+static size_t http_mem_fresh(struct http_state *h)
+{
+	bool valid = h->mem_valid, busy = h->busy;
+	size_t mem = h->mem;
+	h->mem_valid = false;
+	h->busy = true;
+	size_t m = http_state_memory(h);
+	h->mem_valid = valid;
+	h->busy = busy;
+	h->mem = mem;
+	return m;
+}
+
+static unsigned http_mem_events, http_mem_wrong;
+
+static void http_mem_cb(void *ctx, enum http_event ev, struct http_tx *tx)
+{
+	(void)ev;
+	(void)tx;
+	struct http_state *h = ctx;
+	http_mem_events++;
+	if (http_state_memory(h) != http_mem_fresh(h))
+		http_mem_wrong++;
+}
+
+/* the cached memory figure follows every feed, and callbacks in one feed */
+static void http_memory_cached(void **state)
+{
+	(void)state;
+	struct http_state *h = http_state_new(1 << 20);
+	assert_non_null(h);
+	assert_int_equal(http_state_memory(h), http_mem_fresh(h));
+	static const char two[] = "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+				  "GET /bbbbbbbbbbbbbbbb HTTP/1.1\r\nHost: yyyyyyyy\r\n"
+				  "User-Agent: zzzzzzzzzzzzzzzzzz\r\n\r\n";
+	/* two requests in one feed: each callback sees the state as it is */
+	http_feed(h, 0, (const uint8_t *)two, sizeof(two) - 1, http_mem_cb, h);
+	assert_int_equal(http_mem_events, 2);
+	assert_int_equal(http_mem_wrong, 0);
+	size_t m1 = http_state_memory(h);
+	assert_int_equal(m1, http_mem_fresh(h));
+	assert_int_equal(http_state_memory(h), m1);	/* from the cache */
+	static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n"
+				   "Server: wwwwwwwwwwww\r\n\r\nabcd";
+	http_feed(h, 1, (const uint8_t *)resp, sizeof(resp) - 1, http_mem_cb, h);
+	assert_int_equal(http_mem_wrong, 0);
+	assert_int_equal(http_state_memory(h), http_mem_fresh(h));
+	assert_int_not_equal(http_state_memory(h), m1);
+	http_eof(h, 1, http_mem_cb, h);
+	assert_int_equal(http_state_memory(h), http_mem_fresh(h));
+	http_state_free(h);
+}
+
 static void check_only(void **state)
 {
 	(void)state;
@@ -620,6 +675,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(action_order),
+		cmocka_unit_test(http_memory_cached),
 		cmocka_unit_test(cross_segment),
 		cmocka_unit_test(no_prefilter_per_side),
 		cmocka_unit_test(memmem_anchor_leftmost),
