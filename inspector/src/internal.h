@@ -515,6 +515,8 @@ struct snet_inspect_ruleset {
 	pthread_mutex_t th_lock;
 	struct th_entry *th;
 	size_t nth, capth;
+	uint32_t *thidx;	/* open addressing over th by (rule, ip): index + 1 */
+	size_t thmask;		/* slots in thidx - 1; 2 * capth slots */
 	uint64_t generation;
 };
 bool threshold_allows(struct snet_inspect_ruleset *rs, const struct rule *r,

@@ -470,6 +470,7 @@ static void ruleset_destroy(struct snet_inspect_ruleset *rs)
 	free(rs->pre);
 	hdr_table_free(&rs->hdrs);
 	free(rs->th);
+	free(rs->thidx);
 	pthread_mutex_destroy(&rs->th_lock);
 	free(rs);
 }
@@ -608,6 +609,60 @@ struct th_entry {
 	uint32_t count;
 };
 
+static size_t th_hash(uint32_t rule, const struct ip_addr *ip)
+{
+	uint64_t a, b;
+	memcpy(&a, ip->a, 8);
+	memcpy(&b, ip->a + 8, 8);
+	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)rule << 8 | ip->family)) *
+		     0xff51afd7ed558ccdull;
+	return (size_t)(h ^ h >> 29);
+}
+
+static void th_index_put(struct snet_inspect_ruleset *rs, size_t i)
+{
+	size_t k = th_hash(rs->th[i].rule, &rs->th[i].ip) & rs->thmask;
+	while (rs->thidx[k])
+		k = (k + 1) & rs->thmask;
+	rs->thidx[k] = (uint32_t)i + 1;
+}
+
+/*
+ * Room for one more entry: entries whose window has passed are dropped
+ * first (one behaves as no entry: a match restarts its window at 0), then
+ * the table doubles; the index is rebuilt either way.  false: no memory.
+ */
+static bool th_room(struct snet_inspect_ruleset *rs, uint64_t now)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < rs->nth; i++) {
+		const struct th_entry *t = &rs->th[i];
+		if (!(t->window_start + rs->rules[t->rule]->th.seconds < now))
+			rs->th[n++] = *t;
+	}
+	rs->nth = n;
+	/* grow when at least half is live, so sweeps stay rare */
+	if (n * 2 >= rs->capth) {
+		size_t cap = rs->capth ? rs->capth * 2 : 64;
+		struct th_entry *v = cap <= 1u << 20 ? realloc(rs->th, cap * sizeof(*v)) : NULL;
+		if (v)
+			rs->th = v;
+		uint32_t *x = v ? calloc(cap * 2, sizeof(*x)) : NULL;
+		if (x) {
+			rs->capth = cap;
+			free(rs->thidx);
+			rs->thidx = x;
+			rs->thmask = cap * 2 - 1;
+		}
+	}
+	if (!rs->thidx)
+		return false;
+	memset(rs->thidx, 0, (rs->thmask + 1) * sizeof(*rs->thidx));
+	for (size_t i = 0; i < n; i++)
+		th_index_put(rs, i);
+	return n < rs->capth;
+}
+
 bool threshold_allows(struct snet_inspect_ruleset *rs, const struct rule *r,
 		      const struct ip_addr *src, const struct ip_addr *dst,
 		      uint64_t now)
@@ -617,16 +672,17 @@ bool threshold_allows(struct snet_inspect_ruleset *rs, const struct rule *r,
 	const struct ip_addr *ip = r->th.by_dst ? dst : src;
 	bool allow = false;
 	pthread_mutex_lock(&rs->th_lock);
+	/* hashed by (rule, ip): a list walk grew with every tracked address */
 	struct th_entry *e = NULL;
-	size_t free_slot = rs->nth;
-	for (size_t i = 0; i < rs->nth; i++) {
-		struct th_entry *t = &rs->th[i];
-		if (t->window_start + r->th.seconds < now && t->rule == r->idx)
-			free_slot = i;	/* expired entry of this rule: reusable */
-		if (t->rule == r->idx && t->ip.family == ip->family &&
-		    !memcmp(t->ip.a, ip->a, 16)) {
-			e = t;
-			break;
+	if (rs->thidx) {
+		for (size_t k = th_hash(r->idx, ip) & rs->thmask; rs->thidx[k];
+		     k = (k + 1) & rs->thmask) {
+			struct th_entry *t = &rs->th[rs->thidx[k] - 1];
+			if (t->rule == r->idx && t->ip.family == ip->family &&
+			    !memcmp(t->ip.a, ip->a, 16)) {
+				e = t;
+				break;
+			}
 		}
 	}
 	if (e && e->window_start + r->th.seconds <= now) {
@@ -634,26 +690,17 @@ bool threshold_allows(struct snet_inspect_ruleset *rs, const struct rule *r,
 		e->count = 0;
 	}
 	if (!e) {
-		if (free_slot == rs->nth) {
-			if (rs->nth == rs->capth) {
-				size_t cap = rs->capth ? rs->capth * 2 : 64;
-				struct th_entry *v = cap <= 1u << 20 ?
-					realloc(rs->th, cap * sizeof(*v)) : NULL;
-				if (!v) {
-					/* no memory to count: fail towards alerting */
-					pthread_mutex_unlock(&rs->th_lock);
-					return true;
-				}
-				rs->th = v;
-				rs->capth = cap;
-			}
-			rs->nth++;
+		if (rs->nth == rs->capth && !th_room(rs, now)) {
+			/* no memory to count: fail towards alerting */
+			pthread_mutex_unlock(&rs->th_lock);
+			return true;
 		}
-		e = &rs->th[free_slot];
+		e = &rs->th[rs->nth];
 		e->rule = r->idx;
 		e->ip = *ip;
 		e->window_start = now;
 		e->count = 0;
+		th_index_put(rs, rs->nth++);
 	}
 	e->count++;
 	switch (r->th.type) {

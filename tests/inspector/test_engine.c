@@ -652,6 +652,38 @@ static void http_memory_cached(void **state)
 	http_state_free(h);
 }
 
+/* many tracked addresses: each its own count, windows expire, and the
+ * table does not keep the expired ones (threshold_allows' hash) */
+static void threshold_many_addresses(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = load_ok(
+		"alert udp any any -> any any (msg:\"l\"; content:\"x\"; threshold:type limit,track by_src,count 1,seconds 10; sid:1;)\n");
+	const struct rule *r = rs->rules[0];
+	struct ip_addr dst = { .family = AF_INET, .a = { 192, 0, 2, 1 } };
+	for (unsigned round = 0; round < 20; round++) {
+		uint64_t now = 100 + 11 * (uint64_t)round;
+		for (unsigned i = 0; i < 300; i++) {
+			/* v4 and v6 sources that differ only in the last bytes */
+			struct ip_addr src = { .family = i % 2 ? AF_INET6 : AF_INET };
+			src.a[0] = 10;
+			src.a[i % 2 ? 14 : 2] = (uint8_t)(i >> 8);
+			src.a[i % 2 ? 15 : 3] = (uint8_t)i;
+			src.a[1] = (uint8_t)(round % 4);
+			assert_true(threshold_allows(rs, r, &src, &dst, now));
+			assert_false(threshold_allows(rs, r, &src, &dst, now));
+			assert_false(threshold_allows(rs, r, &src, &dst, now + 9));
+		}
+		/* the first source again in the same window, then after it */
+		struct ip_addr s0 = { .family = AF_INET, .a = { 10, (uint8_t)(round % 4) } };
+		assert_false(threshold_allows(rs, r, &s0, &dst, now + 5));
+		assert_true(threshold_allows(rs, r, &s0, &dst, now + 11));
+	}
+	/* 6,000 matches from 1,200 addresses, windows of 10 s: expired ones go */
+	assert_true(rs->nth <= 1024);
+	snet_inspect_ruleset_unref(rs);
+}
+
 static void check_only(void **state)
 {
 	(void)state;
@@ -676,6 +708,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(action_order),
 		cmocka_unit_test(http_memory_cached),
+		cmocka_unit_test(threshold_many_addresses),
 		cmocka_unit_test(cross_segment),
 		cmocka_unit_test(no_prefilter_per_side),
 		cmocka_unit_test(memmem_anchor_leftmost),
