@@ -4,6 +4,7 @@
 #
 #   run.sh [--kernel um|x86] [--script FILE] [--suite NAME] [--timeout SEC]
 #          [--mem SIZE] [--cpus N] [--append ARGS] [--interactive]
+#          [--tcg-single]
 #
 # The guest's root is the host's / (read only), so it runs the host's
 # programs and this tree's build/out binaries.  Its console goes to
@@ -12,6 +13,12 @@
 # (a "not ok" line) on a timeout or when the console shows a kernel bug:
 # BUG:, WARNING:, Oops, a lockdep report, a hung task, a KASAN, UBSAN or
 # kmemleak report.
+#
+# --tcg-single (x86): QEMU runs the virtual CPUs in turn on one thread.
+# With a thread per CPU (the default, which the benchmarks need) a CPU can
+# run a stale translation of code another CPU just patched: a boot once
+# died on an int3 that text_poke_bp() had already removed ("Oops: int3" in
+# sched_clock_cpu, on the CPU woken by the patching's own sync IPI).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,6 +30,7 @@ mem=1G
 cpus=2
 append=
 interactive=0
+tcg=multi
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
@@ -33,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--cpus) cpus=$2; shift ;;
 	--append) append="$append $2"; shift ;;
 	--interactive) interactive=1 ;;
+	--tcg-single) tcg=single ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -68,7 +77,8 @@ um)
 	;;
 x86)
 	image=$top/build/kernel-x86/arch/x86/boot/bzImage
-	emu=(qemu-system-x86_64 -cpu max -m "$mem" -smp "$cpus" -nographic
+	emu=(qemu-system-x86_64 -accel tcg,thread=$tcg -cpu max -m "$mem"
+	     -smp "$cpus" -nographic
 	     -no-reboot -nic none -kernel "$image"
 	     -fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 	     -device virtio-9p-pci,fsdev=root,mount_tag=/dev/root

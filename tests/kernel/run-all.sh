@@ -9,6 +9,6 @@ rc=0
 "$top/kernel/checkpatch.sh" --tap > "${RESULTS:-$top/build/results}/checkpatch.tap" || rc=1
 "$top/tests/guest/run.sh" --kernel um --suite kernel-um --timeout 900 \
 	--script "$top/tests/kernel/guest-tests.sh" || rc=1
-"$top/tests/guest/run.sh" --kernel x86 --suite kernel-x86 --timeout 300 \
+"$top/tests/guest/run.sh" --kernel x86 --tcg-single --suite kernel-x86 --timeout 300 \
 	--script "$top/tests/kernel/smoke.sh" || rc=1
 exit $rc
