@@ -55,9 +55,14 @@ static void snet_ticket_del(struct snet_ticket_cache *cache,
 	kfree_rcu(ticket, rcu);
 }
 
-static u8 snet_ticket_lookup_locked(struct snet_ticket_cache *cache,
-				    const struct snet_request *req,
-				    unsigned long now)
+/*
+ * Returns the verdict of the ticket that decides @req, or SNET_VERDICT_NONE,
+ * and moves that ticket to the front; expired tickets met on the way are
+ * dropped.  The hooks call it only when snet_ticket_first() found no
+ * answer in the front ticket, which needs no lock.
+ */
+u8 snet_ticket_lookup(struct snet_ticket_cache *cache,
+		      const struct snet_request *req, unsigned long now)
 {
 	struct snet_ticket *ticket, *next;
 	u8 verdict = SNET_VERDICT_NONE;
@@ -75,39 +80,6 @@ static u8 snet_ticket_lookup_locked(struct snet_ticket_cache *cache,
 		break;
 	}
 	spin_unlock(&cache->lock);
-	return verdict;
-}
-
-/*
- * Returns the verdict of the ticket that decides @req, or SNET_VERDICT_NONE.
- * Expired tickets met on the way are dropped.  @cache is the caller's own
- * (see struct snet_ticket_cache).  The common case, the most recently used
- * ticket deciding again, takes no lock; anything to move or drop is done
- * by the locked walk.
- */
-u8 snet_ticket_lookup(struct snet_ticket_cache *cache,
-		      const struct snet_request *req, unsigned long now)
-{
-	struct snet_ticket *ticket;
-	u8 verdict = SNET_VERDICT_NONE;
-	bool first = true, locked = false;
-
-	rcu_read_lock();
-	list_for_each_entry_rcu(ticket, &cache->list, node) {
-		if (snet_ticket_expired(ticket, now)) {
-			locked = true;
-			break;
-		}
-		if (snet_request_equal(&ticket->req, req)) {
-			verdict = ticket->verdict;
-			locked = !first;
-			break;
-		}
-		first = false;
-	}
-	rcu_read_unlock();
-	if (locked)
-		return snet_ticket_lookup_locked(cache, req, now);
 	return verdict;
 }
 

@@ -32,10 +32,11 @@ struct snet_ticket {
 /*
  * A task's tickets: its security blob.  @lock protects @list and @count and
  * is only taken in process context (hooks, netlink); the task's last
- * reference frees the tickets without it.  The owner's hooks also walk
- * @list under RCU without the lock, so a ticket leaves the list with
+ * reference frees the tickets without it.  The owner's hooks also read
+ * the first entry of @list under RCU without the lock (snet_ticket_first()),
+ * so a ticket joins the list with list_add_rcu(), leaves it with
  * list_del_rcu() and is freed after a grace period; only the owner moves
- * entries within the list (it cannot be walking it at the same time).
+ * entries within the list (it cannot be reading it at the same time).
  */
 struct snet_ticket_cache {
 	spinlock_t lock;	/* protects list and count */
@@ -87,10 +88,10 @@ static __always_inline bool snet_request_equal(const struct snet_request *a,
 /*
  * The common case of snet_ticket_lookup(), inline: the verdict of the most
  * recently used ticket if it decides @req, else SNET_VERDICT_NONE, and the
- * caller then takes the whole lookup.  Lockless, like the walk there: a
- * ticket is not changed once on the list and is freed only after a grace
- * period, so an equal, unexpired first entry is a valid answer, whatever
- * netlink adds or revokes meanwhile.
+ * caller then takes the whole lookup.  Lockless: a ticket is not changed
+ * once on the list and is freed only after a grace period, so an equal,
+ * unexpired first entry is a valid answer, whatever netlink adds or
+ * revokes meanwhile.
  */
 static __always_inline u8 snet_ticket_first(struct snet_ticket_cache *cache,
 					    const struct snet_request *req,
