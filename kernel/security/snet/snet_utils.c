@@ -119,7 +119,7 @@ void snet_call_key(const struct snet_call *call, struct snet_request *req)
 	req->local_port = call->local_port;
 	req->remote_addr = call->remote_addr;
 	req->remote_port = call->remote_port;
-	snet_request_mask(req);
+	snet_request_mask(req, snet_key_fields(call->syscall));
 }
 
 /*
@@ -212,6 +212,29 @@ static void test_socket_release(struct socket *sock)
 	sock_release(sock);
 }
 
+/* One case of test_request_matches_call(). */
+static void test_request_case(struct kunit *const test, struct sock *sk,
+			      u8 syscall, bool remote,
+			      const struct sockaddr *addr, int addrlen)
+{
+	struct snet_request want, got;
+	struct snet_call call;
+	int err_want, err_got;
+
+	err_want = snet_call_start(&call, syscall, sk, remote, addr, addrlen);
+	snet_call_key(&call, &want);
+	memset(&got, 0xa5, sizeof(got));
+	err_got = snet_request_start(&got, syscall, sk, remote, addr, addrlen);
+	KUNIT_EXPECT_EQ_MSG(test, err_want, err_got,
+			    "family %d syscall %d remote %d family named %d len %d",
+			    sk->sk_family, syscall, remote,
+			    addr ? addr->sa_family : -1, addrlen);
+	KUNIT_EXPECT_EQ_MSG(test, 0, memcmp(&want, &got, sizeof(got)),
+			    "family %d syscall %d remote %d family named %d len %d",
+			    sk->sk_family, syscall, remote,
+			    addr ? addr->sa_family : -1, addrlen);
+}
+
 /*
  * snet_request_start(), the hooks' key, is the key of the call that
  * snet_call_start() describes, for every syscall, side and kind of name.
@@ -243,9 +266,7 @@ static void test_request_matches_call(struct kunit *const test)
 		{ (struct sockaddr *)&sin, 1 },
 	};
 	const int families[] = { AF_INET, AF_INET6 };
-	struct snet_request want, got;
-	struct snet_call call;
-	int f, sc, remote, n, err_want, err_got;
+	int f, sc, n;
 
 	for (f = 0; f < ARRAY_SIZE(families); f++) {
 		struct socket *sock;
@@ -253,25 +274,14 @@ static void test_request_matches_call(struct kunit *const test)
 		if (families[f] == AF_INET6 && !IS_ENABLED(CONFIG_IPV6))
 			continue;
 		sock = test_socket(test, families[f]);
-		for (sc = 0; sc < __SNET_SYSCALL_MAX; sc++)
-			for (remote = 0; remote < 2; remote++)
-				for (n = 0; n < ARRAY_SIZE(names); n++) {
-					err_want = snet_call_start(&call, sc, sock->sk,
-								   remote, names[n].addr,
-								   names[n].len);
-					snet_call_key(&call, &want);
-					memset(&got, 0xa5, sizeof(got));
-					err_got = snet_request_start(&got, sc, sock->sk,
-								     remote, names[n].addr,
-								     names[n].len);
-					KUNIT_EXPECT_EQ_MSG(test, err_want, err_got,
-							    "family %d syscall %d remote %d name %d",
-							    families[f], sc, remote, n);
-					KUNIT_EXPECT_EQ_MSG(test, 0,
-							    memcmp(&want, &got, sizeof(got)),
-							    "family %d syscall %d remote %d name %d",
-							    families[f], sc, remote, n);
-				}
+		for (sc = 0; sc < __SNET_SYSCALL_MAX; sc++) {
+			for (n = 0; n < ARRAY_SIZE(names); n++) {
+				test_request_case(test, sock->sk, sc, false,
+						  names[n].addr, names[n].len);
+				test_request_case(test, sock->sk, sc, true,
+						  names[n].addr, names[n].len);
+			}
+		}
 		test_socket_release(sock);
 	}
 }

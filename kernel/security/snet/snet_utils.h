@@ -154,9 +154,12 @@ static __always_inline int snet_sockaddr_get(const struct sockaddr *addr,
 	return -EINVAL;
 }
 
-/* Zeroes what is not in @fields; pad too: requests compare whole. */
-static __always_inline void __snet_request_mask(struct snet_request *req,
-						u8 fields)
+/*
+ * Zeroes what is not in @fields (snet_key_fields() of the request's
+ * syscall), and the pad: requests compare whole.
+ */
+static __always_inline void snet_request_mask(struct snet_request *req,
+					      u8 fields)
 {
 	req->pad = 0;
 	if (!(fields & SNET_KEY_LOCAL_ADDR))
@@ -167,12 +170,6 @@ static __always_inline void __snet_request_mask(struct snet_request *req,
 		req->remote_addr = (struct in6_addr){};
 	if (!(fields & SNET_KEY_REMOTE_PORT))
 		req->remote_port = 0;
-}
-
-/* Zeroes what does not make two requests of its syscall different. */
-static inline void snet_request_mask(struct snet_request *req)
-{
-	__snet_request_mask(req, snet_key_fields(req->syscall));
 }
 
 /*
@@ -207,7 +204,7 @@ static __always_inline int snet_request_start(struct snet_request *req,
 						 &req->local_addr,
 					remote ? &req->remote_port :
 						 &req->local_port);
-	__snet_request_mask(req, fields);
+	snet_request_mask(req, fields);
 	return err;
 }
 
