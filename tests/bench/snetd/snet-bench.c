@@ -314,24 +314,27 @@ static int tcp_connect(int port, long n)
 }
 
 /* @n timed connects of one UDP socket (after the warm-up). */
+/* @calls connect()s of @fd to @sa, timed into @t unless NULL. */
+static void udp_connect_batch(int fd, const struct sockaddr_in *sa,
+			      long calls, struct timing *t)
+{
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < calls; i++)
+		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0)
+			die("connect");
+	if (t)
+		add_batch(t, now_ns() - t0, calls);
+}
+
 static void udp_connect_loop(int fd, const struct sockaddr_in *sa, long n)
 {
 	struct timing t = { 0 };
-	long done = 0;
 
-	for (int i = 0; i < WARMUP; i++)
-		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0)
-			die("connect (warm-up)");
-	while (done < n) {
-		long b = n - done < SMALL_BATCH ? n - done : SMALL_BATCH;
-		uint64_t t0 = now_ns();
-
-		for (long i = 0; i < b; i++)
-			if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0)
-				die("connect");
-		add_batch(&t, now_ns() - t0, b);
-		done += b;
-	}
+	udp_connect_batch(fd, sa, WARMUP, NULL);
+	for (long done = 0; done < n; done += SMALL_BATCH)
+		udp_connect_batch(fd, sa, n - done < SMALL_BATCH ? n - done : SMALL_BATCH,
+				  &t);
 	report(&t);
 }
 
@@ -489,19 +492,6 @@ static int seccomp_connect(int port, long n)
 	udp_connect_loop(fd, &sa, n);
 	supervisor_stop(sup);
 	return 0;
-}
-
-/* @calls connect()s of @fd to @sa, timed into @t unless NULL. */
-static void udp_connect_batch(int fd, const struct sockaddr_in *sa,
-			      long calls, struct timing *t)
-{
-	uint64_t t0 = now_ns();
-
-	for (long i = 0; i < calls; i++)
-		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0)
-			die("connect");
-	if (t)
-		add_batch(t, now_ns() - t0, calls);
 }
 
 /*
