@@ -215,12 +215,11 @@ static const uint8_t *pair_scan(const uint8_t *hay, size_t nstarts, const uint8_
 	return NULL;
 }
 
+/* libgcc fills the CPU model before main(): a read, no state of ours that
+ * worker threads would share */
 static bool have_avx2(void)
 {
-	static int v = -1;
-	if (v < 0)
-		v = __builtin_cpu_supports("avx2") ? 1 : 0;
-	return v;
+	return __builtin_cpu_supports("avx2");
 }
 #endif
 
