@@ -5,8 +5,11 @@
 #   - compile time (cold cache), load time from the database cache, and
 #     the peak memory of those two loads (et_load);
 #   - throughput of the engine on a generated capture of mixed traffic
-#     against a plain hs_scan loop over the same payload bytes with the same
-#     databases, in one process, repeated (inspect_bench): the ratio;
+#     against a plain loop of Hyperscan scans over the same payload bytes
+#     with the engine's own databases (block mode for packets, streaming
+#     mode for the raw TCP streams), in one process, repeated
+#     (inspect_bench): the ratio; and, without a goal, the ratio against
+#     the block-mode baseline used before 2026-11-27;
 #   - snet-inspect itself over the same capture: wall time and peak memory.
 # BENCH_FLOWS (default 3000) sizes the capture, BENCH_REPS (default 9) the
 # repetitions; ET_OPEN_DIR overrides the vendored rule set.
