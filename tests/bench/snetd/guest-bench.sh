@@ -9,8 +9,9 @@
 #    kernel's ticket decides), against the same loops with no event
 #    registered.  Interleaved over ROUNDS rounds, the order alternating; the
 #    ratio is the median of the per-round ratios.  For the record, each
-#    round also runs the sendmsg comparison inside one process, the event
-#    switched between batches (snet-bench udp-sendmsg-ab; "-interleaved").
+#    round also runs both comparisons inside one process, the event
+#    switched between batches (snet-bench udp-sendmsg-ab and
+#    tcp-connect-ab; "-interleaved").
 # 2. Upcall latency: UDP connect() decided by snetd's policy on every call
 #    (ticket once), against a seccomp user-notification round trip answered
 #    "continue" at once by a supervisor process; both minus the same connect
@@ -99,6 +100,7 @@ echo "snetd-bench: $rounds rounds; sendmsg $n_send, connect $n_conn, upcall $n_u
 : > $W/conn
 : > $W/up
 : > $W/ab
+: > $W/cab
 : > $W/upab
 for r in $(seq 1 $rounds); do
 	# Alternate which side goes first: drift hits both alike.  The two
@@ -116,10 +118,15 @@ for r in $(seq 1 $rounds); do
 	ab_off=$(echo "$ab" | sed -n 's/^off_ns_best_batch=//p')
 	[ -n "$ab_on" ] && [ -n "$ab_off" ] || fail "snet-bench udp-sendmsg-ab gave no figure"
 	echo "$ab_on $ab_off" >> $W/ab
+	cab=$(taskset -c 0 $BENCH tcp-connect-ab 9902 $n_conn)
+	cab_on=$(echo "$cab" | sed -n 's/^on_ns_best_batch=//p')
+	cab_off=$(echo "$cab" | sed -n 's/^off_ns_best_batch=//p')
+	[ -n "$cab_on" ] && [ -n "$cab_off" ] || fail "snet-bench tcp-connect-ab gave no figure"
+	echo "$cab_on $cab_off" >> $W/cab
 	# Files of "ON_BEST ON_MEAN OFF_BEST OFF_MEAN" per round.
 	echo "$s_on $s_off" >> $W/send
 	echo "$c_on $c_off" >> $W/conn
-	echo "round $r: sendmsg $s_on / $s_off ns, connect+close $c_on / $c_off ns (ticket / none; best batch, mean); interleaved sendmsg $ab_on / $ab_off ns"
+	echo "round $r: sendmsg $s_on / $s_off ns, connect+close $c_on / $c_off ns (ticket / none; best batch, mean); interleaved sendmsg $ab_on / $ab_off ns, connect+close $cab_on / $cab_off ns"
 
 	events_on
 	u_snet=$(run udp-connect 9903 $n_up)
@@ -163,6 +170,7 @@ for t in send:sendmsg conn:connect; do
 	echo "bench ticket-hit-$n-none value=$(col $f 3 | median)ns"
 done
 echo "bench ticket-hit-sendmsg-interleaved ratio=$(printf %.2f $(ratio $W/ab 1 2))"
+echo "bench ticket-hit-connect-interleaved ratio=$(printf %.2f $(ratio $W/cab 1 2))"
 
 # The cost of deciding: the connect minus the plain connect of its round.
 snet=$(awk '{ print $1 - $5 }' $W/up | median)

@@ -20,6 +20,10 @@
  *       socket(), connect() to a listener of this process on 127.0.0.1:PORT,
  *       close() with an RST (no TIME_WAIT to run out of ports); the
  *       connections are accepted between batches, outside the timed part
+ *   snet-bench tcp-connect-ab PORT N
+ *       the same, N calls with the connect:tcp event registered and N
+ *       without, alternating batch by batch, as udp-sendmsg-ab (and its
+ *       SNET_BENCH_AB_BASE; notmediated registers sendmsg:udp instead)
  *   snet-bench udp-connect PORT N
  *       connect() of one UDP socket to 127.0.0.1:PORT, again and again: the
  *       cheapest call the snet LSM can be asked about
@@ -208,33 +212,68 @@ static void snet_err(int err, const char *what)
  * ticket; flushing the events leaves it, so every "on" batch is decided by
  * it.  Needs the right to change snet's events (root).
  */
+/* The event an A/B loop measures, and one that leaves its calls alone. */
+struct ab_events {
+	uint8_t syscall, protocol;
+	uint8_t other_syscall, other_protocol;
+};
+
+static const struct ab_events ab_sendmsg = {
+	SNET_SYSCALL_SENDMSG, IPPROTO_UDP, SNET_SYSCALL_CONNECT, IPPROTO_TCP
+};
+static const struct ab_events ab_connect = {
+	SNET_SYSCALL_CONNECT, IPPROTO_TCP, SNET_SYSCALL_SENDMSG, IPPROTO_UDP
+};
+
 /*
- * Sets the events for one side: "off" none, "notmediated" one that is not
- * sendmsg (the hook stops at the mediation test), "ticket" sendmsg:udp.
+ * Sets the events for one side: "off" none, "notmediated" the other event
+ * (the hook stops at the mediation test), "ticket" the measured one.
  */
-static int ab_side(struct snet_nl *nl, const char *side)
+static int ab_side(struct snet_nl *nl, const struct ab_events *ev, const char *side)
 {
 	int err = snet_nl_event_flush(nl);
 
 	if (err || !strcmp(side, "off"))
 		return err;
 	if (!strcmp(side, "notmediated"))
-		return snet_nl_event_insert(nl, SNET_SYSCALL_CONNECT, IPPROTO_TCP);
+		return snet_nl_event_insert(nl, ev->other_syscall, ev->other_protocol);
 	if (!strcmp(side, "ticket"))
-		return snet_nl_event_insert(nl, SNET_SYSCALL_SENDMSG, IPPROTO_UDP);
+		return snet_nl_event_insert(nl, ev->syscall, ev->protocol);
 	return -EINVAL;
+}
+
+/* SNET_BENCH_AB_BASE, checked before anything is changed */
+static const char *ab_base(void)
+{
+	const char *base = getenv("SNET_BENCH_AB_BASE");
+
+	if (!base)
+		return "off";
+	if (strcmp(base, "off") && strcmp(base, "notmediated") && strcmp(base, "ticket")) {
+		fprintf(stderr, "snet-bench: SNET_BENCH_AB_BASE=%s: not off, notmediated or ticket\n",
+			base);
+		exit(2);
+	}
+	return base;
+}
+
+/* Prints the two sides of an A/B loop; [1] is the event's. */
+static void ab_report(const struct timing t[2])
+{
+	printf("on_ns_per_call=%.0f\non_ns_best_batch=%.0f\n"
+	       "off_ns_per_call=%.0f\noff_ns_best_batch=%.0f\n",
+	       (double)t[1].total_ns / (double)t[1].calls, t[1].best,
+	       (double)t[0].total_ns / (double)t[0].calls, t[0].best);
 }
 
 static int udp_sendmsg_ab(int port, long n)
 {
-	const char *base = getenv("SNET_BENCH_AB_BASE");
+	const char *base = ab_base();
 	struct timing t[2] = { { 0 }, { 0 } };	/* [1]: event on */
 	struct udp_loop u;
 	struct snet_nl *nl;
 	int err, on = 1;
 
-	if (!base)
-		base = "off";
 	udp_loop_open(&u, port);
 	snet_err(snet_nl_open(&nl), "snet_nl_open");
 	err = snet_nl_event_insert(nl, SNET_SYSCALL_SENDMSG, IPPROTO_UDP);
@@ -243,7 +282,7 @@ static int udp_sendmsg_ab(int port, long n)
 	for (long done = 0; done < 2 * n; done += BATCH) {
 		/* Every batch follows a change, so both sides are alike. */
 		on = !on;
-		snet_err(ab_side(nl, on ? "ticket" : base), "event change");
+		snet_err(ab_side(nl, &ab_sendmsg, on ? "ticket" : base), "event change");
 		/*
 		 * Untimed: patching the static key makes the emulator
 		 * translate the hooks' code again on its next use.
@@ -252,10 +291,7 @@ static int udp_sendmsg_ab(int port, long n)
 		udp_loop_send(&u, BATCH, &t[on], "sendmsg");
 	}
 	snet_nl_close(nl);
-	printf("on_ns_per_call=%.0f\non_ns_best_batch=%.0f\n"
-	       "off_ns_per_call=%.0f\noff_ns_best_batch=%.0f\n",
-	       (double)t[1].total_ns / (double)t[1].calls, t[1].best,
-	       (double)t[0].total_ns / (double)t[0].calls, t[0].best);
+	ab_report(t);
 	return 0;
 }
 
@@ -284,32 +320,66 @@ static void accept_all(int lfd)
 		die("accept");
 }
 
-static int tcp_connect(int port, long n)
+/* A listener of this process on 127.0.0.1:@port, non-blocking. */
+static int tcp_listener(const struct sockaddr_in *sa)
 {
-	struct sockaddr_in sa = loopback(port);
 	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
-	struct timing t = { 0 };
-	long done = 0;
 
 	if (lfd < 0)
 		die("socket");
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 4 * BATCH))
+	if (bind(lfd, (const struct sockaddr *)sa, sizeof(*sa)) || listen(lfd, 4 * BATCH))
 		die("listen");
-	for (int i = 0; i < WARMUP; i++)
-		connect_close(&sa);
-	accept_all(lfd);
-	while (done < n) {
-		long b = n - done < SMALL_BATCH ? n - done : SMALL_BATCH;
-		uint64_t t0 = now_ns();
+	return lfd;
+}
 
-		for (long i = 0; i < b; i++)
-			connect_close(&sa);
-		add_batch(&t, now_ns() - t0, b);
-		done += b;
-		accept_all(lfd);
-	}
+/* @calls connect+close, timed into @t unless NULL; then accepted. */
+static void tcp_connect_batch(int lfd, const struct sockaddr_in *sa, long calls,
+			      struct timing *t)
+{
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < calls; i++)
+		connect_close(sa);
+	if (t)
+		add_batch(t, now_ns() - t0, calls);
+	accept_all(lfd);
+}
+
+static int tcp_connect(int port, long n)
+{
+	struct sockaddr_in sa = loopback(port);
+	int lfd = tcp_listener(&sa);
+	struct timing t = { 0 };
+
+	tcp_connect_batch(lfd, &sa, WARMUP, NULL);
+	for (long done = 0; done < n; done += SMALL_BATCH)
+		tcp_connect_batch(lfd, &sa, n - done < SMALL_BATCH ? n - done : SMALL_BATCH, &t);
 	report(&t);
+	return 0;
+}
+
+/* udp_sendmsg_ab() for the connect+close loop and connect:tcp. */
+static int tcp_connect_ab(int port, long n)
+{
+	const char *base = ab_base();
+	struct sockaddr_in sa = loopback(port);
+	struct timing t[2] = { { 0 }, { 0 } };	/* [1]: event on */
+	struct snet_nl *nl;
+	int lfd = tcp_listener(&sa), err, on = 1;
+
+	snet_err(snet_nl_open(&nl), "snet_nl_open");
+	err = snet_nl_event_insert(nl, SNET_SYSCALL_CONNECT, IPPROTO_TCP);
+	snet_err(err == -EEXIST ? 0 : err, "event insert");
+	tcp_connect_batch(lfd, &sa, WARMUP, NULL);
+	for (long done = 0; done < 2 * n; done += SMALL_BATCH) {
+		on = !on;
+		snet_err(ab_side(nl, &ab_connect, on ? "ticket" : base), "event change");
+		tcp_connect_batch(lfd, &sa, 4, NULL);	/* untimed, as above */
+		tcp_connect_batch(lfd, &sa, SMALL_BATCH, &t[on]);
+	}
+	snet_nl_close(nl);
+	ab_report(t);
 	return 0;
 }
 
@@ -629,6 +699,8 @@ int main(int argc, char **argv)
 		return udp_sendmsg_ab(port, n);
 	if (!strcmp(argv[1], "tcp-connect"))
 		return tcp_connect(port, n);
+	if (!strcmp(argv[1], "tcp-connect-ab"))
+		return tcp_connect_ab(port, n);
 	if (!strcmp(argv[1], "udp-connect"))
 		return udp_connect(port, n);
 	if (!strcmp(argv[1], "seccomp-connect"))
@@ -636,7 +708,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "upcall-ab"))
 		return upcall_ab(port, n);
 usage:
-	fprintf(stderr, "usage: snet-bench udp-sendmsg|udp-sendmsg-ab|tcp-connect|udp-connect|seccomp-connect|upcall-ab PORT N\n"
+	fprintf(stderr, "usage: snet-bench udp-sendmsg|udp-sendmsg-ab|tcp-connect|tcp-connect-ab|udp-connect|seccomp-connect|upcall-ab PORT N\n"
 		"       snet-bench genl-responder READY_FILE\n");
 	return 2;
 }
