@@ -40,6 +40,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <search.h>
 #include <pcap/pcap.h>
 
 #include "internal.h"
@@ -63,75 +64,37 @@ struct pkt {
 struct fdir {
 	struct ip_addr src, dst;
 	uint16_t sport, dport;
-	size_t last;		/* index of its last payload packet */
+	long idx;		/* its stream's index */
 };
 
-struct fdir_table {
-	struct fdir *v;
-	size_t n, cap;
-	long *slot;		/* open addressing: index into v, -1 empty */
-	size_t nslot;
-};
-
-static uint64_t fdir_hash(const struct packet *p)
+static int fdir_cmp(const void *a, const void *b)
 {
-	uint64_t h = 1469598103934665603ull;
-	const uint8_t *parts[2] = { p->src.a, p->dst.a };
-	for (int k = 0; k < 2; k++)
-		for (int i = 0; i < 16; i++)
-			h = (h ^ parts[k][i]) * 1099511628211ull;
-	h = (h ^ p->sport) * 1099511628211ull;
-	return (h ^ p->dport) * 1099511628211ull;
+	const struct fdir *x = a, *y = b;
+	if (x->sport != y->sport)
+		return x->sport < y->sport ? -1 : 1;
+	if (x->dport != y->dport)
+		return x->dport < y->dport ? -1 : 1;
+	int c = memcmp(&x->src, &y->src, sizeof(x->src));
+	return c ? c : memcmp(&x->dst, &y->dst, sizeof(x->dst));
 }
 
-static bool fdir_is(const struct fdir *f, const struct packet *p)
+/* p's flow direction in the tree *root, added if new; NULL without memory */
+static struct fdir *fdir_get(void **root, long *n, const struct packet *p)
 {
-	return f->sport == p->sport && f->dport == p->dport &&
-	       !memcmp(&f->src, &p->src, sizeof(f->src)) && !memcmp(&f->dst, &p->dst, sizeof(f->dst));
-}
-
-/* the index of p's flow direction, added if new; -1 without memory */
-static long fdir_get(struct fdir_table *t, const struct packet *p)
-{
-	if (2 * (t->n + 1) > t->nslot) {
-		size_t ns = t->nslot ? t->nslot * 2 : 1024;
-		long *sl = malloc(ns * sizeof(*sl));
-		if (!sl)
-			return -1;
-		for (size_t i = 0; i < ns; i++)
-			sl[i] = -1;
-		for (size_t j = 0; j < t->n; j++) {
-			struct packet q = { .src = t->v[j].src, .dst = t->v[j].dst,
-					    .sport = t->v[j].sport, .dport = t->v[j].dport };
-			size_t i = fdir_hash(&q) & (ns - 1);
-			while (sl[i] >= 0)
-				i = (i + 1) & (ns - 1);
-			sl[i] = (long)j;
-		}
-		free(t->slot);
-		t->slot = sl;
-		t->nslot = ns;
+	struct fdir key = { .src = p->src, .dst = p->dst, .sport = p->sport, .dport = p->dport };
+	struct fdir **found = tfind(&key, root, fdir_cmp);
+	if (found)
+		return *found;
+	struct fdir *f = malloc(sizeof(*f));
+	if (!f)
+		return NULL;
+	*f = key;
+	f->idx = (*n)++;
+	if (!tsearch(f, root, fdir_cmp)) {
+		free(f);
+		return NULL;
 	}
-	size_t i = fdir_hash(p) & (t->nslot - 1);
-	for (; t->slot[i] >= 0; i = (i + 1) & (t->nslot - 1))
-		if (fdir_is(&t->v[t->slot[i]], p))
-			return t->slot[i];
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 1024;
-		struct fdir *v = realloc(t->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		t->v = v;
-		t->cap = cap;
-	}
-	struct fdir *f = &t->v[t->n];
-	memset(f, 0, sizeof(*f));
-	f->src = p->src;
-	f->dst = p->dst;
-	f->sport = p->sport;
-	f->dport = p->dport;
-	t->slot[i] = (long)t->n;
-	return (long)t->n++;
+	return f;
 }
 
 static double now(void)
@@ -226,7 +189,8 @@ int main(int argc, char **argv)
 	struct pkt *pk = NULL;
 	size_t n = 0, cap = 0;
 	uint64_t payload_bytes = 0;
-	struct fdir_table fdirs = { 0 };
+	void *fdirs = NULL;
+	long nfdirs = 0;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	while (pcap_next_ex(pc, &h, &data) == 1) {
@@ -262,21 +226,25 @@ int main(int argc, char **argv)
 			p->db[0] = pdb ? pdb->db : NULL;
 			p->db[1] = dp.ipproto == IPPROTO_TCP ? stream_db[di] : NULL;
 			if (dp.ipproto == IPPROTO_TCP && rs->dbs.idx[BUF_STREAM][di][0]) {
-				p->stream = fdir_get(&fdirs, &dp);
-				if (p->stream < 0)
+				struct fdir *fd = fdir_get(&fdirs, &nfdirs, &dp);
+				if (!fd)
 					return 1;
-				fdirs.v[p->stream].last = n;
+				p->stream = fd->idx;
 			}
 			payload_bytes += dp.plen;
 		}
 		n++;
 	}
 	pcap_close(pc);
-	for (size_t j = 0; j < fdirs.n; j++)
-		pk[fdirs.v[j].last].stream_last = true;
-	hs_stream_t **streams = calloc(fdirs.n ? fdirs.n : 1, sizeof(*streams));
-	if (!streams)
+	/* each stream's last payload: the last packet naming it */
+	hs_stream_t **streams = calloc(nfdirs ? (size_t)nfdirs : 1, sizeof(*streams));
+	bool *seen = calloc(nfdirs ? (size_t)nfdirs : 1, sizeof(*seen));
+	if (!streams || !seen)
 		return 1;
+	for (size_t i = n; i-- > 0;)
+		if (pk[i].stream >= 0 && !seen[pk[i].stream])
+			seen[pk[i].stream] = pk[i].stream_last = true;
+	free(seen);
 
 	hs_scratch_t *scratch = NULL;
 	for (size_t i = 0; i < rs->dbs.n; i++)
@@ -410,8 +378,7 @@ base:
 	free(tt);
 	free(tratio);
 	free(streams);
-	free(fdirs.v);
-	free(fdirs.slot);
+	tdestroy(fdirs, free);
 	snet_inspect_ruleset_unref(rs);
 	return 0;
 }
