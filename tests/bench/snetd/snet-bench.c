@@ -206,30 +206,22 @@ static void snet_err(int err, const char *what)
 }
 
 /*
- * The sendmsg loop with its event registered and not, batch after batch in
- * one process: a slow spell of the shared host falls on both sides alike,
- * not on one whole run.  The first call (event on) makes the task's
- * ticket; flushing the events leaves it, so every "on" batch is decided by
- * it.  Needs the right to change snet's events (root).
+ * An A/B loop: the event it measures, one that leaves its calls alone, and
+ * its calls: @run makes @calls of them, timed into @t unless NULL.
  */
-/* The event an A/B loop measures, and one that leaves its calls alone. */
-struct ab_events {
+struct ab_loop {
 	uint8_t syscall, protocol;
 	uint8_t other_syscall, other_protocol;
-};
-
-static const struct ab_events ab_sendmsg = {
-	SNET_SYSCALL_SENDMSG, IPPROTO_UDP, SNET_SYSCALL_CONNECT, IPPROTO_TCP
-};
-static const struct ab_events ab_connect = {
-	SNET_SYSCALL_CONNECT, IPPROTO_TCP, SNET_SYSCALL_SENDMSG, IPPROTO_UDP
+	long batch;		/* timed calls per batch */
+	long settle;		/* untimed calls after each change */
+	void (*run)(void *ctx, long calls, struct timing *t);
 };
 
 /*
  * Sets the events for one side: "off" none, "notmediated" the other event
  * (the hook stops at the mediation test), "ticket" the measured one.
  */
-static int ab_side(struct snet_nl *nl, const struct ab_events *ev, const char *side)
+static int ab_side(struct snet_nl *nl, const struct ab_loop *ev, const char *side)
 {
 	int err = snet_nl_event_flush(nl);
 
@@ -266,33 +258,55 @@ static void ab_report(const struct timing t[2])
 	       (double)t[0].total_ns / (double)t[0].calls, t[0].best);
 }
 
-static int udp_sendmsg_ab(int port, long n)
+/*
+ * @n calls with the loop's event registered and @n without, batch after
+ * batch in one process: a slow spell of the shared host falls on both
+ * sides alike, not on one whole run.  The first call (event on, untimed)
+ * makes the task's ticket; flushing the events leaves it, so every "on"
+ * batch is decided by it.  Needs the right to change snet's events (root).
+ */
+static int ab_run(const struct ab_loop *l, void *ctx, long n)
 {
 	const char *base = ab_base();
 	struct timing t[2] = { { 0 }, { 0 } };	/* [1]: event on */
-	struct udp_loop u;
 	struct snet_nl *nl;
 	int err, on = 1;
 
-	udp_loop_open(&u, port);
 	snet_err(snet_nl_open(&nl), "snet_nl_open");
-	err = snet_nl_event_insert(nl, SNET_SYSCALL_SENDMSG, IPPROTO_UDP);
+	err = snet_nl_event_insert(nl, l->syscall, l->protocol);
 	snet_err(err == -EEXIST ? 0 : err, "event insert");
-	udp_loop_send(&u, WARMUP, NULL, "sendmsg (warm-up)");
-	for (long done = 0; done < 2 * n; done += BATCH) {
+	l->run(ctx, WARMUP, NULL);
+	for (long done = 0; done < 2 * n; done += l->batch) {
 		/* Every batch follows a change, so both sides are alike. */
 		on = !on;
-		snet_err(ab_side(nl, &ab_sendmsg, on ? "ticket" : base), "event change");
+		snet_err(ab_side(nl, l, on ? "ticket" : base), "event change");
 		/*
 		 * Untimed: patching the static key makes the emulator
 		 * translate the hooks' code again on its next use.
 		 */
-		udp_loop_send(&u, SMALL_BATCH, NULL, "sendmsg (after the change)");
-		udp_loop_send(&u, BATCH, &t[on], "sendmsg");
+		l->run(ctx, l->settle, NULL);
+		l->run(ctx, l->batch, &t[on]);
 	}
 	snet_nl_close(nl);
 	ab_report(t);
 	return 0;
+}
+
+static void udp_sendmsg_run(void *ctx, long calls, struct timing *t)
+{
+	udp_loop_send(ctx, calls, t, "sendmsg");
+}
+
+static int udp_sendmsg_ab(int port, long n)
+{
+	static const struct ab_loop l = {
+		SNET_SYSCALL_SENDMSG, IPPROTO_UDP, SNET_SYSCALL_CONNECT, IPPROTO_TCP,
+		BATCH, SMALL_BATCH, udp_sendmsg_run
+	};
+	struct udp_loop u;
+
+	udp_loop_open(&u, port);
+	return ab_run(&l, &u, n);
 }
 
 static int connect_close(const struct sockaddr_in *sa)
@@ -320,7 +334,7 @@ static void accept_all(int lfd)
 		die("accept");
 }
 
-/* A listener of this process on 127.0.0.1:@port, non-blocking. */
+/* A non-blocking listener of this process on @sa. */
 static int tcp_listener(const struct sockaddr_in *sa)
 {
 	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
@@ -359,28 +373,29 @@ static int tcp_connect(int port, long n)
 	return 0;
 }
 
+struct tcp_loop {
+	struct sockaddr_in sa;
+	int lfd;
+};
+
+static void tcp_connect_run(void *ctx, long calls, struct timing *t)
+{
+	struct tcp_loop *c = ctx;
+
+	tcp_connect_batch(c->lfd, &c->sa, calls, t);
+}
+
 /* udp_sendmsg_ab() for the connect+close loop and connect:tcp. */
 static int tcp_connect_ab(int port, long n)
 {
-	const char *base = ab_base();
-	struct sockaddr_in sa = loopback(port);
-	struct timing t[2] = { { 0 }, { 0 } };	/* [1]: event on */
-	struct snet_nl *nl;
-	int lfd = tcp_listener(&sa), err, on = 1;
+	static const struct ab_loop l = {
+		SNET_SYSCALL_CONNECT, IPPROTO_TCP, SNET_SYSCALL_SENDMSG, IPPROTO_UDP,
+		SMALL_BATCH, 4, tcp_connect_run
+	};
+	struct tcp_loop c = { .sa = loopback(port) };
 
-	snet_err(snet_nl_open(&nl), "snet_nl_open");
-	err = snet_nl_event_insert(nl, SNET_SYSCALL_CONNECT, IPPROTO_TCP);
-	snet_err(err == -EEXIST ? 0 : err, "event insert");
-	tcp_connect_batch(lfd, &sa, WARMUP, NULL);
-	for (long done = 0; done < 2 * n; done += SMALL_BATCH) {
-		on = !on;
-		snet_err(ab_side(nl, &ab_connect, on ? "ticket" : base), "event change");
-		tcp_connect_batch(lfd, &sa, 4, NULL);	/* untimed, as above */
-		tcp_connect_batch(lfd, &sa, SMALL_BATCH, &t[on]);
-	}
-	snet_nl_close(nl);
-	ab_report(t);
-	return 0;
+	c.lfd = tcp_listener(&c.sa);
+	return ab_run(&l, &c, n);
 }
 
 /* @n timed connects of one UDP socket (after the warm-up). */
