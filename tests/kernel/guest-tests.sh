@@ -195,7 +195,7 @@ reset
 
 # ------------------------------------ daemon killed while a call waits
 start_daemon --event connect:6 --answer none
-$NL config-set timeout_ms=20000 default_verdict=deny >/dev/null
+$NL config-set timeout_ms=20000 default_verdict=deny label_mask=0xffff0000 >/dev/null
 t0=$(now_ms)
 $PROBE connect tcp 127.0.0.1 8080 > $W/killed.out &
 probe=$!
@@ -213,6 +213,8 @@ check "daemon killed: released with default" EACCES "$(res < $W/killed.out)"
 	fail "daemon killed: released at once" "$((t1 - t0)) ms"
 check "daemon killed: unregistered" "daemon_pid=0" \
 	"$($NL config-get | grep -o 'daemon_pid=[0-9]*')"
+check "daemon killed: labels off" "label_mask=0x0" \
+	"$($NL config-get | grep -o 'label_mask=0x[0-9a-f]*')"
 reset
 
 # ------------------------------------------- a signal interrupts the wait

@@ -229,6 +229,8 @@ kill -KILL $snetd_pid
 wait $snetd_pid 2>/dev/null
 snetd_pid=
 check_that "killed: the table stays" "no table" $NFT list table inet snet > /dev/null
+check "killed: the kernel turned labels off" "label_mask=0x0" \
+	"$($NL config-get | grep -o 'label_mask=0x[0-9a-f]*')"
 serve 10.99.0.2 9064 $W/got.9064
 out=$(timeout 3 $PEER steps 10.99.0.2 9064 s:x)
 check "fail closed: no connection while nobody reads the queue" "" "$(echo "$out" | val connect)"

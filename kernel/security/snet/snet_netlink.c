@@ -327,7 +327,23 @@ static int snet_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* Drops the daemon; the caller holds snet_daemon_lock. */
+/*
+ * Labels exist for the daemon's packet inspection: once it is gone no one
+ * reads them, so they stop, as at its clean stop, and packets no longer
+ * pass through snet.  Lock order: snet_daemon_lock, then snet_config_lock.
+ */
+static void snet_daemon_labels_off(void)
+{
+	mutex_lock(&snet_config_lock);
+	if (READ_ONCE(snet_config.label_mask) && !snet_label_switch(false))
+		WRITE_ONCE(snet_config.label_mask, 0);
+	mutex_unlock(&snet_config_lock);
+}
+
+/*
+ * Drops the daemon; the caller holds snet_daemon_lock and calls
+ * snet_active_update() after releasing it.
+ */
 static void snet_daemon_drop(void)
 {
 	struct pid *old;
@@ -340,6 +356,7 @@ static void snet_daemon_drop(void)
 	n = snet_verdict_release_all(&snet_verdicts, snet_default_verdict());
 	while (n--)
 		snet_stat_inc(SNET_STAT_DAEMON_GONE);
+	snet_daemon_labels_off();
 }
 
 static int snet_nl_register(struct sk_buff *skb, struct genl_info *info)
@@ -381,15 +398,20 @@ static int snet_nl_notify(struct notifier_block *nb, unsigned long state,
 			  void *data)
 {
 	const struct netlink_notify *n = data;
+	bool dropped = false;
 
 	if (state != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
 	    !net_eq(n->net, &init_net))
 		return NOTIFY_DONE;
 	mutex_lock(&snet_daemon_lock);
 	if (rcu_access_pointer(snet_daemon_pid) &&
-	    n->portid == snet_daemon_portid)
+	    n->portid == snet_daemon_portid) {
 		snet_daemon_drop();
+		dropped = true;
+	}
 	mutex_unlock(&snet_daemon_lock);
+	if (dropped)
+		snet_active_update();
 	return NOTIFY_DONE;
 }
 
