@@ -10,6 +10,8 @@ mkfixtures.py ET_DIR OUT: under OUT/www (what the test server serves):
         bad ones: corrupt, wrongsum, truncated, notgzip, traversal, absolute,
         symlink, hardlink, device, bomb, errors, unsupported, dupname
   plain/local.rules(.sha256)             a plain rules file for local changes
+  plain/flowbits.rules(.sha256)          the ET rule that sets ET.http.javaclient
+                                         and three ET rules that check it
 and OUT/feed-rules/{v1,v2}: folders that the tests publish as our signed feed.
 The rule files come from ET_DIR (the vendored ET Open snapshot).
 """
@@ -148,6 +150,20 @@ def main():
     put(os.path.join(www, "plain", "local.rules"), local)
     put(os.path.join(www, "plain", "local.rules.sha256"),
         ("%s  local.rules\n" % hashlib.sha256(local).hexdigest()).encode())
+
+    # flowbit dependencies: real ET rules, the setter first
+    lines = []
+    for name in sorted(os.listdir(et)):
+        if name.endswith(".rules"):
+            with open(os.path.join(et, name), "rb") as f:
+                lines += [l for l in f if not l.startswith(b"#")]
+    setter = [l for l in lines if b"flowbits:set,ET.http.javaclient;" in l]
+    checkers = [l for l in lines if b"flowbits:isset,ET.http.javaclient;" in l]
+    assert len(setter) == 1 and len(checkers) >= 3
+    fb = b"".join(setter + checkers[:3])
+    put(os.path.join(www, "plain", "flowbits.rules"), fb)
+    put(os.path.join(www, "plain", "flowbits.rules.sha256"),
+        ("%s  flowbits.rules\n" % hashlib.sha256(fb).hexdigest()).encode())
 
     # folders to publish as our feed; v2 adds a rule
     for v, extra in (("v1", b""), ("v2", b"alert tcp any any -> any 8080 (msg:\"FEED v2\"; content:\"v2\"; sid:1100002; rev:1;)\n")):

@@ -379,6 +379,35 @@ printf '1000001\n' > "$work/update.d/disable.conf"
 printf '1000005 "sid:1000005;" ""\n' > "$work/update.d/modify.conf"
 refused "modification that breaks a rule" "modify.conf:1: on sid 1000005 \(local.rules:6\) the result is no longer a rule"
 
+# ---- flowbit dependencies, on real ET rules ----
+# sid 2013035 alone sets ET.http.javaclient; the other three check it
+printf '2013035\n' > "$work/update.d/fb-disable.conf"
+fbconf() {
+	# the ET source gives classification.config
+	conf "$(et_src good)
+$(printf '[source fb]\nurl = %s/plain/flowbits.rules\nchecksum = sha256\n' "$base")"
+	sed -i "s|^disable =\$|disable = $work/update.d/fb-disable.conf|" "$work/u.conf"
+}
+fb_rule() { grep 'sid:2013035;' "$D/current/flowbits.rules" | sed 's/ http .*//'; }
+fbconf
+rc=$(run)
+if [ "$rc" = 0 ] && grep -q "local changes: 1 disabled, .* 1 enabled for flowbits" "$work/out" &&
+	grep -q "note: flowbits.rules:1: sid 1:2013035 enabled without alerts: it sets flowbit 'ET.http.javaclient', which sid 1:[0-9]* checks" "$work/out" &&
+	[ "$(fb_rule)" = alert ]; then
+	ok "flowbits: a disabled setter of a checked flowbit is enabled again, and said so"
+else
+	nok "flowbits: a disabled setter is enabled again" "exit $rc; rule: $(fb_rule)"
+fi
+fbconf
+sed -i 's|^\[changes\]$|[changes]\nresolve-flowbits = no|' "$work/u.conf"
+rc=$(run)
+if [ "$rc" = 0 ] && grep -q "local changes: 1 disabled, .* 0 enabled for flowbits" "$work/out" &&
+	[ "$(fb_rule)" = '# alert' ]; then
+	ok "flowbits: resolve-flowbits = no leaves it disabled"
+else
+	nok "flowbits: resolve-flowbits = no" "exit $rc; rule: $(fb_rule)"
+fi
+
 # ---- installation edge cases ----
 conf "$(et_src good)
 $(printf '[source local]\nurl = %s/plain/local.rules\n' "$base")"

@@ -487,6 +487,131 @@ static void unused_selectors_noted(void **state)
 	free(notes);
 }
 
+/* ---- flowbit dependencies ---- */
+
+/* Resolve flowbits (and apply changes) over files given as text. */
+static void resolve(const char *disable, const char *const *texts, size_t n,
+		    struct change_stats *st, char **out, char **notes)
+{
+	struct changes ch = { .resolve_flowbits = true };
+	struct rule_file f[4];
+	struct uerr e;
+	struct buf nb = { 0 }, all = { 0 };
+
+	assert_true(n <= 4);
+	if (disable && parse_changes(&ch, CHANGE_DISABLE, disable, &e))
+		fail_msg("changes_parse: %s", e.msg);
+	for (size_t i = 0; i < n; i++)
+		parse_file(&f[i], i ? "b.rules" : "a.rules", texts[i]);
+	if (changes_apply(&ch, f, n, st, &nb, &e))
+		fail_msg("changes_apply: %s", e.msg);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(rules_format(&f[i], &all), 0);
+		rule_file_free(&f[i]);
+	}
+	assert_int_equal(buf_terminate(&all), 0);
+	assert_int_equal(buf_terminate(&nb), 0);
+	*out = all.data;
+	*notes = nb.data;
+	changes_free(&ch);
+}
+
+static void flowbits_setter_enabled_silently(void **state)
+{
+	(void)state;
+	const char *rules[] = {
+		"# drop tcp any any -> any any (msg:\"setter\"; flowbits:set,seen; sid:10; rev:1;)\n"
+		"alert tcp any any -> any any (msg:\"checker\"; flowbits:isset,seen; sid:11;)\n"
+		"# alert tcp any any -> any any (msg:\"other\"; flowbits:set,unrelated; sid:12;)\n"
+		"# alert tcp any any -> any any (msg:\"quiet\"; flowbits:set,seen; flowbits:noalert; sid:13;)\n"
+		"# pass tcp any any -> any any (msg:\"no semicolon\"; flowbits:toggle,seen; sid:14)\n",
+	};
+	struct change_stats st;
+	char *out, *notes;
+
+	resolve(NULL, rules, 1, &st, &out, &notes);
+	assert_string_equal(out,
+		"alert tcp any any -> any any (msg:\"setter\"; flowbits:set,seen; sid:10; rev:1; flowbits:noalert;)\n"
+		"alert tcp any any -> any any (msg:\"checker\"; flowbits:isset,seen; sid:11;)\n"
+		"# alert tcp any any -> any any (msg:\"other\"; flowbits:set,unrelated; sid:12;)\n"
+		"alert tcp any any -> any any (msg:\"quiet\"; flowbits:set,seen; flowbits:noalert; sid:13;)\n"
+		"alert tcp any any -> any any (msg:\"no semicolon\"; flowbits:toggle,seen; sid:14; flowbits:noalert;)\n");
+	assert_int_equal(st.flowbits, 3);
+	assert_int_equal(st.active, 4);
+	assert_non_null(strstr(notes, "a.rules:1: sid 1:10 enabled without alerts: it sets flowbit "
+				      "'seen', which sid 1:11 checks"));
+	assert_null(strstr(notes, "sid 1:12"));
+	free(out);
+	free(notes);
+}
+
+/* A rule enabled for a flowbit checks another: its setter follows, in
+ * another file; a|b names two flowbits; disabled checkers need nothing. */
+static void flowbits_chain_across_files(void **state)
+{
+	(void)state;
+	const char *rules[] = {
+		"alert tcp any any -> any any (msg:\"end\"; flowbits:isnotset,x|other; sid:1;)\n"
+		"# alert tcp any any -> any any (msg:\"off checker\"; flowbits:isset,z; sid:2;)\n",
+		"# alert tcp any any -> any any (msg:\"middle\"; flowbits:isset,y; flowbits:set,x; sid:3;)\n"
+		"# alert tcp any any -> any any (msg:\"start\"; flowbits:set, y; sid:4;)\n"
+		"# alert tcp any any -> any any (msg:\"z setter\"; flowbits:set,z; sid:5;)\n",
+	};
+	struct change_stats st;
+	char *out, *notes;
+
+	resolve(NULL, rules, 2, &st, &out, &notes);
+	assert_int_equal(st.flowbits, 2);
+	assert_non_null(strstr(out, "\nalert tcp any any -> any any (msg:\"middle\"; flowbits:isset,y; "
+				    "flowbits:set,x; sid:3; flowbits:noalert;)\n"));
+	assert_non_null(strstr(out, "\nalert tcp any any -> any any (msg:\"start\"; flowbits:set, y; "
+				    "sid:4; flowbits:noalert;)\n"));
+	assert_non_null(strstr(out, "# alert tcp any any -> any any (msg:\"z setter\""));
+	assert_non_null(strstr(notes, "b.rules:2: sid 1:4 enabled without alerts: it sets flowbit 'y', "
+				      "which sid 1:3 checks"));
+	free(out);
+	free(notes);
+}
+
+/* What the user disabled comes back only for its flowbit, and silent. */
+static void flowbits_after_disable(void **state)
+{
+	(void)state;
+	const char *rules[] = {
+		"drop tcp any any -> any any (msg:\"setter\"; flowbits:set,s; sid:20;)\n"
+		"alert tcp any any -> any any (msg:\"checker\"; flowbits:isset,s; sid:21;)\n",
+	};
+	struct change_stats st;
+	char *out, *notes;
+
+	resolve("20\n", rules, 1, &st, &out, &notes);
+	assert_int_equal(st.disabled, 1);
+	assert_int_equal(st.flowbits, 1);
+	assert_string_equal(out,
+		"alert tcp any any -> any any (msg:\"setter\"; flowbits:set,s; sid:20; flowbits:noalert;)\n"
+		"alert tcp any any -> any any (msg:\"checker\"; flowbits:isset,s; sid:21;)\n");
+	free(out);
+	free(notes);
+	/* the checker disabled too: nothing to resolve */
+	resolve("20\n21\n", rules, 1, &st, &out, &notes);
+	assert_int_equal(st.flowbits, 0);
+	assert_int_equal(st.active, 0);
+	free(out);
+	free(notes);
+}
+
+static void flowbits_off_by_default(void **state)
+{
+	(void)state;
+	struct change_stats st;
+	char *out = apply1(CHANGE_DISABLE, "", "x.rules",
+			   "# alert tcp any any -> any any (flowbits:set,s; sid:20;)\n"
+			   "alert tcp any any -> any any (flowbits:isset,s; sid:21;)\n", &st, NULL);
+	assert_int_equal(st.flowbits, 0);
+	assert_int_equal(st.active, 1);
+	free(out);
+}
+
 static void regex_limit_is_error(void **state)
 {
 	(void)state;
@@ -531,6 +656,10 @@ int main(void)
 		cmocka_unit_test(duplicates_keep_highest_rev),
 		cmocka_unit_test(unused_selectors_noted),
 		cmocka_unit_test(regex_limit_is_error),
+		cmocka_unit_test(flowbits_setter_enabled_silently),
+		cmocka_unit_test(flowbits_chain_across_files),
+		cmocka_unit_test(flowbits_after_disable),
+		cmocka_unit_test(flowbits_off_by_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,7 @@ static void defaults(void **state)
 	assert_string_equal(c.ignore[0], "*deleted.rules");
 	assert_int_equal(c.max_download, 256u << 20);
 	assert_false(c.require_signature);
+	assert_true(c.resolve_flowbits);
 	assert_true(c.max_errors_pct);
 	assert_int_equal(c.nsources, 0);
 	config_free(&c);
@@ -62,6 +63,7 @@ static void full(void **state)
 		"[changes]\n"
 		"disable = /srv/disable.conf\n"
 		"modify =\n"
+		"resolve-flowbits = no\n"
 		"[check]\n"
 		"max-errors = 3\n"
 		"min-loaded = 75.5%\n"
@@ -96,6 +98,7 @@ static void full(void **state)
 	assert_string_equal(c.changes[CHANGE_MODIFY], "");
 	assert_false(c.changes_set[CHANGE_MODIFY]);
 	assert_false(c.changes_set[CHANGE_ENABLE]);
+	assert_false(c.resolve_flowbits);
 	assert_true(c.max_errors == 3 && !c.max_errors_pct);
 	assert_true(c.min_loaded_pct == 75.5);
 	assert_false(c.warm_cache);
@@ -104,7 +107,7 @@ static void full(void **state)
 	assert_string_equal(c.sources[0].file, "emerging.rules.tar.gz");
 	assert_int_equal(c.sources[0].kind, SOURCE_TARBALL);
 	assert_int_equal(c.sources[0].checksum, CHECKSUM_MD5);
-	assert_int_equal(c.sources[0].line, 29);	/* its [source] header */
+	assert_int_equal(c.sources[0].line, 30);	/* its [source] header */
 	assert_int_equal(c.sources[1].kind, SOURCE_RULES);
 	assert_false(c.sources[1].enabled);
 	config_free(&c);
@@ -152,6 +155,8 @@ static void errors(void **state)
 		  "t.conf:3: public-key: key c9605515eb00de6a is given twice" },
 		{ "[changes]\nenable = enable.conf\n", "enable: 'enable.conf' is not an absolute path" },
 		{ "[changes]\nremove = /x\n", "unknown key 'remove' in [changes]" },
+		{ "[changes]\nresolve-flowbits = maybe\n", "t.conf:2: resolve-flowbits: 'maybe' is not yes or no" },
+		{ "[changes]\nresolve-flowbits = no\nresolve-flowbits = yes\n", "t.conf:3: 'resolve-flowbits' is given twice in [changes]" },
 		{ "[check]\nmax-errors = lots\n", "max-errors: 'lots' is not a count (5) or a percentage" },
 		{ "[check]\nmin-loaded = 90\n", "min-loaded: '90' is not a percentage (90%)" },
 		{ "[check]\nmin-loaded = 190%\n", "min-loaded: '190%' is not a percentage" },

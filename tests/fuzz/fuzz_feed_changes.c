@@ -5,9 +5,11 @@
  * The first byte picks what the rest is: 'd' disable.conf, 'e' enable.conf,
  * 'p' drop.conf, 'm' modify.conf (applied to a fixed rule file), or 'r' a
  * rules file (with fixed changes of every kind applied to it); any other
- * byte picks one of these by its value.  Besides memory errors it checks
- * that applying changes keeps every rule (less resolved duplicates) and
- * that the written file reads back with the same rules, the same active.
+ * byte picks one of these by its value.  Flowbit dependencies are resolved
+ * after the changes.  Besides memory errors it checks that applying changes
+ * keeps every rule (less resolved duplicates), that the rules enabled for
+ * flowbits are active ones, and that the written file reads back with the
+ * same rules, the same active.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,7 +25,9 @@ static const char fixed_rules[] =
 	"alert http any any -> any any (msg:\"three\"; flowbits:set,x; flowbits:noalert; sid:3;)\n"
 	"alert tcp any any -> any any (msg:\"four\"; gid:3; sid:4; rev:7;)\n"
 	"drop tcp any any -> any any (msg:\"dup\"; sid:1; rev:1;)\n"
-	"alert tcp any any -> any any (msg:\"cont\"; \\\n content:\"x\"; sid:5;)\n";
+	"alert tcp any any -> any any (msg:\"cont\"; \\\n content:\"x\"; sid:5;)\n"
+	"# drop tcp any any -> any any (msg:\"setter\"; flowbits:set,y|z; sid:6)\n"
+	"alert tcp any any -> any any (msg:\"checker\"; flowbits:isset, y; sid:7;)\n";
 
 static const char *const fixed_changes[CHANGE_KINDS] = {
 	/* disable, enable, drop, modify */
@@ -96,9 +100,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t before = 0, active;
 	for (size_t i = 0; i < f.n; i++)
 		before += f.v[i].is_rule;
+	ch.resolve_flowbits = true;
 	if (changes_apply(&ch, &f, 1, &st, &notes, &e) == 0) {
 		if (count_rules(&f, &active) + st.duplicates != before || st.rules + st.duplicates != before ||
-		    active != st.active)
+		    active != st.active || st.flowbits > st.active)
 			abort();
 		if (rules_format(&f, &out) || buf_terminate(&out))
 			abort();

@@ -53,13 +53,10 @@ static const char *const actions[] = {
 	"alert", "drop", "reject", "rejectsrc", "rejectdst", "rejectboth", "pass",
 };
 
-typedef int (*option_fn)(void *user, const char *name, size_t nlen, const char *val,
-			 size_t vlen);
-
 /* Each "name[:value];" between the rule's parentheses.  As in Suricata, a
  * value ends at the first ';' not escaped with '\' (quotes do not protect
  * it: pcre:"/['"]/" is common). */
-static int each_option(const char *p, const char *end, option_fn fn, void *user)
+static int each_option(const char *p, const char *end, rule_option_fn fn, void *user)
 {
 	while (p < end) {
 		while (p < end && isspace((unsigned char)*p))
@@ -180,6 +177,16 @@ int rule_scan(const char *text, struct rule_info *ri)
 		return -EINVAL;
 	ri->action_len = al;
 	return 0;
+}
+
+int rule_each_option(const char *text, rule_option_fn fn, void *user)
+{
+	const char *open = strchr(text, '(');
+	const char *close = strrchr(text, ')');
+
+	if (!open || !close || close <= open)
+		return -EINVAL;
+	return each_option(open + 1, close, fn, user);
 }
 
 /*
@@ -884,7 +891,7 @@ static int any_match(struct matcher *v, size_t n, const struct rule_file *f,
 	return 0;
 }
 
-static int set_rule_text(struct rule_line *r, char *text)
+int rule_line_set_text(struct rule_line *r, char *text)
 {
 	struct rule_info ri;
 
@@ -914,7 +921,7 @@ static int to_drop(struct rule_line *r, bool *changed)
 		return -ENOMEM;
 	memcpy(t, "drop", 4);
 	memcpy(t + 4, r->text + ri.action_len, rest + 1);
-	int rc = set_rule_text(r, t);
+	int rc = rule_line_set_text(r, t);
 	if (rc)
 		free(t);
 	*changed = !rc;
@@ -969,7 +976,7 @@ static int apply_modify(struct modify *mod, const char *file, const struct rule_
 		return uerr_set(e, -EINVAL, "%s:%u: on sid %u (%s:%u) the result has a line "
 				"break or NUL byte", file, mod->m.line, r->sid, f->name, r->line);
 	}
-	if (set_rule_text(r, out)) {
+	if (rule_line_set_text(r, out)) {
 		rc = uerr_set(e, -EINVAL, "%s:%u: on sid %u (%s:%u) the result is no longer a rule "
 			      "(action, header, options with a sid): %.200s", file, mod->m.line,
 			      r->sid, f->name, r->line, out);
@@ -1132,6 +1139,9 @@ int changes_apply(struct changes *ch, struct rule_file *files, size_t nfiles,
 		}
 	}
 	if (rc)
+		goto out;
+	if (ch->resolve_flowbits &&
+	    (rc = flowbits_resolve(files, nfiles, &st->flowbits, notes, e)))
 		goto out;
 	for (size_t i = 0; i < nfiles; i++)
 		for (size_t j = 0; j < files[i].n; j++) {

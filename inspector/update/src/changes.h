@@ -18,7 +18,8 @@
  *
  * Like suricata-update, changes apply per rule in this order: disable,
  * enable (so enable wins), drop (alert becomes drop, except noalert rules),
- * modify; duplicate sids are resolved first (the highest rev stays).
+ * modify; duplicate sids are resolved first (the highest rev stays), and
+ * flowbit dependencies last (resolve_flowbits).
  * Unlike it, a line that cannot be parsed and a modification that does not
  * leave a rule are errors, so the update is refused instead of silently
  * doing less than asked.
@@ -58,6 +59,15 @@ struct rule_info {
 
 /* Is text (no '#') a rule?  0 and *ri if so, -EINVAL otherwise. */
 int rule_scan(const char *text, struct rule_info *ri);
+
+/* One "name[:value];" of a rule; a non-zero return stops the walk. */
+typedef int (*rule_option_fn)(void *user, const char *name, size_t nlen,
+			      const char *val, size_t vlen);
+/* Each option of a rule's text, in order; -EINVAL if it has no options. */
+int rule_each_option(const char *text, rule_option_fn fn, void *user);
+/* Replace a rule's text (taking it) if it still scans as a rule; -EINVAL
+ * and nothing changed otherwise. */
+int rule_line_set_text(struct rule_line *r, char *text);
 /* Split a rules file into lines; commented-out rules are disabled rules. */
 int rules_parse(struct rule_file *f, const char *name, const char *source,
 		const char *text, size_t len, struct uerr *e);
@@ -73,6 +83,7 @@ struct changes {
 	char *file[CHANGE_KINDS];
 	struct modify *mods;
 	size_t nmods;
+	bool resolve_flowbits;	/* after the changes: see flowbits.h */
 };
 
 /* Parse one changes file (its text); name is used in messages. */
@@ -83,7 +94,16 @@ void changes_free(struct changes *ch);
 struct change_stats {
 	size_t rules, active;		/* after the changes */
 	size_t disabled, enabled, dropped, modified, duplicates;
+	size_t flowbits;		/* enabled for a flowbit an enabled rule checks */
 };
+
+/*
+ * Flowbit dependencies (flowbits.c): enable, as "alert" with
+ * flowbits:noalert, every disabled rule that sets a flowbit an enabled rule
+ * checks, until none is left; *n counts them, notes say which and why.
+ */
+int flowbits_resolve(struct rule_file *files, size_t nfiles, size_t *n,
+		     struct buf *notes, struct uerr *e);
 
 /*
  * Apply to every rule of every file.  Notes for the user (duplicates

@@ -50,6 +50,7 @@ int config_defaults(struct update_config *c)
 	c->max_errors_pct = true;
 	c->min_loaded_pct = 90;
 	c->warm_cache = true;
+	c->resolve_flowbits = true;
 	int rc = set_str(&c->dest, "/var/lib/snet/rules") ||
 		 set_str(&c->cache_dir, "/var/cache/snet-update") ||
 		 set_str(&c->inspector_config, "/etc/snet/inspector.conf") ||
@@ -338,7 +339,13 @@ static int h_changes(struct pstate *st, const char *key, const char *v)
 		c->changes_set[i] = *v && strcmp(v, default_changes[i]);
 		return abs_path(st, key, v, &c->changes[i], true);
 	}
-	return fail(st, "unknown key '%s' in [changes] (enable, disable, modify, drop)", key);
+	if (!strcmp(key, "resolve-flowbits")) {
+		if (parse_bool(v, &c->resolve_flowbits))
+			return fail(st, "resolve-flowbits: '%s' is not yes or no", v);
+		return 1;
+	}
+	return fail(st, "unknown key '%s' in [changes] (enable, disable, modify, drop, "
+		    "resolve-flowbits)", key);
 }
 
 static int h_check(struct pstate *st, const char *key, const char *v)

@@ -53,6 +53,7 @@ struct update_config {
 
 	char *changes[CHANGE_KINDS];
 	bool changes_set[CHANGE_KINDS];	/* not the default path: must exist */
+	bool resolve_flowbits;
 
 	double max_errors;		/* a count, or a share of all rules */
 	bool max_errors_pct;

@@ -43,6 +43,7 @@ struct source_result {
 int update_load_changes(const struct update_config *c, struct changes *ch, struct uerr *e)
 {
 	memset(ch, 0, sizeof(*ch));
+	ch->resolve_flowbits = c->resolve_flowbits;
 	for (int k = 0; k < CHANGE_KINDS; k++) {
 		const char *path = c->changes[k];
 		char *text;
@@ -428,8 +429,9 @@ int update_run(const struct update_config *c, const struct update_opts *o,
 	}
 	const struct change_stats *cs = &out->changes;
 	say(o, "rules: %zu in %zu files, %zu active; local changes: %zu disabled, %zu enabled, "
-	    "%zu to drop, %zu modified; %zu duplicates removed\n", cs->rules, nfiles, cs->active,
-	    cs->disabled, cs->enabled, cs->dropped, cs->modified, cs->duplicates);
+	    "%zu to drop, %zu modified; %zu duplicates removed; %zu enabled for flowbits\n",
+	    cs->rules, nfiles, cs->active, cs->disabled, cs->enabled, cs->dropped, cs->modified,
+	    cs->duplicates, cs->flowbits);
 
 	out->seconds_prepare = now_seconds() - t0;
 	t0 = now_seconds();
