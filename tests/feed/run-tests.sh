@@ -11,6 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 et=${ET_OPEN_DIR:-$top/tests/data/et-open}
 
+# the proxy tests set these themselves
+unset http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 rm -rf "$work"
 mkdir -p "$work" "$(dirname "$tap")"
 : > "$tap"
@@ -407,6 +409,45 @@ if [ "$rc" = 0 ] && grep -q "local changes: 1 disabled, .* 0 enabled for flowbit
 else
 	nok "flowbits: resolve-flowbits = no" "exit $rc; rule: $(fb_rule)"
 fi
+
+# ---- proxies: the server also answers absolute-form (proxy) requests ----
+# pconf URL [FETCH-KEY-LINES]: one plain source; the lines go under [fetch]
+pconf() {
+	conf "$(printf '[source local]\nurl = %s/plain/local.rules\nchecksum = sha256\n' "$1")"
+	[ -z "${2:-}" ] || sed -i "s|^\[fetch\]\$|[fetch]\n$2|" "$work/u.conf"
+}
+# all_via MARK PREFIX: the server had requests since MARK, each "GET PREFIX..."
+all_via() { [ -n "$(log_since "$1")" ] && ! log_since "$1" | grep -qv "^GET $2"; }
+far=http://snet-feed.invalid	# cannot resolve: only a proxy can fetch it
+pconf "$far" "proxy = $base"
+m=$(log_mark)
+rc=$(run)
+[ "$rc" = 0 ] && all_via "$m" "$far/plain/local.rules" &&
+	ok "proxy: both downloads go through [fetch] proxy" ||
+	nok "proxy: [fetch] proxy" "exit $rc; server saw: $(log_since "$m" | tr '\n' ';')"
+pconf "$far"
+m=$(log_mark)
+rc=$(http_proxy=$base run)
+[ "$rc" = 0 ] && all_via "$m" "$far/plain/local.rules" &&
+	ok "proxy: without [fetch] proxy, the environment's http_proxy is used" ||
+	nok "proxy: the environment's http_proxy" "exit $rc; server saw: $(log_since "$m" | tr '\n' ';')"
+pconf "$base"
+http_proxy=http://127.0.0.1:1 refused "proxy: the environment's, unreachable, is used for 127.0.0.1 too" \
+	"plain/local.rules.*Failed to connect to 127.0.0.1 port 1"
+pconf "$base" "proxy = none"
+m=$(log_mark)
+rc=$(http_proxy=http://127.0.0.1:1 run)
+[ "$rc" = 0 ] && all_via "$m" "/plain/local.rules" &&
+	ok "proxy: 'none' ignores the environment's proxy" ||
+	nok "proxy: none" "exit $rc; server saw: $(log_since "$m" | tr '\n' ';')"
+pconf "$base" "proxy = http://127.0.0.1:1\nno-proxy = 127.0.0.1"
+m=$(log_mark)
+rc=$(run)
+[ "$rc" = 0 ] && all_via "$m" "/plain/local.rules" &&
+	ok "proxy: hosts in no-proxy are fetched directly" ||
+	nok "proxy: no-proxy" "exit $rc; server saw: $(log_since "$m" | tr '\n' ';')"
+pconf "$base" "proxy = http://127.0.0.1:1"
+refused "proxy: an unreachable proxy" "plain/local.rules.*(Could not connect|Failed to connect|Couldn't connect)"
 
 # ---- installation edge cases ----
 conf "$(et_src good)

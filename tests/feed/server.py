@@ -14,6 +14,11 @@ prefix, each followed by the real file path:
   /to-file/F      302 to file:///etc/passwd (a redirect that must be refused)
   /redirect/F     302 to /F
 
+A request in absolute form (GET http://HOST/F, as a client sends to an HTTP
+proxy) is served as /F: the server stands in for a forward proxy and the
+origin behind it, and logs the absolute form, so a test can tell that the
+request went through "the proxy".
+
 Only the standard library; binds 127.0.0.1 on a free port written to
 --port-file.  With --tls CERT KEY it speaks https.
 """
@@ -61,6 +66,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         p = self.path.split("?", 1)[0]
+        if p.startswith("http://"):
+            p = "/" + p[len("http://"):].partition("/")[2]
         if p.startswith("/status/"):
             code = int(p.split("/")[2])
             return self.reply(code)

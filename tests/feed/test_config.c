@@ -28,6 +28,8 @@ static void defaults(void **state)
 	assert_int_equal(c.max_download, 256u << 20);
 	assert_false(c.require_signature);
 	assert_true(c.resolve_flowbits);
+	assert_string_equal(c.proxy, "");
+	assert_string_equal(c.no_proxy, "");
 	assert_true(c.max_errors_pct);
 	assert_int_equal(c.nsources, 0);
 	config_free(&c);
@@ -54,6 +56,8 @@ static void full(void **state)
 		"timeout = 1h\n"
 		"stall-timeout = 10\n"
 		"max-download = 64mb\n"
+		"proxy = socks5h://user:secret@proxy.example:1080\n"
+		"no-proxy = .example.net,10.0.0.0/8\n"
 		"[archive]\n"
 		"max-expanded = 1g\n"
 		"max-entries = 500\n"
@@ -89,6 +93,8 @@ static void full(void **state)
 	assert_int_equal(c.timeout, 3600);
 	assert_int_equal(c.stall_timeout, 10);
 	assert_int_equal(c.max_download, 64u << 20);
+	assert_string_equal(c.proxy, "socks5h://user:secret@proxy.example:1080");
+	assert_string_equal(c.no_proxy, ".example.net,10.0.0.0/8");
 	assert_int_equal(c.max_expanded, 1u << 30);
 	assert_int_equal(c.max_entries, 500);
 	assert_true(c.require_signature);
@@ -107,7 +113,7 @@ static void full(void **state)
 	assert_string_equal(c.sources[0].file, "emerging.rules.tar.gz");
 	assert_int_equal(c.sources[0].kind, SOURCE_TARBALL);
 	assert_int_equal(c.sources[0].checksum, CHECKSUM_MD5);
-	assert_int_equal(c.sources[0].line, 30);	/* its [source] header */
+	assert_int_equal(c.sources[0].line, 32);	/* its [source] header */
 	assert_int_equal(c.sources[1].kind, SOURCE_RULES);
 	assert_false(c.sources[1].enabled);
 	config_free(&c);
@@ -147,6 +153,9 @@ static void errors(void **state)
 		{ "[fetch]\ntimeout = 0\n", "timeout: '0' is not a duration from 1s" },
 		{ "[fetch]\nmax-download = 12q\n", "t.conf:2: max-download: '12q' is not a size" },
 		{ "[fetch]\nmax-download = -1\n", "max-download: '-1' is not a size" },
+		{ "[fetch]\nproxy = ftp://user:secret@x\n", "t.conf:2: proxy: not a proxy URL (http://, https://, socks4://, socks4a://, socks5:// or socks5h:// and a host) nor 'none'" },
+		{ "[fetch]\nproxy = http://\n", "proxy: not a proxy URL" },
+		{ "[fetch]\nno-proxy = a, b\n", "t.conf:2: no-proxy: 'a, b' has spaces: separate hosts with ','" },
 		{ "[verify]\nrequire-signature = maybe\n", "require-signature: 'maybe' is not yes or no" },
 		{ "[verify]\npublic-key = ed25519:xyz\n", "t.conf:2: public-key: public key is not base64" },
 		{ "[verify]\npublic-key = /nonexistent.pub\n", "public-key: /nonexistent.pub: cannot open" },
@@ -186,6 +195,8 @@ static void errors(void **state)
 			fail_msg("case %zu accepted; expected '%s'", i, cases[i].msg);
 		if (!strstr(e.msg, cases[i].msg))
 			fail_msg("case %zu: got '%s', expected '%s'", i, e.msg, cases[i].msg);
+		/* a proxy URL may hold a password: never repeated in a message */
+		assert_null(strstr(e.msg, "secret"));
 		config_free(&c);
 	}
 }

@@ -56,7 +56,8 @@ int config_defaults(struct update_config *c)
 		 set_str(&c->inspector_config, "/etc/snet/inspector.conf") ||
 		 set_str(&c->reload_command, "snetctl reload-rules") ||
 		 set_str(&c->user_agent, "snet-update/0.1") ||
-		 set_str(&c->ca_file, "");
+		 set_str(&c->ca_file, "") || set_str(&c->proxy, "") ||
+		 set_str(&c->no_proxy, "");
 	for (int i = 0; !rc && i < CHANGE_KINDS; i++)
 		rc = set_str(&c->changes[i], default_changes[i]);
 	c->ignore = calloc(1, sizeof(char *));
@@ -80,6 +81,8 @@ void config_free(struct update_config *c)
 	free(c->ignore);
 	free(c->user_agent);
 	free(c->ca_file);
+	free(c->proxy);
+	free(c->no_proxy);
 	free(c->keys);
 	for (int i = 0; i < CHANGE_KINDS; i++)
 		free(c->changes[i]);
@@ -281,6 +284,24 @@ static int h_fetch(struct pstate *st, const char *key, const char *v)
 	}
 	if (!strcmp(key, "ca-file"))
 		return abs_path(st, key, v, &c->ca_file, true);
+	if (!strcmp(key, "proxy")) {
+		static const char *const schemes[] = {
+			"http://", "https://", "socks4://", "socks4a://", "socks5://", "socks5h://",
+		};
+		bool known = !*v || !strcmp(v, "none");
+		for (size_t i = 0; !known && i < sizeof(schemes) / sizeof(schemes[0]); i++)
+			known = !strncmp(v, schemes[i], strlen(schemes[i])) && v[strlen(schemes[i])];
+		/* the value is not repeated: it may hold a password */
+		if (!known)
+			return fail(st, "proxy: not a proxy URL (http://, https://, socks4://, "
+				    "socks4a://, socks5:// or socks5h:// and a host) nor 'none'");
+		return set_str(&c->proxy, v) ? fail(st, "out of memory") : 1;
+	}
+	if (!strcmp(key, "no-proxy")) {
+		if (strpbrk(v, " \t"))
+			return fail(st, "no-proxy: '%s' has spaces: separate hosts with ','", v);
+		return set_str(&c->no_proxy, v) ? fail(st, "out of memory") : 1;
+	}
 	return fail(st, "unknown key '%s' in [fetch]", key);
 }
 

@@ -44,6 +44,8 @@ struct update_config {
 
 	uint64_t connect_timeout, timeout, stall_timeout, max_download;
 	char *user_agent, *ca_file;
+	char *proxy;			/* "": the environment's; "none": never */
+	char *no_proxy;			/* "": the environment's */
 
 	uint64_t max_expanded, max_entries;
 

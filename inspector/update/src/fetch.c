@@ -206,6 +206,11 @@ int fetch_url(const struct fetch_opts *o, const char *url, struct cached *c, str
 		SET(CURLOPT_HTTPHEADER, hdrs);
 	if (o->ca_file && *o->ca_file)
 		SET(CURLOPT_CAINFO, o->ca_file);
+	/* without these libcurl reads http_proxy, HTTPS_PROXY, NO_PROXY... */
+	if (o->proxy && *o->proxy)
+		SET(CURLOPT_PROXY, strcmp(o->proxy, "none") ? o->proxy : "");
+	if (o->no_proxy && *o->no_proxy)
+		SET(CURLOPT_NOPROXY, o->no_proxy);
 	/* a file:// time condition makes curl compare mtimes: not wanted */
 #undef SET
 	if (cc != CURLE_OK) {

@@ -24,6 +24,8 @@ struct fetch_opts {
 	uint64_t max_download;	/* bytes */
 	const char *user_agent;
 	const char *ca_file;	/* NULL or "": the system's CA store */
+	const char *proxy;	/* NULL or "": the environment's; "none": never */
+	const char *no_proxy;	/* NULL or "": the environment's */
 };
 
 struct cached {

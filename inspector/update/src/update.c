@@ -128,6 +128,7 @@ static int fetch_source(const struct update_config *c, const struct update_opts 
 		.connect_timeout = (long)c->connect_timeout, .timeout = (long)c->timeout,
 		.stall_timeout = (long)c->stall_timeout, .max_download = c->max_download,
 		.user_agent = c->user_agent, .ca_file = c->ca_file,
+		.proxy = c->proxy, .no_proxy = c->no_proxy,
 	};
 	struct cached cm = { 0 }, cc = { 0 }, cs = { 0 };
 	enum hash_kind hk = s->checksum == CHECKSUM_MD5 ? HASH_MD5 : HASH_SHA256;
