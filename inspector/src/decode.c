@@ -28,6 +28,8 @@ static int decode_l4(struct packet *p, const uint8_t *l4, size_t len,
 	p->plen = len;
 	if (!first_frag)
 		return 0;
+	p->l4 = l4;
+	p->l4len = len;
 	switch (p->ipproto) {
 	case IPPROTO_TCP: {
 		if (len < 20) {

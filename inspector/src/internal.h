@@ -259,6 +259,31 @@ struct numcmp {
 };
 bool numcmp_match(const struct numcmp *c, uint32_t v);
 
+/*
+ * IP, TCP and ICMP header keywords (header.c): checked on the packet that
+ * is inspected, as Suricata does; a packet without that header (IPv6 for
+ * id, fragbits and ipopts; not TCP for seq, ack and window; no ICMP echo,
+ * timestamp, information or address mask message for icmp_id and
+ * icmp_seq) does not match.
+ */
+#define FRAG_RF 0x04
+#define FRAG_DF 0x02
+#define FRAG_MF 0x01
+#define IPOPT_ANY 0x100		/* ipopts:any; else the option type */
+struct hdr_checks {
+	struct numcmp ttl;	/* IPv4 TTL, IPv6 hop limit */
+	struct numcmp ip_proto;	/* the comparisons of ip_proto ('<', '>', '!') */
+	bool has_id, has_seq, has_ack, has_window, has_icmp_id, has_icmp_seq;
+	bool window_neg, sameip;
+	uint16_t id, window, icmp_id, icmp_seq;
+	uint32_t seq, ack;
+	uint8_t fragbits;	/* FRAG_*; 0: no fragbits */
+	char frag_mod;		/* 0, '+', '*', '!' */
+	uint16_t ipopt;		/* 0: no ipopts; else type + 1, or IPOPT_ANY */
+};
+struct packet;
+bool hdr_match(const struct hdr_checks *h, const struct packet *p);
+
 enum flowbit_op { FB_SET, FB_UNSET, FB_TOGGLE, FB_ISSET, FB_ISNOTSET };
 struct flowbit {
 	enum flowbit_op op;
@@ -326,6 +351,8 @@ struct rule {
 	bool has_tcp_flags;
 	uint8_t tflags_set, tflags_mask;
 	char tflags_mod;	/* 0, '+', '*', '!' */
+	bool has_hdr;		/* any of hdr's checks */
+	struct hdr_checks hdr;
 	struct threshold th;
 	struct smlist lists[BUF__COUNT];
 	uint64_t bufmask;	/* which lists are non-empty */
@@ -533,6 +560,8 @@ struct packet {
 	uint8_t tcp_flags;
 	uint32_t seq, ack;
 	uint8_t icmp_type, icmp_code;
+	const uint8_t *l4;	/* the TCP/UDP/ICMP header of a first fragment, or NULL */
+	size_t l4len;
 	const uint8_t *payload;
 	size_t plen;
 	uint64_t ts_usec;

@@ -47,6 +47,17 @@ static bool retry_helps(const struct match_env *env, const struct sm *v, size_t 
 static int match_rest(struct match_env *env, const struct sm *v, size_t n, size_t i,
 		      const uint8_t *buf, size_t len, size_t prev_end, size_t hi, bool *blocked);
 
+/* the bits of bitmask, shifted down to bit 0 */
+static uint64_t apply_bitmask(uint64_t v, uint64_t bitmask)
+{
+	v &= bitmask;
+	while (bitmask && !(bitmask & 1)) {
+		bitmask >>= 1;
+		v >>= 1;
+	}
+	return v;
+}
+
 /* read nbytes at p as a number (binary or string); false if not a number */
 static bool read_number(const struct sm *m, uint8_t nbytes, uint32_t bf,
 			uint64_t bitmask, const uint8_t *p, uint64_t *out)
@@ -79,15 +90,37 @@ static bool read_number(const struct sm *m, uint8_t nbytes, uint32_t bf,
 				v = v << 8 | p[i];
 		}
 	}
-	if (bf & BF_HAS_BITMASK) {
-		v &= bitmask;
-		uint64_t mk = bitmask;
-		while (mk && !(mk & 1)) {
-			mk >>= 1;
-			v >>= 1;
-		}
-	}
+	if (bf & BF_HAS_BITMASK)
+		v = apply_bitmask(v, bitmask);
 	*out = v;
+	return true;
+}
+
+/*
+ * The number written at p, up to end, for a string byte_test of 0 bytes:
+ * as strtoull reads it (Suricata's), leading digits up to the first
+ * non-digit or the end; false without a digit or past 64 bits.
+ */
+static bool read_string_rest(uint32_t bf, uint64_t bitmask, const uint8_t *p,
+			     const uint8_t *end, uint64_t *out)
+{
+	unsigned base = bf & BF_BASE_HEX ? 16 : bf & BF_BASE_OCT ? 8 : 10;
+	uint64_t v = 0;
+	const uint8_t *s = p;
+
+	for (; s < end; s++) {
+		int c = tolower(*s);
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 99;
+		if (d >= base)
+			break;
+		if (v > (UINT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	if (s == p)
+		return false;
+	*out = bf & BF_HAS_BITMASK ? apply_bitmask(v, bitmask) : v;
 	return true;
 }
 
@@ -263,7 +296,10 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		if (pos < 0 || pos + m->u.btest.nbytes > (long long)len)
 			return 0;
 		uint64_t val;
-		if (!read_number(m, m->u.btest.nbytes, m->u.btest.bflags,
+		if (m->u.btest.nbytes == 0 ?
+		    !read_string_rest(m->u.btest.bflags, m->u.btest.bitmask, buf + pos,
+				      buf + len, &val) :
+		    !read_number(m, m->u.btest.nbytes, m->u.btest.bflags,
 				 m->u.btest.bitmask, buf + pos, &val))
 			return 0;
 		uint64_t ref = m->u.btest.value;

@@ -585,7 +585,9 @@ static int opt_byte_test(struct pstate *ps, const char *v)
 		return fail(ps, -EINVAL, "byte_test needs bytes, operator, value, offset");
 	long long nb, off;
 	uint64_t val;
-	if (parse_int(f[0], 1, 10, &nb))
+	/* 0 with 'string': the number is the rest of the buffer (Suricata's
+	 * http.content_len; byte_test:0,>=,N,0,string,dec) */
+	if (parse_int(f[0], 0, 10, &nb))
 		return fail(ps, -EINVAL, "byte_test: bad number of bytes '%s'", f[0]);
 	uint32_t bf = 0;
 	char *op = f[1];
@@ -633,6 +635,8 @@ static int opt_byte_test(struct pstate *ps, const char *v)
 	}
 	if (!(bf & BF_STRING) && nb > 8)
 		return fail(ps, -EINVAL, "byte_test: more than 8 bytes needs 'string'");
+	if (!(bf & BF_STRING) && nb == 0)
+		return fail(ps, -EINVAL, "byte_test: 0 bytes (the rest of the buffer) needs 'string'");
 	if ((bf & (BF_BASE_HEX | BF_BASE_OCT)) && !(bf & BF_STRING))
 		return fail(ps, -EINVAL, "byte_test: hex/oct need 'string'");
 	struct sm *m = list_push(ps, current_list(ps));
@@ -1093,9 +1097,131 @@ static int opt_ip_proto(struct pstate *ps, const char *v)
 			return 0;
 		}
 	}
-	if (*v == '<' || *v == '>' || *v == '!')
-		return fail(ps, -ENOTSUP, "unsupported keyword 'ip_proto' (comparison '%s')", v);
+	if (*v == '<' || *v == '>' || *v == '!') {
+		ps->r->has_hdr = true;
+		return parse_numcmp(ps, "ip_proto", v, &ps->r->hdr.ip_proto, 255);
+	}
 	return fail(ps, -EINVAL, "ip_proto: unknown protocol '%s'", v);
+}
+
+/* id, window, icmp_id, icmp_seq, seq, ack: one number ('!' for window) */
+static int opt_hdr_number(struct pstate *ps, const char *kw, const char *v, long long max,
+			  bool *has, long long *out, bool *neg)
+{
+	char tmp[32];
+
+	if (!v)
+		return fail(ps, -EINVAL, "'%s' needs a value", kw);
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *s = trim(tmp);
+	if (neg && *s == '!') {
+		*neg = true;
+		s = trim(s + 1);
+	}
+	if (parse_int(s, 0, max, out))
+		return fail(ps, -EINVAL, "%s: bad value '%s' (0 to %lld)", kw, v, max);
+	*has = true;
+	ps->r->has_hdr = true;
+	return 0;
+}
+
+static int opt_hdr(struct pstate *ps, const char *name, const char *v)
+{
+	struct hdr_checks *h = &ps->r->hdr;
+	long long x;
+	int rc;
+
+	if (!strcmp(name, "ttl")) {
+		ps->r->has_hdr = true;
+		return parse_numcmp(ps, name, v, &h->ttl, 255);
+	}
+	if (!strcmp(name, "id")) {
+		rc = opt_hdr_number(ps, name, v, 65535, &h->has_id, &x, NULL);
+		h->id = (uint16_t)x;
+	} else if (!strcmp(name, "window")) {
+		rc = opt_hdr_number(ps, name, v, 65535, &h->has_window, &x, &h->window_neg);
+		h->window = (uint16_t)x;
+	} else if (!strcmp(name, "icmp_id")) {
+		rc = opt_hdr_number(ps, name, v, 65535, &h->has_icmp_id, &x, NULL);
+		h->icmp_id = (uint16_t)x;
+	} else if (!strcmp(name, "icmp_seq")) {
+		rc = opt_hdr_number(ps, name, v, 65535, &h->has_icmp_seq, &x, NULL);
+		h->icmp_seq = (uint16_t)x;
+	} else if (!strcmp(name, "seq")) {
+		rc = opt_hdr_number(ps, name, v, UINT32_MAX, &h->has_seq, &x, NULL);
+		h->seq = (uint32_t)x;
+	} else {
+		rc = opt_hdr_number(ps, name, v, UINT32_MAX, &h->has_ack, &x, NULL);
+		h->ack = (uint32_t)x;
+	}
+	return rc;
+}
+
+/*
+ * fragbits:[!+*]{M,D,R}: Suricata's modifiers, as for flags.  Old Snort
+ * rules put the modifier last (GPL's fragbits:M+), which Snort reads as
+ * the same modifier; Suricata's parser drops it and so matches M alone.
+ * Taken here as Snort meant it.
+ */
+static int opt_fragbits(struct pstate *ps, const char *v)
+{
+	struct hdr_checks *h = &ps->r->hdr;
+	char tmp[32];
+
+	if (!v)
+		return fail(ps, -EINVAL, "'fragbits' needs a value");
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *s = trim(tmp);
+	if (*s == '!' || *s == '+' || *s == '*')
+		h->frag_mod = *s++;
+	s = trim(s);
+	h->fragbits = 0;
+	size_t n = strlen(s);
+	if (!h->frag_mod && n > 1 && (s[n - 1] == '!' || s[n - 1] == '+' || s[n - 1] == '*')) {
+		h->frag_mod = s[n - 1];
+		s[n - 1] = 0;
+		s = trim(s);
+	}
+	for (; *s; s++) {
+		switch (*s) {
+		case 'M': case 'm': h->fragbits |= FRAG_MF; break;
+		case 'D': case 'd': h->fragbits |= FRAG_DF; break;
+		case 'R': case 'r': h->fragbits |= FRAG_RF; break;
+		default:
+			return fail(ps, -EINVAL, "fragbits: '%c' is not M, D or R (in '%s')", *s, v);
+		}
+	}
+	if (!h->fragbits)
+		return fail(ps, -EINVAL, "fragbits: no bit in '%s'", v);
+	ps->r->has_hdr = true;
+	return 0;
+}
+
+static int opt_ipopts(struct pstate *ps, const char *v)
+{
+	static const struct { const char *n; int type; } opts[] = {
+		{ "eol", 0 }, { "nop", 1 }, { "rr", 7 }, { "ts", 68 }, { "sec", 130 },
+		{ "lsrr", 131 }, { "esec", 133 }, { "satid", 136 }, { "ssrr", 137 },
+	};
+	char tmp[32];
+
+	if (!v)
+		return fail(ps, -EINVAL, "'ipopts' needs a value");
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *s = trim(tmp);
+	if (!strcmp(s, "any")) {
+		ps->r->hdr.ipopt = IPOPT_ANY;
+	} else {
+		size_t i;
+		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+			if (!strcmp(s, opts[i].n))
+				break;
+		if (i == sizeof(opts) / sizeof(opts[0]))
+			return fail(ps, -EINVAL, "ipopts: unknown option '%s'", s);
+		ps->r->hdr.ipopt = (uint16_t)(opts[i].type + 1);
+	}
+	ps->r->has_hdr = true;
+	return 0;
 }
 
 static int handle_option(struct pstate *ps, const char *name, const char *v)
@@ -1211,6 +1337,20 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 	}
 	if (!strcmp(name, "ip_proto"))
 		return opt_ip_proto(ps, v);
+	if (!strcmp(name, "ttl") || !strcmp(name, "id") || !strcmp(name, "window") ||
+	    !strcmp(name, "icmp_id") || !strcmp(name, "icmp_seq") || !strcmp(name, "seq") ||
+	    !strcmp(name, "ack"))
+		return opt_hdr(ps, name, v);
+	if (!strcmp(name, "fragbits"))
+		return opt_fragbits(ps, v);
+	if (!strcmp(name, "ipopts"))
+		return opt_ipopts(ps, v);
+	if (!strcmp(name, "sameip")) {
+		if (v)
+			return fail(ps, -EINVAL, "'sameip' takes no value");
+		r->hdr.sameip = r->has_hdr = true;
+		return 0;
+	}
 	if (!strcmp(name, "flags"))
 		return opt_flags(ps, v);
 	if (!strcmp(name, "threshold") || !strcmp(name, "detection_filter"))
@@ -1308,7 +1448,10 @@ static int resolve_directions(struct pstate *ps)
 
 	/* raw payload: packet or reassembled stream */
 	bool tcp_based = r->proto == RP_TCP || r->proto == RP_HTTP || r->proto == RP_TLS;
-	if (r->lists[BUF_PAYLOAD].n && tcp_based && !r->no_stream && !r->dsize.set) {
+	/* dsize and header keywords are about one packet: its payload, too
+	 * (unless flow:only_stream says otherwise) */
+	if (r->lists[BUF_PAYLOAD].n && tcp_based && !r->no_stream && !r->dsize.set &&
+	    (!r->has_hdr || r->only_stream)) {
 		r->lists[BUF_STREAM] = r->lists[BUF_PAYLOAD];
 		memset(&r->lists[BUF_PAYLOAD], 0, sizeof(r->lists[BUF_PAYLOAD]));
 		r->bufmask &= ~(1ull << BUF_PAYLOAD);
@@ -1504,6 +1647,13 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 			r->proto = protos[i].p;
 			found = true;
 		}
+	}
+	/* Suricata's TCP on packets only, or on the reassembled stream only */
+	if (!strcmp(t.proto, "tcp-pkt") || !strcmp(t.proto, "tcp-stream")) {
+		r->proto = RP_TCP;
+		r->no_stream = t.proto[4] == 'p';
+		r->only_stream = !r->no_stream;
+		found = true;
 	}
 	if (!found) {
 		rc = fail(&ps, -ENOTSUP, "unsupported protocol '%s'", t.proto);

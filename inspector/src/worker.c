@@ -814,6 +814,8 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 		return false;
 	if (r->has_tcp_flags && (p->ipproto != IPPROTO_TCP || !tcp_flags_match(r, p->tcp_flags)))
 		return false;
+	if (r->has_hdr && !hdr_match(&r->hdr, p))
+		return false;
 	if (r->urilen.set) {
 		if (!ev->tx)
 			return false;

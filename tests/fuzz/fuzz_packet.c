@@ -6,7 +6,8 @@
  * parsers all see hostile input.  The raw-stream rules cover each kind of
  * stream prefilter (literal with bounds, regex only, none) and rules kept
  * pending across segments; the small depth and memory cap make the
- * truncation and memory-cap paths reachable.
+ * truncation and memory-cap paths reachable; the header keywords read IP
+ * options and ICMP/TCP fields of whatever comes.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -31,7 +32,13 @@ static const char rules[] =
 	"alert tcp any any -> any any (msg:\"r\"; pcre:\"/a[b-d]{2,40}e/s\"; sid:10;)\n"
 	"alert tcp any any -> any any (msg:\"m\"; content:\"GO\"; content:\"STOP\"; distance:0; "
 	"content:\"!\"; within:3; sid:11;)\n"
-	"alert tcp any any -> any any (msg:\"n\"; flow:to_server; byte_test:1,>,200,0; sid:12;)\n";
+	"alert tcp any any -> any any (msg:\"n\"; flow:to_server; byte_test:1,>,200,0; sid:12;)\n"
+	"alert ip any any -> any any (msg:\"h\"; ttl:<5; fragbits:*MR; sid:13;)\n"
+	"alert ip any any -> any any (msg:\"q\"; ipopts:ssrr; sid:14;)\n"
+	"alert tcp any any -> any any (msg:\"w\"; window:!0; seq:1; ack:0; content:\"W\"; sid:15;)\n"
+	"alert icmp any any -> any any (msg:\"e\"; icmp_id:1; icmp_seq:2; sid:16;)\n"
+	"alert ip any any -> any any (msg:\"x\"; sameip; ip_proto:!6; id:1; sid:17;)\n"
+	"alert http any any -> any any (msg:\"l\"; http.content_len; byte_test:0,>,9,0,string,dec; sid:18;)\n";
 
 static void setup(void)
 {

@@ -530,24 +530,30 @@ static void flow_directions(void **state)
 	teardown_rules();
 }
 
-/* only_stream sees the reassembled stream, no_stream single packets */
+/* only_stream sees the reassembled stream, no_stream single packets; the
+ * protocols tcp-stream and tcp-pkt say the same */
 static void flow_stream_options(void **state)
 {
 	(void)state;
 	setup_rules("alert tcp any any -> any any (msg:\"os\"; flow:to_server,only_stream; "
 		    "content:\"WHOLEWORD\"; sid:1;)\n"
 		    "alert tcp any any -> any any (msg:\"ns\"; flow:to_server,no_stream; "
-		    "content:\"WHOLEWORD\"; sid:2;)\n");
+		    "content:\"WHOLEWORD\"; sid:2;)\n"
+		    "alert tcp-stream any any -> any any (msg:\"ts\"; flow:to_server; "
+		    "content:\"WHOLEWORD\"; sid:3;)\n"
+		    "alert tcp-pkt any any -> any any (msg:\"tp\"; flow:to_server; "
+		    "content:\"WHOLEWORD\"; sid:4;)\n");
 	struct tu_conn c = { 0 };
 	tu_conn_open(&c, W, 80);
 	struct snet_inspect_verdict v;
 	tu_conn_send(&c, "WHOLE", 5, &v);
 	tu_conn_send(&c, "WORD", 4, &v);
-	assert_true(tu_has_sid(&v, 1));		/* split: only the stream has it */
-	assert_false(tu_has_sid(&v, 2));
-	tu_conn_send(&c, " WHOLEWORD", 10, &v);	/* in one packet: both */
-	assert_true(tu_has_sid(&v, 2));
-	assert_true(tu_has_sid(&v, 1));
+	/* split: only the stream has it */
+	assert_true(tu_has_sid(&v, 1) && tu_has_sid(&v, 3));
+	assert_false(tu_has_sid(&v, 2) || tu_has_sid(&v, 4));
+	tu_conn_send(&c, " WHOLEWORD", 10, &v);	/* in one packet: all */
+	assert_true(tu_has_sid(&v, 2) && tu_has_sid(&v, 4));
+	assert_true(tu_has_sid(&v, 1) && tu_has_sid(&v, 3));
 	teardown_rules();
 }
 
@@ -632,12 +638,129 @@ static void descriptive(void **state)
 	teardown_rules();
 }
 
+/* ---- IP, TCP and ICMP header keywords ---- */
+
+/* the sids 10..28 that alerted, as bits */
+static uint32_t hdr_sids(const struct snet_inspect_verdict *v)
+{
+	uint32_t m = 0;
+	for (uint32_t sid = 10; sid <= 28; sid++)
+		if (tu_has_sid(v, sid))
+			m |= 1u << (sid - 10);
+	return m;
+}
+
+#define S(x) (1u << ((x) - 10))
+
+/* a copy of an IPv4 packet with options (padded to 4 bytes) after the header */
+static size_t with_ipopts(uint8_t *out, const uint8_t *pkt, size_t n, const uint8_t *opt,
+			  size_t olen)
+{
+	size_t ol = (olen + 3) & ~(size_t)3;
+	memcpy(out, pkt, 20);
+	memset(out + 20, 0, ol);
+	memcpy(out + 20, opt, olen);
+	memcpy(out + 20 + ol, pkt + 20, n - 20);
+	out[0] = (uint8_t)(0x40 | (20 + ol) / 4);
+	out[2] = (uint8_t)((n + ol) >> 8);
+	out[3] = (uint8_t)(n + ol);
+	return n + ol;
+}
+
+static void header_keywords(void **state)
+{
+	(void)state;
+	setup_rules("alert ip any any -> any any (msg:\"ttl>\"; ttl:>200; sid:10;)\n"
+		    "alert ip any any -> any any (msg:\"ttl1\"; ttl:1; sid:11;)\n"
+		    "alert ip any any -> any any (msg:\"id\"; id:666; sid:12;)\n"
+		    "alert ip any any -> any any (msg:\"!D\"; fragbits:!D; sid:13;)\n"
+		    "alert ip any any -> any any (msg:\"M\"; fragbits: M; sid:14;)\n"
+		    "alert ip any any -> any any (msg:\"*MR\"; fragbits:*MR; sid:15;)\n"
+		    "alert ip any any -> any any (msg:\"D+\"; fragbits:D+; sid:16;)\n"
+		    "alert ip any any -> any any (msg:\"rr\"; ipopts:rr; sid:17;)\n"
+		    "alert ip any any -> any any (msg:\"any\"; ipopts:any; sid:18;)\n"
+		    "alert ip any any -> any any (msg:\"same\"; sameip; sid:19;)\n"
+		    "alert tcp any any -> any any (msg:\"seq\"; seq:0; sid:20;)\n"
+		    "alert tcp any any -> any any (msg:\"ack\"; ack:0; sid:21;)\n"
+		    "alert tcp any any -> any any (msg:\"win\"; window:1024; sid:22;)\n"
+		    "alert tcp any any -> any any (msg:\"!win\"; window:!65535; sid:23;)\n"
+		    "alert icmp any any -> any any (msg:\"icmp_id\"; icmp_id:666; sid:24;)\n"
+		    "alert icmp any any -> any any (msg:\"icmp_seq\"; icmp_seq:7; sid:25;)\n"
+		    "alert ip any any -> any any (msg:\"proto>\"; ip_proto:>134; sid:26;)\n"
+		    "alert ip any any -> any any (msg:\"!tcp\"; ip_proto:!6; sid:27;)\n"
+		    "alert tcp any any -> any any (msg:\"win+content\"; window:1024; content:\"W\"; sid:28;)\n");
+	uint8_t pkt[256], opt[256];
+	struct snet_inspect_verdict v;
+	size_t n;
+	static const uint8_t rr[] = { 7, 7, 4, 0, 0, 0, 0 }, nops[] = { 1, 1, 1, 0 };
+
+	/* A: TTL 64, id 0, no fragment bits */
+	n = tu_udp(pkt, "10.0.0.1", "192.0.2.1", 1000, 53, "x", 1);
+	send_raw(pkt, n, &v);
+	assert_int_equal(hdr_sids(&v), S(13) | S(27));
+	/* B: TTL 250, id 666, DF */
+	pkt[8] = 250, pkt[4] = 666 >> 8, pkt[5] = 666 & 0xff, pkt[6] = 0x40;
+	send_raw(pkt, n, &v);
+	assert_int_equal(hdr_sids(&v), S(10) | S(12) | S(27));
+	/* C: TTL 1, DF and MF: exactly M no, any of M R yes, D and more yes
+	 * (D+, old Snort's modifier last, is +D) */
+	pkt[8] = 1, pkt[4] = pkt[5] = 0, pkt[6] = 0x60;
+	send_raw(pkt, n, &v);
+	assert_int_equal(hdr_sids(&v), S(11) | S(15) | S(16) | S(27));
+	/* D: MF alone (a first fragment) */
+	pkt[8] = 64, pkt[6] = 0x20;
+	send_raw(pkt, n, &v);
+	assert_int_equal(hdr_sids(&v), S(13) | S(14) | S(15) | S(27));
+	/* E: a record-route option; F: no-ops only */
+	pkt[6] = 0;
+	size_t m = with_ipopts(opt, pkt, n, rr, sizeof(rr));
+	send_raw(opt, m, &v);
+	assert_int_equal(hdr_sids(&v), S(13) | S(17) | S(18) | S(27));
+	m = with_ipopts(opt, pkt, n, nops, sizeof(nops));
+	send_raw(opt, m, &v);
+	assert_int_equal(hdr_sids(&v), S(13) | S(18) | S(27));
+	/* G: source and destination the same */
+	n = tu_udp(pkt, "10.0.0.1", "10.0.0.1", 1000, 53, "x", 1);
+	send_raw(pkt, n, &v);
+	assert_int_equal(hdr_sids(&v), S(13) | S(19) | S(27));
+	/* M: an unknown protocol above 134 */
+	n = tu_udp(pkt, "10.0.0.1", "192.0.2.1", 1000, 53, "x", 1);
+	pkt[9] = 200;
+	send_raw(pkt, n, &v);
+	assert_int_equal(hdr_sids(&v), S(13) | S(26) | S(27));
+	/* H: a SYN with seq 0, ack 0, window 65535 */
+	n = tu_tcp(pkt, 0, "10.0.0.1", "192.0.2.1", 1001, 80, 0, 0, 0x02, "", 0);
+	send_raw(pkt, n, &v);
+	assert_int_equal(hdr_sids(&v), S(13) | S(20) | S(21));
+	/* I: seq 5, ack 9, window 1024, with the payload a rule wants */
+	n = tu_tcp(pkt, 0, "10.0.0.1", "192.0.2.1", 1002, 80, 5, 9, 0x18, "W", 1);
+	pkt[20 + 14] = 1024 >> 8, pkt[20 + 15] = 0;
+	send_raw(pkt, n, &v);
+	assert_int_equal(hdr_sids(&v), S(13) | S(22) | S(23) | S(28));
+	/* J: an echo request with id 666, seq 7; K: the same bytes in an
+	 * unreachable message, which has no id */
+	n = tu_icmp(pkt, "10.0.0.1", "192.0.2.1", 8, 0, "x", 1);
+	pkt[24] = 666 >> 8, pkt[25] = 666 & 0xff, pkt[26] = 0, pkt[27] = 7;
+	send_raw(pkt, n, &v);
+	assert_int_equal(hdr_sids(&v), S(13) | S(24) | S(25) | S(27));
+	pkt[20] = 3;
+	send_raw(pkt, n, &v);
+	assert_int_equal(hdr_sids(&v), S(13) | S(27));
+	/* L: IPv6, hop limit 250: ttl applies, id and fragbits never do */
+	n = tu_tcp(pkt, 1, "2001:db8::1", "2001:db8::2", 1003, 80, 1, 1, 0x02, "", 0);
+	pkt[7] = 250;
+	send_raw(pkt, n, &v);
+	assert_int_equal(hdr_sids(&v), S(10));
+	teardown_rules();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(actions),
 		cmocka_unit_test(protocols),
 		cmocka_unit_test(tcp_flags),
+		cmocka_unit_test(header_keywords),
 		cmocka_unit_test(addresses_and_ports),
 		cmocka_unit_test(headers_both_directions),
 		cmocka_unit_test(http_header_fp_body_rule),
