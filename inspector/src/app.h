@@ -83,5 +83,22 @@ struct tls_hello {
 };
 /* 1: complete ClientHello parsed; 0: need more data; -1: not TLS / bad */
 int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h);
+
+/* the server's certificate (the first of its Certificate message), in the
+ * forms Suricata's tls.cert_subject, tls.cert_issuer, tls.cert_serial use */
+struct tls_cert {
+	char subject[1024];	/* "C=US, O=Example, CN=www.example.com" */
+	char issuer[1024];
+	char serial[3 * 32];	/* "00:E7:F9:...", the DER integer's bytes */
+};
+/* the most of the server's handshake kept while looking for it */
+#define TLS_SERVER_MAX 65536
+/*
+ * Looks for the server's Certificate in the first n bytes it sent.
+ * 1: found and parsed; 0: need more data; -1: none will come in the clear
+ * (not a TLS handshake, TLS 1.3, resumed session, over TLS_SERVER_MAX, or
+ * a certificate OpenSSL cannot read).
+ */
+int tls_parse_server_cert(const uint8_t *d, size_t n, struct tls_cert *c);
 bool tls_probe(const uint8_t *d, size_t n);
 #endif

@@ -65,6 +65,8 @@ struct flow {
 	struct http_state *http;
 	struct strbuf tls_buf;
 	bool tls_done;
+	struct strbuf tls_srv_buf;	/* the server's handshake, until its certificate */
+	bool tls_srv_done;
 	struct stream_dir sd[2];
 	size_t mem;
 };

@@ -157,6 +157,9 @@ enum buf_id {
 	BUF_HTTP_SERVER_BODY,	/* file_data to_client */
 	BUF_DNS_QUERY,
 	BUF_TLS_SNI,
+	BUF_TLS_CERT_SUBJECT,	/* the server's certificate */
+	BUF_TLS_CERT_ISSUER,
+	BUF_TLS_CERT_SERIAL,
 	BUF__COUNT
 };
 const char *buf_name(enum buf_id b);
@@ -314,6 +317,7 @@ enum phase {
 	PH_RESP_BODY,
 	PH_DNS_QUERY,
 	PH_TLS_HELLO,
+	PH_TLS_CERT,
 	PH__COUNT
 };
 

@@ -51,6 +51,9 @@ static const struct {
 	[BUF_HTTP_SERVER_BODY] = { "http.response_body", SIDE_RESP },
 	[BUF_DNS_QUERY] = { "dns.query", SIDE_REQ },
 	[BUF_TLS_SNI] = { "tls.sni", SIDE_REQ },
+	[BUF_TLS_CERT_SUBJECT] = { "tls.cert_subject", SIDE_RESP },
+	[BUF_TLS_CERT_ISSUER] = { "tls.cert_issuer", SIDE_RESP },
+	[BUF_TLS_CERT_SERIAL] = { "tls.cert_serial", SIDE_RESP },
 };
 
 const char *buf_name(enum buf_id b)
@@ -124,6 +127,12 @@ static const struct {
 	{ "dns.query", BUF_DNS_QUERY, true },
 	{ "tls_sni", BUF_TLS_SNI, true },
 	{ "tls.sni", BUF_TLS_SNI, true },
+	{ "tls_cert_subject", BUF_TLS_CERT_SUBJECT, true },
+	{ "tls.cert_subject", BUF_TLS_CERT_SUBJECT, true },
+	{ "tls_cert_issuer", BUF_TLS_CERT_ISSUER, true },
+	{ "tls.cert_issuer", BUF_TLS_CERT_ISSUER, true },
+	{ "tls_cert_serial", BUF_TLS_CERT_SERIAL, true },
+	{ "tls.cert_serial", BUF_TLS_CERT_SERIAL, true },
 	/* file_data: resolved to the body of the rule's side at the end */
 	{ "file_data", BUF_HTTP_SERVER_BODY, true },
 	{ "file.data", BUF_HTTP_SERVER_BODY, true },
@@ -1363,6 +1372,7 @@ static int resolve_directions(struct pstate *ps)
 {
 	struct rule *r = ps->r;
 	bool req_only = false, resp_only = false, http = false, dns = false, tls = false;
+	bool tls_cert = false;
 	for (int b = 0; b < BUF__COUNT; b++) {
 		if (!r->lists[b].n)
 			continue;
@@ -1378,17 +1388,24 @@ static int resolve_directions(struct pstate *ps)
 			dns = true;
 		if (b == BUF_TLS_SNI)
 			tls = true;
+		if (b >= BUF_TLS_CERT_SUBJECT && b <= BUF_TLS_CERT_SERIAL)
+			tls_cert = true;
 	}
+	if (tls && tls_cert)
+		return fail(ps, -EINVAL, "tls.sni and tls.cert_* in one rule: the client's "
+			    "and the server's messages");
+	if (tls_cert && r->flow_dirs == DIR_TO_SERVER)
+		return fail(ps, -EINVAL, "tls.cert_* (the server's certificate) in a to_server rule");
 	if (r->urilen.set)
 		http = req_only = true;
-	if ((http + dns + tls) > 1)
+	if ((http + dns + (tls || tls_cert)) > 1)
 		return fail(ps, -EINVAL, "buffers of different protocols in one rule");
-	enum rule_proto app = http ? RP_HTTP : dns ? RP_DNS : tls ? RP_TLS : r->proto;
+	enum rule_proto app = http ? RP_HTTP : dns ? RP_DNS : tls || tls_cert ? RP_TLS : r->proto;
 	if (app != r->proto) {
 		if (r->proto == RP_HTTP || r->proto == RP_DNS || r->proto == RP_TLS)
 			return fail(ps, -EINVAL, "%s buffer in a rule for another protocol",
 				    http ? "http" : dns ? "dns" : "tls");
-		if (r->proto == RP_UDP && (http || tls))
+		if (r->proto == RP_UDP && (http || tls || tls_cert))
 			return fail(ps, -EINVAL, "TCP protocol buffer in a udp rule");
 		if (r->proto == RP_ICMP)
 			return fail(ps, -EINVAL, "application buffer in an icmp rule");
@@ -1417,7 +1434,7 @@ static int resolve_directions(struct pstate *ps)
 	if ((dns || tls) && fd == DIR_TO_CLIENT)
 		return fail(ps, -ENOTSUP, "unsupported keyword '%s' (in to_client rules)",
 			    dns ? "dns_query" : "tls_sni");
-	if (resp_only)
+	if (resp_only || tls_cert)
 		r->dirs = DIR_TO_CLIENT;
 	else if (req_only || dns || tls)
 		r->dirs = fd ? fd : DIR_TO_SERVER;
@@ -1478,6 +1495,8 @@ static int resolve_directions(struct pstate *ps)
 			ph = PH_DNS_QUERY;
 		} else if (tls) {
 			ph = PH_TLS_HELLO;
+		} else if (tls_cert) {
+			ph = PH_TLS_CERT;
 		} else if (r->bufmask & (1ull << BUF_STREAM)) {
 			ph = PH_STREAM;
 		} else {

@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* TLS ClientHello parser: the server name (SNI) that tls.sni inspects. */
+/*
+ * TLS handshake parsers: the client's ClientHello (the server name that
+ * tls.sni inspects) and the server's first certificate (tls.cert_subject,
+ * tls.cert_issuer, tls.cert_serial), read with OpenSSL.  Only what is sent
+ * in the clear: TLS 1.3 encrypts the certificate.
+ */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <openssl/bio.h>
+#include <openssl/x509.h>
 
 #include "app.h"
 
@@ -84,4 +92,150 @@ int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h)
 		p += len;
 	}
 	return 1;
+}
+
+static size_t rd24(const uint8_t *p)
+{
+	return (size_t)p[0] << 16 | (size_t)p[1] << 8 | p[2];
+}
+
+/* Suricata's form: "C=US, O=Example, CN=name", attributes in order */
+static int name_string(const X509_NAME *name, char *out, size_t len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	unsigned long fl = XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN |
+			   ASN1_STRFLGS_UTF8_CONVERT | ASN1_STRFLGS_ESC_CTRL;
+	char *p;
+	long n;
+
+	if (!b)
+		return -1;
+	if (X509_NAME_print_ex(b, name, 0, fl) < 0) {
+		BIO_free(b);
+		return -1;
+	}
+	n = BIO_get_mem_data(b, &p);
+	if (n < 0 || (size_t)n >= len) {
+		BIO_free(b);
+		return -1;
+	}
+	memcpy(out, p, (size_t)n);
+	out[n] = 0;
+	BIO_free(b);
+	return 0;
+}
+
+/* the bytes of the DER INTEGER (a leading 00 included), as "0A:E1:..." */
+static int serial_string(const ASN1_INTEGER *serial, char *out, size_t len)
+{
+	unsigned char der[64], *p = der;
+	int n = i2d_ASN1_INTEGER(serial, NULL);
+
+	if (n < 3 || n > (int)sizeof(der) || i2d_ASN1_INTEGER(serial, &p) != n)
+		return -1;
+	size_t hl = der[1] < 0x80 ? 2 : 2 + (der[1] & 0x7f);
+	if ((size_t)n <= hl || 3 * ((size_t)n - hl) > len)
+		return -1;
+	for (size_t i = hl, o = 0; i < (size_t)n; i++, o += 3)
+		snprintf(out + o, len - o, i + 1 < (size_t)n ? "%02X:" : "%02X", der[i]);
+	return 0;
+}
+
+static int cert_strings(const uint8_t *der, size_t n, struct tls_cert *c)
+{
+	const unsigned char *p = der;
+	X509 *x = d2i_X509(NULL, &p, (long)n);
+	int rc = -1;
+
+	if (!x)
+		return -1;
+	if (!name_string(X509_get_subject_name(x), c->subject, sizeof(c->subject)) &&
+	    !name_string(X509_get_issuer_name(x), c->issuer, sizeof(c->issuer)) &&
+	    !serial_string(X509_get0_serialNumber(x), c->serial, sizeof(c->serial)))
+		rc = 1;
+	X509_free(x);
+	return rc;
+}
+
+/* ServerHello: -1 if it selects TLS 1.3 (supported_versions) */
+static int server_hello_ok(const uint8_t *p, size_t n)
+{
+	if (n < 38)
+		return -1;
+	size_t off = 34;	/* version, random */
+	off += 1 + p[off];	/* session id */
+	off += 3;		/* cipher suite, compression */
+	if (off + 2 > n)
+		return off <= n ? 0 : -1;
+	size_t elen = rd16(p + off);
+	off += 2;
+	if (off + elen > n)
+		return -1;
+	for (size_t e = off; e + 4 <= off + elen;) {
+		uint16_t type = rd16(p + e), len = rd16(p + e + 2);
+		if (e + 4 + len > off + elen)
+			return -1;
+		if (type == 43 && len == 2 && rd16(p + e + 4) == 0x0304)
+			return -1;
+		e += 4 + len;
+	}
+	return 0;
+}
+
+int tls_parse_server_cert(const uint8_t *d, size_t n, struct tls_cert *c)
+{
+	uint8_t *hs = NULL;	/* the handshake messages, records joined */
+	size_t hn = 0, off = 0;
+	int rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (n > TLS_SERVER_MAX)
+		n = TLS_SERVER_MAX;
+	hs = malloc(n ? n : 1);
+	if (!hs)
+		return -1;
+	/* records: handshake ones are joined; anything else ends the clear part */
+	while (off + 5 <= n && rc == 0) {
+		const uint8_t *r = d + off;
+		size_t rl = rd16(r + 3);
+		if (r[1] != 0x03 || rl > 16384 + 2048) {
+			rc = -1;
+			break;
+		}
+		if (r[0] != 22) {
+			rc = -1;	/* change_cipher_spec, alert, data: no certificate */
+			break;
+		}
+		size_t take = off + 5 + rl <= n ? rl : n - off - 5;
+		memcpy(hs + hn, r + 5, take);
+		hn += take;
+		off += 5 + take;
+		if (take < rl)
+			break;
+	}
+	/* messages: ServerHello first, then the Certificate or nothing */
+	for (size_t m = 0; rc == 0 && m + 4 <= hn;) {
+		uint8_t type = hs[m];
+		size_t ml = rd24(hs + m + 1);
+		if (m + 4 + ml > hn)
+			break;	/* incomplete: more data may come */
+		const uint8_t *b = hs + m + 4;
+		if (type == 2) {
+			rc = server_hello_ok(b, ml);
+		} else if (type == 11) {
+			/* certificate_list<3>, each certificate<3> */
+			if (ml < 6 || rd24(b) + 3 > ml || rd24(b + 3) + 6 > ml)
+				rc = -1;
+			else
+				rc = cert_strings(b + 6, rd24(b + 3), c);
+			break;
+		} else if (type == 14 || type == 12 || type == 13 || type == 20) {
+			rc = -1;	/* past where the certificate would be */
+		}
+		m += 4 + ml;
+	}
+	free(hs);
+	if (rc == 0 && n >= TLS_SERVER_MAX)
+		rc = -1;
+	return rc;
 }

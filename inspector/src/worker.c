@@ -316,7 +316,7 @@ static void lru_push(struct snet_inspect_worker *w, struct flow *f)
 
 static size_t flow_memory(const struct flow *f)
 {
-	size_t m = sizeof(*f) + f->tls_buf.cap;
+	size_t m = sizeof(*f) + f->tls_buf.cap + f->tls_srv_buf.cap;
 	for (int d = 0; d < 2; d++)
 		m += stream_memory(&f->sd[d]);
 	if (f->http)
@@ -353,6 +353,7 @@ static void flow_free(struct snet_inspect_worker *w, struct flow *f)
 	}
 	http_state_free(f->http);
 	strbuf_free(&f->tls_buf);
+	strbuf_free(&f->tls_srv_buf);
 	free(f->fbits);
 	w->mem -= f->mem;
 	snet_inspect_ruleset_unref(f->rs);
@@ -1178,6 +1179,60 @@ static void tls_event(struct snet_inspect_worker *w, const struct tls_hello *h)
 	run_event(w, &ev);
 }
 
+static json_t *tls_cert_json(const void *arg)
+{
+	const struct tls_cert *c = arg;
+	json_t *o = json_object();
+	json_object_set_new(o, "subject", json_string(c->subject));
+	json_object_set_new(o, "issuerdn", json_string(c->issuer));
+	json_object_set_new(o, "serial", json_string(c->serial));
+	return o;
+}
+
+static void tls_cert_event(struct snet_inspect_worker *w, const struct tls_cert *c)
+{
+	struct event ev;
+	ev_init(&ev, PH_TLS_CERT);
+	ev.app_key = "tls";
+	ev_buf(&ev, BUF_TLS_CERT_SUBJECT, (const uint8_t *)c->subject, strlen(c->subject));
+	ev_buf(&ev, BUF_TLS_CERT_ISSUER, (const uint8_t *)c->issuer, strlen(c->issuer));
+	ev_buf(&ev, BUF_TLS_CERT_SERIAL, (const uint8_t *)c->serial, strlen(c->serial));
+	ev.scan_mask = 1ull << BUF_TLS_CERT_SUBJECT | 1ull << BUF_TLS_CERT_ISSUER |
+		       1ull << BUF_TLS_CERT_SERIAL;
+	stream_window_buf(w, &ev);
+	ev.app_fn = tls_cert_json;
+	ev.app_arg = c;
+	run_event(w, &ev);
+}
+
+static bool mem_room(struct snet_inspect_worker *w, size_t add);
+
+/* the server's side of a TLS flow, until its certificate is known */
+static void tls_server_data(struct snet_inspect_worker *w, const uint8_t *d, size_t n)
+{
+	struct flow *f = w->f;
+	struct strbuf *b = &f->tls_srv_buf;
+	size_t take = n < TLS_SERVER_MAX - b->len ? n : TLS_SERVER_MAX - b->len;
+	struct tls_cert c;
+	int rc;
+
+	if (b->len + take > b->cap && !mem_room(w, b->len + take - b->cap)) {
+		w->st.tls_memcap++;
+		rc = -1;
+	} else if (strbuf_append(b, d, take)) {
+		w->st.tls_memcap++;
+		rc = -1;
+	} else {
+		rc = tls_parse_server_cert((const uint8_t *)b->s, b->len, &c);
+	}
+	if (rc == 0)
+		return;
+	f->tls_srv_done = true;
+	strbuf_free(b);
+	if (rc == 1)
+		tls_cert_event(w, &c);
+}
+
 /* ---- TCP reassembly ---- */
 
 static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
@@ -1211,6 +1266,8 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 			if (rc == 1)
 				tls_event(w, &h);
 		}
+	} else if (f->app == APP_TLS && di == 1 && !f->tls_srv_done) {
+		tls_server_data(w, d, n);
 	}
 }
 

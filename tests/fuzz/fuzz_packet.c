@@ -3,7 +3,8 @@
  * libFuzzer: the packet/flow path.  The input is a sequence of packets
  * (2-byte length + bytes) fed to one worker with rules on every parser
  * (HTTP, DNS, TLS, raw stream), so decode, reassembly and the application
- * parsers all see hostile input.  The raw-stream rules cover each kind of
+ * parsers (the TLS server's certificate, read by OpenSSL, included) all see
+ * hostile input.  The raw-stream rules cover each kind of
  * stream prefilter (literal with bounds, regex only, none) and rules kept
  * pending across segments; the small depth and memory cap make the
  * truncation and memory-cap paths reachable; the header keywords read IP
@@ -38,7 +39,8 @@ static const char rules[] =
 	"alert tcp any any -> any any (msg:\"w\"; window:!0; seq:1; ack:0; content:\"W\"; sid:15;)\n"
 	"alert icmp any any -> any any (msg:\"e\"; icmp_id:1; icmp_seq:2; sid:16;)\n"
 	"alert ip any any -> any any (msg:\"x\"; sameip; ip_proto:!6; id:1; sid:17;)\n"
-	"alert http any any -> any any (msg:\"l\"; http.content_len; byte_test:0,>,9,0,string,dec; sid:18;)\n";
+	"alert http any any -> any any (msg:\"l\"; http.content_len; byte_test:0,>,9,0,string,dec; sid:18;)\n"
+	"alert tls any any -> any any (msg:\"c\"; tls.cert_subject; content:\"CN=\"; sid:19;)\n";
 
 static void setup(void)
 {

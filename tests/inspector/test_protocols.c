@@ -13,6 +13,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "testutil.h"
 
 static struct snet_inspect_worker *W;
@@ -492,6 +496,120 @@ static void tls_sni_keyword(void **state)
 	}
 }
 
+/* ---- the server's certificate ---- */
+
+/* a self-signed certificate (DER) with a serial whose top bit is set */
+static size_t make_cert(uint8_t *out, size_t cap, const char *cn)
+{
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	assert_non_null(key);
+	assert_non_null(x);
+	X509_set_version(x, 2);
+	static const unsigned char sn[] = { 0xe7, 0xf9, 0xb6, 0xde, 0x01 };
+	BIGNUM *bn = BN_bin2bn(sn, sizeof(sn), NULL);
+	BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x));
+	BN_free(bn);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_NAME *subj = X509_get_subject_name(x), *iss = X509_get_issuer_name(x);
+	X509_NAME_add_entry_by_txt(subj, "C", MBSTRING_ASC, (const unsigned char *)"US", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(subj, "O", MBSTRING_ASC, (const unsigned char *)"Example Org", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(subj, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+	X509_NAME_add_entry_by_txt(iss, "C", MBSTRING_ASC, (const unsigned char *)"US", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(iss, "O", MBSTRING_ASC, (const unsigned char *)"Let's Encrypt", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(iss, "CN", MBSTRING_ASC, (const unsigned char *)"R3", -1, -1, 0);
+	X509_set_pubkey(x, key);
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	int n = i2d_X509(x, NULL);
+	assert_true(n > 0 && (size_t)n <= cap);
+	unsigned char *p = out;
+	i2d_X509(x, &p);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return (size_t)n;
+}
+
+static size_t put24(uint8_t *p, size_t v)
+{
+	p[0] = (uint8_t)(v >> 16), p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)v;
+	return 3;
+}
+
+/* ServerHello (TLS 1.3's supported_versions if tls13), Certificate,
+ * ServerHelloDone: one handshake record */
+static size_t server_flight(uint8_t *out, const uint8_t *der, size_t dn, int tls13)
+{
+	uint8_t *p = out + 5;
+	/* ServerHello */
+	size_t ext = tls13 ? 6 : 0;
+	*p++ = 2;
+	p += put24(p, 38 + 2 + ext);
+	*p++ = 3, *p++ = 3;
+	memset(p, 0x42, 32), p += 32;
+	*p++ = 0;			/* session id */
+	*p++ = 0, *p++ = 0x2f;		/* cipher suite */
+	*p++ = 0;			/* compression */
+	*p++ = 0, *p++ = (uint8_t)ext;
+	if (tls13)
+		*p++ = 0, *p++ = 43, *p++ = 0, *p++ = 2, *p++ = 3, *p++ = 4;
+	/* Certificate */
+	*p++ = 11;
+	p += put24(p, dn + 6);
+	p += put24(p, dn + 3);
+	p += put24(p, dn);
+	memcpy(p, der, dn), p += dn;
+	/* ServerHelloDone */
+	*p++ = 14, *p++ = 0, *p++ = 0, *p++ = 0;
+	size_t rl = (size_t)(p - out - 5);
+	out[0] = 22, out[1] = 3, out[2] = 3, out[3] = (uint8_t)(rl >> 8), out[4] = (uint8_t)rl;
+	return (size_t)(p - out);
+}
+
+static void tls_cert_keywords(void **state)
+{
+	(void)state;
+	uint8_t der[2048], flight[4096], hello[600];
+	size_t dn = make_cert(der, sizeof(der), "evil.example");
+
+	for (int tls13 = 0; tls13 < 2; tls13++) {
+		setup_rules("alert tls $EXTERNAL_NET any -> $HOME_NET any (msg:\"s\"; "
+			    "flow:established,from_server; tls_cert_subject; content:\"CN=evil.example\"; "
+			    "nocase; isdataat:!1,relative; sid:1;)\n"
+			    "alert tls any any -> any any (msg:\"i\"; tls.cert_issuer; "
+			    "content:\"C=US, O=Let's Encrypt, CN=R3\"; startswith; endswith; sid:2;)\n"
+			    "alert tls any any -> any any (msg:\"n\"; tls_cert_serial; "
+			    "content:\"00:E7:F9:B6:DE:01\"; startswith; endswith; sid:3;)\n"
+			    "alert tls any any -> any any (msg:\"o\"; tls.cert_subject; "
+			    "content:\"CN=good.example\"; sid:4;)\n"
+			    "alert tls any any -> any any (msg:\"f\"; tls.cert_subject; "
+			    "content:\"C=US, O=Example Org, CN=evil.example\"; startswith; endswith; sid:5;)\n");
+		struct tu_conn conn = { 0 };
+		struct snet_inspect_verdict v1, v2;
+		tu_conn_open(&conn, W, 443);
+		size_t hn = client_hello(hello, "evil.example");
+		tu_conn_send(&conn, (const char *)hello, hn, &v1);
+		size_t fn = server_flight(flight, der, dn, tls13);
+		/* the certificate split between two segments */
+		tu_conn_reply(&conn, (const char *)flight, 100, &v1);
+		tu_conn_reply(&conn, (const char *)flight + 100, fn - 100, &v2);
+		assert_int_equal(v1.nalerts, 0);
+		if (tls13) {
+			/* TLS 1.3 encrypts it: anything in the clear is not it */
+			assert_int_equal(v2.nalerts, 0);
+		} else {
+			assert_true(tu_has_sid(&v2, 1) && tu_has_sid(&v2, 2) && tu_has_sid(&v2, 3) &&
+				    tu_has_sid(&v2, 5));
+			assert_false(tu_has_sid(&v2, 4));
+			assert_int_equal(tu_eve_count("select(.alert.signature_id == 1 and "
+						      ".tls.subject == \"C=US, O=Example Org, CN=evil.example\" and "
+						      ".tls.issuerdn == \"C=US, O=Let'\\''s Encrypt, CN=R3\" and "
+						      ".tls.serial == \"00:E7:F9:B6:DE:01\")"), 1);
+		}
+		teardown_rules();
+	}
+}
+
 /* ---- flow ---- */
 
 static void flow_established(void **state)
@@ -768,6 +886,7 @@ int main(void)
 		cmocka_unit_test(always_rules_both_directions),
 		cmocka_unit_test(dns_query_keyword),
 		cmocka_unit_test(tls_sni_keyword),
+		cmocka_unit_test(tls_cert_keywords),
 		cmocka_unit_test(flow_established),
 		cmocka_unit_test(flow_directions),
 		cmocka_unit_test(flow_stream_options),

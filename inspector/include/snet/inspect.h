@@ -181,6 +181,8 @@ struct snet_inspect_stats {
 	 * parsers still saw them).
 	 */
 	uint64_t reassembly_memcap;
+	/* TLS servers whose certificate was not looked for: flow memory cap */
+	uint64_t tls_memcap;
 	/* Hyperscan scan errors, and prefilter hits lost for lack of memory */
 	uint64_t prefilter_errors;
 };
