@@ -64,8 +64,9 @@ bool hdr_match(const struct hdr_checks *h, const struct packet *p)
 
 	if (h->ttl.set && !numcmp_match(&h->ttl, v4 ? ip[8] : ip[7]))
 		return false;
-	if (h->ip_proto.set && !numcmp_match(&h->ip_proto, p->ipproto))
-		return false;
+	for (unsigned i = 0; i < h->n_ip_proto; i++)
+		if (!numcmp_match(&h->ip_proto[i], p->ipproto))
+			return false;
 	if (h->sameip && (p->src.family != p->dst.family ||
 			  memcmp(p->src.a, p->dst.a, p->src.family == AF_INET ? 4 : 16)))
 		return false;

@@ -267,15 +267,37 @@ static unsigned rule_slots(const struct rule *r, enum buf_id buf, uint8_t dir,
 		slots[0] = (uint8_t)s;
 		return ok ? 1 : 0;
 	}
+	unsigned n;
 	switch (r->proto) {
-	case RP_TCP: case RP_HTTP: case RP_TLS: slots[0] = 0; return 1;
-	case RP_UDP: slots[0] = 1; return 1;
-	case RP_DNS: slots[0] = 0; slots[1] = 1; return 2;
-	case RP_ICMP: slots[0] = 2; return 1;
+	case RP_TCP: case RP_HTTP: case RP_TLS: slots[0] = 0; n = 1; break;
+	case RP_UDP: slots[0] = 1; n = 1; break;
+	case RP_DNS: slots[0] = 0; slots[1] = 1; n = 2; break;
+	case RP_ICMP: slots[0] = 2; n = 1; break;
 	case RP_IP: default:
 		slots[0] = 0; slots[1] = 1; slots[2] = 2; slots[3] = 3;
-		return 4;
+		n = 4;
+		break;
 	}
+	/* ip_proto:!6; ip_proto:!17; ... (GPL's "non-standard protocol"):
+	 * not in the slots of the protocols it excludes */
+	unsigned k = 0;
+	for (unsigned i = 0; i < n; i++) {
+		static const uint8_t protos[3][2] = { { 6, 6 }, { 17, 17 }, { 1, 58 } };
+		bool possible = true;
+		if (slots[i] < 3 && r->hdr.n_ip_proto) {
+			possible = false;
+			for (int j = 0; j < 2; j++) {
+				bool all = true;
+				for (unsigned c = 0; c < r->hdr.n_ip_proto; c++)
+					all = all && numcmp_match(&r->hdr.ip_proto[c],
+								  protos[slots[i]][j]);
+				possible = possible || all;
+			}
+		}
+		if (possible)
+			slots[k++] = slots[i];
+	}
+	return k;
 }
 
 static enum buf_id phase_buf(enum phase ph)

@@ -275,7 +275,10 @@ bool numcmp_match(const struct numcmp *c, uint32_t v);
 #define IPOPT_ANY 0x100		/* ipopts:any; else the option type */
 struct hdr_checks {
 	struct numcmp ttl;	/* IPv4 TTL, IPv6 hop limit */
-	struct numcmp ip_proto;	/* the comparisons of ip_proto ('<', '>', '!') */
+	/* the comparisons of ip_proto ('<', '>', '!'), all to hold:
+	 * ip_proto:!1; ip_proto:!6; ... is common */
+	struct numcmp ip_proto[8];
+	uint8_t n_ip_proto;
 	bool has_id, has_seq, has_ack, has_window, has_icmp_id, has_icmp_seq;
 	bool window_neg, sameip;
 	uint16_t id, window, icmp_id, icmp_seq;

@@ -1092,6 +1092,8 @@ static int opt_ip_proto(struct pstate *ps, const char *v)
 	if (!v)
 		return fail(ps, -EINVAL, "'ip_proto' needs a value");
 	if (!parse_int(v, 0, 255, &x)) {
+		if (ps->r->ip_proto >= 0 && ps->r->ip_proto != (int)x)
+			return fail(ps, -EINVAL, "ip_proto: %d and %lld in one rule", ps->r->ip_proto, x);
 		ps->r->ip_proto = (int)x;
 		return 0;
 	}
@@ -1102,13 +1104,20 @@ static int opt_ip_proto(struct pstate *ps, const char *v)
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!strcasecmp(v, names[i].n)) {
+			if (ps->r->ip_proto >= 0 && ps->r->ip_proto != names[i].p)
+				return fail(ps, -EINVAL, "ip_proto: %d and %s in one rule",
+					    ps->r->ip_proto, v);
 			ps->r->ip_proto = names[i].p;
 			return 0;
 		}
 	}
 	if (*v == '<' || *v == '>' || *v == '!') {
+		struct hdr_checks *h = &ps->r->hdr;
+		if (h->n_ip_proto == sizeof(h->ip_proto) / sizeof(h->ip_proto[0]))
+			return fail(ps, -EINVAL, "ip_proto: more than %zu comparisons",
+				    sizeof(h->ip_proto) / sizeof(h->ip_proto[0]));
 		ps->r->has_hdr = true;
-		return parse_numcmp(ps, "ip_proto", v, &ps->r->hdr.ip_proto, 255);
+		return parse_numcmp(ps, "ip_proto", v, &h->ip_proto[h->n_ip_proto++], 255);
 	}
 	return fail(ps, -EINVAL, "ip_proto: unknown protocol '%s'", v);
 }
@@ -1121,6 +1130,8 @@ static int opt_hdr_number(struct pstate *ps, const char *kw, const char *v, long
 
 	if (!v)
 		return fail(ps, -EINVAL, "'%s' needs a value", kw);
+	if (*has)
+		return fail(ps, -EINVAL, "'%s' given twice", kw);
 	snprintf(tmp, sizeof(tmp), "%s", v);
 	char *s = trim(tmp);
 	if (neg && *s == '!') {
@@ -1141,6 +1152,8 @@ static int opt_hdr(struct pstate *ps, const char *name, const char *v)
 	int rc;
 
 	if (!strcmp(name, "ttl")) {
+		if (h->ttl.set)
+			return fail(ps, -EINVAL, "'ttl' given twice");
 		ps->r->has_hdr = true;
 		return parse_numcmp(ps, name, v, &h->ttl, 255);
 	}
@@ -1179,6 +1192,8 @@ static int opt_fragbits(struct pstate *ps, const char *v)
 
 	if (!v)
 		return fail(ps, -EINVAL, "'fragbits' needs a value");
+	if (h->fragbits)
+		return fail(ps, -EINVAL, "'fragbits' given twice");
 	snprintf(tmp, sizeof(tmp), "%s", v);
 	char *s = trim(tmp);
 	if (*s == '!' || *s == '+' || *s == '*')
@@ -1216,6 +1231,8 @@ static int opt_ipopts(struct pstate *ps, const char *v)
 
 	if (!v)
 		return fail(ps, -EINVAL, "'ipopts' needs a value");
+	if (ps->r->hdr.ipopt)
+		return fail(ps, -EINVAL, "'ipopts' given twice");
 	snprintf(tmp, sizeof(tmp), "%s", v);
 	char *s = trim(tmp);
 	if (!strcmp(s, "any")) {
