@@ -312,6 +312,8 @@ check "reload: every packet inspected exactly once" "$(tot inspected)" \
 check "reload: inspector saw what snetd received" \
 	"$(( $(tot packets) - $(tot gso_requeued) ))" "$(tot inspected)"
 check "reload: nothing passed because of it" 0 "$(tot passed)"
+check "reload: nothing lost to flow-memcap (flows, stream, TLS)" "0 0 0" \
+	"$(tot flows_memcap) $(tot reassembly_memcap) $(tot tls_memcap)"
 
 # A flow keeps the set it started with; new flows take the new one.
 serve 10.99.0.2 9001 $W/got.old
