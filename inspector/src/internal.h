@@ -405,6 +405,8 @@ struct rule_pre {
 	int16_t ip_proto;
 	uint8_t dirs, phase[2], proto, flow_state;
 	bool bidir;
+	bool sameip;		/* the addresses alone decide: as the header */
+	const struct hdr_checks *hdr;	/* the rule's, if any: cheap, per packet */
 };
 
 /* ---- rule parsing (rule_lexer.c, rule_parser.c) ---- */

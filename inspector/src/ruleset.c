@@ -453,6 +453,8 @@ static int pre_build(struct snet_inspect_ruleset *rs)
 		p->proto = (uint8_t)r->proto;
 		p->flow_state = r->flow_state;
 		p->bidir = r->bidir;
+		p->sameip = r->hdr.sameip;
+		p->hdr = r->has_hdr ? &r->hdr : NULL;
 	}
 	return pre_number_headers(rs);
 }

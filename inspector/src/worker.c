@@ -766,6 +766,12 @@ static bool pre_ok(struct snet_inspect_worker *w, uint32_t rid, const struct eve
 	const struct flow *f = w->f;
 	if (p->ip_proto >= 0 && p->ip_proto != pk->ipproto)
 		return false;
+	if (p->sameip && !ip_eq(&pk->src, &pk->dst))
+		return false;
+	/* ttl, fragbits, ack...: header-only rules are candidates on every
+	 * packet of their side, and these checks are what drops them */
+	if (p->hdr && !hdr_match(p->hdr, pk))
+		return false;
 	switch (p->proto) {
 	case RP_TCP: if (pk->ipproto != IPPROTO_TCP) return false; break;
 	case RP_UDP: if (pk->ipproto != IPPROTO_UDP) return false; break;
@@ -814,8 +820,6 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 	if (!numcmp_match(&r->itype, p->icmp_type) || !numcmp_match(&r->icode, p->icmp_code))
 		return false;
 	if (r->has_tcp_flags && (p->ipproto != IPPROTO_TCP || !tcp_flags_match(r, p->tcp_flags)))
-		return false;
-	if (r->has_hdr && !hdr_match(&r->hdr, p))
 		return false;
 	if (r->urilen.set) {
 		if (!ev->tx)
@@ -887,6 +891,9 @@ static bool pre_side_ok(struct snet_inspect_worker *w, uint32_t rid)
 	const struct rule_pre *p = &w->cur->pre[rid];
 	uint8_t ipp = w->p->ipproto;
 	if (!(p->dirs & w->dir) || (p->ip_proto >= 0 && p->ip_proto != ipp))
+		return false;
+	/* same flow side, same addresses: memoized with the rest (any_mask) */
+	if (p->sameip && !ip_eq(&w->p->src, &w->p->dst))
 		return false;
 	if ((p->proto == RP_TCP && ipp != IPPROTO_TCP) || (p->proto == RP_UDP && ipp != IPPROTO_UDP) ||
 	    (p->proto == RP_ICMP && ipp != IPPROTO_ICMP && ipp != IPPROTO_ICMPV6))
