@@ -101,4 +101,9 @@ struct tls_cert {
  */
 int tls_parse_server_cert(const uint8_t *d, size_t n, struct tls_cert *c);
 bool tls_probe(const uint8_t *d, size_t n);
+
+/* ---- protocol detection (probe.c) ---- */
+/* the protocol the first data of direction di shows; APP_NONE: not known
+ * from this direction */
+enum app_proto app_probe(int di, const uint8_t *d, size_t n);
 #endif

@@ -62,6 +62,7 @@ struct flow {
 	struct snet_inspect_ruleset *rs;	/* the set this flow started with */
 	uint8_t *fbits;
 	enum app_proto app;
+	uint8_t probed;		/* directions whose first data named no protocol */
 	struct http_state *http;
 	struct strbuf tls_buf;
 	bool tls_done;

@@ -305,7 +305,9 @@ struct threshold {
 };
 
 enum rule_proto { RP_IP, RP_TCP, RP_UDP, RP_ICMP, RP_HTTP, RP_DNS, RP_TLS };
-enum app_proto { APP_NONE = 0, APP_HTTP, APP_DNS, APP_TLS, APP_UNKNOWN };
+enum app_proto { APP_NONE = 0, APP_HTTP, APP_DNS, APP_TLS, APP_UNKNOWN,
+		 APP_FTP, APP_SMTP, APP_SSH, APP_SMB };
+const char *app_proto_name(enum app_proto a);	/* EVE's app_proto, or NULL */
 
 #define DIR_TO_SERVER 1
 #define DIR_TO_CLIENT 2
@@ -350,6 +352,7 @@ struct rule {
 	bool only_stream, no_stream;
 	bool noalert;
 	uint8_t target;		/* 0, or which side is attacked: 1 src_ip, 2 dest_ip */
+	uint8_t app_req;	/* ftp, smtp, ssh, smb rules: that app_proto, else 0 */
 	struct flowbit *fbits;
 	size_t nfbits;
 	struct numcmp dsize, urilen, itype, icode;
@@ -406,6 +409,7 @@ struct rule_pre {
 	uint8_t dirs, phase[2], proto, flow_state;
 	bool bidir;
 	bool sameip;		/* the addresses alone decide: as the header */
+	uint8_t app_req;	/* as the rule's */
 	const struct hdr_checks *hdr;	/* the rule's, if any: cheap, per packet */
 };
 

@@ -1684,6 +1684,18 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 			found = true;
 		}
 	}
+	/* protocols whose rules need only the flow's payload: TCP, on flows
+	 * detected as speaking them (probe.c) */
+	static const struct { const char *n; enum app_proto a; } apps[] = {
+		{ "ftp", APP_FTP }, { "smtp", APP_SMTP }, { "ssh", APP_SSH }, { "smb", APP_SMB },
+	};
+	for (size_t i = 0; i < sizeof(apps) / sizeof(apps[0]); i++) {
+		if (!strcmp(t.proto, apps[i].n)) {
+			r->proto = RP_TCP;
+			r->app_req = (uint8_t)apps[i].a;
+			found = true;
+		}
+	}
 	/* Suricata's TCP on packets only, or on the reassembled stream only */
 	if (!strcmp(t.proto, "tcp-pkt") || !strcmp(t.proto, "tcp-stream")) {
 		r->proto = RP_TCP;

@@ -454,6 +454,7 @@ static int pre_build(struct snet_inspect_ruleset *rs)
 		p->flow_state = r->flow_state;
 		p->bidir = r->bidir;
 		p->sameip = r->hdr.sameip;
+		p->app_req = r->app_req;
 		p->hdr = r->has_hdr ? &r->hdr : NULL;
 	}
 	return pre_number_headers(rs);

@@ -698,6 +698,20 @@ static bool proto_match(const struct rule *r, const struct packet *p, const stru
 	return false;
 }
 
+const char *app_proto_name(enum app_proto a)
+{
+	switch (a) {
+	case APP_HTTP: return "http";
+	case APP_TLS: return "tls";
+	case APP_DNS: return "dns";
+	case APP_FTP: return "ftp";
+	case APP_SMTP: return "smtp";
+	case APP_SSH: return "ssh";
+	case APP_SMB: return "smb";
+	default: return NULL;
+	}
+}
+
 static bool tcp_flags_match(const struct rule *r, uint8_t fl)
 {
 	uint8_t v = fl & r->tflags_mask;
@@ -784,6 +798,9 @@ static bool pre_ok(struct snet_inspect_worker *w, uint32_t rid, const struct eve
 	case RP_DNS: if (!f || f->app != APP_DNS) return false; break;
 	default: break;
 	}
+	/* ftp, smtp, ssh, smb rules: TCP payload of a flow of that protocol */
+	if (p->app_req && (!f || f->app != p->app_req))
+		return false;
 	if ((p->flow_state & FLOW_ESTABLISHED) && !(f && f->established))
 		return false;
 	if ((p->flow_state & FLOW_NOT_ESTABLISHED) && f && f->established)
@@ -1245,15 +1262,15 @@ static void tls_server_data(struct snet_inspect_worker *w, const uint8_t *d, siz
 static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
 {
 	struct flow *f = w->f;
-	if (f->app == APP_NONE) {
-		if (di == 0 && http_probe_request(d, n))
-			f->app = APP_HTTP;
-		else if (di == 1 && http_probe_response(d, n))
-			f->app = APP_HTTP;
-		else if (tls_probe(d, n))
-			f->app = APP_TLS;
-		else
-			f->app = APP_UNKNOWN;
+	/* each direction's first data may name the protocol (a server's
+	 * greeting may not: the client's first command then does) */
+	if (f->app == APP_NONE && !(f->probed & (1u << di))) {
+		f->app = app_probe(di, d, n);
+		if (f->app == APP_NONE) {
+			f->probed |= (uint8_t)(1u << di);
+			if (f->probed == 3)
+				f->app = APP_UNKNOWN;
+		}
 		if (f->app == APP_HTTP) {
 			f->http = http_state_new(w->cur->cfg.http_body_limit);
 			if (!f->http)
@@ -1574,8 +1591,7 @@ static void finish_packet(struct snet_inspect_worker *w, const struct snet_inspe
 			if (w->eve) {
 				const char *app = NULL;
 				if (f)
-					app = f->app == APP_HTTP ? "http" : f->app == APP_TLS ? "tls" :
-					      f->app == APP_DNS ? "dns" : NULL;
+					app = app_proto_name(f->app);
 				struct eve_alert ea = {
 					.rule = r, .p = w->p, .flow_id = f ? f->id : 0,
 					.app_proto = app, .app_key = m->app_key, .app = m->app,

@@ -40,7 +40,9 @@ static const char rules[] =
 	"alert icmp any any -> any any (msg:\"e\"; icmp_id:1; icmp_seq:2; sid:16;)\n"
 	"alert ip any any -> any any (msg:\"x\"; sameip; ip_proto:!6; id:1; sid:17;)\n"
 	"alert http any any -> any any (msg:\"l\"; http.content_len; byte_test:0,>,9,0,string,dec; sid:18;)\n"
-	"alert tls any any -> any any (msg:\"c\"; tls.cert_subject; content:\"CN=\"; sid:19;)\n";
+	"alert tls any any -> any any (msg:\"c\"; tls.cert_subject; content:\"CN=\"; sid:19;)\n"
+	"alert ftp any any -> any any (msg:\"ftp\"; content:\"SITE\"; sid:20;)\n"
+	"alert smb any any -> any any (msg:\"smb\"; content:\"|ff|SMB\"; sid:21;)\n";
 
 static void setup(void)
 {

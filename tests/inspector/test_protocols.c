@@ -496,6 +496,72 @@ static void tls_sni_keyword(void **state)
 	}
 }
 
+/* ---- ftp, smtp, ssh, smb: TCP rules on flows detected as those ---- */
+
+struct text_case {
+	uint16_t port;
+	const char *server_first, *client, *server_after;
+	uint32_t want;		/* sids 1..5 that must alert, as bits */
+	const char *app;	/* the alert's app_proto */
+};
+
+static void text_protocols(void **state)
+{
+	(void)state;
+	static const struct text_case c[] = {
+		/* the greeting does not say: the client's USER does */
+		{ 2101, "220 ProFTPD Server ready\r\n", "USER anonymous\r\n", NULL, 0, "ftp" },
+		{ 2102, "220 ProFTPD Server ready\r\n", "USER a\r\nSITE EXEC id\r\n", NULL,
+		  1u << 1 | 1u << 5, "ftp" },
+		/* vsftpd's greeting does */
+		{ 2103, "220 (vsFTPd 3.0.3)\r\n", "SITE EXEC id\r\n", NULL, 1u << 1 | 1u << 5, "ftp" },
+		/* the same command in a flow of no known protocol */
+		{ 2104, "OK\r\n", "HELLO\r\nSITE EXEC id\r\n", NULL, 1u << 5, NULL },
+		{ 2105, "220 mx.example.com ESMTP Postfix\r\n", "EHLO x\r\nMAIL FROM:<a@b>\r\n", NULL,
+		  1u << 2, "smtp" },
+		{ 2106, NULL, "SSH-2.0-OpenSSH_9.2\r\n", "SSH-2.0-libssh_0.9.6\r\n", 1u << 3, "ssh" },
+		{ 2107, NULL, "\x00\x00\x00\x2f\xffSMBr\x00\x00\x00\x00", NULL, 1u << 4, "smb" },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		setup_rules("alert ftp any any -> any any (msg:\"f\"; flow:to_server,established; "
+			    "content:\"SITE EXEC\"; sid:1;)\n"
+			    "alert smtp any any -> any any (msg:\"s\"; flow:to_server,established; "
+			    "content:\"MAIL FROM\"; sid:2;)\n"
+			    "alert ssh any any -> any any (msg:\"h\"; flow:to_client; "
+			    "content:\"SSH-2.0-libssh\"; sid:3;)\n"
+			    "alert smb any any -> any any (msg:\"b\"; content:\"|ff|SMBr\"; sid:4;)\n"
+			    "alert tcp any any -> any any (msg:\"t\"; content:\"SITE EXEC\"; sid:5;)\n");
+		struct tu_conn conn = { 0 };
+		struct snet_inspect_verdict v;
+		uint32_t got = 0;
+		tu_conn_open(&conn, W, c[i].port);
+		if (c[i].server_first) {
+			tu_conn_reply(&conn, c[i].server_first, strlen(c[i].server_first), &v);
+			for (uint32_t sid = 1; sid <= 5; sid++)
+				got |= (uint32_t)tu_has_sid(&v, sid) << sid;
+		}
+		size_t cn = c[i].port == 2107 ? 14 : strlen(c[i].client);
+		tu_conn_send(&conn, c[i].client, cn, &v);
+		for (uint32_t sid = 1; sid <= 5; sid++)
+			got |= (uint32_t)tu_has_sid(&v, sid) << sid;
+		if (c[i].server_after) {
+			tu_conn_reply(&conn, c[i].server_after, strlen(c[i].server_after), &v);
+			for (uint32_t sid = 1; sid <= 5; sid++)
+				got |= (uint32_t)tu_has_sid(&v, sid) << sid;
+		}
+		if (got != c[i].want)
+			fail_msg("port %u: sids 0x%x, want 0x%x", c[i].port, got, c[i].want);
+		if (c[i].want & ~(1u << 5)) {
+			char f[128];
+			snprintf(f, sizeof(f), "select((.dest_port == %u or .src_port == %u) and .app_proto == \"%s\")",
+				 c[i].port, c[i].port, c[i].app);
+			if (tu_eve_count(f) < 1)
+				fail_msg("port %u: no alert with app_proto %s", c[i].port, c[i].app);
+		}
+		teardown_rules();
+	}
+}
+
 /* ---- the server's certificate ---- */
 
 /* a self-signed certificate (DER) with a serial whose top bit is set */
@@ -887,6 +953,7 @@ int main(void)
 		cmocka_unit_test(dns_query_keyword),
 		cmocka_unit_test(tls_sni_keyword),
 		cmocka_unit_test(tls_cert_keywords),
+		cmocka_unit_test(text_protocols),
 		cmocka_unit_test(flow_established),
 		cmocka_unit_test(flow_directions),
 		cmocka_unit_test(flow_stream_options),
