@@ -135,7 +135,8 @@ static hs_expr_ext_t fp_bounds(const struct sm *m)
 {
 	hs_expr_ext_t x = { 0 };
 	uint32_t fl = m->flags;
-	if (fl & (SMF_RELATIVE | SMF_NEGATED | SMF_ENDSWITH))
+	/* SMF_VARS: offset or depth from a byte_extract variable */
+	if (fl & (SMF_RELATIVE | SMF_NEGATED | SMF_ENDSWITH | SMF_VARS))
 		return x;
 	uint64_t len = m->u.content.len;
 	/* the hit ends where the (chopped) pattern ends inside the content */

@@ -166,7 +166,11 @@ const char *buf_name(enum buf_id b);
 bool buf_is_http(enum buf_id b);
 
 /* ---- match elements (rule_parser.c builds, match.c runs) ---- */
-enum sm_type { SM_CONTENT, SM_PCRE, SM_BYTE_TEST, SM_BYTE_JUMP, SM_ISDATAAT };
+enum sm_type { SM_CONTENT, SM_PCRE, SM_BYTE_TEST, SM_BYTE_JUMP, SM_ISDATAAT,
+	       SM_BYTE_EXTRACT };
+
+/* byte_extract variables of a rule: a value set while a list is matched */
+#define SM_MAX_VARS 8
 
 #define SMF_RELATIVE	 0x0001	/* positions from the previous match */
 #define SMF_NEGATED	 0x0002
@@ -180,6 +184,7 @@ enum sm_type { SM_CONTENT, SM_PCRE, SM_BYTE_TEST, SM_BYTE_JUMP, SM_ISDATAAT };
 #define SMF_FAST_PATTERN 0x0200
 #define SMF_FP_ONLY	 0x0400
 #define SMF_REST_DEP	 0x0800	/* a later element is relative to this one's end (match.c) */
+#define SMF_VARS	 0x1000	/* a position or value is a byte_extract variable */
 
 #define BF_LITTLE	0x01
 #define BF_STRING	0x02
@@ -205,6 +210,9 @@ struct sm {
 			/* raw-stream rules: its slot in the search memo
 			 * of match.c, or -1 */
 			int8_t memo;
+			/* with SMF_VARS: variable + 1 for offset, depth,
+			 * distance, within; 0: the number above */
+			uint8_t var[4];
 		} content;
 		struct {
 			pcre2_code *code;
@@ -220,6 +228,7 @@ struct sm {
 			uint32_t bflags;
 			uint64_t value, bitmask;
 			int32_t offset;
+			uint8_t var_value, var_offset;	/* variable + 1, or 0 */
 		} btest;
 		struct {
 			uint8_t nbytes;
@@ -230,7 +239,15 @@ struct sm {
 		} bjump;
 		struct {
 			int32_t offset;
+			uint8_t var_offset;	/* variable + 1, or 0 */
 		} isdataat;
+		struct {
+			uint8_t nbytes, var, align;
+			uint32_t bflags;
+			int32_t offset;
+			uint32_t multiplier;
+			uint64_t bitmask;
+		} bextract;
 	} u;
 };
 

@@ -162,6 +162,15 @@ static const uint8_t *find_memo(uint64_t *cm, const uint8_t *buf, long long pos,
 	return hit;
 }
 
+/* a byte_extract variable (index + 1) as a position or count, or dflt if 0 */
+static long long var_or(const struct match_env *env, uint8_t var, long long dflt)
+{
+	if (!var)
+		return dflt;
+	uint64_t v = env->vars[var - 1];
+	return v > INT32_MAX ? INT32_MAX : (long long)v;
+}
+
 /* hi: the end of the rightmost content/pcre matched so far */
 static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		      size_t i, const uint8_t *buf, size_t len, size_t prev_end, size_t hi)
@@ -184,17 +193,25 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		const uint8_t *c = m->u.content.bytes;
 		size_t clen = m->u.content.len;
 		long long start, end;
+		long long c_off = m->u.content.offset, c_depth = m->u.content.depth;
+		long long c_dist = m->u.content.distance, c_within = m->u.content.within;
+		if (m->flags & SMF_VARS) {
+			const uint8_t *vr = m->u.content.var;
+			c_off = var_or(env, vr[0], c_off);
+			c_depth = var_or(env, vr[1], c_depth);
+			c_dist = var_or(env, vr[2], c_dist);
+			c_within = var_or(env, vr[3], c_within);
+		}
 		if (rel) {
-			long long dist = (m->flags & SMF_HAS_DISTANCE) ? m->u.content.distance : 0;
+			long long dist = (m->flags & SMF_HAS_DISTANCE) ? c_dist : 0;
 			start = (long long)prev_end + dist;
 			end = (m->flags & SMF_HAS_WITHIN) ?
-				(long long)prev_end + dist + m->u.content.within : (long long)len;
+				(long long)prev_end + dist + c_within : (long long)len;
 			if (start < 0)
 				start = 0;
 		} else {
-			start = (m->flags & SMF_HAS_OFFSET) ? m->u.content.offset : 0;
-			end = (m->flags & SMF_HAS_DEPTH) ? start + m->u.content.depth :
-							 (long long)len;
+			start = (m->flags & SMF_HAS_OFFSET) ? c_off : 0;
+			end = (m->flags & SMF_HAS_DEPTH) ? start + c_depth : (long long)len;
 		}
 		if (m->flags & SMF_STARTSWITH) {
 			start = rel ? (long long)prev_end : 0;
@@ -290,9 +307,10 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		}
 	}
 	case SM_BYTE_TEST: {
-		long long pos = (rel ? (long long)prev_end : 0) + m->u.btest.offset;
+		long long bt_off = var_or(env, m->u.btest.var_offset, m->u.btest.offset);
+		long long pos = (rel ? (long long)prev_end : 0) + bt_off;
 		if (m->u.btest.bflags & BF_FROM_END)
-			pos = (long long)len + m->u.btest.offset;
+			pos = (long long)len + bt_off;
 		if (pos < 0 || pos + m->u.btest.nbytes > (long long)len)
 			return 0;
 		uint64_t val;
@@ -302,7 +320,8 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		    !read_number(m, m->u.btest.nbytes, m->u.btest.bflags,
 				 m->u.btest.bitmask, buf + pos, &val))
 			return 0;
-		uint64_t ref = m->u.btest.value;
+		uint64_t ref = m->u.btest.var_value ? env->vars[m->u.btest.var_value - 1] :
+			       m->u.btest.value;
 		bool ok;
 		switch (m->u.btest.op) {
 		case '<': ok = val < ref; break;
@@ -341,13 +360,32 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 	}
 	case SM_ISDATAAT: {
 		bool has;
+		size_t at = (size_t)var_or(env, m->u.isdataat.var_offset, m->u.isdataat.offset);
 		if (rel)
-			has = prev_end <= len && len - prev_end >= (size_t)m->u.isdataat.offset;
+			has = prev_end <= len && len - prev_end >= at;
 		else
-			has = (size_t)m->u.isdataat.offset < len;
+			has = at < len;
 		if (neg)
 			has = !has;
 		return has ? match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
+	}
+	case SM_BYTE_EXTRACT: {
+		long long pos = (rel ? (long long)prev_end : 0) + m->u.bextract.offset;
+		if (pos < 0 || pos + m->u.bextract.nbytes > (long long)len)
+			return 0;
+		uint64_t val;
+		if (!read_number(m, m->u.bextract.nbytes, m->u.bextract.bflags,
+				 m->u.bextract.bitmask, buf + pos, &val))
+			return 0;
+		if (val > UINT64_MAX / m->u.bextract.multiplier)
+			return 0;
+		val *= m->u.bextract.multiplier;
+		if (m->u.bextract.align && val % m->u.bextract.align)
+			val += m->u.bextract.align - val % m->u.bextract.align;
+		env->vars[m->u.bextract.var] = val;
+		/* later relative options start after the extracted bytes */
+		return match_from(env, v, n, i + 1, buf, len,
+				  (size_t)(pos + m->u.bextract.nbytes), hi);
 	}
 	}
 	return 0;
@@ -416,7 +454,8 @@ void smlist_prepare(struct smlist *l)
 				break;
 			}
 			if (((m->type == SM_CONTENT || m->type == SM_PCRE) &&
-			     !(m->flags & SMF_NEGATED)) || m->type == SM_BYTE_JUMP)
+			     !(m->flags & SMF_NEGATED)) || m->type == SM_BYTE_JUMP ||
+			    m->type == SM_BYTE_EXTRACT)
 				break;
 		}
 	}

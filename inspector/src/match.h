@@ -23,6 +23,7 @@ struct match_env {
 	 * change, so this holds in any longer stream).
 	 */
 	uint64_t *pmemo;
+	uint64_t vars[SM_MAX_VARS];	/* byte_extract values on the current path */
 	uint64_t budget_exhausted, pcre_errors;
 };
 int match_env_init(struct match_env *env);

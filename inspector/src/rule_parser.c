@@ -154,6 +154,10 @@ struct pstate {
 	size_t lc_index;
 	bool file_data_lists[BUF__COUNT];
 	json_t *meta;
+	/* byte_extract variables: name and the list they belong to */
+	char var_name[SM_MAX_VARS][32];
+	int var_list[SM_MAX_VARS];
+	int nvars;
 };
 
 static int fail(struct pstate *ps, int rc, const char *fmt, ...)
@@ -244,6 +248,28 @@ static struct sm *list_push(struct pstate *ps, int list)
 static int current_list(struct pstate *ps)
 {
 	return ps->cur_buf < 0 ? BUF_PAYLOAD : ps->cur_buf;
+}
+
+/*
+ * A byte_extract variable named where kw takes a number: *out is its
+ * index + 1.  It must be extracted earlier in the same buffer, as Suricata
+ * requires; -1 (and a message) otherwise.  0 if name is not a name.
+ */
+static int var_ref(struct pstate *ps, const char *name, int list, const char *kw, uint8_t *out)
+{
+	if (!isalpha((unsigned char)*name) && *name != '_')
+		return 0;
+	for (int i = 0; i < ps->nvars; i++) {
+		if (strcmp(ps->var_name[i], name))
+			continue;
+		if (ps->var_list[i] != list)
+			return fail(ps, -EINVAL, "%s: byte_extract variable '%s' is from another "
+				    "buffer", kw, name), -1;
+		*out = (uint8_t)(i + 1);
+		return 1;
+	}
+	return fail(ps, -EINVAL, "%s: '%s' is no number and no byte_extract variable "
+		    "extracted before it", kw, name), -1;
 }
 
 /* content modifiers apply to the last content, even past a pcre or
@@ -392,12 +418,16 @@ static int content_mod(struct pstate *ps, const char *kw, const char *v)
 	}
 	if (!v)
 		return fail(ps, -EINVAL, "'%s' needs a value", kw);
+	uint8_t var = 0;
+	x = 0;
 	if (parse_int(v, -65535, 65535, &x)) {
-		if (isalpha((unsigned char)*v))
-			return fail(ps, -ENOTSUP,
-				    "unsupported keyword 'byte_extract' (variable '%s' in %s)",
-				    v, kw);
-		return fail(ps, -EINVAL, "bad %s value '%s'", kw, v);
+		char name[64];
+		snprintf(name, sizeof(name), "%s", v);
+		int vr = var_ref(ps, trim(name), ps->lc_list, kw, &var);
+		if (vr < 0)
+			return -EINVAL;
+		if (vr == 0)
+			return fail(ps, -EINVAL, "bad %s value '%s'", kw, v);
 	}
 	bool relative_kw = !strcmp(kw, "distance") || !strcmp(kw, "within");
 	if (relative_kw && (m->flags & (SMF_HAS_DEPTH | SMF_HAS_OFFSET)))
@@ -406,26 +436,36 @@ static int content_mod(struct pstate *ps, const char *kw, const char *v)
 		return fail(ps, -EINVAL, "'%s' mixed with distance/within on one content", kw);
 	if (m->flags & (SMF_STARTSWITH | SMF_ENDSWITH))
 		return fail(ps, -EINVAL, "'%s' with startswith/endswith", kw);
+	int slot;
 	if (!strcmp(kw, "offset")) {
 		if (x < 0)
 			return fail(ps, -EINVAL, "negative offset");
 		m->u.content.offset = (int32_t)x;
 		m->flags |= SMF_HAS_OFFSET;
+		slot = 0;
 	} else if (!strcmp(kw, "depth")) {
-		if (x < (long long)m->u.content.len)
+		if (!var && x < (long long)m->u.content.len)
 			return fail(ps, -EINVAL, "depth %lld is less than the content length %u",
 				    x, m->u.content.len);
 		m->u.content.depth = (int32_t)x;
 		m->flags |= SMF_HAS_DEPTH;
+		slot = 1;
 	} else if (!strcmp(kw, "distance")) {
 		m->u.content.distance = (int32_t)x;
 		m->flags |= SMF_HAS_DISTANCE | SMF_RELATIVE;
+		slot = 2;
 	} else {
-		if (x < (long long)m->u.content.len)
+		if (!var && x < (long long)m->u.content.len)
 			return fail(ps, -EINVAL, "within %lld is less than the content length %u",
 				    x, m->u.content.len);
 		m->u.content.within = (int32_t)x;
 		m->flags |= SMF_HAS_WITHIN | SMF_RELATIVE;
+		slot = 3;
+	}
+	if (var) {
+		/* the window is known only while matching: no bounds from it */
+		m->u.content.var[slot] = var;
+		m->flags |= SMF_VARS;
 	}
 	return 0;
 }
@@ -615,17 +655,21 @@ static int opt_byte_test(struct pstate *ps, const char *v)
 	else if (!strcmp(op, "") && (bf & BF_NEGATE_OP)) opc = '=';
 	else
 		return fail(ps, -EINVAL, "byte_test: bad operator '%s'", f[1]);
+	uint8_t var_value = 0, var_offset = 0;
+	int vr;
+	val = 0;
+	off = 0;
 	if (parse_u64v(f[2], &val)) {
-		if (isalpha((unsigned char)*f[2]))
-			return fail(ps, -ENOTSUP,
-				    "unsupported keyword 'byte_extract' (variable '%s' in byte_test)", f[2]);
-		return fail(ps, -EINVAL, "byte_test: bad value '%s'", f[2]);
+		if ((vr = var_ref(ps, f[2], current_list(ps), "byte_test value", &var_value)) < 0)
+			return -EINVAL;
+		if (!vr)
+			return fail(ps, -EINVAL, "byte_test: bad value '%s'", f[2]);
 	}
 	if (parse_int(f[3], -65535, 65535, &off)) {
-		if (isalpha((unsigned char)*f[3]))
-			return fail(ps, -ENOTSUP,
-				    "unsupported keyword 'byte_extract' (variable '%s' in byte_test)", f[3]);
-		return fail(ps, -EINVAL, "byte_test: bad offset '%s'", f[3]);
+		if ((vr = var_ref(ps, f[3], current_list(ps), "byte_test offset", &var_offset)) < 0)
+			return -EINVAL;
+		if (!vr)
+			return fail(ps, -EINVAL, "byte_test: bad offset '%s'", f[3]);
 	}
 	bool relative = false;
 	uint64_t mask = 0;
@@ -661,6 +705,10 @@ static int opt_byte_test(struct pstate *ps, const char *v)
 	m->u.btest.value = val;
 	m->u.btest.bitmask = mask;
 	m->u.btest.offset = (int32_t)off;
+	m->u.btest.var_value = var_value;
+	m->u.btest.var_offset = var_offset;
+	if (var_value || var_offset)
+		m->flags |= SMF_VARS;
 	return 0;
 }
 
@@ -749,9 +797,15 @@ static int opt_isdataat(struct pstate *ps, const char *v)
 		neg = true;
 		num++;
 	}
-	long long off;
-	if (parse_int(num, 0, 65535, &off))
-		return fail(ps, -EINVAL, "isdataat: bad offset '%s'", f[0]);
+	long long off = 0;
+	uint8_t var = 0;
+	if (parse_int(num, 0, 65535, &off)) {
+		int vr = var_ref(ps, num, current_list(ps), "isdataat", &var);
+		if (vr < 0)
+			return -EINVAL;
+		if (!vr)
+			return fail(ps, -EINVAL, "isdataat: bad offset '%s'", f[0]);
+	}
 	bool relative = false;
 	for (int i = 1; i < n; i++) {
 		if (!strcmp(f[i], "relative"))
@@ -767,8 +821,87 @@ static int opt_isdataat(struct pstate *ps, const char *v)
 	if (ps->cur_is_file_data)
 		ps->file_data_lists[ps->last_list] = true;
 	m->type = SM_ISDATAAT;
-	m->flags = (neg ? SMF_NEGATED : 0) | (relative ? SMF_RELATIVE : 0);
+	m->flags = (neg ? SMF_NEGATED : 0) | (relative ? SMF_RELATIVE : 0) | (var ? SMF_VARS : 0);
 	m->u.isdataat.offset = (int32_t)off;
+	m->u.isdataat.var_offset = var;
+	return 0;
+}
+
+/*
+ * byte_extract:N,OFFSET,NAME[,relative][,multiplier M][,big|little]
+ * [,string[,hex|dec|oct]][,align 2|4][,bitmask B]: reads a number, as
+ * byte_test does, into NAME for the options after it in the same buffer.
+ */
+static int opt_byte_extract(struct pstate *ps, const char *v)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'byte_extract' needs a value");
+	char tmp[256];
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *f[MAX_FIELDS];
+	int n = split_fields(tmp, f);
+	if (n < 3)
+		return fail(ps, -EINVAL, "byte_extract needs bytes, offset, name");
+	long long nb, off, x;
+	if (parse_int(f[0], 1, 20, &nb))
+		return fail(ps, -EINVAL, "byte_extract: bad number of bytes '%s'", f[0]);
+	if (parse_int(f[1], -65535, 65535, &off))
+		return fail(ps, -EINVAL, "byte_extract: bad offset '%s'", f[1]);
+	const char *name = f[2];
+	if ((!isalpha((unsigned char)*name) && *name != '_') || strlen(name) >= 32)
+		return fail(ps, -EINVAL, "byte_extract: bad variable name '%s'", name);
+	for (int i = 0; i < ps->nvars; i++)
+		if (!strcmp(ps->var_name[i], name))
+			return fail(ps, -EINVAL, "byte_extract: variable '%s' extracted twice", name);
+	if (ps->nvars == SM_MAX_VARS)
+		return fail(ps, -EINVAL, "byte_extract: more than %d variables", SM_MAX_VARS);
+	uint32_t bf = 0, mult = 1;
+	uint8_t align = 0;
+	bool relative = false;
+	uint64_t mask = 0;
+	char *dce = NULL;
+	for (int i = 3; i < n; i++) {
+		if (!strcmp(f[i], "relative")) {
+			relative = true;
+		} else if (!strncmp(f[i], "multiplier", 10)) {
+			if (parse_int(f[i] + 10, 1, 65535, &x))
+				return fail(ps, -EINVAL, "byte_extract: bad multiplier '%s'", f[i]);
+			mult = (uint32_t)x;
+		} else if (!strncmp(f[i], "align", 5)) {
+			if (parse_int(f[i] + 5, 2, 4, &x) || x == 3)
+				return fail(ps, -EINVAL, "byte_extract: align must be 2 or 4 ('%s')", f[i]);
+			align = (uint8_t)x;
+		} else if (!strncmp(f[i], "bitmask", 7)) {
+			if (parse_u64v(f[i] + 7, &mask) || !mask)
+				return fail(ps, -EINVAL, "byte_extract: bad bitmask '%s'", f[i]);
+			bf |= BF_HAS_BITMASK;
+		} else if (!parse_endian_etc(f[i], &bf, &dce)) {
+			return fail(ps, -EINVAL, "byte_extract: unknown option '%s'", f[i]);
+		}
+		if (dce)
+			return fail(ps, -ENOTSUP, "unsupported keyword 'dce' (in byte_extract)");
+	}
+	if (!(bf & BF_STRING) && nb > 8)
+		return fail(ps, -EINVAL, "byte_extract: more than 8 bytes needs 'string'");
+	if ((bf & (BF_BASE_HEX | BF_BASE_OCT)) && !(bf & BF_STRING))
+		return fail(ps, -EINVAL, "byte_extract: hex/oct need 'string'");
+	int list = current_list(ps);
+	struct sm *m = list_push(ps, list);
+	if (!m)
+		return -ENOMEM;
+	if (ps->cur_is_file_data)
+		ps->file_data_lists[ps->last_list] = true;
+	snprintf(ps->var_name[ps->nvars], sizeof(ps->var_name[0]), "%s", name);
+	ps->var_list[ps->nvars] = list;
+	m->type = SM_BYTE_EXTRACT;
+	m->flags = relative ? SMF_RELATIVE : 0;
+	m->u.bextract.nbytes = (uint8_t)nb;
+	m->u.bextract.var = (uint8_t)ps->nvars++;
+	m->u.bextract.align = align;
+	m->u.bextract.bflags = bf;
+	m->u.bextract.offset = (int32_t)off;
+	m->u.bextract.multiplier = mult;
+	m->u.bextract.bitmask = mask;
 	return 0;
 }
 
@@ -1328,6 +1461,8 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 		return opt_byte_test(ps, v);
 	if (!strcmp(name, "byte_jump"))
 		return opt_byte_jump(ps, v);
+	if (!strcmp(name, "byte_extract"))
+		return opt_byte_extract(ps, v);
 	if (!strcmp(name, "isdataat"))
 		return opt_isdataat(ps, v);
 	if (!strcmp(name, "flow"))

@@ -42,7 +42,8 @@ static bool is_anchor(const struct sm *m)
 static uint64_t content_end_bound(const struct sm *m, uint64_t prev)
 {
 	uint32_t fl = m->flags;
-	if (fl & SMF_ENDSWITH)
+	/* a window from a byte_extract variable is known only when matching */
+	if (fl & (SMF_ENDSWITH | SMF_VARS))
 		return STREAM_UNBOUNDED;
 	if (fl & SMF_RELATIVE) {
 		if (fl & SMF_STARTSWITH)
@@ -88,6 +89,7 @@ static uint64_t list_max_end(const struct smlist *l)
 			any = true;
 			break;
 		case SM_BYTE_JUMP:
+		case SM_BYTE_EXTRACT:	/* moves the relative position */
 			prev = STREAM_UNBOUNDED;
 			break;
 		case SM_BYTE_TEST:
@@ -108,13 +110,14 @@ static uint64_t list_reach(const struct smlist *l, const struct sm *fp)
 	/* everything before the fast pattern must be chained to it, in order */
 	for (size_t i = 1; i <= f; i++) {
 		const struct sm *m = &l->v[i];
-		if (!(m->flags & SMF_RELATIVE) || m->type == SM_BYTE_JUMP)
+		if (!(m->flags & SMF_RELATIVE) || m->type == SM_BYTE_JUMP ||
+		    m->type == SM_BYTE_EXTRACT)
 			return STREAM_UNBOUNDED;
 		if (m->type == SM_CONTENT && (m->flags & SMF_HAS_DISTANCE) &&
 		    m->u.content.distance < 0)
 			return STREAM_UNBOUNDED;
 	}
-	if (f > 0 && l->v[0].type == SM_BYTE_JUMP)
+	if (f > 0 && (l->v[0].type == SM_BYTE_JUMP || l->v[0].type == SM_BYTE_EXTRACT))
 		return STREAM_UNBOUNDED;
 	/* a chopped fast pattern: the content goes on after the hit */
 	uint64_t prev = 0;
@@ -126,7 +129,7 @@ static uint64_t list_reach(const struct smlist *l, const struct sm *fp)
 		if (!(m->flags & SMF_RELATIVE)) {
 			/* an independent content or a jump can land anywhere; an
 			 * absolute byte_test/isdataat does not move the match */
-			if (is_anchor(m) || m->type == SM_BYTE_JUMP)
+			if (is_anchor(m) || m->type == SM_BYTE_JUMP || m->type == SM_BYTE_EXTRACT)
 				return STREAM_UNBOUNDED;
 			continue;
 		}
@@ -144,6 +147,7 @@ static uint64_t list_reach(const struct smlist *l, const struct sm *fp)
 				return STREAM_UNBOUNDED;
 			break;
 		case SM_BYTE_JUMP:
+		case SM_BYTE_EXTRACT:
 			return STREAM_UNBOUNDED;
 		case SM_BYTE_TEST:
 		case SM_ISDATAAT:

@@ -42,7 +42,9 @@ static const char rules[] =
 	"alert http any any -> any any (msg:\"l\"; http.content_len; byte_test:0,>,9,0,string,dec; sid:18;)\n"
 	"alert tls any any -> any any (msg:\"c\"; tls.cert_subject; content:\"CN=\"; sid:19;)\n"
 	"alert ftp any any -> any any (msg:\"ftp\"; content:\"SITE\"; sid:20;)\n"
-	"alert smb any any -> any any (msg:\"smb\"; content:\"|ff|SMB\"; sid:21;)\n";
+	"alert smb any any -> any any (msg:\"smb\"; content:\"|ff|SMB\"; sid:21;)\n"
+	"alert tcp any any -> any any (msg:\"bx\"; content:\"L\"; byte_extract:1,0,n,relative; "
+	"content:\"Z\"; within:n; byte_test:1,>,n,0,relative; sid:22;)\n";
 
 static void setup(void)
 {

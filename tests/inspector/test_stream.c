@@ -101,6 +101,20 @@ static void split_in_two_every_position(void **state)
 	}
 }
 
+/* a byte_extract length and the content it bounds in different segments */
+static void byte_extract_across_segments(void **state)
+{
+	(void)state;
+	static const struct piece_case c[] = {
+		{ { "xxLEN", "\x05", "abcde!" }, 3, 1u << 2 },
+		{ { "xxLEN\x04", "abcde!" }, 2, 0 },		/* 'e' is past the length */
+		{ { "xxLEN\x05" "ab", "cde!" }, 2, 1u << 1 },
+	};
+	run_piece_cases("alert tcp any any -> any any (msg:\"be\"; flow:to_server; content:\"LEN\"; "
+			"byte_extract:1,0,n,relative; content:\"e\"; within:n; content:\"!\"; "
+			"distance:0; sid:1;)\n", c, sizeof(c) / sizeof(c[0]));
+}
+
 /* cut twice, at every pair of positions: found on the third segment */
 static void split_in_three_every_position(void **state)
 {
@@ -561,6 +575,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(split_in_two_every_position),
+		cmocka_unit_test(byte_extract_across_segments),
 		cmocka_unit_test(split_in_three_every_position),
 		cmocka_unit_test(split_byte_by_byte_deep),
 		cmocka_unit_test(regex_prefilter_across_segments),
