@@ -186,6 +186,7 @@ int tls_parse_server_cert(const uint8_t *d, size_t n, struct tls_cert *c)
 {
 	uint8_t *hs = NULL;	/* the handshake messages, records joined */
 	size_t hn = 0, off = 0;
+	bool ended = false;	/* a record that is not a handshake came */
 	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -203,7 +204,7 @@ int tls_parse_server_cert(const uint8_t *d, size_t n, struct tls_cert *c)
 			break;
 		}
 		if (r[0] != 22) {
-			rc = -1;	/* change_cipher_spec, alert, data: no certificate */
+			ended = true;	/* change_cipher_spec, alert, data: the clear part ends */
 			break;
 		}
 		size_t take = off + 5 + rl <= n ? rl : n - off - 5;
@@ -235,7 +236,7 @@ int tls_parse_server_cert(const uint8_t *d, size_t n, struct tls_cert *c)
 		m += 4 + ml;
 	}
 	free(hs);
-	if (rc == 0 && n >= TLS_SERVER_MAX)
+	if (rc == 0 && (ended || n >= TLS_SERVER_MAX))
 		rc = -1;
 	return rc;
 }

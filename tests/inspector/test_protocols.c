@@ -638,7 +638,9 @@ static void tls_cert_keywords(void **state)
 	uint8_t der[2048], flight[4096], hello[600];
 	size_t dn = make_cert(der, sizeof(der), "evil.example");
 
-	for (int tls13 = 0; tls13 < 2; tls13++) {
+	/* 0: TLS 1.2; 1: 1.3; 2: 1.2 with a change_cipher_spec record after
+	 * the flight in the same segment (the certificate came before it) */
+	for (int tls13 = 0; tls13 < 3; tls13++) {
 		setup_rules("alert tls $EXTERNAL_NET any -> $HOME_NET any (msg:\"s\"; "
 			    "flow:established,from_server; tls_cert_subject; content:\"CN=evil.example\"; "
 			    "nocase; isdataat:!1,relative; sid:1;)\n"
@@ -655,12 +657,17 @@ static void tls_cert_keywords(void **state)
 		tu_conn_open(&conn, W, 443);
 		size_t hn = client_hello(hello, "evil.example");
 		tu_conn_send(&conn, (const char *)hello, hn, &v1);
-		size_t fn = server_flight(flight, der, dn, tls13);
+		size_t fn = server_flight(flight, der, dn, tls13 == 1);
+		if (tls13 == 2) {
+			static const uint8_t ccs[] = { 20, 3, 3, 0, 1, 1 };
+			memcpy(flight + fn, ccs, sizeof(ccs));
+			fn += sizeof(ccs);
+		}
 		/* the certificate split between two segments */
 		tu_conn_reply(&conn, (const char *)flight, 100, &v1);
 		tu_conn_reply(&conn, (const char *)flight + 100, fn - 100, &v2);
 		assert_int_equal(v1.nalerts, 0);
-		if (tls13) {
+		if (tls13 == 1) {
 			/* TLS 1.3 encrypts it: anything in the clear is not it */
 			assert_int_equal(v2.nalerts, 0);
 		} else {
