@@ -2,7 +2,7 @@
 /*
  * The IP, TCP and ICMP header keywords: ttl, id, fragbits, ipopts, sameip,
  * seq, ack, window, icmp_id, icmp_seq and the comparisons of ip_proto, read
- * from the packet's own headers when a candidate rule is verified (the
+ * from the packet's own headers when a candidate rule is checked (the
  * decoder keeps only where they are, so packets pay nothing for them).
  */
 #include <string.h>
@@ -14,7 +14,7 @@ static uint16_t rd16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/* Suricata's matching of fragbits (and of the same modifiers of flags) */
+/* fragbits with Suricata's modifiers: none (exactly), + (and more), * (any), ! (not all) */
 static bool bits_match(uint8_t have, char mod, uint8_t want)
 {
 	switch (mod) {
