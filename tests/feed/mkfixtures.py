@@ -134,9 +134,9 @@ def main():
                       % (i, 8000000 + i) for i in range(20))
     et_case(www, "errors", tgz(icmp + [("rules/broken.rules", "file", broken)]))
     # rules for a protocol the engine does not support: no error, but most do not load
-    foreign = b"".join(b"alert ftp any any -> any any (msg:\"ftp %d\"; content:\"USER\"; sid:%d;)\n"
+    foreign = b"".join(b"alert imap any any -> any any (msg:\"imap %d\"; content:\"LOGIN\"; sid:%d;)\n"
                        % (i, 8100000 + i) for i in range(40))
-    et_case(www, "unsupported", tgz(icmp + [("rules/ftp.rules", "file", foreign)]))
+    et_case(www, "unsupported", tgz(icmp + [("rules/imap.rules", "file", foreign)]))
     et_case(www, "dupname", tgz(icmp + [("other/emerging-icmp.rules", "file", b"\n")]))
 
     # local rules for the local-changes tests
