@@ -253,7 +253,8 @@ static int current_list(struct pstate *ps)
 /*
  * A byte_extract variable named where kw takes a number: *out is its
  * index + 1.  It must be extracted earlier in the same buffer, as Suricata
- * requires; -1 (and a message) otherwise.  0 if name is not a name.
+ * requires; a negative errno (and a message) otherwise.  0 if name is not
+ * a name.
  */
 static int var_ref(struct pstate *ps, const char *name, int list, const char *kw, uint8_t *out)
 {
@@ -264,12 +265,12 @@ static int var_ref(struct pstate *ps, const char *name, int list, const char *kw
 			continue;
 		if (ps->var_list[i] != list)
 			return fail(ps, -EINVAL, "%s: byte_extract variable '%s' is from another "
-				    "buffer", kw, name), -1;
+				    "buffer", kw, name);
 		*out = (uint8_t)(i + 1);
 		return 1;
 	}
 	return fail(ps, -EINVAL, "%s: '%s' is no number and no byte_extract variable "
-		    "extracted before it", kw, name), -1;
+		    "extracted before it", kw, name);
 }
 
 /* content modifiers apply to the last content, even past a pcre or
