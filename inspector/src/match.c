@@ -124,6 +124,15 @@ static bool read_string_rest(uint32_t bf, uint64_t bitmask, const uint8_t *p,
 	return true;
 }
 
+/* nbytes at pos of buf as a number, if they are all inside it */
+static bool read_at(const struct sm *m, long long pos, uint8_t nbytes, uint32_t bf,
+		    uint64_t bitmask, const uint8_t *buf, size_t len, uint64_t *out)
+{
+	if (pos < 0 || pos + nbytes > (long long)len)
+		return false;
+	return read_number(m, nbytes, bf, bitmask, buf + pos, out);
+}
+
 /* content m in hay: its rarest byte first (needle_anchor) */
 static const uint8_t *find(const uint8_t *hay, size_t hlen, const struct sm *m)
 {
@@ -339,11 +348,9 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 	}
 	case SM_BYTE_JUMP: {
 		long long pos = (rel ? (long long)prev_end : 0) + m->u.bjump.offset;
-		if (pos < 0 || pos + m->u.bjump.nbytes > (long long)len)
-			return 0;
 		uint64_t val;
-		if (!read_number(m, m->u.bjump.nbytes, m->u.bjump.bflags,
-				 m->u.bjump.bitmask, buf + pos, &val))
+		if (!read_at(m, pos, m->u.bjump.nbytes, m->u.bjump.bflags, m->u.bjump.bitmask,
+			     buf, len, &val))
 			return 0;
 		if (val > (1ull << 32))
 			return 0;
@@ -371,11 +378,9 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 	}
 	case SM_BYTE_EXTRACT: {
 		long long pos = (rel ? (long long)prev_end : 0) + m->u.bextract.offset;
-		if (pos < 0 || pos + m->u.bextract.nbytes > (long long)len)
-			return 0;
 		uint64_t val;
-		if (!read_number(m, m->u.bextract.nbytes, m->u.bextract.bflags,
-				 m->u.bextract.bitmask, buf + pos, &val))
+		if (!read_at(m, pos, m->u.bextract.nbytes, m->u.bextract.bflags,
+			     m->u.bextract.bitmask, buf, len, &val))
 			return 0;
 		if (val > UINT64_MAX / m->u.bextract.multiplier)
 			return 0;

@@ -416,36 +416,33 @@ pconf() {
 	conf "$(printf '[source local]\nurl = %s/plain/local.rules\nchecksum = sha256\n' "$1")"
 	[ -z "${2:-}" ] || sed -i "s|^\[fetch\]\$|[fetch]\n$2|" "$work/u.conf"
 }
-# all_via MARK PREFIX: the server had requests since MARK, each "GET PREFIX..."
-all_via() { [ -n "$(log_since "$1")" ] && ! log_since "$1" | grep -qv "^GET $2"; }
+# fetched_via NAME PREFIX [HTTP_PROXY]: an update succeeds (with that
+# http_proxy in its environment) and every request the server saw since
+# is "GET PREFIX...": the absolute form when PREFIX is a URL (a proxy)
+fetched_via() {
+	local m rc
+	m=$(log_mark)
+	rc=$( [ -z "${3:-}" ] || export http_proxy="$3"; run )
+	if [ "$rc" = 0 ] && [ -n "$(log_since "$m")" ] && ! log_since "$m" | grep -qv "^GET $2"; then
+		ok "$1"
+	else
+		nok "$1" "exit $rc; server saw: $(log_since "$m" | tr '\n' ';')"
+	fi
+}
 far=http://snet-feed.invalid	# cannot resolve: only a proxy can fetch it
 pconf "$far" "proxy = $base"
-m=$(log_mark)
-rc=$(run)
-[ "$rc" = 0 ] && all_via "$m" "$far/plain/local.rules" &&
-	ok "proxy: both downloads go through [fetch] proxy" ||
-	nok "proxy: [fetch] proxy" "exit $rc; server saw: $(log_since "$m" | tr '\n' ';')"
+fetched_via "proxy: both downloads go through [fetch] proxy" "$far/plain/local.rules"
 pconf "$far"
-m=$(log_mark)
-rc=$(http_proxy=$base run)
-[ "$rc" = 0 ] && all_via "$m" "$far/plain/local.rules" &&
-	ok "proxy: without [fetch] proxy, the environment's http_proxy is used" ||
-	nok "proxy: the environment's http_proxy" "exit $rc; server saw: $(log_since "$m" | tr '\n' ';')"
+fetched_via "proxy: without [fetch] proxy, the environment's http_proxy is used" \
+	"$far/plain/local.rules" "$base"
 pconf "$base"
 http_proxy=http://127.0.0.1:1 refused "proxy: the environment's, unreachable, is used for 127.0.0.1 too" \
 	"plain/local.rules.*Failed to connect to 127.0.0.1 port 1"
 pconf "$base" "proxy = none"
-m=$(log_mark)
-rc=$(http_proxy=http://127.0.0.1:1 run)
-[ "$rc" = 0 ] && all_via "$m" "/plain/local.rules" &&
-	ok "proxy: 'none' ignores the environment's proxy" ||
-	nok "proxy: none" "exit $rc; server saw: $(log_since "$m" | tr '\n' ';')"
+fetched_via "proxy: 'none' ignores the environment's proxy" "/plain/local.rules" \
+	http://127.0.0.1:1
 pconf "$base" "proxy = http://127.0.0.1:1\nno-proxy = 127.0.0.1"
-m=$(log_mark)
-rc=$(run)
-[ "$rc" = 0 ] && all_via "$m" "/plain/local.rules" &&
-	ok "proxy: hosts in no-proxy are fetched directly" ||
-	nok "proxy: no-proxy" "exit $rc; server saw: $(log_since "$m" | tr '\n' ';')"
+fetched_via "proxy: hosts in no-proxy are fetched directly" "/plain/local.rules"
 pconf "$base" "proxy = http://127.0.0.1:1"
 refused "proxy: an unreachable proxy" "plain/local.rules.*(Could not connect|Failed to connect|Couldn't connect)"
 
