@@ -58,3 +58,17 @@ enum app_proto app_probe(int di, const uint8_t *d, size_t n)
 		return APP_SMTP;
 	return APP_NONE;
 }
+
+const char *app_proto_name(enum app_proto a)
+{
+	switch (a) {
+	case APP_HTTP: return "http";
+	case APP_TLS: return "tls";
+	case APP_DNS: return "dns";
+	case APP_FTP: return "ftp";
+	case APP_SMTP: return "smtp";
+	case APP_SSH: return "ssh";
+	case APP_SMB: return "smb";
+	default: return NULL;
+	}
+}

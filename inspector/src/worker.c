@@ -698,20 +698,6 @@ static bool proto_match(const struct rule *r, const struct packet *p, const stru
 	return false;
 }
 
-const char *app_proto_name(enum app_proto a)
-{
-	switch (a) {
-	case APP_HTTP: return "http";
-	case APP_TLS: return "tls";
-	case APP_DNS: return "dns";
-	case APP_FTP: return "ftp";
-	case APP_SMTP: return "smtp";
-	case APP_SSH: return "ssh";
-	case APP_SMB: return "smb";
-	default: return NULL;
-	}
-}
-
 static bool tcp_flags_match(const struct rule *r, uint8_t fl)
 {
 	uint8_t v = fl & r->tflags_mask;
