@@ -405,7 +405,8 @@ static int content_mod(struct pstate *ps, const char *kw, const char *v)
 		long long off, len;
 		char tmp[64];
 		snprintf(tmp, sizeof(tmp), "%s", v);
-		if (!comma)
+		/* the offset must fit in tmp: a long value is cut there */
+		if (!comma || (size_t)(comma - v) >= sizeof(tmp))
 			return fail(ps, -EINVAL, "bad fast_pattern value '%s'", v);
 		tmp[comma - v] = 0;
 		if (parse_int(tmp, 0, 65535, &off) ||
