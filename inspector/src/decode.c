@@ -11,16 +11,6 @@
 
 #include "internal.h"
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static int decode_l4(struct packet *p, const uint8_t *l4, size_t len,
 		     bool first_frag, const char **why)
 {

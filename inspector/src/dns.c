@@ -5,11 +5,6 @@
 
 #include "app.h"
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 /* read a name at *off (compression pointers followed, bounded) */
 static int read_name(const uint8_t *d, size_t n, size_t *off, char *out, size_t outlen)
 {

@@ -9,11 +9,6 @@
 
 #include "internal.h"
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 /* fragbits with Suricata's modifiers: none (exactly), + (and more), * (any), ! (not all) */
 static bool bits_match(uint8_t have, char mod, uint8_t want)
 {

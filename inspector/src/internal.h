@@ -26,6 +26,22 @@ int strbuf_printf(struct strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_free(struct strbuf *b);
 char *xstrndup(const char *s, size_t n);
+/* network byte order readers of the packet and protocol parsers */
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline size_t rd24(const uint8_t *p)
+{
+	return (size_t)p[0] << 16 | (size_t)p[1] << 8 | p[2];
+}
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 const uint8_t *memmem_nocase(const uint8_t *hay, size_t hlen,
 			     const uint8_t *needle, size_t nlen);
 /* the byte of a needle to look for first: the rarest in HTTP-like text */

@@ -20,13 +20,10 @@ static bool starts_ci(const uint8_t *d, size_t n, const char *s)
 /* the first line (at most 256 bytes) contains s, case-insensitive */
 static bool line_has_ci(const uint8_t *d, size_t n, const char *s)
 {
-	size_t k = strlen(s);
 	if (n > 256)
 		n = 256;
-	for (size_t i = 0; i + k <= n && d[i] != '\n'; i++)
-		if (!strncasecmp((const char *)d + i, s, k))
-			return true;
-	return false;
+	const uint8_t *eol = memchr(d, '\n', n);
+	return memmem_nocase(d, eol ? (size_t)(eol - d) : n, (const uint8_t *)s, strlen(s));
 }
 
 enum app_proto app_probe(int di, const uint8_t *d, size_t n)

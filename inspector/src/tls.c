@@ -15,11 +15,6 @@
 
 #define MAX_HELLO (16384 + 5)
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 bool tls_probe(const uint8_t *d, size_t n)
 {
 	return n >= 3 && d[0] == 0x16 && d[1] == 0x03 && d[2] <= 0x04;
@@ -92,11 +87,6 @@ int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h)
 		p += len;
 	}
 	return 1;
-}
-
-static size_t rd24(const uint8_t *p)
-{
-	return (size_t)p[0] << 16 | (size_t)p[1] << 8 | p[2];
 }
 
 /* Suricata's form: "C=US, O=Example, CN=name", attributes in order */
