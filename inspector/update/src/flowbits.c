@@ -121,16 +121,24 @@ static int add_checked(void *user, const char *name, size_t n)
 	return 0;
 }
 
-static int collect_option(void *user, const char *name, size_t nlen, const char *val,
+/* a rule's flowbits options of one kind: fn on each flowbit they name */
+struct fb_walk {
+	enum fb_kind kind;
+	int (*fn)(void *, const char *, size_t);
+	void *user;
+};
+
+static int flowbit_option(void *user, const char *name, size_t nlen, const char *val,
 			  size_t vlen)
 {
-	const char *names;
-	size_t n;
+	const struct fb_walk *fw = user;
+	const char *names = NULL;
+	size_t n = 0;
 
 	if (!is_word(name, nlen, "flowbits") || !val ||
-	    flowbit_kind(val, vlen, &names, &n) != FB_CHECK)
+	    flowbit_kind(val, vlen, &names, &n) != fw->kind)
 		return 0;
-	return each_name(names, n, add_checked, user);
+	return each_name(names, n, fw->fn, fw->user);
 }
 
 static int checked_cmp(const void *a, const void *b)
@@ -163,7 +171,8 @@ static int collect_checked(const struct rule_file *files, size_t nfiles,
 			struct collect c = { set, r, order };
 			if (!r->is_rule || r->removed || !r->enabled)
 				continue;
-			int rc = rule_each_option(r->text, collect_option, &c);
+			struct fb_walk fw = { FB_CHECK, add_checked, &c };
+			int rc = rule_each_option(r->text, flowbit_option, &fw);
 			if (rc == -ENOMEM)
 				return rc;
 		}
@@ -214,17 +223,6 @@ static int find_name(void *user, const char *name, size_t n)
 	return s->hit ? 1 : 0;
 }
 
-static int setter_option(void *user, const char *name, size_t nlen, const char *val,
-			 size_t vlen)
-{
-	const char *names;
-	size_t n;
-
-	if (!is_word(name, nlen, "flowbits") || !val ||
-	    flowbit_kind(val, vlen, &names, &n) != FB_SET)
-		return 0;
-	return each_name(names, n, find_name, user);
-}
 
 /*
  * The rule's text as "alert" with flowbits:noalert (added before the
@@ -271,7 +269,8 @@ static int enable_setters(struct rule_file *files, size_t nfiles,
 			struct setter s = { .set = set };
 			if (!r->is_rule || r->removed || r->enabled)
 				continue;
-			int rc = rule_each_option(r->text, setter_option, &s);
+			struct fb_walk fw = { FB_SET, find_name, &s };
+			int rc = rule_each_option(r->text, flowbit_option, &fw);
 			if (rc == -ENOMEM)
 				return uerr_set(e, rc, "out of memory");
 			if (!s.hit)
