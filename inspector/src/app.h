@@ -77,7 +77,10 @@ const char *dns_type_name(uint16_t t, char *buf, size_t len);
 
 /* ---- TLS (tls.c) ---- */
 struct tls_hello {
-	char sni[256];
+	char sni[256];		/* may hold NULs: sni_len bytes */
+	uint16_t sni_len;
+	/* the legacy version, or the first supported_versions entry that is
+	 * not GREASE, as Suricata's ssl_version reads it */
 	uint16_t version;
 	bool has_sni;
 };
@@ -87,6 +90,7 @@ int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h);
 /* the server's certificate (the first of its Certificate message), in the
  * forms Suricata's tls.cert_subject, tls.cert_issuer, tls.cert_serial use */
 struct tls_cert {
+	uint16_t hello_version;	/* the ServerHello's (supported_versions), 0: not yet */
 	char subject[1024];	/* "C=US, O=Example, CN=www.example.com" */
 	char issuer[1024];
 	char serial[3 * 32];	/* "00:E7:F9:...", the DER integer's bytes */
@@ -101,6 +105,41 @@ struct tls_cert {
  */
 int tls_parse_server_cert(const uint8_t *d, size_t n, struct tls_cert *c);
 bool tls_probe(const uint8_t *d, size_t n);
+
+/*
+ * The record layer of a TLS flow, both directions, for ssl_version and
+ * ssl_state: each direction's version (its record headers' until its
+ * Hello is seen, then the Hello's) and Suricata's "current" handshake
+ * state, the last ClientHello, ServerHello, ServerKeyExchange,
+ * ClientKeyExchange or CertificateRequest parsed since the data that
+ * began a new record (cleared by such data).  Handshake messages after a
+ * change_cipher_spec are encrypted and not read.
+ */
+#define TLS_ST_CLIENT_HELLO	0x01
+#define TLS_ST_SERVER_HELLO	0x02
+#define TLS_ST_CLIENT_KEYX	0x04
+#define TLS_ST_SERVER_KEYX	0x08
+#define TLS_ST_UNKNOWN		0x10	/* a keyword value; the parser never sets it */
+#define TLS_ST_CERT_REQUEST	0x20	/* clears the others, as in Suricata */
+struct tls_dir {
+	uint8_t hdr[5], nhdr;	/* the record header being read */
+	uint8_t rtype;
+	uint16_t rleft;		/* bytes of the record body still to come */
+	uint8_t hhdr[4], nhh;	/* the handshake message header being read */
+	uint32_t hleft;		/* bytes of the handshake message still to come */
+	uint16_t version;
+	bool hello;		/* its Hello was parsed: the version is final */
+	bool dead;		/* not TLS records: nothing more is read */
+};
+struct tls_track {
+	struct tls_dir d[2];
+	uint8_t cur;		/* TLS_ST_* of the current data */
+	uint8_t seen;		/* TLS_ST_* of the whole flow */
+	bool ccs;		/* a change_cipher_spec came (either side) */
+};
+void tls_track_data(struct tls_track *t, int di, const uint8_t *d, size_t n);
+/* the Hello of direction di gave its version */
+void tls_track_hello(struct tls_track *t, int di, uint16_t version);
 
 /* ---- protocol detection (probe.c) ---- */
 /* the protocol the first data of direction di shows; APP_NONE: not known

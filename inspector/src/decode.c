@@ -138,7 +138,9 @@ int packet_decode(const uint8_t *d, size_t len, struct packet *p, const char **w
 					*why = "truncated IPv6 fragment header";
 					return -EINVAL;
 				}
-				if ((rd16(q + 2) & 0xfff8) != 0)
+				p->has_frag6 = true;
+				p->frag6_off = rd16(q + 2) & 0xfff8;
+				if (p->frag6_off != 0)
 					first = false;
 				nh = q[0];
 				q += 8;

@@ -23,7 +23,7 @@ struct stream_dir {
 	bool init, fin;
 	bool raw_off;		/* raw inspection stopped: flow memory cap */
 	bool released;		/* direction done, raw state freed */
-	uint32_t next_seq, fin_seq;
+	uint32_t isn, next_seq, fin_seq;	/* isn: the SYN's, or one before the first data */
 	uint64_t delivered;	/* in-order bytes so far (capped at depth) */
 	struct seg *ooo;	/* out-of-order segments, sorted by seq */
 	uint32_t nooo;
@@ -63,12 +63,19 @@ struct flow {
 	uint8_t *fbits;
 	enum app_proto app;
 	uint8_t probed;		/* directions whose first data named no protocol */
+	uint64_t alp_at;	/* the packet (packets_seen) that decided app or a probe */
 	struct http_state *http;
 	struct strbuf tls_buf;
 	bool tls_done;
 	struct strbuf tls_srv_buf;	/* the server's handshake, until its certificate */
 	bool tls_srv_done;
+	struct tls_track tls;	/* the record layer, for ssl_version and ssl_state */
 	struct stream_dir sd[2];
 	size_t mem;
 };
+/* flowkw.c: the rule's flow keywords hold for this packet of direction dir;
+ * decided_at non-zero: app-layer-protocol only on the packet that decided
+ * it (f->alp_at), for a rule that tests nothing else of the traffic */
+bool flowkw_match(const struct flow_checks *fc, const struct flow *f, const struct packet *p,
+		  int dir, uint64_t decided_at);
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The IP, TCP and ICMP header keywords: ttl, id, fragbits, ipopts, sameip,
+ * The IP, TCP and ICMP header keywords: ttl, id, fragbits, fragoffset, ipopts, sameip,
  * seq, ack, window, icmp_id, icmp_seq and the comparisons of ip_proto, read
  * from the packet's own headers when a candidate rule is checked (the
  * decoder keeps only where they are, so packets pay nothing for them).
@@ -76,6 +76,11 @@ bool hdr_match(const struct hdr_checks *h, const struct packet *p)
 	}
 	if (h->ipopt && !has_ipopt(ip, (size_t)(ip[0] & 0xf) * 4, h->ipopt))
 		return false;
+	if (h->fragoff.set) {
+		if (v4 ? !numcmp_match(&h->fragoff, rd16(ip + 6) & 0x1fff) :
+		    !p->has_frag6 || !numcmp_match(&h->fragoff, p->frag6_off))
+			return false;
+	}
 	if (h->has_seq || h->has_ack || h->has_window) {
 		if (p->ipproto != IPPROTO_TCP || !p->l4)
 			return false;

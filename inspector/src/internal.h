@@ -3,6 +3,7 @@
 #ifndef SNET_INSPECT_INTERNAL_H
 #define SNET_INSPECT_INTERNAL_H
 
+#include "asn1.h"
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -183,7 +184,7 @@ bool buf_is_http(enum buf_id b);
 
 /* ---- match elements (rule_parser.c builds, match.c runs) ---- */
 enum sm_type { SM_CONTENT, SM_PCRE, SM_BYTE_TEST, SM_BYTE_JUMP, SM_ISDATAAT,
-	       SM_BYTE_EXTRACT };
+	       SM_BYTE_EXTRACT, SM_ASN1 };
 
 /* byte_extract variables of a rule: a value set while a list is matched */
 #define SM_MAX_VARS 8
@@ -264,6 +265,7 @@ struct sm {
 			uint32_t multiplier;
 			uint64_t bitmask;
 		} bextract;
+		struct asn1_opts asn1;
 	} u;
 };
 
@@ -319,6 +321,9 @@ struct hdr_checks {
 	uint8_t fragbits;	/* FRAG_*; 0: no fragbits */
 	char frag_mod;		/* 0, '+', '*', '!' */
 	uint16_t ipopt;		/* 0: no ipopts; else type + 1, or IPOPT_ANY */
+	/* IPv4: the 13-bit field (8-byte units); IPv6: a fragment header's
+	 * offset in bytes, no header no match (Suricata's units) */
+	struct numcmp fragoff;
 };
 struct packet;
 bool hdr_match(const struct hdr_checks *h, const struct packet *p);
@@ -329,6 +334,37 @@ struct flowbit {
 	uint32_t idx[8];	/* '|' alternatives for isset */
 	uint8_t nidx;
 };
+
+/*
+ * Keywords that test the flow rather than the packet's bytes (flowkw.c):
+ * app-layer-protocol, stream_size, ssl_version, ssl_state, ftpbounce.
+ */
+#define ALP_FAILED 0xff		/* app-layer-protocol:failed */
+enum { SS_CLIENT = 1, SS_SERVER, SS_BOTH, SS_EITHER };
+struct stream_size_cmp {
+	uint8_t side;		/* SS_* */
+	char op;		/* < > = ! l(<=) g(>=) */
+	uint32_t v;
+};
+#define SSLV_3		0x01
+#define SSLV_TLS10	0x02
+#define SSLV_TLS11	0x04
+#define SSLV_TLS12	0x08
+#define SSLV_TLS13	0x10
+struct flow_checks {
+	bool has_alp, alp_neg;
+	uint8_t alp;		/* enum app_proto, or ALP_FAILED */
+	struct stream_size_cmp ss[4];
+	uint8_t nss;
+	uint8_t ssl_versions;	/* SSLV_* */
+	bool ssl_version_neg;
+	bool has_ssl_state;
+	uint8_t ssl_state_flags, ssl_state_mask;	/* TLS_ST_* (app.h) */
+	bool ftpbounce;
+};
+struct rule;
+/* 0, -ENOENT if name is not one of these keywords, or -errno with err set */
+int flowkw_parse(struct rule *r, const char *name, const char *v, char *err, size_t errlen);
 
 enum threshold_type { TH_NONE, TH_LIMIT, TH_THRESHOLD, TH_BOTH, TH_DETECTION };
 struct threshold {
@@ -396,6 +432,7 @@ struct rule {
 	char tflags_mod;	/* 0, '+', '*', '!' */
 	bool has_hdr;		/* any of hdr's checks */
 	struct hdr_checks hdr;
+	struct flow_checks *fc;	/* NULL: none of these keywords */
 	struct threshold th;
 	struct smlist lists[BUF__COUNT];
 	uint64_t bufmask;	/* which lists are non-empty */
@@ -606,6 +643,8 @@ struct packet {
 	uint8_t tcp_flags;
 	uint32_t seq, ack;
 	uint8_t icmp_type, icmp_code;
+	bool has_frag6;		/* an IPv6 fragment header: its offset in bytes */
+	uint16_t frag6_off;
 	const uint8_t *l4;	/* the TCP/UDP/ICMP header of a first fragment, or NULL */
 	size_t l4len;
 	const uint8_t *payload;

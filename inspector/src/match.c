@@ -376,6 +376,10 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 			has = !has;
 		return has ? match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
 	}
+	case SM_ASN1:
+		/* the decoding reads to the buffer's end; the position stays */
+		return asn1_match(&m->u.asn1, buf, len, prev_end) ?
+		       match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
 	case SM_BYTE_EXTRACT: {
 		long long pos = (rel ? (long long)prev_end : 0) + m->u.bextract.offset;
 		uint64_t val;

@@ -829,6 +829,26 @@ static int opt_isdataat(struct pstate *ps, const char *v)
 	return 0;
 }
 
+/* asn1: in the payload, as Suricata puts it, whatever buffer is current */
+static int opt_asn1(struct pstate *ps, const char *v)
+{
+	struct asn1_opts o;
+
+	if (!v)
+		return fail(ps, -EINVAL, "'asn1' needs a value");
+	if (ps->cur_buf >= 0)
+		return fail(ps, -ENOTSUP, "asn1: only on the payload, not after a sticky buffer");
+	if (asn1_parse_opts(v, &o, ps->err, ps->errlen))
+		return -EINVAL;
+	struct sm *m = list_push(ps, BUF_PAYLOAD);
+	if (!m)
+		return -ENOMEM;
+	m->type = SM_ASN1;
+	m->flags = o.flags & ASN1_RELATIVE_OFFSET ? SMF_RELATIVE : 0;
+	m->u.asn1 = o;
+	return 0;
+}
+
 /*
  * byte_extract:N,OFFSET,NAME[,relative][,multiplier M][,big|little]
  * [,string[,hex|dec|oct]][,align 2|4][,bitmask B]: reads a number, as
@@ -1286,11 +1306,12 @@ static int opt_hdr(struct pstate *ps, const char *name, const char *v)
 	long long x;
 	int rc;
 
-	if (!strcmp(name, "ttl")) {
-		if (h->ttl.set)
-			return fail(ps, -EINVAL, "'ttl' given twice");
+	if (!strcmp(name, "ttl") || !strcmp(name, "fragoffset")) {
+		struct numcmp *c = name[0] == 't' ? &h->ttl : &h->fragoff;
+		if (c->set)
+			return fail(ps, -EINVAL, "'%s' given twice", name);
 		ps->r->has_hdr = true;
-		return parse_numcmp(ps, name, v, &h->ttl, 255);
+		return parse_numcmp(ps, name, v, c, name[0] == 't' ? 255 : 65535);
 	}
 	if (!strcmp(name, "id")) {
 		rc = opt_hdr_number(ps, name, v, 65535, &h->has_id, &x, NULL);
@@ -1467,6 +1488,8 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 		return opt_byte_extract(ps, v);
 	if (!strcmp(name, "isdataat"))
 		return opt_isdataat(ps, v);
+	if (!strcmp(name, "asn1"))
+		return opt_asn1(ps, v);
 	if (!strcmp(name, "flow"))
 		return opt_flow(ps, v);
 	if (!strcmp(name, "flowbits"))
@@ -1500,7 +1523,8 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 	}
 	if (!strcmp(name, "ip_proto"))
 		return opt_ip_proto(ps, v);
-	if (!strcmp(name, "ttl") || !strcmp(name, "id") || !strcmp(name, "window") ||
+	if (!strcmp(name, "ttl") || !strcmp(name, "fragoffset") || !strcmp(name, "id") ||
+	    !strcmp(name, "window") ||
 	    !strcmp(name, "icmp_id") || !strcmp(name, "icmp_seq") || !strcmp(name, "seq") ||
 	    !strcmp(name, "ack"))
 		return opt_hdr(ps, name, v);
@@ -1516,6 +1540,9 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 	}
 	if (!strcmp(name, "flags"))
 		return opt_flags(ps, v);
+	int frc = flowkw_parse(r, name, v, ps->err, ps->errlen);
+	if (frc != -ENOENT)
+		return frc;
 	if (!strcmp(name, "threshold") || !strcmp(name, "detection_filter"))
 		return opt_threshold(ps, name, v);
 	return fail(ps, -ENOTSUP, "unsupported keyword '%s'", name);
@@ -1750,6 +1777,7 @@ void rule_free(struct rule *r)
 	free(r->msg);
 	free(r->metadata_json);
 	free(r->fbits);
+	free(r->fc);
 	for (int b = 0; b < BUF__COUNT; b++) {
 		for (size_t i = 0; i < r->lists[b].n; i++) {
 			struct sm *m = &r->lists[b].v[i];

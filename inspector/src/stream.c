@@ -95,6 +95,10 @@ static uint64_t list_max_end(const struct smlist *l)
 		case SM_BYTE_TEST:
 		case SM_ISDATAAT:
 			break;
+		case SM_ASN1:	/* decodes to the end: more data may change it */
+			maxend = STREAM_UNBOUNDED;
+			any = true;
+			break;
 		}
 	}
 	/* with nothing to anchor a match, every chunk is new data */
@@ -148,6 +152,7 @@ static uint64_t list_reach(const struct smlist *l, const struct sm *fp)
 			break;
 		case SM_BYTE_JUMP:
 		case SM_BYTE_EXTRACT:
+		case SM_ASN1:
 			return STREAM_UNBOUNDED;
 		case SM_BYTE_TEST:
 		case SM_ISDATAAT:

@@ -73,15 +73,18 @@ int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h)
 				if (nl + 3 <= listlen && nl < sizeof(h->sni)) {
 					memcpy(h->sni, s + 3, nl);
 					h->sni[nl] = 0;
+					h->sni_len = (uint16_t)nl;
 					h->has_sni = true;
 				}
 			}
 		} else if (type == 43 && len >= 3) {
-			/* supported_versions: the highest offered */
+			/* supported_versions: the first that is not GREASE */
 			for (size_t i = 1; i + 1 < (size_t)len && i < (size_t)p[0] + 1; i += 2) {
 				uint16_t v = rd16(p + i);
-				if ((v & 0x0f0f) != 0x0a0a && v > h->version)
+				if ((v & 0x0f0f) != 0x0a0a) {
 					h->version = v;
+					break;
+				}
 			}
 		}
 		p += len;
@@ -147,11 +150,12 @@ static int cert_strings(const uint8_t *der, size_t n, struct tls_cert *c)
 	return rc;
 }
 
-/* ServerHello: -1 if it selects TLS 1.3 (supported_versions) */
-static int server_hello_ok(const uint8_t *p, size_t n)
+/* ServerHello: its version in *ver; -1 if it selects TLS 1.3 (supported_versions) */
+static int server_hello_ok(const uint8_t *p, size_t n, uint16_t *ver)
 {
 	if (n < 38)
 		return -1;
+	*ver = rd16(p);
 	size_t off = 34;	/* version, random */
 	off += 1 + p[off];	/* session id */
 	off += 3;		/* cipher suite, compression */
@@ -165,8 +169,11 @@ static int server_hello_ok(const uint8_t *p, size_t n)
 		uint16_t type = rd16(p + e), len = rd16(p + e + 2);
 		if (e + 4 + len > off + elen)
 			return -1;
-		if (type == 43 && len == 2 && rd16(p + e + 4) == 0x0304)
-			return -1;
+		if (type == 43 && len == 2) {
+			*ver = rd16(p + e + 4);
+			if (*ver == 0x0304)
+				return -1;
+		}
 		e += 4 + len;
 	}
 	return 0;
@@ -212,7 +219,7 @@ int tls_parse_server_cert(const uint8_t *d, size_t n, struct tls_cert *c)
 			break;	/* incomplete: more data may come */
 		const uint8_t *b = hs + m + 4;
 		if (type == 2) {
-			rc = server_hello_ok(b, ml);
+			rc = server_hello_ok(b, ml, &c->hello_version);
 		} else if (type == 11) {
 			/* certificate_list<3>, each certificate<3> */
 			if (ml < 6 || rd24(b) + 3 > ml || rd24(b + 3) + 6 > ml)
@@ -229,4 +236,95 @@ int tls_parse_server_cert(const uint8_t *d, size_t n, struct tls_cert *c)
 	if (rc == 0 && (ended || n >= TLS_SERVER_MAX))
 		rc = -1;
 	return rc;
+}
+
+/* the handshake messages of a record's body: their types set the state */
+static void track_handshake(struct tls_track *t, struct tls_dir *s, const uint8_t *d, size_t n)
+{
+	while (n) {
+		if (s->hleft) {
+			size_t k = n < s->hleft ? n : s->hleft;
+			s->hleft -= (uint32_t)k;
+			d += k;
+			n -= k;
+			continue;
+		}
+		s->hhdr[s->nhh++] = *d++;
+		n--;
+		if (s->nhh < 4)
+			continue;
+		s->nhh = 0;
+		s->hleft = rd24(s->hhdr + 1);
+		uint8_t st = 0;
+		switch (s->hhdr[0]) {
+		case 1: st = TLS_ST_CLIENT_HELLO; break;
+		case 2: st = TLS_ST_SERVER_HELLO; break;
+		case 12: st = TLS_ST_SERVER_KEYX; break;
+		case 13: st = TLS_ST_CERT_REQUEST; break;
+		case 16: st = TLS_ST_CLIENT_KEYX; break;
+		}
+		if (st) {
+			t->cur = st;	/* assigned, not added: Suricata's current_flags */
+			t->seen |= st;
+		}
+	}
+}
+
+/* after a change_cipher_spec, handshakes are encrypted; but TLS 1.3's
+ * compatibility CCS may come from the client before the ServerHello */
+static bool handshake_readable(const struct tls_track *t)
+{
+	return !t->ccs || ((t->seen & TLS_ST_CLIENT_HELLO) && !(t->seen & TLS_ST_SERVER_HELLO) &&
+			   t->d[0].version > 0x0303);
+}
+
+void tls_track_data(struct tls_track *t, int di, const uint8_t *d, size_t n)
+{
+	struct tls_dir *s = &t->d[di];
+
+	if (s->dead)
+		return;
+	if (!s->rleft)
+		t->cur = 0;	/* data that begins a record */
+	while (n) {
+		if (!s->rleft) {
+			size_t k = (size_t)(5 - s->nhdr) < n ? (size_t)(5 - s->nhdr) : n;
+			memcpy(s->hdr + s->nhdr, d, k);
+			s->nhdr += (uint8_t)k;
+			d += k;
+			n -= k;
+			if (s->nhdr < 5)
+				return;
+			s->nhdr = 0;
+			if (s->hdr[1] != 3 || s->hdr[0] < 20 || s->hdr[0] > 24 ||
+			    rd16(s->hdr + 3) > 16384 + 2048) {
+				s->dead = true;	/* SSLv2 or not TLS: not followed */
+				return;
+			}
+			if (!s->hello)
+				s->version = rd16(s->hdr + 1);
+			if (s->rtype != 22 || s->hdr[0] != 22) {
+				/* a handshake message spans only handshake records */
+				s->nhh = 0;
+				s->hleft = 0;
+			}
+			s->rtype = s->hdr[0];
+			s->rleft = rd16(s->hdr + 3);
+			if (s->rtype == 20)
+				t->ccs = true;
+			continue;
+		}
+		size_t k = n < s->rleft ? n : s->rleft;
+		if (s->rtype == 22 && handshake_readable(t))
+			track_handshake(t, s, d, k);
+		s->rleft -= (uint16_t)k;
+		d += k;
+		n -= k;
+	}
+}
+
+void tls_track_hello(struct tls_track *t, int di, uint16_t version)
+{
+	t->d[di].version = version;
+	t->d[di].hello = true;
 }

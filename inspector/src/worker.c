@@ -824,6 +824,8 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 		return false;
 	if (r->has_tcp_flags && (p->ipproto != IPPROTO_TCP || !tcp_flags_match(r, p->tcp_flags)))
 		return false;
+	if (r->fc && !flowkw_match(r->fc, f, p, w->dir, r->bufmask ? 0 : w->st.packets_seen))
+		return false;
 	if (r->urilen.set) {
 		if (!ev->tx)
 			return false;
@@ -1161,7 +1163,7 @@ static json_t *tls_json(const void *arg)
 	const struct tls_hello *h = arg;
 	json_t *o = json_object();
 	if (h->has_sni)
-		json_object_set_new(o, "sni", json_string_nocheck(h->sni));
+		json_object_set_new(o, "sni", json_stringn_nocheck(h->sni, h->sni_len));
 	char v[16];
 	switch (h->version) {
 	case 0x0301: snprintf(v, sizeof(v), "TLS 1.0"); break;
@@ -1180,7 +1182,7 @@ static void tls_event(struct snet_inspect_worker *w, const struct tls_hello *h)
 	ev_init(&ev, PH_TLS_HELLO);
 	ev.app_key = "tls";
 	if (h->has_sni) {
-		ev_buf(&ev, BUF_TLS_SNI, (const uint8_t *)h->sni, strlen(h->sni));
+		ev_buf(&ev, BUF_TLS_SNI, (const uint8_t *)h->sni, h->sni_len);
 		ev.scan_mask = 1ull << BUF_TLS_SNI;
 	}
 	stream_window_buf(w, &ev);
@@ -1234,6 +1236,8 @@ static void tls_server_data(struct snet_inspect_worker *w, const uint8_t *d, siz
 		rc = -1;
 	} else {
 		rc = tls_parse_server_cert((const uint8_t *)b->s, b->len, &c);
+		if (c.hello_version && !f->tls.d[1].hello)
+			tls_track_hello(&f->tls, 1, c.hello_version);
 	}
 	if (rc == 0)
 		return;
@@ -1251,6 +1255,7 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 	/* each direction's first data may name the protocol (a server's
 	 * greeting may not: the client's first command then does) */
 	if (f->app == APP_NONE && !(f->probed & (1u << di))) {
+		f->alp_at = w->st.packets_seen;
 		f->app = app_probe(di, d, n);
 		if (f->app == APP_NONE) {
 			f->probed |= (uint8_t)(1u << di);
@@ -1263,6 +1268,8 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 				f->app = APP_UNKNOWN;
 		}
 	}
+	if (f->app == APP_TLS)
+		tls_track_data(&f->tls, di, d, n);
 	if (f->app == APP_HTTP)
 		http_feed(f->http, di, d, n, on_http_event, w);
 	else if (f->app == APP_TLS && di == 0 && !f->tls_done) {
@@ -1273,8 +1280,10 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 		if (rc != 0) {
 			f->tls_done = true;
 			strbuf_free(&f->tls_buf);
-			if (rc == 1)
+			if (rc == 1) {
+				tls_track_hello(&f->tls, 0, h.version);
 				tls_event(w, &h);
+			}
 		}
 	} else if (f->app == APP_TLS && di == 1 && !f->tls_srv_done) {
 		tls_server_data(w, d, n);
@@ -1503,9 +1512,11 @@ static void tcp_track(struct snet_inspect_worker *w, struct flow *f, bool create
 	struct stream_dir *sd = &f->sd[di];
 	if (fl & TH_SYN) {
 		sd->init = true;
+		sd->isn = p->seq;
 		sd->next_seq = p->seq + 1;
 	} else if (!sd->init && (p->plen || (fl & TH_FIN))) {
 		sd->init = true;
+		sd->isn = p->seq - 1;	/* as if its SYN had been seen */
 		sd->next_seq = p->seq;
 	}
 	if (p->plen && sd->init && !(fl & TH_RST))
@@ -1672,18 +1683,22 @@ int snet_inspect_worker_packet(struct snet_inspect_worker *w, const uint8_t *pkt
 	ev.scan_mask = 1ull << BUF_PAYLOAD;
 	if (f && p.ipproto == IPPROTO_TCP)
 		tcp_track(w, f, created);
-	run_event(w, &ev);
+	/* DNS is known before the packet's rules run, as TCP protocols are */
+	struct dns_query q[4];
+	int nq = 0;
 	if (p.ipproto == IPPROTO_UDP && (p.sport == 53 || p.dport == 53) &&
 	    (!f || f->app == APP_NONE || f->app == APP_DNS)) {
-		struct dns_query q[4];
-		int nq = dns_parse_request(p.payload, p.plen, q, 4);
-		if (nq > 0) {
-			if (f)
-				f->app = APP_DNS;
-			for (int i = 0; i < nq; i++)
-				dns_event(w, &q[i]);
+		nq = dns_parse_request(p.payload, p.plen, q, 4);
+		if (nq > 0 && f && f->app == APP_NONE) {
+			f->app = APP_DNS;
+			f->alp_at = w->st.packets_seen;
 		}
+	} else if (f && created && p.ipproto == IPPROTO_UDP) {
+		f->alp_at = w->st.packets_seen;	/* no UDP protocol but DNS is detected */
 	}
+	run_event(w, &ev);
+	for (int i = 0; i < nq; i++)
+		dns_event(w, &q[i]);
 	finish_packet(w, meta, v);
 	if (f)
 		flow_account(w, f);

@@ -8,7 +8,8 @@
  * stream prefilter (literal with bounds, regex only, none) and rules kept
  * pending across segments; the small depth and memory cap make the
  * truncation and memory-cap paths reachable; the header keywords read IP
- * options and ICMP/TCP fields of whatever comes.
+ * options and ICMP/TCP fields of whatever comes, asn1 decodes it, and the
+ * flow keywords read the TLS record layer and FTP commands it makes.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -44,7 +45,16 @@ static const char rules[] =
 	"alert ftp any any -> any any (msg:\"ftp\"; content:\"SITE\"; sid:20;)\n"
 	"alert smb any any -> any any (msg:\"smb\"; content:\"|ff|SMB\"; sid:21;)\n"
 	"alert tcp any any -> any any (msg:\"bx\"; content:\"L\"; byte_extract:1,0,n,relative; "
-	"content:\"Z\"; within:n; byte_test:1,>,n,0,relative; sid:22;)\n";
+	"content:\"Z\"; within:n; byte_test:1,>,n,0,relative; sid:22;)\n"
+	"alert tcp any any -> any any (msg:\"a1\"; content:\"0\"; asn1:bitstring_overflow, "
+	"double_overflow, oversize_length 64, relative_offset -1; sid:23;)\n"
+	"alert tcp any any -> any any (msg:\"sv\"; ssl_version:!tls1.2; ssl_state:client_hello|"
+	"!server_keyx; sid:24;)\n"
+	"alert tcp any any -> any any (msg:\"ss\"; stream_size:either,>=,100; "
+	"app-layer-protocol:!http; sid:25;)\n"
+	"alert tcp any any -> any 21 (msg:\"fb\"; content:\"PORT\"; ftpbounce; sid:26;)\n"
+	"alert ip any any -> any any (msg:\"fo\"; fragoffset:>0; sid:27;)\n"
+	"alert tcp any any -> any any (msg:\"ap\"; app-layer-protocol:failed; sid:28;)\n";
 
 static void setup(void)
 {
