@@ -141,6 +141,23 @@ void tls_track_data(struct tls_track *t, int di, const uint8_t *d, size_t n);
 /* the Hello of direction di gave its version */
 void tls_track_hello(struct tls_track *t, int di, uint16_t version);
 
+/* ---- SSH (ssh.c) ---- */
+/* the identification line is at most this long, CR LF included (RFC 4253) */
+#define SSH_BANNER_MAX 255
+/* 1: d[0..n) holds a whole first line (*len: its length, without the end
+ * of line); 0: need more; -1: too long for a banner */
+int ssh_banner_line(const uint8_t *d, size_t n, size_t *len);
+/*
+ * Split "SSH-protoversion-softwareversion[ comments]" as Suricata does:
+ * proto up to the first '-', software up to a space, CR or LF.  -1 if
+ * it does not start with "SSH-" or has no '-' after the version.
+ */
+struct ssh_banner {
+	const uint8_t *proto, *software;
+	size_t proto_len, software_len;
+};
+int ssh_banner_split(const uint8_t *line, size_t n, struct ssh_banner *b);
+
 /* ---- protocol detection (probe.c) ---- */
 /* the protocol the first data of direction di shows; APP_NONE: not known
  * from this direction */

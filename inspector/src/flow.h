@@ -70,6 +70,9 @@ struct flow {
 	struct strbuf tls_srv_buf;	/* the server's handshake, until its certificate */
 	bool tls_srv_done;
 	struct tls_track tls;	/* the record layer, for ssl_version and ssl_state */
+	struct strbuf ssh_line[2];	/* each side's first line, up to SSH_BANNER_MAX */
+	uint8_t ssh_done;	/* sides whose line is complete (or not a banner) */
+	uint8_t ssh_ok;		/* sides whose line is an SSH banner */
 	struct stream_dir sd[2];
 	size_t mem;
 };

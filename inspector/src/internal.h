@@ -177,6 +177,8 @@ enum buf_id {
 	BUF_TLS_CERT_SUBJECT,	/* the server's certificate */
 	BUF_TLS_CERT_ISSUER,
 	BUF_TLS_CERT_SERIAL,
+	BUF_SSH_PROTO,		/* side of the rule: the banner of that side */
+	BUF_SSH_SOFTWARE,
 	BUF__COUNT
 };
 const char *buf_name(enum buf_id b);
@@ -366,6 +368,31 @@ struct rule;
 /* 0, -ENOENT if name is not one of these keywords, or -errno with err set */
 int flowkw_parse(struct rule *r, const char *name, const char *v, char *err, size_t errlen);
 
+/* xbits (xbits.c): bits on hosts or address pairs, shared by the workers */
+enum { XB_TRACK_SRC = 1, XB_TRACK_DST, XB_TRACK_PAIR };
+struct xbit_op {
+	uint8_t op;		/* enum flowbit_op */
+	uint8_t track;		/* XB_TRACK_* */
+	uint32_t expire;	/* seconds, for set and toggle */
+	uint64_t name;		/* xbits_name_key() */
+};
+struct xb_entry;
+struct xbits_table {
+	pthread_mutex_t lock;	/* guards everything below */
+	struct xb_entry *v;	/* open addressing, cap slots (a power of 2) */
+	size_t cap, n;
+};
+uint64_t xbits_name_key(const char *name);
+void xbits_table_init(struct xbits_table *t);
+void xbits_table_free(struct xbits_table *t);
+struct packet;
+/* isset / isnotset of op on this packet's addresses at time now (seconds) */
+bool xbits_test(struct xbits_table *t, const struct xbit_op *op, const struct packet *p,
+		uint64_t now);
+/* set, unset, toggle; -ENOSPC if the table is full */
+int xbits_apply(struct xbits_table *t, const struct xbit_op *op, const struct packet *p,
+		uint64_t now);
+
 enum threshold_type { TH_NONE, TH_LIMIT, TH_THRESHOLD, TH_BOTH, TH_DETECTION };
 struct threshold {
 	enum threshold_type type;
@@ -392,6 +419,7 @@ enum phase {
 	PH_DNS_QUERY,
 	PH_TLS_HELLO,
 	PH_TLS_CERT,
+	PH_SSH_BANNER,		/* a side's SSH identification line */
 	PH__COUNT
 };
 
@@ -424,6 +452,8 @@ struct rule {
 	uint8_t app_req;	/* ftp, smtp, ssh, smb rules: that app_proto, else 0 */
 	struct flowbit *fbits;
 	size_t nfbits;
+	struct xbit_op *xbits;
+	size_t nxbits;
 	struct numcmp dsize, urilen, itype, icode;
 	bool urilen_raw;
 	int ip_proto;		/* -1 = any */
@@ -627,6 +657,7 @@ struct snet_inspect_ruleset {
 	size_t nth, capth;
 	uint32_t *thidx;	/* open addressing over th by (rule, ip): index + 1 */
 	size_t thmask;		/* slots in thidx - 1; 2 * capth slots */
+	struct xbits_table xbits;	/* its own lock */
 	uint64_t generation;
 };
 bool threshold_allows(struct snet_inspect_ruleset *rs, const struct rule *r,

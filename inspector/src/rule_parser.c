@@ -54,6 +54,8 @@ static const struct {
 	[BUF_TLS_CERT_SUBJECT] = { "tls.cert_subject", SIDE_RESP },
 	[BUF_TLS_CERT_ISSUER] = { "tls.cert_issuer", SIDE_RESP },
 	[BUF_TLS_CERT_SERIAL] = { "tls.cert_serial", SIDE_RESP },
+	[BUF_SSH_PROTO] = { "ssh.proto", SIDE_BOTH },
+	[BUF_SSH_SOFTWARE] = { "ssh.software", SIDE_BOTH },
 };
 
 const char *buf_name(enum buf_id b)
@@ -133,6 +135,10 @@ static const struct {
 	{ "tls.cert_issuer", BUF_TLS_CERT_ISSUER, true },
 	{ "tls_cert_serial", BUF_TLS_CERT_SERIAL, true },
 	{ "tls.cert_serial", BUF_TLS_CERT_SERIAL, true },
+	{ "ssh_proto", BUF_SSH_PROTO, true },
+	{ "ssh.proto", BUF_SSH_PROTO, true },
+	{ "ssh_software", BUF_SSH_SOFTWARE, true },
+	{ "ssh.software", BUF_SSH_SOFTWARE, true },
 	/* file_data: resolved to the body of the rule's side at the end */
 	{ "file_data", BUF_HTTP_SERVER_BODY, true },
 	{ "file.data", BUF_HTTP_SERVER_BODY, true },
@@ -1047,6 +1053,71 @@ static int opt_flowbits(struct pstate *ps, const char *v)
 	return 0;
 }
 
+/* xbits:<op>,<name>,track <ip_src|ip_dst|ip_pair>[,expire <seconds>] */
+static int opt_xbits(struct pstate *ps, const char *v)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'xbits' needs a value");
+	char tmp[256];
+	if (strlen(v) >= sizeof(tmp))
+		return fail(ps, -EINVAL, "xbits: value too long");
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *f[MAX_FIELDS];
+	int n = split_fields(tmp, f);
+	if (n == 1 && !strcmp(f[0], "noalert")) {
+		ps->r->noalert = true;
+		return 0;
+	}
+	struct xbit_op x = { .expire = 30 };	/* Suricata's default */
+	static const struct { const char *n; enum flowbit_op op; } ops[] = {
+		{ "set", FB_SET }, { "unset", FB_UNSET }, { "toggle", FB_TOGGLE },
+		{ "isset", FB_ISSET }, { "isnotset", FB_ISNOTSET },
+	};
+	size_t k;
+	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+		if (n >= 1 && !strcmp(f[0], ops[k].n))
+			break;
+	if (k == sizeof(ops) / sizeof(ops[0]))
+		return fail(ps, -EINVAL, "xbits: unknown operation '%s'", n >= 1 ? f[0] : "");
+	x.op = (uint8_t)ops[k].op;
+	if (n < 2 || !*f[1] || strpbrk(f[1], " \t|&"))
+		return fail(ps, -EINVAL, "xbits:%s needs one name", f[0]);
+	x.name = xbits_name_key(f[1]);
+	for (int i = 2; i < n; i++) {
+		char *val = f[i] + strcspn(f[i], " \t");
+		bool has_val = *val;
+		*val = 0;
+		val = trim(has_val ? val + 1 : val);
+		if (!strcmp(f[i], "track")) {
+			if (!strcmp(val, "ip_src"))
+				x.track = XB_TRACK_SRC;
+			else if (!strcmp(val, "ip_dst"))
+				x.track = XB_TRACK_DST;
+			else if (!strcmp(val, "ip_pair"))
+				x.track = XB_TRACK_PAIR;
+			else
+				return fail(ps, -EINVAL, "xbits: track '%s' is not ip_src, ip_dst or ip_pair",
+					    val);
+		} else if (!strcmp(f[i], "expire")) {
+			long long e;
+			if (parse_int(val, 1, UINT32_MAX, &e))
+				return fail(ps, -EINVAL, "xbits: expire '%s' is not 1 to %u seconds",
+					    val, UINT32_MAX);
+			x.expire = (uint32_t)e;
+		} else {
+			return fail(ps, -EINVAL, "xbits: unknown option '%s'", f[i]);
+		}
+	}
+	if (!x.track)
+		return fail(ps, -EINVAL, "xbits: 'track ip_src|ip_dst|ip_pair' is required");
+	struct xbit_op *nv = realloc(ps->r->xbits, (ps->r->nxbits + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	ps->r->xbits = nv;
+	nv[ps->r->nxbits++] = x;
+	return 0;
+}
+
 static int parse_numcmp(struct pstate *ps, const char *kw, const char *v,
 			struct numcmp *c, uint32_t max)
 {
@@ -1490,6 +1561,8 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 		return opt_isdataat(ps, v);
 	if (!strcmp(name, "asn1"))
 		return opt_asn1(ps, v);
+	if (!strcmp(name, "xbits"))
+		return opt_xbits(ps, v);
 	if (!strcmp(name, "flow"))
 		return opt_flow(ps, v);
 	if (!strcmp(name, "flowbits"))
@@ -1553,7 +1626,7 @@ static int resolve_directions(struct pstate *ps)
 {
 	struct rule *r = ps->r;
 	bool req_only = false, resp_only = false, http = false, dns = false, tls = false;
-	bool tls_cert = false;
+	bool tls_cert = false, ssh = false;
 	for (int b = 0; b < BUF__COUNT; b++) {
 		if (!r->lists[b].n)
 			continue;
@@ -1571,6 +1644,8 @@ static int resolve_directions(struct pstate *ps)
 			tls = true;
 		if (b >= BUF_TLS_CERT_SUBJECT && b <= BUF_TLS_CERT_SERIAL)
 			tls_cert = true;
+		if (b == BUF_SSH_PROTO || b == BUF_SSH_SOFTWARE)
+			ssh = true;
 	}
 	if (tls && tls_cert)
 		return fail(ps, -EINVAL, "tls.sni and tls.cert_* in one rule: the client's "
@@ -1579,8 +1654,17 @@ static int resolve_directions(struct pstate *ps)
 		return fail(ps, -EINVAL, "tls.cert_* (the server's certificate) in a to_server rule");
 	if (r->urilen.set)
 		http = req_only = true;
-	if ((http + dns + (tls || tls_cert)) > 1)
+	if ((http + dns + (tls || tls_cert) + ssh) > 1)
 		return fail(ps, -EINVAL, "buffers of different protocols in one rule");
+	if (ssh) {
+		/* an ssh rule: TCP on a flow detected as SSH (probe.c) */
+		if (r->proto != RP_TCP && r->proto != RP_IP)
+			return fail(ps, -EINVAL, "ssh buffer in a rule for another protocol");
+		if (r->app_req && r->app_req != APP_SSH)
+			return fail(ps, -EINVAL, "ssh buffer in a rule for another protocol");
+		r->proto = RP_TCP;
+		r->app_req = APP_SSH;
+	}
 	enum rule_proto app = http ? RP_HTTP : dns ? RP_DNS : tls || tls_cert ? RP_TLS : r->proto;
 	if (app != r->proto) {
 		if (r->proto == RP_HTTP || r->proto == RP_DNS || r->proto == RP_TLS)
@@ -1678,6 +1762,8 @@ static int resolve_directions(struct pstate *ps)
 			ph = PH_TLS_HELLO;
 		} else if (tls_cert) {
 			ph = PH_TLS_CERT;
+		} else if (ssh) {
+			ph = PH_SSH_BANNER;
 		} else if (r->bufmask & (1ull << BUF_STREAM)) {
 			ph = PH_STREAM;
 		} else {
@@ -1778,6 +1864,7 @@ void rule_free(struct rule *r)
 	free(r->metadata_json);
 	free(r->fbits);
 	free(r->fc);
+	free(r->xbits);
 	for (int b = 0; b < BUF__COUNT; b++) {
 		for (size_t i = 0; i < r->lists[b].n; i++) {
 			struct sm *m = &r->lists[b].v[i];

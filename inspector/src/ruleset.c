@@ -475,6 +475,7 @@ static void ruleset_destroy(struct snet_inspect_ruleset *rs)
 	free(rs->th);
 	free(rs->thidx);
 	pthread_mutex_destroy(&rs->th_lock);
+	xbits_table_free(&rs->xbits);
 	free(rs);
 }
 
@@ -496,6 +497,7 @@ static int ruleset_build(const struct snet_inspect_config *cfg,
 	}
 	atomic_init(&rs->refs, 1);
 	pthread_mutex_init(&rs->th_lock, NULL);
+	xbits_table_init(&rs->xbits);
 	rs->cfg = *cfg;
 	rs->cfg.vars = NULL;
 	rs->cfg.nvars = 0;

@@ -316,7 +316,8 @@ static void lru_push(struct snet_inspect_worker *w, struct flow *f)
 
 static size_t flow_memory(const struct flow *f)
 {
-	size_t m = sizeof(*f) + f->tls_buf.cap + f->tls_srv_buf.cap;
+	size_t m = sizeof(*f) + f->tls_buf.cap + f->tls_srv_buf.cap + f->ssh_line[0].cap +
+		   f->ssh_line[1].cap;
 	for (int d = 0; d < 2; d++)
 		m += stream_memory(&f->sd[d]);
 	if (f->http)
@@ -354,6 +355,8 @@ static void flow_free(struct snet_inspect_worker *w, struct flow *f)
 	http_state_free(f->http);
 	strbuf_free(&f->tls_buf);
 	strbuf_free(&f->tls_srv_buf);
+	strbuf_free(&f->ssh_line[0]);
+	strbuf_free(&f->ssh_line[1]);
 	free(f->fbits);
 	w->mem -= f->mem;
 	snet_inspect_ruleset_unref(f->rs);
@@ -845,6 +848,12 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 			return false;
 		}
 	}
+	for (size_t i = 0; i < r->nxbits; i++) {
+		const struct xbit_op *x = &r->xbits[i];
+		if ((x->op == FB_ISSET || x->op == FB_ISNOTSET) &&
+		    !xbits_test(&w->cur->xbits, x, p, p->ts_usec / 1000000))
+			return false;
+	}
 	/* the rule's lists only, in buffer order */
 	for (uint64_t mask = r->bufmask; mask; mask &= mask - 1) {
 		int b = __builtin_ctzll(mask);
@@ -1028,6 +1037,12 @@ static void verify(struct snet_inspect_worker *w, struct event *ev)
 		if (!ok)
 			continue;
 		apply_flowbits(w->f, r);
+		for (size_t k = 0; k < r->nxbits; k++) {
+			const struct xbit_op *x = &r->xbits[k];
+			if (x->op != FB_ISSET && x->op != FB_ISNOTSET &&
+			    xbits_apply(&rs->xbits, x, w->p, w->p->ts_usec / 1000000) == -ENOSPC)
+				w->st.xbits_full++;
+		}
 		if (!threshold_allows(rs, r, &w->p->src, &w->p->dst, w->p->ts_usec / 1000000))
 			continue;
 		if (w->npm == MAX_PKT_MATCHES)
@@ -1219,6 +1234,72 @@ static void tls_cert_event(struct snet_inspect_worker *w, const struct tls_cert 
 
 static bool mem_room(struct snet_inspect_worker *w, size_t add);
 
+/* Suricata's EVE ssh object: the banners seen so far */
+static json_t *ssh_json(const void *arg)
+{
+	const struct flow *f = arg;
+	json_t *o = json_object();
+	for (int d = 0; d < 2; d++) {
+		struct ssh_banner b;
+		if (!(f->ssh_ok & (1u << d)) ||
+		    ssh_banner_split((const uint8_t *)f->ssh_line[d].s, f->ssh_line[d].len, &b))
+			continue;
+		json_t *side = json_object();
+		json_object_set_new(side, "proto_version",
+				    json_stringn((const char *)b.proto, b.proto_len));
+		json_object_set_new(side, "software_version",
+				    json_stringn((const char *)b.software, b.software_len));
+		json_object_set_new(o, d ? "server" : "client", side);
+	}
+	return o;
+}
+
+/* a side's identification line: ssh.proto, ssh.software (if not empty) */
+static void ssh_event(struct snet_inspect_worker *w, const struct ssh_banner *b)
+{
+	struct event ev;
+	ev_init(&ev, PH_SSH_BANNER);
+	ev.app_key = "ssh";
+	ev_buf(&ev, BUF_SSH_PROTO, b->proto, b->proto_len);
+	ev.scan_mask = 1ull << BUF_SSH_PROTO;
+	if (b->software_len) {
+		ev_buf(&ev, BUF_SSH_SOFTWARE, b->software, b->software_len);
+		ev.scan_mask |= 1ull << BUF_SSH_SOFTWARE;
+	}
+	stream_window_buf(w, &ev);
+	ev.app_fn = ssh_json;
+	ev.app_arg = w->f;
+	run_event(w, &ev);
+}
+
+/* the first line of side di, until it is complete */
+static void ssh_data(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
+{
+	struct flow *f = w->f;
+	struct strbuf *l = &f->ssh_line[di];
+	size_t take = n < SSH_BANNER_MAX - l->len ? n : SSH_BANNER_MAX - l->len;
+	size_t len;
+	int rc;
+
+	if (l->len + take > l->cap && !mem_room(w, l->len + take - l->cap))
+		rc = -1;	/* no memory for it under flow-memcap: no banner */
+	else if (strbuf_append(l, d, take))
+		rc = -1;
+	else
+		rc = ssh_banner_line((const uint8_t *)l->s, l->len, &len);
+	if (rc == 0)
+		return;
+	f->ssh_done |= (uint8_t)(1u << di);
+	struct ssh_banner b;
+	if (rc < 0 || ssh_banner_split((const uint8_t *)l->s, len, &b)) {
+		strbuf_free(l);
+		return;
+	}
+	l->len = len;		/* kept for the EVE ssh object */
+	f->ssh_ok |= (uint8_t)(1u << di);
+	ssh_event(w, &b);
+}
+
 /* the server's side of a TLS flow, until its certificate is known */
 static void tls_server_data(struct snet_inspect_worker *w, const uint8_t *d, size_t n)
 {
@@ -1287,6 +1368,8 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 		}
 	} else if (f->app == APP_TLS && di == 1 && !f->tls_srv_done) {
 		tls_server_data(w, d, n);
+	} else if (f->app == APP_SSH && !(f->ssh_done & (1u << di))) {
+		ssh_data(w, di, d, n);
 	}
 }
 

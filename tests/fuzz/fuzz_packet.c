@@ -54,7 +54,13 @@ static const char rules[] =
 	"app-layer-protocol:!http; sid:25;)\n"
 	"alert tcp any any -> any 21 (msg:\"fb\"; content:\"PORT\"; ftpbounce; sid:26;)\n"
 	"alert ip any any -> any any (msg:\"fo\"; fragoffset:>0; sid:27;)\n"
-	"alert tcp any any -> any any (msg:\"ap\"; app-layer-protocol:failed; sid:28;)\n";
+	"alert tcp any any -> any any (msg:\"ap\"; app-layer-protocol:failed; sid:28;)\n"
+	"alert ip any any -> any any (msg:\"xs\"; content:\"X\"; xbits:toggle,x,track ip_pair, "
+	"expire 5; sid:29;)\n"
+	"alert ip any any -> any any (msg:\"xi\"; content:\"Y\"; xbits:isset,x,track ip_dst; "
+	"xbits:isnotset,x,track ip_pair; sid:30;)\n"
+	"alert ssh any any -> any any (msg:\"sh\"; ssh.software; content:\"SSH\"; "
+	"ssh.proto; content:\"2\"; sid:31;)\n";
 
 static void setup(void)
 {

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The keywords that test what a flow has become: stream_size,
- * app-layer-protocol, ssl_version, ssl_state, ftpbounce; and the packet
+ * app-layer-protocol, ssl_version, ssl_state, ftpbounce, xbits; and the packet
  * keywords fragoffset and asn1 inside whole rules.  Each case has flows
  * that must alert and flows that must not, in the forms ET Open uses.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "internal.h"
 #include "testutil.h"
 
 static struct snet_inspect_worker *W;
@@ -436,6 +438,101 @@ static void asn1_in_rules(void **state)
 	teardown_rules();
 }
 
+/* ---- xbits ---- */
+
+static void xbits(void **state)
+{
+	(void)state;
+	setup_rules("alert tcp any any -> any any (msg:\"set\"; content:\"LOGIN\"; "
+		    "xbits:set,seen,track ip_dst, expire 10; noalert; sid:1;)\n"
+		    "alert tcp any any -> any any (msg:\"is\"; content:\"SECRET\"; "
+		    "xbits:isset,seen,track ip_dst; sid:2;)\n"
+		    "alert tcp any any -> any any (msg:\"not\"; content:\"SECRET\"; "
+		    "xbits:isnotset,seen,track ip_dst; sid:3;)\n"
+		    "alert tcp any any -> any any (msg:\"pair\"; content:\"PAIR\"; "
+		    "xbits:toggle,p,track ip_pair; sid:4;)\n"
+		    "alert tcp any any -> any any (msg:\"q\"; content:\"Q?\"; "
+		    "xbits:isset,p,track ip_pair; sid:5;)\n"
+		    "alert tcp any any -> any any (msg:\"unset\"; content:\"UNSET\"; "
+		    "xbits:unset,seen,track ip_dst; sid:6;)\n");
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	tu_conn_open(&c, W, 80);
+	tu_conn_send(&c, "SECRET", 6, &v);
+	assert_int_equal(sids(&v), S(3));
+	tu_conn_send(&c, "LOGIN", 5, &v);
+	assert_int_equal(sids(&v), 0);		/* noalert */
+	/* the bit is on the server's address: another flow, another worker */
+	tu_conn_open(&c, W, 81);
+	c.t = 5;
+	tu_conn_send(&c, "SECRET", 6, &v);
+	assert_int_equal(sids(&v), S(2));
+	struct snet_inspect_worker *w2 = NULL;
+	assert_int_equal(snet_inspect_worker_new(RS, NULL, &w2), 0);
+	struct tu_conn c2 = { 0 };
+	tu_conn_open(&c2, w2, 82);
+	c2.t = 6;
+	tu_conn_send(&c2, "SECRET", 6, &v);
+	assert_int_equal(sids(&v), S(2));
+	/* not on another server */
+	c2.v6 = 1;
+	tu_conn_open(&c2, w2, 83);
+	tu_conn_send(&c2, "SECRET", 6, &v);
+	assert_int_equal(sids(&v), S(3));
+	snet_inspect_worker_free(w2);
+	/* expired after 10 s; setting it again starts a new 10 s */
+	tu_conn_open(&c, W, 84);
+	c.t = 11;
+	tu_conn_send(&c, "SECRET", 6, &v);
+	assert_int_equal(sids(&v), S(3));
+	tu_conn_send(&c, "LOGIN", 5, &v);
+	tu_conn_send(&c, "SECRET", 6, &v);
+	assert_int_equal(sids(&v), S(2));
+	tu_conn_send(&c, "UNSET", 5, &v);
+	assert_int_equal(sids(&v), S(6));
+	tu_conn_send(&c, "SECRET", 6, &v);
+	assert_int_equal(sids(&v), S(3));
+	/* ip_pair is the same pair either way; toggle sets and clears */
+	tu_conn_reply(&c, "PAIR", 4, &v);
+	assert_int_equal(sids(&v), S(4));
+	tu_conn_send(&c, "Q?", 2, &v);
+	assert_int_equal(sids(&v), S(5));
+	tu_conn_send(&c, "PAIR", 4, &v);
+	tu_conn_send(&c, "Q?", 2, &v);
+	assert_int_equal(sids(&v), 0);
+	teardown_rules();
+}
+
+/* the table holds 65,536 live bits; expired ones make room */
+static void xbits_table_bound(void **state)
+{
+	(void)state;
+	struct xbits_table t;
+	struct xbit_op op = { .op = FB_SET, .track = XB_TRACK_SRC, .expire = 10,
+			      .name = xbits_name_key("b") };
+	struct xbit_op is = op;
+	struct packet p = { 0 };
+	is.op = FB_ISSET;
+	xbits_table_init(&t);
+	p.src.family = p.dst.family = AF_INET;
+	for (uint32_t i = 0; i < 65536; i++) {
+		memcpy(p.src.a, &i, 4);
+		assert_int_equal(xbits_apply(&t, &op, &p, 100), 0);
+	}
+	uint32_t more = 65536;
+	memcpy(p.src.a, &more, 4);
+	assert_int_equal(xbits_apply(&t, &op, &p, 105), -ENOSPC);
+	assert_false(xbits_test(&t, &is, &p, 105));
+	p.src.a[0] = 7;		/* 7.0.0.0: one of the first ones, still set */
+	p.src.a[1] = p.src.a[2] = p.src.a[3] = 0;
+	assert_true(xbits_test(&t, &is, &p, 110));
+	assert_false(xbits_test(&t, &is, &p, 111));
+	memcpy(p.src.a, &more, 4);
+	assert_int_equal(xbits_apply(&t, &op, &p, 111), 0);
+	assert_true(xbits_test(&t, &is, &p, 111));
+	xbits_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +542,8 @@ int main(void)
 		cmocka_unit_test(ftpbounce),
 		cmocka_unit_test(fragoffset),
 		cmocka_unit_test(asn1_in_rules),
+		cmocka_unit_test(xbits),
+		cmocka_unit_test(xbits_table_bound),
 	};
 	return cmocka_run_group_tests_name("flowkw", tests, NULL, NULL);
 }

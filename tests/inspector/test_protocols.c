@@ -562,6 +562,59 @@ static void text_protocols(void **state)
 	}
 }
 
+/* ---- ssh.proto, ssh.software: each side's identification line ---- */
+
+static void ssh_banners(void **state)
+{
+	(void)state;
+	static const char *rules =
+		/* ET's PuTTY rule, as it is: the protocol version is "2.0" */
+		"alert ssh any any -> any any (msg:\"putty\"; flow:established,to_server; "
+		"ssh_proto; content:\"PUTTY\"; sid:1;)\n"
+		"alert ssh any any -> any any (msg:\"p\"; flow:to_server; ssh.proto; "
+		"content:\"2.0\"; endswith; sid:2;)\n"
+		"alert ssh any any -> any any (msg:\"s\"; flow:to_client; ssh.software; "
+		"content:\"OpenSSH_\"; startswith; sid:3;)\n"
+		"alert tcp any any -> any any (msg:\"t\"; ssh_software; content:\"PuTTY_Release\"; "
+		"sid:4;)\n"
+		"alert ssh any any -> any any (msg:\"c\"; ssh.software; content:\"comment\"; sid:5;)\n"
+		"alert ssh any any -> any any (msg:\"o\"; ssh.proto; content:\"1.99\"; sid:6;)\n";
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	uint32_t got;
+
+	setup_rules(rules);
+	tu_conn_open(&c, W, 22);
+	tu_conn_reply(&c, "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n", 32, &v);
+	got = 0;
+	for (uint32_t sid = 1; sid <= 6; sid++)
+		got |= (uint32_t)tu_has_sid(&v, sid) << sid;
+	assert_int_equal(got, 1u << 3);
+	/* the client's line in two segments */
+	tu_conn_send(&c, "SSH-2.0-PuT", 11, &v);
+	assert_int_equal(v.nalerts, 0);
+	tu_conn_send(&c, "TY_Release_0.70 comment\r\n", 25, &v);
+	got = 0;
+	for (uint32_t sid = 1; sid <= 6; sid++)
+		got |= (uint32_t)tu_has_sid(&v, sid) << sid;
+	assert_int_equal(got, 1u << 2 | 1u << 4);
+	assert_int_equal(tu_eve_count("select(.alert.signature_id==4 and .app_proto==\"ssh\" and "
+				      ".ssh.client.software_version==\"PuTTY_Release_0.70\" and "
+				      ".ssh.server.proto_version==\"2.0\")"), 1);
+	/* an old server: proto 1.99, software up to the end of the line */
+	tu_conn_open(&c, W, 2222);
+	tu_conn_reply(&c, "SSH-1.99-Cisco-1.25\n", 20, &v);
+	assert_true(tu_has_sid(&v, 6));
+	assert_int_equal(tu_eve_count("select(.alert.signature_id==6 and "
+				      ".ssh.server.software_version==\"Cisco-1.25\")"), 1);
+	/* not SSH: the same line later in a flow says nothing */
+	tu_conn_open(&c, W, 2022);
+	tu_conn_send(&c, "HELLO\r\n", 7, &v);
+	tu_conn_send(&c, "SSH-2.0-PuTTY_Release_0.70\r\n", 28, &v);
+	assert_int_equal(v.nalerts, 0);
+	teardown_rules();
+}
+
 /* ---- the server's certificate ---- */
 
 /* a self-signed certificate (DER) with a serial whose top bit is set */
@@ -961,6 +1014,7 @@ int main(void)
 		cmocka_unit_test(tls_sni_keyword),
 		cmocka_unit_test(tls_cert_keywords),
 		cmocka_unit_test(text_protocols),
+		cmocka_unit_test(ssh_banners),
 		cmocka_unit_test(flow_established),
 		cmocka_unit_test(flow_directions),
 		cmocka_unit_test(flow_stream_options),

@@ -185,6 +185,8 @@ struct snet_inspect_stats {
 	uint64_t tls_memcap;
 	/* Hyperscan scan errors, and prefilter hits lost for lack of memory */
 	uint64_t prefilter_errors;
+	/* xbits sets refused: the rule set's table was full of live bits */
+	uint64_t xbits_full;
 };
 
 int snet_inspect_worker_new(struct snet_inspect_ruleset *rs,
