@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "eve.h"
 
@@ -457,6 +458,49 @@ int eve_alert_line(const struct eve_alert *a, struct strbuf *out)
 		rc = strbuf_append(out, "}\n", 2);
 	if (rc) {
 		out->len = start;	/* no partial line */
+		if (out->s)
+			out->s[start] = 0;
+	}
+	return rc;
+}
+
+int eve_packet_line(const struct packet *p, uint64_t flow_id, struct strbuf *out)
+{
+	char ts[64], pbuf[8];
+	size_t start = out->len;
+	json_t *o = json_object();
+	/* base64: 4 characters per 3 bytes, and the NUL */
+	char *b64 = malloc(4 * ((p->len + 2) / 3) + 1);
+
+	if (!o || !b64) {
+		json_decref(o);
+		free(b64);
+		return -ENOMEM;
+	}
+	EVP_EncodeBlock((unsigned char *)b64, p->data, (int)p->len);
+	eve_timestamp(p->ts_usec, ts, sizeof(ts));
+	json_object_set_new(o, "timestamp", json_string(ts));
+	if (flow_id)
+		json_object_set_new(o, "flow_id", json_integer((json_int_t)flow_id));
+	json_object_set_new(o, "event_type", json_string("packet"));
+	set_ip(o, "src_ip", &p->src);
+	bool ports = p->ipproto == IPPROTO_TCP || p->ipproto == IPPROTO_UDP;
+	if (ports)
+		json_object_set_new(o, "src_port", json_integer(p->sport));
+	set_ip(o, "dest_ip", &p->dst);
+	if (ports)
+		json_object_set_new(o, "dest_port", json_integer(p->dport));
+	json_object_set_new(o, "proto", json_string(proto_name(p->ipproto, pbuf, sizeof(pbuf))));
+	json_object_set_new(o, "packet", json_string(b64));
+	free(b64);
+	json_t *info = json_object();
+	json_object_set_new(info, "linktype", json_integer(12));	/* DLT_RAW: from the IP header */
+	json_object_set_new(o, "packet_info", info);
+	int rc = append_dump(out, o, false);
+	if (!rc)
+		rc = strbuf_append(out, "\n", 1);
+	if (rc) {
+		out->len = start;
 		if (out->s)
 			out->s[start] = 0;
 	}

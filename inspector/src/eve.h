@@ -16,6 +16,9 @@ struct eve_alert {
 };
 /* Append the alert's EVE line, '\n' included, to out. */
 int eve_alert_line(const struct eve_alert *a, struct strbuf *out);
+/* Append a tagged packet's EVE "packet" line (Suricata's form, the packet
+ * in base64 from its IP header), '\n' included, to out. */
+int eve_packet_line(const struct packet *p, uint64_t flow_id, struct strbuf *out);
 /* Write n whole lines (each ending in '\n') with one write, under the lock. */
 int eve_write_lines(struct snet_inspect_eve *e, const char *buf, size_t len, unsigned n);
 /* A line that could not be built: counted as a write error. */

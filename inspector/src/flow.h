@@ -49,6 +49,15 @@ int pending_add(struct stream_dir *sd, uint32_t rid, uint64_t until, const uint6
 void pending_prune(struct stream_dir *sd, uint64_t upto);
 size_t stream_memory(const struct stream_dir *sd);
 
+/* a tag:session of a rule that alerted on the flow: packets, bytes, time so far */
+#define FLOW_TAGS_MAX 50	/* as Suricata */
+struct flow_tag {
+	uint32_t rule;		/* the rule's idx */
+	uint8_t metric;		/* TAG_* */
+	uint32_t count;
+	uint64_t first_usec, packets, bytes;
+};
+
 struct flow {
 	struct flow *hnext, *lprev, *lnext;
 	struct ip_addr cli, srv;
@@ -73,6 +82,8 @@ struct flow {
 	struct strbuf ssh_line[2];	/* each side's first line, up to SSH_BANNER_MAX */
 	uint8_t ssh_done;	/* sides whose line is complete (or not a banner) */
 	uint8_t ssh_ok;		/* sides whose line is an SSH banner */
+	struct flow_tag *tags;	/* FLOW_TAGS_MAX room once one is set */
+	uint8_t ntags;
 	struct stream_dir sd[2];
 	size_t mem;
 };

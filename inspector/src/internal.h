@@ -393,6 +393,8 @@ bool xbits_test(struct xbits_table *t, const struct xbit_op *op, const struct pa
 int xbits_apply(struct xbits_table *t, const struct xbit_op *op, const struct packet *p,
 		uint64_t now);
 
+enum { TAG_PACKETS = 1, TAG_SECONDS, TAG_BYTES };
+
 enum threshold_type { TH_NONE, TH_LIMIT, TH_THRESHOLD, TH_BOTH, TH_DETECTION };
 struct threshold {
 	enum threshold_type type;
@@ -454,6 +456,9 @@ struct rule {
 	size_t nfbits;
 	struct xbit_op *xbits;
 	size_t nxbits;
+	/* tag:session: log the flow's next packets (TAG_* metric, 0: none) */
+	uint8_t tag_metric;
+	uint32_t tag_count;
 	struct numcmp dsize, urilen, itype, icode;
 	bool urilen_raw;
 	int ip_proto;		/* -1 = any */

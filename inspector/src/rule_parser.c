@@ -1053,6 +1053,50 @@ static int opt_flowbits(struct pstate *ps, const char *v)
 	return 0;
 }
 
+/*
+ * tag:session[,N,packets|seconds|bytes[,src|dst]]: the flow's packets
+ * after an alert are logged (EVE "packet" events), as Suricata's default
+ * tagged-packets output.  Host tags are not supported.
+ */
+static int opt_tag(struct pstate *ps, const char *v)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'tag' needs a value");
+	if (ps->r->tag_metric)
+		return fail(ps, -EINVAL, "'tag' given twice");
+	char tmp[128];
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *f[MAX_FIELDS];
+	int n = split_fields(tmp, f);
+	if (n >= 1 && !strcmp(f[0], "host"))
+		return fail(ps, -ENOTSUP, "unsupported keyword 'tag' (tag:host)");
+	if (n < 1 || strcmp(f[0], "session"))
+		return fail(ps, -EINVAL, "tag: '%s' is not session or host", n ? f[0] : "");
+	if (n == 2 || n > 4)
+		return fail(ps, -EINVAL, "tag: session[,count,packets|seconds|bytes[,src|dst]]");
+	ps->r->tag_metric = TAG_PACKETS;
+	ps->r->tag_count = 256;		/* Suricata's default */
+	if (n == 1)
+		return 0;
+	long long c;
+	if (parse_int(f[1], 1, UINT32_MAX, &c))
+		return fail(ps, -EINVAL, "tag: bad count '%s'", f[1]);
+	if (!strcmp(f[2], "packets"))
+		ps->r->tag_metric = TAG_PACKETS;
+	else if (!strcmp(f[2], "seconds"))
+		ps->r->tag_metric = TAG_SECONDS;
+	else if (!strcmp(f[2], "bytes"))
+		ps->r->tag_metric = TAG_BYTES;
+	else
+		return fail(ps, -EINVAL, "tag: metric '%s' is not packets, seconds or bytes", f[2]);
+	/* src/dst: Suricata ignores them on a session tag */
+	if (n == 4 && strcmp(f[3], "src") && strcmp(f[3], "dst"))
+		return fail(ps, -EINVAL, "tag: direction '%s' is not src or dst", f[3]);
+	/* as Suricata: at most 256 packets */
+	ps->r->tag_count = ps->r->tag_metric == TAG_PACKETS && c > 256 ? 256 : (uint32_t)c;
+	return 0;
+}
+
 /* xbits:<op>,<name>,track <ip_src|ip_dst|ip_pair>[,expire <seconds>] */
 static int opt_xbits(struct pstate *ps, const char *v)
 {
@@ -1563,6 +1607,8 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 		return opt_asn1(ps, v);
 	if (!strcmp(name, "xbits"))
 		return opt_xbits(ps, v);
+	if (!strcmp(name, "tag"))
+		return opt_tag(ps, v);
 	if (!strcmp(name, "flow"))
 		return opt_flow(ps, v);
 	if (!strcmp(name, "flowbits"))

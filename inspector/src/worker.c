@@ -317,7 +317,7 @@ static void lru_push(struct snet_inspect_worker *w, struct flow *f)
 static size_t flow_memory(const struct flow *f)
 {
 	size_t m = sizeof(*f) + f->tls_buf.cap + f->tls_srv_buf.cap + f->ssh_line[0].cap +
-		   f->ssh_line[1].cap;
+		   f->ssh_line[1].cap + (f->tags ? FLOW_TAGS_MAX * sizeof(*f->tags) : 0);
 	for (int d = 0; d < 2; d++)
 		m += stream_memory(&f->sd[d]);
 	if (f->http)
@@ -357,6 +357,7 @@ static void flow_free(struct snet_inspect_worker *w, struct flow *f)
 	strbuf_free(&f->tls_srv_buf);
 	strbuf_free(&f->ssh_line[0]);
 	strbuf_free(&f->ssh_line[1]);
+	free(f->tags);
 	free(f->fbits);
 	w->mem -= f->mem;
 	snet_inspect_ruleset_unref(f->rs);
@@ -1630,6 +1631,56 @@ static void tcp_track(struct snet_inspect_worker *w, struct flow *f, bool create
 
 /* ---- the verdict ---- */
 
+/*
+ * The flow's tags count this packet: is it one to log?  A tag ends once
+ * its count of packets or bytes is passed, or its seconds have gone by.
+ */
+static bool tags_count_packet(struct snet_inspect_worker *w, struct flow *f)
+{
+	const struct packet *p = w->p;
+	bool log = false;
+	uint8_t k = 0;
+	for (uint8_t i = 0; i < f->ntags; i++) {
+		struct flow_tag *t = &f->tags[i];
+		t->packets++;
+		t->bytes += p->len;
+		bool live = t->metric == TAG_PACKETS ? t->packets <= t->count :
+			    t->metric == TAG_BYTES ? t->bytes <= t->count :
+			    p->ts_usec - t->first_usec <= (uint64_t)t->count * 1000000;
+		if (live) {
+			f->tags[k++] = *t;
+			log = true;
+		}
+	}
+	f->ntags = k;
+	return log;
+}
+
+/* an alert of a rule with tag:session: its packet is the tag's first (the
+ * alert logs it); a tag of the same rule starts again */
+static void tag_flow(struct snet_inspect_worker *w, struct flow *f, const struct rule *r)
+{
+	uint8_t i;
+	for (i = 0; i < f->ntags && f->tags[i].rule != r->idx; i++)
+		;
+	if (i == f->ntags) {
+		if (f->ntags == FLOW_TAGS_MAX)
+			return;
+		if (!f->tags) {
+			if (!mem_room(w, FLOW_TAGS_MAX * sizeof(*f->tags)))
+				return;
+			f->tags = malloc(FLOW_TAGS_MAX * sizeof(*f->tags));
+			if (!f->tags)
+				return;
+		}
+		f->ntags++;
+	}
+	f->tags[i] = (struct flow_tag){
+		.rule = r->idx, .metric = r->tag_metric, .count = r->tag_count,
+		.first_usec = w->p->ts_usec, .packets = 1, .bytes = w->p->len,
+	};
+}
+
 static void finish_packet(struct snet_inspect_worker *w, const struct snet_inspect_meta *meta,
 			  struct snet_inspect_verdict *v)
 {
@@ -1653,6 +1704,8 @@ static void finish_packet(struct snet_inspect_worker *w, const struct snet_inspe
 	if (f && act == SNET_INSPECT_PASS)
 		f->passed = true;
 	unsigned nlines = 0;
+	/* the tags set before this packet: those of its own alerts start with it */
+	bool tagged = f && f->ntags && tags_count_packet(w, f);
 	for (size_t i = 0; i < w->npm; i++) {
 		struct pkt_match *m = &w->pm[i];
 		const struct rule *r = m->r;
@@ -1682,9 +1735,18 @@ static void finish_packet(struct snet_inspect_worker *w, const struct snet_inspe
 				else
 					nlines++;
 			}
+			if (r->tag_metric && f)
+				tag_flow(w, f, r);
 		}
 		json_decref(m->app);
 		m->app = NULL;
+	}
+	if (tagged) {
+		w->st.tagged_packets++;
+		if (w->eve && eve_packet_line(w->p, f->id, &w->eve_buf))
+			eve_lost(w->eve);
+		else if (w->eve)
+			nlines++;
 	}
 	/* the packet's lines in one write: whole lines, one system call */
 	if (nlines)

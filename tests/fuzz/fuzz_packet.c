@@ -60,7 +60,9 @@ static const char rules[] =
 	"alert ip any any -> any any (msg:\"xi\"; content:\"Y\"; xbits:isset,x,track ip_dst; "
 	"xbits:isnotset,x,track ip_pair; sid:30;)\n"
 	"alert ssh any any -> any any (msg:\"sh\"; ssh.software; content:\"SSH\"; "
-	"ssh.proto; content:\"2\"; sid:31;)\n";
+	"ssh.proto; content:\"2\"; sid:31;)\n"
+	"alert tcp any any -> any any (msg:\"tg\"; content:\"T\"; tag:session,3,packets; sid:32;)\n"
+	"alert udp any any -> any any (msg:\"tb\"; content:\"T\"; tag:session,99,bytes; sid:33;)\n";
 
 static void setup(void)
 {

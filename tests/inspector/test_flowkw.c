@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The keywords that test what a flow has become: stream_size,
- * app-layer-protocol, ssl_version, ssl_state, ftpbounce, xbits; and the packet
+ * app-layer-protocol, ssl_version, ssl_state, ftpbounce, xbits, tag; and the packet
  * keywords fragoffset and asn1 inside whole rules.  Each case has flows
  * that must alert and flows that must not, in the forms ET Open uses.
  */
@@ -503,6 +503,75 @@ static void xbits(void **state)
 	teardown_rules();
 }
 
+/* ---- tag:session: the flow's next packets as EVE "packet" events ---- */
+
+static int packet_lines(uint16_t port)
+{
+	char f[160];
+	snprintf(f, sizeof(f), "select(.event_type==\"packet\" and (.dest_port==%u or "
+		 ".src_port==%u) and .packet_info.linktype==12)", port, port);
+	return tu_eve_count(f);
+}
+
+static void tag_session(void **state)
+{
+	(void)state;
+	setup_rules("alert tcp any any -> any any (msg:\"p\"; content:\"EVIL\"; "
+		    "tag:session,3,packets; sid:1;)\n"
+		    "alert tcp any any -> any any (msg:\"b\"; content:\"BYTES\"; "
+		    "tag:session,100,bytes; sid:2;)\n"
+		    "alert tcp any any -> any any (msg:\"s\"; content:\"TIME\"; "
+		    "tag:session,2,seconds; sid:3;)\n"
+		    "alert tcp any any -> any any (msg:\"d\"; content:\"DEFAULT\"; tag:session; "
+		    "sid:4;)\n");
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	struct snet_inspect_stats st;
+
+	/* 3 packets: the alert's and the next two, either way */
+	tu_conn_open(&c, W, 5001);
+	tu_conn_send(&c, "EVIL", 4, &v);
+	assert_int_equal(packet_lines(5001), 0);
+	tu_conn_reply(&c, "a", 1, &v);
+	tu_conn_send(&c, "b", 1, &v);
+	tu_conn_send(&c, "c", 1, &v);
+	tu_conn_send(&c, "d", 1, &v);
+	assert_int_equal(packet_lines(5001), 2);
+	/* the logged packet is the whole IP packet: its payload is last */
+	assert_int_equal(tu_eve_count("select(.event_type==\"packet\" and .src_port==5001 and "
+				      "(.packet|@base64d|endswith(\"a\")))"), 1);
+	/* another alert arms it again */
+	tu_conn_send(&c, "EVIL", 4, &v);
+	tu_conn_send(&c, "e", 1, &v);
+	assert_int_equal(packet_lines(5001), 3);
+	snet_inspect_worker_stats(W, &st);
+	assert_int_equal(st.tagged_packets, 3);
+
+	/* 100 bytes: the alert's packet (45) and one more (41) */
+	tu_conn_open(&c, W, 5002);
+	tu_conn_send(&c, "BYTES", 5, &v);
+	tu_conn_send(&c, "x", 1, &v);
+	tu_conn_send(&c, "y", 1, &v);
+	assert_int_equal(packet_lines(5002), 1);
+
+	/* 2 seconds of packet time */
+	tu_conn_open(&c, W, 5003);
+	tu_conn_send(&c, "TIME", 4, &v);
+	c.t += 1;
+	tu_conn_send(&c, "x", 1, &v);
+	c.t += 2;
+	tu_conn_send(&c, "y", 1, &v);
+	assert_int_equal(packet_lines(5003), 1);
+
+	/* tag:session alone: 256 packets */
+	tu_conn_open(&c, W, 5004);
+	tu_conn_send(&c, "DEFAULT", 7, &v);
+	for (int i = 0; i < 300; i++)
+		tu_conn_send(&c, "z", 1, &v);
+	assert_int_equal(packet_lines(5004), 255);
+	teardown_rules();
+}
+
 /* the table holds 65,536 live bits; expired ones make room */
 static void xbits_table_bound(void **state)
 {
@@ -544,6 +613,7 @@ int main(void)
 		cmocka_unit_test(asn1_in_rules),
 		cmocka_unit_test(xbits),
 		cmocka_unit_test(xbits_table_bound),
+		cmocka_unit_test(tag_session),
 	};
 	return cmocka_run_group_tests_name("flowkw", tests, NULL, NULL);
 }

@@ -187,6 +187,8 @@ struct snet_inspect_stats {
 	uint64_t prefilter_errors;
 	/* xbits sets refused: the rule set's table was full of live bits */
 	uint64_t xbits_full;
+	/* packets logged for a rule's tag:session (EVE "packet" events) */
+	uint64_t tagged_packets;
 };
 
 int snet_inspect_worker_new(struct snet_inspect_ruleset *rs,
