@@ -2,8 +2,10 @@
 /* snet-update: update.conf, read with libinih; every value checked with its line. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +58,9 @@ int config_defaults(struct update_config *c)
 		 set_str(&c->inspector_config, "/etc/snet/inspector.conf") ||
 		 set_str(&c->reload_command, "snetctl reload-rules") ||
 		 set_str(&c->user_agent, "snet-update/0.1") ||
+		 set_str(&c->index_url, "https://www.openinfosecfoundation.org/rules/index.yaml") ||
+		 set_str(&c->suricata_version, "7.0") ||
+		 set_str(&c->sources_dir, "/etc/snet/update.d/sources") ||
 		 set_str(&c->ca_file, "") || set_str(&c->proxy, "") ||
 		 set_str(&c->no_proxy, "");
 	for (int i = 0; !rc && i < CHANGE_KINDS; i++)
@@ -76,6 +81,9 @@ void config_free(struct update_config *c)
 	free(c->cache_dir);
 	free(c->inspector_config);
 	free(c->reload_command);
+	free(c->index_url);
+	free(c->suricata_version);
+	free(c->sources_dir);
 	for (size_t i = 0; i < c->nignore; i++)
 		free(c->ignore[i]);
 	free(c->ignore);
@@ -86,8 +94,10 @@ void config_free(struct update_config *c)
 	free(c->keys);
 	for (int i = 0; i < CHANGE_KINDS; i++)
 		free(c->changes[i]);
-	for (size_t i = 0; i < c->nsources; i++)
+	for (size_t i = 0; i < c->nsources; i++) {
 		free(c->sources[i].url);
+		free(c->sources[i].origin);
+	}
 	free(c->sources);
 	memset(c, 0, sizeof(*c));
 }
@@ -101,6 +111,8 @@ struct pstate {
 	unsigned long_line;
 	bool continuation;	/* the line libinih got last was indented */
 	bool ignore_seen;	/* the first "ignore" replaces the default */
+	bool sources_only;	/* a sources file: [source NAME] sections only */
+	size_t first_new;	/* sources before this come from earlier files */
 	char seen[512][SOURCE_NAME_MAX + 48];	/* "section/key" of scalar keys already set */
 	unsigned nseen;
 	struct uerr *e;
@@ -232,6 +244,31 @@ static int h_update(struct pstate *st, const char *key, const char *v)
 		return set_str(&c->reload_command, v) ? fail(st, "out of memory") : 1;
 	if (!strcmp(key, "reload-timeout"))
 		return seconds(st, key, v, 1, 3600, &c->reload_timeout);
+	if (!strcmp(key, "sources-dir"))
+		return abs_path(st, key, v, &c->sources_dir, false);
+	if (!strcmp(key, "index-url")) {
+		if (strncmp(v, "https://", 8) && strncmp(v, "http://", 7) &&
+		    strncmp(v, "file:///", 8))
+			return fail(st, "index-url: '%s' must start with https://, http:// or "
+				    "file:///", v);
+		for (const char *p = v; *p; p++)
+			if ((unsigned char)*p <= ' ' || *p == 0x7f)
+				return fail(st, "index-url: spaces and control characters must be "
+					    "%%-encoded");
+		return set_str(&c->index_url, v) ? fail(st, "out of memory") : 1;
+	}
+	if (!strcmp(key, "suricata-version")) {
+		/* it goes into URLs: like 7.0 or 6.0.10, nothing else */
+		size_t dots = 0, n = strlen(v);
+		bool okv = n > 0 && n <= 16 && v[0] != '.' && v[n - 1] != '.' && !strstr(v, "..");
+		for (const char *p = v; okv && *p; p++) {
+			dots += *p == '.';
+			okv = (*p >= '0' && *p <= '9') || *p == '.';
+		}
+		if (!okv || dots > 2)
+			return fail(st, "suricata-version: '%s' is not a version like 7.0 or 6.0.10", v);
+		return set_str(&c->suricata_version, v) ? fail(st, "out of memory") : 1;
+	}
 	if (!strcmp(key, "keep")) {
 		errno = 0;
 		n = strtoull(v, &end, 10);
@@ -397,9 +434,15 @@ static struct source_cfg *source_for(struct pstate *st, const char *name)
 {
 	struct update_config *c = st->c;
 
-	for (size_t i = 0; i < c->nsources; i++)
-		if (!strcmp(c->sources[i].name, name))
+	for (size_t i = 0; i < c->nsources; i++) {
+		if (strcmp(c->sources[i].name, name))
+			continue;
+		if (i >= st->first_new)
 			return &c->sources[i];
+		fail(st, "[source %s] is defined twice: here and at %s:%u", name,
+		     c->sources[i].origin, c->sources[i].line);
+		return NULL;
+	}
 	if (!*name || strlen(name) >= SOURCE_NAME_MAX) {
 		fail(st, "[source NAME]: the name must be 1 to %d characters",
 		     SOURCE_NAME_MAX - 1);
@@ -427,6 +470,11 @@ static struct source_cfg *source_for(struct pstate *st, const char *name)
 	struct source_cfg *s = &c->sources[c->nsources++];
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", name);
+	if (!(s->origin = strdup(st->name))) {
+		c->nsources--;
+		fail(st, "out of memory");
+		return NULL;
+	}
 	s->line = st->section_line;
 	s->signature = -1;
 	s->enabled = true;
@@ -517,15 +565,19 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return h_check(st, key, value);
 	if (!strncmp(section, "source ", 7))
 		return h_source(st, section + 7, key, value);
+	if (st->sources_only)
+		return fail(st, "[%s]: a sources file has only [source NAME] sections", section);
 	if (!*section)
 		return fail(st, "'%s' comes before any [section]", key);
 	return fail(st, "unknown section [%s] (update, fetch, archive, verify, changes, "
 		    "check, source NAME)", section);
 }
 
-int config_parse(struct update_config *c, const char *name, const char *text, struct uerr *e)
+static int parse_text(struct update_config *c, const char *name, const char *text,
+		      bool sources_only, struct uerr *e)
 {
 	struct pstate *st = calloc(1, sizeof(*st));
+	size_t first_new = c->nsources;
 
 	if (!st)
 		return uerr_set(e, -ENOMEM, "out of memory");
@@ -533,6 +585,8 @@ int config_parse(struct update_config *c, const char *name, const char *text, st
 	st->name = name;
 	st->pos = text;
 	st->e = e;
+	st->sources_only = sources_only;
+	st->first_new = first_new;
 	int rc = ini_parse_stream(read_line, st, handler, st);
 	int ret = 0;
 	if (st->long_line && (!st->failed || st->long_line < st->line)) {
@@ -548,7 +602,7 @@ int config_parse(struct update_config *c, const char *name, const char *text, st
 	free(st);
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < c->nsources; i++) {
+	for (size_t i = first_new; i < c->nsources; i++) {
 		struct source_cfg *s = &c->sources[i];
 		if (!s->url)
 			return uerr_set(e, -EINVAL, "%s:%u: [source %s] has no url", name,
@@ -562,6 +616,8 @@ int config_parse(struct update_config *c, const char *name, const char *text, st
 			return uerr_set(e, -EINVAL, "%s:%u: [source %s] must be signed, but "
 					"[verify] has no public-key", name, s->line, s->name);
 	}
+	if (sources_only)
+		return 0;
 	if (!c->dest[0] || !c->cache_dir[0])
 		return uerr_set(e, -EINVAL, "%s: dest and cache-dir must be set", name);
 	if (!strcmp(c->dest, c->cache_dir))
@@ -569,7 +625,19 @@ int config_parse(struct update_config *c, const char *name, const char *text, st
 	return 0;
 }
 
-int config_load(struct update_config *c, const char *path, struct uerr *e)
+int config_parse(struct update_config *c, const char *name, const char *text, struct uerr *e)
+{
+	return parse_text(c, name, text, false, e);
+}
+
+int config_parse_sources(struct update_config *c, const char *name, const char *text,
+			 struct uerr *e)
+{
+	return parse_text(c, name, text, true, e);
+}
+
+static int load_text(struct update_config *c, const char *path, bool sources_only,
+		     struct uerr *e)
 {
 	char *text;
 	size_t len;
@@ -581,11 +649,53 @@ int config_load(struct update_config *c, const char *path, struct uerr *e)
 		free(text);
 		return uerr_set(e, -EINVAL, "%s: not a text file (NUL byte)", path);
 	}
-	rc = set_str(&c->path, path);
+	rc = sources_only ? 0 : set_str(&c->path, path);
 	if (!rc)
-		rc = config_parse(c, path, text, e);
+		rc = parse_text(c, path, text, sources_only, e);
 	else
 		uerr_set(e, rc, "out of memory");
 	free(text);
+	return rc;
+}
+
+int config_load(struct update_config *c, const char *path, struct uerr *e)
+{
+	return load_text(c, path, false, e);
+}
+
+/* NAME.conf, not hidden: what enable-source writes (not its temporary files) */
+static int is_sources_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+	return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".conf");
+}
+
+/* by bytes, whatever the locale */
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int config_load_sources(struct update_config *c, struct uerr *e)
+{
+	struct dirent **list;
+	int n = scandir(c->sources_dir, &list, is_sources_file, by_name);
+	int rc = 0;
+
+	if (n < 0) {
+		if (errno == ENOENT)
+			return 0;	/* no source enabled from the index */
+		return uerr_set(e, -errno, "sources-dir %s: %s", c->sources_dir, strerror(errno));
+	}
+	for (int i = 0; i < n; i++) {
+		char path[PATH_MAX];
+		if (!rc && snprintf(path, sizeof(path), "%s/%s", c->sources_dir,
+				    list[i]->d_name) >= (int)sizeof(path))
+			rc = uerr_set(e, -ENAMETOOLONG, "%s: path too long", c->sources_dir);
+		if (!rc)
+			rc = load_text(c, path, true, e);
+		free(list[i]);
+	}
+	free(list);
 	return rc;
 }

@@ -21,6 +21,7 @@ enum checksum_kind { CHECKSUM_NONE, CHECKSUM_MD5, CHECKSUM_SHA256 };
 
 struct source_cfg {
 	char name[SOURCE_NAME_MAX];
+	char *origin;			/* the file it is in, for messages */
 	unsigned line;			/* of its [source NAME] header */
 	char *url;
 	char file[256];			/* last component of url */
@@ -41,6 +42,7 @@ struct update_config {
 	uint64_t reload_timeout;
 	char **ignore;
 	size_t nignore;
+	char *index_url, *suricata_version, *sources_dir;	/* the source index */
 
 	uint64_t connect_timeout, timeout, stall_timeout, max_download;
 	char *user_agent, *ca_file;
@@ -74,6 +76,15 @@ int config_load(struct update_config *c, const char *path, struct uerr *e);
 /* The same from text; name is used in messages. */
 int config_parse(struct update_config *c, const char *name, const char *text,
 		 struct uerr *e);
+/*
+ * A sources file: only [source NAME] sections, checked as in update.conf;
+ * a name already defined (in update.conf or an earlier file) is an error
+ * naming both places.
+ */
+int config_parse_sources(struct update_config *c, const char *name, const char *text,
+			 struct uerr *e);
+/* Every *.conf file of sources-dir, by name; a missing sources-dir is no error. */
+int config_load_sources(struct update_config *c, struct uerr *e);
 void config_free(struct update_config *c);
 
 #endif

@@ -5,6 +5,10 @@
  *   snet-update [-c CONFIG] [-f] [-n] [-q|-v] [--no-reload]   update
  *   snet-update [-c CONFIG] --rollback [--no-reload]           previous set back
  *   snet-update [-c CONFIG] -t                                  check configuration
+ *   snet-update [-c CONFIG] update-sources                     fetch the source index
+ *   snet-update [-c CONFIG] list-sources [--enabled]           what the index offers
+ *   snet-update [-c CONFIG] enable-source NAME [PARAM=VALUE...]
+ *   snet-update [-c CONFIG] disable-source|remove-source NAME
  *   snet-update keygen [-o BASE]                               Ed25519 key pair
  *   snet-update publish -k KEY [-o DIR] [-n NAME] [-i INSPECTOR_CONF] RULES_DIR
  *
@@ -25,6 +29,7 @@
 #include "config.h"
 #include "fetch.h"
 #include "publish.h"
+#include "sources.h"
 #include "update.h"
 #include "verify.h"
 
@@ -38,6 +43,11 @@ static void usage(FILE *f)
 		"usage: snet-update [-c CONFIG] [-f] [-n] [-q|-v] [--no-reload]\n"
 		"       snet-update [-c CONFIG] --rollback [--no-reload]\n"
 		"       snet-update [-c CONFIG] -t\n"
+		"       snet-update [-c CONFIG] update-sources\n"
+		"       snet-update [-c CONFIG] list-sources [--enabled]\n"
+		"       snet-update [-c CONFIG] enable-source NAME [PARAMETER=VALUE ...]\n"
+		"       snet-update [-c CONFIG] disable-source NAME\n"
+		"       snet-update [-c CONFIG] remove-source NAME\n"
 		"       snet-update keygen [-o BASE]\n"
 		"       snet-update publish -k SECRET_KEY [-o OUTDIR] [-n NAME] "
 		"[-i INSPECTOR_CONF] RULES_DIR\n"
@@ -53,6 +63,10 @@ static void usage(FILE *f)
 		"snet-feed)\n"
 		"  publish       NAME.tar.gz, .sha256 and .sig from RULES_DIR into OUTDIR "
 		"(default .)\n"
+		"  update-sources  download the source index ([update] index-url) into cache-dir\n"
+		"  list-sources    the sources of the index (--enabled: only the enabled ones)\n"
+		"  enable-source   write sources-dir/NAME.conf for a source of the index\n"
+		"  disable-source  keep it as NAME.conf.disabled; remove-source deletes it\n"
 		"Exit: 0 done or up to date, 1 refused (installed set unchanged), 2 usage or\n"
 		"configuration error, 3 installed but the reload command failed.\n",
 		UPDATE_DEFAULT_CONFIG);
@@ -158,6 +172,51 @@ static int reload(const struct update_config *c, const char *release, bool quiet
 	return 0;
 }
 
+/* The source-index commands; args are what follows the command's name. */
+static int do_sources(const struct update_config *c, const char *cmd, char **args, int nargs,
+		      bool enabled_only, bool quiet)
+{
+	struct uerr e;
+	int rc;
+
+	if (enabled_only && strcmp(cmd, "list-sources")) {
+		fprintf(stderr, "snet-update: --enabled is for list-sources only\n");
+		return EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "update-sources") || !strcmp(cmd, "list-sources")) {
+		if (nargs) {
+			fprintf(stderr, "snet-update %s: unexpected argument '%s'\n", cmd, args[0]);
+			return EXIT_USAGE;
+		}
+		rc = cmd[0] == 'u' ? sources_update_index(c, quiet, &e) :
+				     sources_list(c, enabled_only, stdout, &e);
+	} else if (!strcmp(cmd, "enable-source")) {
+		if (nargs < 1) {
+			fprintf(stderr, "snet-update enable-source: needs NAME [PARAMETER=VALUE ...]\n");
+			return EXIT_USAGE;
+		}
+		rc = sources_enable(c, args[0], args + 1, (size_t)nargs - 1, stdout, &e);
+	} else if (!strcmp(cmd, "disable-source") || !strcmp(cmd, "remove-source")) {
+		if (nargs != 1) {
+			fprintf(stderr, "snet-update %s: needs one NAME\n", cmd);
+			return EXIT_USAGE;
+		}
+		rc = cmd[0] == 'd' ? sources_disable(c, args[0], stdout, &e) :
+				     sources_remove(c, args[0], stdout, &e);
+	} else {
+		fprintf(stderr, "snet-update: unknown command '%s'\n", cmd);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (rc) {
+		fprintf(stderr, "snet-update %s: %s\n", cmd, e.msg);
+		if (!strcmp(cmd, "update-sources"))
+			fprintf(stderr, "snet-update update-sources: the source index is unchanged\n");
+		return EXIT_REFUSED;
+	}
+	return 0;
+}
+
 static int check_config(const struct update_config *c)
 {
 	struct changes ch;
@@ -187,12 +246,13 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-reload", no_argument, NULL, 'R' },
 		{ "rollback", no_argument, NULL, 'B' },
+		{ "enabled", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = UPDATE_DEFAULT_CONFIG;
 	struct update_opts o = { 0 };
-	bool no_reload = false, rollback = false, test = false;
+	bool no_reload = false, rollback = false, test = false, enabled_only = false;
 	struct update_config c;
 	struct uerr e;
 	int opt, rc;
@@ -211,13 +271,20 @@ int main(int argc, char **argv)
 		case 't': test = true; break;
 		case 'R': no_reload = true; break;
 		case 'B': rollback = true; break;
+		case 'E': enabled_only = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "snet-update: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
+	/* a command: the first argument that is not an option (getopt moved them last) */
+	const char *cmd = optind < argc ? argv[optind] : NULL;
+	if (cmd && (test || rollback || o.force || o.dry_run || no_reload)) {
+		fprintf(stderr, "snet-update: -f, -n, -t, --rollback and --no-reload are not for "
+			"'%s'\n", cmd);
+		return EXIT_USAGE;
+	}
+	if (!cmd && enabled_only) {
+		fprintf(stderr, "snet-update: --enabled is for list-sources only\n");
 		return EXIT_USAGE;
 	}
 	if (verify_init(&e) || fetch_global_init(&e)) {
@@ -234,7 +301,17 @@ int main(int argc, char **argv)
 		fetch_global_cleanup();
 		return EXIT_USAGE;
 	}
-	if (test) {
+	/* the update and -t read the enabled sources; the source commands must
+	 * work even when one of those files is wrong (to disable or remove it) */
+	if (!cmd && !rollback && (rc = config_load_sources(&c, &e))) {
+		fprintf(stderr, "snet-update: %s\n", e.msg);
+		config_free(&c);
+		fetch_global_cleanup();
+		return EXIT_USAGE;
+	}
+	if (cmd) {
+		rc = do_sources(&c, cmd, argv + optind + 1, argc - optind - 1, enabled_only, o.quiet);
+	} else if (test) {
 		rc = check_config(&c);
 	} else if (rollback) {
 		char from[RELEASE_ID_MAX], to[RELEASE_ID_MAX];
