@@ -439,8 +439,12 @@ static struct source_cfg *source_for(struct pstate *st, const char *name)
 			continue;
 		if (i >= st->first_new)
 			return &c->sources[i];
-		fail(st, "[source %s] is defined twice: here and at %s:%u", name,
-		     c->sources[i].origin, c->sources[i].line);
+		/* at this section's header, like the place it names */
+		if (!st->failed)
+			uerr_set(st->e, -EINVAL, "%s:%u: [source %s] is defined twice: here and "
+				 "at %s:%u", st->name, st->section_line, name,
+				 c->sources[i].origin, c->sources[i].line);
+		st->failed = true;
 		return NULL;
 	}
 	if (!*name || strlen(name) >= SOURCE_NAME_MAX) {
@@ -551,6 +555,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return fail(st, "'%s' does not continue on an indented line", key);
 	if (!repeatable && !once(st, section, key))
 		return fail(st, "'%s' is given twice in [%s]", key, section);
+	if (st->sources_only && strncmp(section, "source ", 7))
+		return fail(st, "[%s]: a sources file has only [source NAME] sections", section);
 	if (!strcmp(section, "update"))
 		return h_update(st, key, value);
 	if (!strcmp(section, "fetch"))
@@ -565,8 +571,6 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return h_check(st, key, value);
 	if (!strncmp(section, "source ", 7))
 		return h_source(st, section + 7, key, value);
-	if (st->sources_only)
-		return fail(st, "[%s]: a sources file has only [source NAME] sections", section);
 	if (!*section)
 		return fail(st, "'%s' comes before any [section]", key);
 	return fail(st, "unknown section [%s] (update, fetch, archive, verify, changes, "
