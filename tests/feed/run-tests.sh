@@ -99,6 +99,7 @@ conf() {
 [update]
 dest = $D
 cache-dir = $C
+sources-dir = $work/no-sources
 inspector-config =
 reload-command = echo "\$SNET_RULES_RELEASE" >> $RL
 [fetch]
@@ -515,7 +516,7 @@ mkdir -p "$work/shipped"
 for k in disable enable drop modify; do
 	sed 's/^#\([0-9a-z*]\)/\1/' "$top/rules/update.d/$k.conf" | grep -v '^[a-z]*: \|^#' > "$work/shipped/$k.conf"
 done
-sed "s|^dest = .*|dest = $work/shipped/dest|; s|^disable = .*|disable = $work/shipped/disable.conf|; s|^enable = .*|enable = $work/shipped/enable.conf|; s|^drop = .*|drop = $work/shipped/drop.conf|; s|^modify = .*|modify = $work/shipped/modify.conf|" \
+sed "s|^dest = .*|dest = $work/shipped/dest|; s|^sources-dir = .*|sources-dir = $work/shipped/sources|; s|^disable = .*|disable = $work/shipped/disable.conf|; s|^enable = .*|enable = $work/shipped/enable.conf|; s|^drop = .*|drop = $work/shipped/drop.conf|; s|^modify = .*|modify = $work/shipped/modify.conf|" \
 	"$top/rules/update.conf" > "$work/shipped/update.conf"
 "$bin" -c "$work/shipped/update.conf" -t > "$work/out" 2> "$work/err"
 rc=$?
@@ -525,6 +526,155 @@ n=$(cat "$work/shipped/"*.conf | grep -vc '^\s*\(#\|$\|\[\|[a-z-]* =\)')
 	nok "rules/update.conf and the rules/update.d examples parse" "exit $rc, $n lines: $(cat "$work/out")"
 ls "$D/releases" | grep -q '^\.staging' && nok "no staging directory left behind" "$(ls -a "$D/releases")" ||
 	ok "no staging directory left behind"
+
+# ---- the source index (update-sources, list-sources, enable-source, ...) ----
+# index.yaml on the test server, its sources pointing at the fixtures there
+ix=$www/idx
+mkdir -p "$ix/open/suricata-7.0" "$ix/s3cr3t/suricata-7.0"
+cp "$www/et/good/emerging.rules.tar.gz" "$www/et/good/emerging.rules.tar.gz.md5" "$ix/open/suricata-7.0/"
+cp "$www/plain/local.rules" "$ix/s3cr3t/suricata-7.0/"
+cat > "$ix/index.yaml" <<IDX
+version: 1
+sources:
+  et/open:
+    summary: Emerging Threats Open Ruleset
+    description: |
+      Proofpoint ET Open is a timely and accurate rule set
+    vendor: Proofpoint
+    license: MIT
+    url: $base/idx/open/suricata-%(__version__)s/emerging.rules.tar.gz
+  test/pro:
+    summary: Test Pro Ruleset
+    vendor: Example
+    license: Commercial
+    checksum: false
+    replaces: [et/open]
+    parameters:
+      secret-code:
+        prompt: Test Pro access code
+    url: $base/idx/%(secret-code)s/suricata-%(__version__)s/local.rules
+  old/deprecated:
+    summary: An old ruleset
+    deprecated: No longer maintained.
+    url: $base/idx/old.rules
+  old/obsolete:
+    summary: A gone ruleset
+    obsolete: Gone.
+    url: $base/idx/gone.rules
+    some-future-key: {a: [1, 2]}
+IDX
+printf 'version: 1\nsources:\n  et/open:\n    url: "%s/unclosed\n' "$base" > "$ix/broken.yaml"
+printf '<html><body>Moved</body></html>\n' > "$ix/html.yaml"
+D=$work/dest-idx
+C=$work/cache-idx
+S=$work/sources.d
+iconf() {
+	conf "[update]
+index-url = $base/idx/${1:-index.yaml}
+${2:-}"
+	sed -i "s|^sources-dir = .*|sources-dir = $S|" "$work/u.conf"
+}
+srun() { "$bin" -c "$work/u.conf" "$@" > "$work/out" 2> "$work/err"; echo $?; }
+# check NAME RC EXPECTED-RC "ERR-REGEX" "OUT-REGEX" [EXTRA-CONDITION-RESULT]
+check() {
+	if [ "$2" != "$3" ]; then nok "$1" "exit status $2, expected $3"
+	elif [ -n "$4" ] && ! grep -Eq -- "$4" "$work/err"; then nok "$1" "no message matching '$4'"
+	elif [ -n "$5" ] && ! grep -Eq -- "$5" "$work/out"; then nok "$1" "no output matching '$5'"
+	elif [ "${6:-0}" != 0 ]; then nok "$1" "$6"
+	else ok "$1"; fi
+}
+iconf
+rc=$(srun list-sources)
+check "source index: list-sources without an index says to run update-sources" "$rc" 1 \
+	"no source index yet: run 'snet-update update-sources' first" ""
+m=$(log_mark)
+rc=$(srun update-sources)
+cmp -s "$ix/index.yaml" "$C/index.yaml"; same=$?
+check "source index: update-sources downloads and stores it" "$rc" 0 "" \
+	"^source index: 4 sources from $base/idx/index.yaml, in $C/index.yaml" \
+	"$([ $same = 0 ] && log_since "$m" | grep -q '^GET /idx/index.yaml 200' || echo 'not stored as served')"
+rc=$(srun list-sources)
+check "source index: list-sources names, summaries, vendors, licenses, parameters, flags" "$rc" 0 "" \
+	"^old/obsolete: A gone ruleset$" "$(grep -q '^et/open: Emerging Threats Open Ruleset$' "$work/out" &&
+	grep -q '^  vendor: Proofpoint; license: MIT$' "$work/out" &&
+	grep -q '^  parameter: secret-code (Test Pro access code)$' "$work/out" &&
+	grep -q '^  DEPRECATED: No longer maintained.$' "$work/out" &&
+	grep -q '^  OBSOLETE: Gone.$' "$work/out" || echo "output: $(tr '\n' '|' < "$work/out")")"
+rc=$(srun enable-source test/pro)
+check "source index: enable-source without a required parameter is refused" "$rc" 1 \
+	"source test/pro needs parameter 'secret-code' \(Test Pro access code\): give secret-code=VALUE" "" \
+	"$([ ! -e "$S/test-pro.conf" ] || echo 'a file was written')"
+rc=$(srun enable-source test/pro secret-code=s3cr3t other=x)
+check "source index: enable-source with an unknown parameter is refused" "$rc" 1 \
+	"source test/pro has no parameter 'other'" ""
+rc=$(srun enable-source old/obsolete)
+check "source index: an obsolete source cannot be enabled" "$rc" 1 \
+	"source old/obsolete is obsolete in the index \(Gone.\); refused" ""
+rc=$(srun enable-source ../x)
+check "source index: a name not in the index is refused" "$rc" 1 "source '../x' is not in the source index" ""
+rc=$(srun enable-source test/pro secret-code=s3cr3t)
+check "source index: enable-source with its parameter writes test-pro.conf, mode 0600" "$rc" 0 "" \
+	"^enabled test/pro: $S/test-pro.conf \(\[source test-pro\]\)" \
+	"$([ "$(stat -c %a "$S/test-pro.conf" 2>/dev/null)" = 600 ] &&
+	grep -qx "url = $base/idx/s3cr3t/suricata-7.0/local.rules" "$S/test-pro.conf" &&
+	grep -qx 'checksum = none' "$S/test-pro.conf" || echo "mode or content wrong: $(cat "$S/test-pro.conf" 2>&1 | tr '\n' '|')")"
+rc=$(srun enable-source et/open)
+check "source index: enable-source et/open writes et-open.conf with checksum = md5, mode 0644" "$rc" 0 "" \
+	"^enabled et/open" "$([ "$(stat -c %a "$S/et-open.conf" 2>/dev/null)" = 644 ] &&
+	grep -qx 'checksum = md5' "$S/et-open.conf" && grep -q '^\[source et-open\]$' "$S/et-open.conf" ||
+	echo 'mode or content wrong')"
+rc=$(srun list-sources --enabled)
+check "source index: list-sources --enabled shows the two enabled" "$rc" 0 "" "" \
+	"$([ "$(grep -c '^[a-z]' "$work/out")" = 2 ] && grep -q '^et/open: .* \[enabled\]$' "$work/out" &&
+	grep -q '^test/pro: .* \[enabled\]$' "$work/out" || echo "output: $(tr '\n' '|' < "$work/out")")"
+m=$(log_mark)
+rc=$(run)
+check "source index: the update installs the enabled sources' rules (with ET's .md5)" "$rc" 0 "" \
+	"source et-open: emerging.rules.tar.gz: downloaded" \
+	"$([ -f "$D/current/emerging-icmp.rules" ] && grep -q 'msg:"LOCAL two"; content:"two"; sid:1000002;' "$D/current/local.rules" &&
+	log_since "$m" | grep -q '^GET /idx/open/suricata-7.0/emerging.rules.tar.gz.md5 200' &&
+	grep -q '^source test-pro ' "$D/current/MANIFEST" || echo "not installed: $(ls "$D/current" 2>&1 | tr '\n' ' ')")"
+rc=$(srun -t)
+check "source index: -t counts the enabled sources" "$rc" 0 "" "OK: 2 sources"
+rc=$(srun disable-source test/pro)
+check "source index: disable-source keeps it as test-pro.conf.disabled" "$rc" 0 "" \
+	"^disabled test/pro: kept as $S/test-pro.conf.disabled" \
+	"$([ ! -e "$S/test-pro.conf" ] && [ -f "$S/test-pro.conf.disabled" ] || echo 'files wrong')"
+rc=$(run)
+check "source index: after disable-source the update no longer uses it" "$rc" 0 "" "" \
+	"$([ ! -e "$D/current/local.rules" ] && [ -f "$D/current/emerging-icmp.rules" ] &&
+	! grep -q '^source test-pro ' "$D/current/MANIFEST" || echo 'test-pro still installed')"
+rc=$(srun disable-source test/pro)
+check "source index: disable-source of a source not enabled is an error" "$rc" 1 \
+	"source test/pro is not enabled \(no $S/test-pro.conf\)" ""
+iconf index.yaml "$(printf '[source et-open]\nurl = %s/et/good/emerging.rules.tar.gz\n' "$base")"
+rc=$(run)
+check "source index: a name in update.conf and a sources file is an error naming both" "$rc" 2 \
+	"$S/et-open.conf:4: \[source et-open\] is defined twice: here and at $work/u.conf:[0-9]+" ""
+before=$(sha256sum < "$C/index.yaml")
+for bad in broken.yaml html.yaml nowhere.yaml; do
+	iconf "$bad"
+	rc=$(srun update-sources)
+	case $bad in
+	broken.yaml) msg="idx/broken.yaml:5: not valid YAML: found unexpected end of stream while scanning a quoted scalar that starts at line 4" ;;
+	html.yaml) msg="idx/html.yaml:1: the index must be a mapping with version and sources, not a scalar" ;;
+	*) msg="idx/nowhere.yaml: the server answered HTTP 404" ;;
+	esac
+	check "source index: a bad download ($bad) is refused, the old index kept" "$rc" 1 "$msg" "" \
+		"$([ "$(sha256sum < "$C/index.yaml")" = "$before" ] && grep -q 'the source index is unchanged' "$work/err" &&
+		[ -z "$(ls -a "$C" | grep 'index.yaml.\(part\|tmp\)')" ] || echo 'the cached index changed or a file was left')"
+done
+iconf
+rc=$(srun remove-source et/open)
+check "source index: remove-source deletes et-open.conf" "$rc" 0 "" "^removed et/open" \
+	"$([ ! -e "$S/et-open.conf" ] || echo 'still there')"
+rc=$(srun remove-source et/open)
+check "source index: remove-source of a source not enabled is an error" "$rc" 1 "source et/open is not enabled" ""
+rc=$(srun remove-source test/pro)
+check "source index: remove-source also deletes a disabled source" "$rc" 0 "" "^removed test/pro" \
+	"$([ -z "$(ls -A "$S")" ] || echo "left: $(ls -A "$S")")"
+D=$work/dest
+C=$work/cache
 
 echo "feed: $(grep -c '^ok ' "$tap") passed, $(grep -c '^not ok ' "$tap") failed"
 exit $failed

@@ -201,7 +201,7 @@ static void refused(void **state)
 		const char *text, *msg;
 	} cases[] = {
 		/* malformed YAML: the line libyaml stopped at */
-		{ "version: 1\nsources:\n  et/open:\n    url: \"https://x\n", "index.yaml:5: not valid YAML: found unexpected end of stream" },
+		{ "version: 1\nsources:\n  et/open:\n    url: \"https://x\n", "index.yaml:5: not valid YAML: found unexpected end of stream while scanning a quoted scalar that starts at line 4" },
 		{ "sources:\n  a:\n    url: x\n   bad: [1, 2\n", "index.yaml:4: not valid YAML: " },
 		{ "sources:\n  a: {url: x\n", "index.yaml:3: not valid YAML:" },
 		{ "sources:\n\t- tab\n", "index.yaml:2: not valid YAML: found character that cannot start any token" },

@@ -401,11 +401,14 @@ int index_parse(struct source_index *ix, const char *name, const char *text, siz
 		return uerr_set(e, -ENOMEM, "out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		const yaml_mark_t *mk = parser.problem ? &parser.problem_mark : &parser.context_mark;
+		/* where it went wrong, and where what it was reading began */
+		char ctx[256] = "";
+		if (parser.context)
+			snprintf(ctx, sizeof(ctx), " %s that starts at line %zu", parser.context,
+				 parser.context_mark.line + 1);
 		rc = uerr_set(e, parser.error == YAML_MEMORY_ERROR ? -ENOMEM : -EINVAL,
-			      "%s:%zu: not valid YAML: %s%s%s", name, mk->line + 1,
-			      parser.problem ? parser.problem : "unknown error",
-			      parser.context ? " " : "", parser.context ? parser.context : "");
+			      "%s:%zu: not valid YAML: %s%s", name, parser.problem_mark.line + 1,
+			      parser.problem ? parser.problem : "unknown error", ctx);
 		yaml_parser_delete(&parser);
 		return rc;
 	}
