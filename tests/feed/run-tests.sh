@@ -617,6 +617,7 @@ check "source index: enable-source with its parameter writes test-pro.conf, mode
 	"^enabled test/pro: $S/test-pro.conf \(\[source test-pro\]\)" \
 	"$([ "$(stat -c %a "$S/test-pro.conf" 2>/dev/null)" = 600 ] &&
 	grep -qx "url = $base/idx/s3cr3t/suricata-7.0/local.rules" "$S/test-pro.conf" &&
+	grep -qx 'secret = s3cr3t' "$S/test-pro.conf" &&
 	grep -qx 'checksum = none' "$S/test-pro.conf" || echo "mode or content wrong: $(cat "$S/test-pro.conf" 2>&1 | tr '\n' '|')")"
 rc=$(srun enable-source et/open)
 check "source index: enable-source et/open writes et-open.conf with checksum = md5, mode 0644" "$rc" 0 "" \
@@ -634,8 +635,17 @@ check "source index: the update installs the enabled sources' rules (with ET's .
 	"$([ -f "$D/current/emerging-icmp.rules" ] && grep -q 'msg:"LOCAL two"; content:"two"; sid:1000002;' "$D/current/local.rules" &&
 	log_since "$m" | grep -q '^GET /idx/open/suricata-7.0/emerging.rules.tar.gz.md5 200' &&
 	grep -q '^source test-pro ' "$D/current/MANIFEST" || echo "not installed: $(ls "$D/current" 2>&1 | tr '\n' ' ')")"
+check "source index: the access code is in no MANIFEST line and no cache record" 0 0 "" "" \
+	"$(grep -q "^source test-pro $base/idx/\*\*\*/suricata-7.0/local.rules sha256 " "$D/current/MANIFEST" &&
+	! grep -rq s3cr3t "$D/current/MANIFEST" "$C" || echo "shown: $(grep -rl s3cr3t "$D/current/MANIFEST" "$C" | tr '\n' ' ')")"
 rc=$(srun -t)
 check "source index: -t counts the enabled sources" "$rc" 0 "" "OK: 2 sources"
+rc=$(srun enable-source test/pro secret-code=wr0ngc0de)
+rc=$(run)
+check "source index: a failed download's message hides the access code" "$rc" 1 \
+	"$base/idx/\*\*\*/suricata-7.0/local.rules: the server answered HTTP 404" "" \
+	"$(! grep -q wr0ngc0de "$work/err" "$work/out" || echo "shown: $(cat "$work/err")")"
+rc=$(srun enable-source test/pro secret-code=s3cr3t)
 rc=$(srun disable-source test/pro)
 check "source index: disable-source keeps it as test-pro.conf.disabled" "$rc" 0 "" \
 	"^disabled test/pro: kept as $S/test-pro.conf.disabled" \

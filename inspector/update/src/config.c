@@ -97,6 +97,9 @@ void config_free(struct update_config *c)
 	for (size_t i = 0; i < c->nsources; i++) {
 		free(c->sources[i].url);
 		free(c->sources[i].origin);
+		free(c->sources[i].shown_url);
+		for (unsigned k = 0; k < c->sources[i].nsecrets; k++)
+			free(c->sources[i].secrets[k]);
 	}
 	free(c->sources);
 	memset(c, 0, sizeof(*c));
@@ -516,6 +519,18 @@ static int h_source(struct pstate *st, const char *name, const char *key, const 
 					    "%%-encoded");
 		return set_str(&s->url, v) ? fail(st, "out of memory") : 1;
 	}
+	if (!strcmp(key, "secret")) {
+		if (strlen(v) < 4)
+			return fail(st, "secret: at least 4 characters (it is hidden wherever "
+				    "it appears)");
+		if (s->nsecrets == SOURCE_SECRETS_MAX)
+			return fail(st, "secret: more than %d in [source %s]", SOURCE_SECRETS_MAX,
+				    s->name);
+		if (!(s->secrets[s->nsecrets] = strdup(v)))
+			return fail(st, "out of memory");
+		s->nsecrets++;
+		return 1;
+	}
 	if (!strcmp(key, "checksum")) {
 		if (!strcmp(v, "none"))
 			s->checksum = CHECKSUM_NONE;
@@ -539,7 +554,7 @@ static int h_source(struct pstate *st, const char *name, const char *key, const 
 			return fail(st, "enabled: '%s' is not yes or no", v);
 		return 1;
 	}
-	return fail(st, "unknown key '%s' in [source %s] (url, checksum, signature, enabled)",
+	return fail(st, "unknown key '%s' in [source %s] (url, checksum, signature, enabled, secret)",
 		    key, name);
 }
 
@@ -550,6 +565,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 	if (st->failed)
 		return 0;
 	bool repeatable = !strcmp(section, "verify") && !strcmp(key, "public-key");
+	repeatable |= !strncmp(section, "source ", 7) && !strcmp(key, "secret");
 	repeatable |= !strcmp(section, "update") && !strcmp(key, "ignore");
 	if (st->continuation && !repeatable)
 		return fail(st, "'%s' does not continue on an indented line", key);
@@ -575,6 +591,34 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return fail(st, "'%s' comes before any [section]", key);
 	return fail(st, "unknown section [%s] (update, fetch, archive, verify, changes, "
 		    "check, source NAME)", section);
+}
+
+/* the url with every secret as "***" */
+static int shown_url(struct source_cfg *s)
+{
+	size_t cap = strlen(s->url) + 1;
+	char *out = malloc(cap), *d = out;
+	const char *p = s->url;
+
+	if (!out)
+		return -ENOMEM;
+	while (*p) {
+		size_t hit = 0;
+		for (unsigned k = 0; k < s->nsecrets && !hit; k++)
+			if (!strncmp(p, s->secrets[k], strlen(s->secrets[k])))
+				hit = strlen(s->secrets[k]);
+		if (hit) {
+			memcpy(d, "***", 3);	/* secrets have at least 4 characters */
+			d += 3;
+			p += hit;
+		} else {
+			*d++ = *p++;
+		}
+	}
+	*d = 0;
+	free(s->shown_url);
+	s->shown_url = out;
+	return 0;
 }
 
 static int parse_text(struct update_config *c, const char *name, const char *text,
@@ -608,6 +652,12 @@ static int parse_text(struct update_config *c, const char *name, const char *tex
 		return ret;
 	for (size_t i = first_new; i < c->nsources; i++) {
 		struct source_cfg *s = &c->sources[i];
+		if (s->url && shown_url(s))
+			return uerr_set(e, -ENOMEM, "out of memory");
+		for (unsigned k = 0; s->url && k < s->nsecrets; k++)
+			if (!strstr(s->url, s->secrets[k]))
+				return uerr_set(e, -EINVAL, "%s:%u: [source %s]: a secret that is "
+						"not part of its url", name, s->line, s->name);
 		if (!s->url)
 			return uerr_set(e, -EINVAL, "%s:%u: [source %s] has no url", name,
 					s->line, s->name);

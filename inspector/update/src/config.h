@@ -19,6 +19,7 @@
 enum source_kind { SOURCE_TARBALL, SOURCE_RULES };
 enum checksum_kind { CHECKSUM_NONE, CHECKSUM_MD5, CHECKSUM_SHA256 };
 
+#define SOURCE_SECRETS_MAX 4
 struct source_cfg {
 	char name[SOURCE_NAME_MAX];
 	char *origin;			/* the file it is in, for messages */
@@ -29,6 +30,11 @@ struct source_cfg {
 	enum checksum_kind checksum;
 	int signature;			/* -1: not set (follows require-signature) */
 	bool enabled;
+	/* parts of url never shown (an access code): messages, MANIFEST and
+	 * the cache's records get shown_url, the url with each as "***" */
+	char *secrets[SOURCE_SECRETS_MAX];
+	unsigned nsecrets;
+	char *shown_url;
 };
 
 /* the local-changes files, in the order they apply */

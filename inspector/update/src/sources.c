@@ -721,6 +721,15 @@ int sources_enable(const struct update_config *c, const char *name, char *const 
 		rc = uerr_set(e, -ENOMEM, "out of memory");
 		goto out;
 	}
+	/* parameters are access codes: never shown in messages or MANIFEST */
+	for (size_t i = 0; i < nparams; i++) {
+		const char *v = strchr(params[i], '=');
+		if (v && strlen(v + 1) >= 4 && strstr(url, v + 1) &&
+		    buf_printf(&text, "secret = %s\n", v + 1)) {
+			rc = uerr_set(e, -ENOMEM, "out of memory");
+			goto out;
+		}
+	}
 	/* what the update will read must pass the same checks now */
 	if ((rc = config_defaults(&tc))) {
 		uerr_set(e, rc, "out of memory");

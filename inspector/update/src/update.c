@@ -83,7 +83,9 @@ static int fetch_side(const struct update_config *c, const struct update_opts *o
 	if (strpbrk(s->url, "?#"))
 		return uerr_set(e, -EINVAL, "%s: a URL with a query cannot have a %s file beside "
 				"it", s->url, ext);
-	if ((rc = cache_open(cc, c->cache_dir, s->name, name, url, e)))
+	char shown[4096];
+	snprintf(shown, sizeof(shown), "%s%s", s->shown_url, ext);
+	if ((rc = cache_open(cc, c->cache_dir, s->name, name, shown, e)))
 		return rc;
 	if (o->force)
 		cc->have = false;
@@ -121,6 +123,18 @@ static void human_size(uint64_t n, char *out, size_t len)
 		snprintf(out, len, "%llu bytes", (unsigned long long)n);
 }
 
+/* a message naming the source's url (libcurl's, ours) shows no secret */
+static void hide_secrets(const struct source_cfg *s, struct uerr *e)
+{
+	for (unsigned k = 0; k < s->nsecrets; k++) {
+		size_t n = strlen(s->secrets[k]);
+		for (char *p = strstr(e->msg, s->secrets[k]); p; p = strstr(p + 3, s->secrets[k])) {
+			memcpy(p, "***", 3);	/* n >= 4: the message only shrinks */
+			memmove(p + 3, p + n, strlen(p + n) + 1);
+		}
+	}
+}
+
 static int fetch_source(const struct update_config *c, const struct update_opts *o,
 			const struct source_cfg *s, struct source_result *res, struct uerr *e)
 {
@@ -139,7 +153,7 @@ static int fetch_source(const struct update_config *c, const struct update_opts 
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	if ((rc = cache_open(&cm, c->cache_dir, s->name, s->file, s->url, e)))
+	if ((rc = cache_open(&cm, c->cache_dir, s->name, s->file, s->shown_url, e)))
 		goto out;
 	if (o->force)
 		cm.have = false;
@@ -251,17 +265,17 @@ static int fetch_source(const struct update_config *c, const struct update_opts 
 		goto out;
 	}
 	/* verified and readable: it becomes the cached copy */
-	if ((rc = cache_commit(&cm, s->url, e)))
+	if ((rc = cache_commit(&cm, s->shown_url, e)))
 		goto out;
 	if (cc.fresh) {
 		char u[4096];
-		snprintf(u, sizeof(u), "%s%s", s->url, hk == HASH_MD5 ? ".md5" : ".sha256");
+		snprintf(u, sizeof(u), "%s%s", s->shown_url, hk == HASH_MD5 ? ".md5" : ".sha256");
 		if ((rc = cache_commit(&cc, u, e)))
 			goto out;
 	}
 	if (cs.fresh) {
 		char u[4096];
-		snprintf(u, sizeof(u), "%s.sig", s->url);
+		snprintf(u, sizeof(u), "%s.sig", s->shown_url);
 		if ((rc = cache_commit(&cs, u, e)))
 			goto out;
 	}
@@ -278,8 +292,10 @@ out:
 	cache_close(&cm);
 	cache_close(&cc);
 	cache_close(&cs);
-	if (rc)
+	if (rc) {
 		feed_files_free(&res->files);
+		hide_secrets(s, e);
+	}
 	return rc;
 }
 
@@ -510,7 +526,7 @@ int update_run(const struct update_config *c, const struct update_opts *o,
 		if (!c->sources[i].enabled)
 			continue;
 		mrc = buf_printf(&man, "source %s %s sha256 %s", c->sources[i].name,
-				 c->sources[i].url, res[i].sha256);
+				 c->sources[i].shown_url, res[i].sha256);
 		if (!mrc && res[i].signed_ok)
 			mrc = buf_printf(&man, " key %s signed-at %" PRId64, res[i].key_id,
 					 res[i].created);
