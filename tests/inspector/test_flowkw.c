@@ -22,18 +22,12 @@ static struct snet_inspect_ruleset *RS;
 
 static void setup_rules(const char *rules)
 {
-	RS = tu_load_ok(rules, NULL);
-	assert_non_null(RS);
-	W = tu_worker(RS);
-	assert_non_null(W);
+	tu_setup(rules, &RS, &W);
 }
 
 static void teardown_rules(void)
 {
-	tu_worker_free(W);
-	snet_inspect_ruleset_unref(RS);
-	W = NULL;
-	RS = NULL;
+	tu_teardown(&RS, &W);
 }
 
 /* the sids 1..31 of a verdict, as bits */

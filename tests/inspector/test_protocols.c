@@ -24,18 +24,12 @@ static struct snet_inspect_ruleset *RS;
 
 static void setup_rules(const char *rules)
 {
-	RS = tu_load_ok(rules, NULL);
-	assert_non_null(RS);
-	W = tu_worker(RS);
-	assert_non_null(W);
+	tu_setup(rules, &RS, &W);
 }
 
 static void teardown_rules(void)
 {
-	tu_worker_free(W);
-	snet_inspect_ruleset_unref(RS);
-	W = NULL;
-	RS = NULL;
+	tu_teardown(&RS, &W);
 }
 
 static int send_raw(const uint8_t *pkt, size_t len, struct snet_inspect_verdict *v)

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <cmocka.h>
 
 #include "testutil.h"
 
@@ -87,6 +92,23 @@ void tu_worker_free(struct snet_inspect_worker *w)
 	snet_inspect_eve_close(tu_eve);
 	tu_eve = NULL;
 	unlink(tu_eve_path);
+}
+
+void tu_setup(const char *rules_text, struct snet_inspect_ruleset **rs,
+	      struct snet_inspect_worker **w)
+{
+	*rs = tu_load_ok(rules_text, NULL);
+	assert_non_null(*rs);
+	*w = tu_worker(*rs);
+	assert_non_null(*w);
+}
+
+void tu_teardown(struct snet_inspect_ruleset **rs, struct snet_inspect_worker **w)
+{
+	tu_worker_free(*w);
+	snet_inspect_ruleset_unref(*rs);
+	*w = NULL;
+	*rs = NULL;
 }
 
 static size_t ip_hdr(uint8_t *b, int v6, const char *src, const char *dst, uint8_t proto,

@@ -14,6 +14,10 @@ int tu_load_with(const char *rules_text, const char *const *engine_kv,
 		 struct snet_inspect_ruleset **rs, struct snet_inspect_report **rep);
 /* load or fail the test with the first message of the report */
 struct snet_inspect_ruleset *tu_load_ok(const char *rules_text, const char *const *engine_kv);
+/* a test's rule set (loaded, or the test fails) and its worker (tu_worker) */
+void tu_setup(const char *rules_text, struct snet_inspect_ruleset **rs,
+	      struct snet_inspect_worker **w);
+void tu_teardown(struct snet_inspect_ruleset **rs, struct snet_inspect_worker **w);
 /* a worker on rs logging to a temp EVE file (path in tu_eve_path) */
 struct snet_inspect_worker *tu_worker(struct snet_inspect_ruleset *rs);
 extern char tu_eve_path[256];

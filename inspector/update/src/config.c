@@ -231,6 +231,17 @@ static int count_or_pct(const char *v, double *out, bool *pct)
 	return 0;
 }
 
+/* https://, http:// or file:///, with no raw space or control character */
+static int url_ok(struct pstate *st, const char *key, const char *v)
+{
+	if (strncmp(v, "https://", 8) && strncmp(v, "http://", 7) && strncmp(v, "file:///", 8))
+		return fail(st, "%s: '%s' must start with https://, http:// or file:///", key, v);
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return fail(st, "%s: spaces and control characters must be %%-encoded", key);
+	return 1;
+}
+
 static int h_update(struct pstate *st, const char *key, const char *v)
 {
 	struct update_config *c = st->c;
@@ -250,14 +261,8 @@ static int h_update(struct pstate *st, const char *key, const char *v)
 	if (!strcmp(key, "sources-dir"))
 		return abs_path(st, key, v, &c->sources_dir, false);
 	if (!strcmp(key, "index-url")) {
-		if (strncmp(v, "https://", 8) && strncmp(v, "http://", 7) &&
-		    strncmp(v, "file:///", 8))
-			return fail(st, "index-url: '%s' must start with https://, http:// or "
-				    "file:///", v);
-		for (const char *p = v; *p; p++)
-			if ((unsigned char)*p <= ' ' || *p == 0x7f)
-				return fail(st, "index-url: spaces and control characters must be "
-					    "%%-encoded");
+		if (!url_ok(st, key, v))
+			return 0;
 		return set_str(&c->index_url, v) ? fail(st, "out of memory") : 1;
 	}
 	if (!strcmp(key, "suricata-version")) {
@@ -501,9 +506,8 @@ static int h_source(struct pstate *st, const char *name, const char *key, const 
 	if (!s)
 		return 0;
 	if (!strcmp(key, "url")) {
-		if (strncmp(v, "https://", 8) && strncmp(v, "http://", 7) &&
-		    strncmp(v, "file:///", 8))
-			return fail(st, "url: '%s' must start with https://, http:// or file:///", v);
+		if (!url_ok(st, key, v))
+			return 0;
 		if (url_basename(v, s->file, sizeof(s->file)))
 			return fail(st, "url: '%s' does not end in a file name", v);
 		if (ends_with(s->file, ".tar.gz") || ends_with(s->file, ".tgz"))
@@ -513,10 +517,6 @@ static int h_source(struct pstate *st, const char *name, const char *key, const 
 		else
 			return fail(st, "url: '%s' must name a .tar.gz (or .tgz) tarball or a "
 				    ".rules file", s->file);
-		for (const char *p = v; *p; p++)
-			if ((unsigned char)*p <= ' ' || *p == 0x7f)
-				return fail(st, "url: spaces and control characters must be "
-					    "%%-encoded");
 		return set_str(&s->url, v) ? fail(st, "out of memory") : 1;
 	}
 	if (!strcmp(key, "secret")) {
