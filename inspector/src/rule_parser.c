@@ -835,7 +835,7 @@ static int opt_isdataat(struct pstate *ps, const char *v)
 	return 0;
 }
 
-/* asn1: in the payload, as Suricata puts it, whatever buffer is current */
+/* asn1: on the payload, where Suricata puts it; a sticky buffer before it is refused */
 static int opt_asn1(struct pstate *ps, const char *v)
 {
 	struct asn1_opts o;

@@ -1646,6 +1646,7 @@ static bool tags_count_packet(struct snet_inspect_worker *w, struct flow *f)
 		t->bytes += p->len;
 		bool live = t->metric == TAG_PACKETS ? t->packets <= t->count :
 			    t->metric == TAG_BYTES ? t->bytes <= t->count :
+			    p->ts_usec <= t->first_usec ||	/* packets out of time order */
 			    p->ts_usec - t->first_usec <= (uint64_t)t->count * 1000000;
 		if (live) {
 			f->tags[k++] = *t;
