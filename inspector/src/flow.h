@@ -80,8 +80,7 @@ struct flow {
 	bool tls_srv_done;
 	struct tls_track tls;	/* the record layer, for ssl_version and ssl_state */
 	struct strbuf ssh_line[2];	/* each side's first line, up to SSH_BANNER_MAX */
-	uint8_t ssh_done;	/* sides whose line is complete (or not a banner) */
-	uint8_t ssh_ok;		/* sides whose line is an SSH banner */
+	uint8_t ssh_done;	/* sides whose line is complete: kept if a banner */
 	struct flow_tag *tags;	/* FLOW_TAGS_MAX room once one is set */
 	uint8_t ntags;
 	struct stream_dir sd[2];

@@ -31,7 +31,7 @@ static const struct { const char *name; uint8_t app; } alp_names[] = {
 
 static int parse_alp(struct flow_checks *fc, char *v, char *err, size_t errlen)
 {
-	if (fc->has_alp) {
+	if (fc->alp) {
 		snprintf(err, errlen, "'app-layer-protocol' given twice");
 		return -EINVAL;
 	}
@@ -50,7 +50,6 @@ static int parse_alp(struct flow_checks *fc, char *v, char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof(alp_names) / sizeof(alp_names[0]); i++) {
 		if (!strcmp(v, alp_names[i].name)) {
 			fc->alp = alp_names[i].app;
-			fc->has_alp = true;
 			return 0;
 		}
 	}
@@ -170,7 +169,7 @@ static int parse_ssl_state(struct flow_checks *fc, char *v, char *err, size_t er
 		{ "unknown", TLS_ST_UNKNOWN },
 	};
 
-	if (fc->has_ssl_state) {
+	if (fc->ssl_state_flags) {
 		snprintf(err, errlen, "'ssl_state' given twice");
 		return -EINVAL;
 	}
@@ -197,7 +196,6 @@ static int parse_ssl_state(struct flow_checks *fc, char *v, char *err, size_t er
 		if (neg)
 			fc->ssl_state_mask |= st;
 	}
-	fc->has_ssl_state = true;
 	return 0;
 }
 
@@ -363,7 +361,7 @@ bool flowkw_match(const struct flow_checks *fc, const struct flow *f, const stru
 {
 	if (!f)
 		return false;
-	if (fc->has_alp) {
+	if (fc->alp) {
 		uint8_t a = alp_of(f, p, dir);
 		if (a == APP_NONE || (a == fc->alp) == fc->alp_neg)
 			return false;
@@ -378,7 +376,7 @@ bool flowkw_match(const struct flow_checks *fc, const struct flow *f, const stru
 			if (!stream_size_ok(&fc->ss[i], f))
 				return false;
 	}
-	if (fc->ssl_versions || fc->has_ssl_state) {
+	if (fc->ssl_versions || fc->ssl_state_flags) {
 		if (f->app != APP_TLS)
 			return false;
 		if (fc->ssl_versions) {
@@ -386,7 +384,7 @@ bool flowkw_match(const struct flow_checks *fc, const struct flow *f, const stru
 			if (!b || !!(fc->ssl_versions & b) == fc->ssl_version_neg)
 				return false;
 		}
-		if (fc->has_ssl_state &&
+		if (fc->ssl_state_flags &&
 		    !((fc->ssl_state_flags & f->tls.cur) ^ fc->ssl_state_mask))
 			return false;
 	}

@@ -354,14 +354,13 @@ struct stream_size_cmp {
 #define SSLV_TLS12	0x08
 #define SSLV_TLS13	0x10
 struct flow_checks {
-	bool has_alp, alp_neg;
-	uint8_t alp;		/* enum app_proto, or ALP_FAILED */
+	bool alp_neg;
+	uint8_t alp;		/* enum app_proto, or ALP_FAILED; APP_NONE: no keyword */
 	struct stream_size_cmp ss[4];
 	uint8_t nss;
 	uint8_t ssl_versions;	/* SSLV_* */
 	bool ssl_version_neg;
-	bool has_ssl_state;
-	uint8_t ssl_state_flags, ssl_state_mask;	/* TLS_ST_* (app.h) */
+	uint8_t ssl_state_flags, ssl_state_mask;	/* TLS_ST_* (app.h); 0: no keyword */
 	bool ftpbounce;
 };
 struct rule;
@@ -663,6 +662,7 @@ struct snet_inspect_ruleset {
 	uint32_t *thidx;	/* open addressing over th by (rule, ip): index + 1 */
 	size_t thmask;		/* slots in thidx - 1; 2 * capth slots */
 	struct xbits_table xbits;	/* its own lock */
+	bool tls_track;		/* a rule reads ssl_version or ssl_state */
 	uint64_t generation;
 };
 bool threshold_allows(struct snet_inspect_ruleset *rs, const struct rule *r,

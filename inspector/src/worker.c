@@ -1242,7 +1242,7 @@ static json_t *ssh_json(const void *arg)
 	json_t *o = json_object();
 	for (int d = 0; d < 2; d++) {
 		struct ssh_banner b;
-		if (!(f->ssh_ok & (1u << d)) ||
+		if (!(f->ssh_done & (1u << d)) || !f->ssh_line[d].s ||
 		    ssh_banner_split((const uint8_t *)f->ssh_line[d].s, f->ssh_line[d].len, &b))
 			continue;
 		json_t *side = json_object();
@@ -1297,7 +1297,6 @@ static void ssh_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 		return;
 	}
 	l->len = len;		/* kept for the EVE ssh object */
-	f->ssh_ok |= (uint8_t)(1u << di);
 	ssh_event(w, &b);
 }
 
@@ -1350,7 +1349,8 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 				f->app = APP_UNKNOWN;
 		}
 	}
-	if (f->app == APP_TLS)
+	/* the record layer, all the flow long: only for rules that read it */
+	if (f->app == APP_TLS && f->rs->tls_track)
 		tls_track_data(&f->tls, di, d, n);
 	if (f->app == APP_HTTP)
 		http_feed(f->http, di, d, n, on_http_event, w);

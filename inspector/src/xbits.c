@@ -123,13 +123,6 @@ static struct xb_entry *room_for(struct xbits_table *t, const struct xb_entry *k
 	return &t->v[i];
 }
 
-/* a removed entry cannot just be cleared: a later one may have probed past it */
-static void remove_entry(struct xbits_table *t, struct xb_entry *e)
-{
-	e->expires = 0;	/* expired: the next rehash drops it */
-	(void)t;
-}
-
 bool xbits_test(struct xbits_table *t, const struct xbit_op *op, const struct packet *p,
 		uint64_t now)
 {
@@ -153,8 +146,10 @@ int xbits_apply(struct xbits_table *t, const struct xbit_op *op, const struct pa
 	bool set = e && e->expires >= now;
 	bool want = op->op == FB_SET || (op->op == FB_TOGGLE && !set);
 	if (!want) {
+		/* not cleared: a later entry may have probed past it; expired,
+		 * the next rehash drops it */
 		if (set)
-			remove_entry(t, e);
+			e->expires = 0;
 	} else if (e) {
 		if (!set)
 			e->expires = now + op->expire;	/* an already set bit keeps its expiry */
