@@ -553,6 +553,10 @@ sources:
       secret-code:
         prompt: Test Pro access code
     url: $base/idx/%(secret-code)s/suricata-%(__version__)s/local.rules
+  future/set:
+    summary: A ruleset for a later Suricata
+    min-version: 99.0
+    url: $base/idx/future.rules
   old/deprecated:
     summary: An old ruleset
     deprecated: No longer maintained.
@@ -591,7 +595,7 @@ m=$(log_mark)
 rc=$(srun update-sources)
 cmp -s "$ix/index.yaml" "$C/index.yaml"; same=$?
 check "source index: update-sources downloads and stores it" "$rc" 0 "" \
-	"^source index: 4 sources from $base/idx/index.yaml, in $C/index.yaml" \
+	"^source index: 5 sources from $base/idx/index.yaml, in $C/index.yaml" \
 	"$([ $same = 0 ] && log_since "$m" | grep -q '^GET /idx/index.yaml 200' || echo 'not stored as served')"
 rc=$(srun list-sources)
 check "source index: list-sources names, summaries, vendors, licenses, parameters, flags" "$rc" 0 "" \
@@ -599,7 +603,12 @@ check "source index: list-sources names, summaries, vendors, licenses, parameter
 	grep -q '^  vendor: Proofpoint; license: MIT$' "$work/out" &&
 	grep -q '^  parameter: secret-code (Test Pro access code)$' "$work/out" &&
 	grep -q '^  DEPRECATED: No longer maintained.$' "$work/out" &&
-	grep -q '^  OBSOLETE: Gone.$' "$work/out" || echo "output: $(tr '\n' '|' < "$work/out")")"
+	grep -q '^  OBSOLETE: Gone.$' "$work/out" && grep -q '^  min-version: 99.0$' "$work/out" &&
+	grep -q '^  replaces: et/open$' "$work/out" || echo "output: $(tr '\n' '|' < "$work/out")")"
+rc=$(srun enable-source future/set)
+check "source index: a source whose min-version is above suricata-version is refused" "$rc" 1 \
+	"source future/set needs Suricata 99.0 or later \(the index's min-version\), but \[update\] suricata-version is 7.0; refused" "" \
+	"$([ ! -e "$S/future-set.conf" ] || echo 'a file was written')"
 rc=$(srun enable-source test/pro)
 check "source index: enable-source without a required parameter is refused" "$rc" 1 \
 	"source test/pro needs parameter 'secret-code' \(Test Pro access code\): give secret-code=VALUE" "" \
@@ -624,6 +633,8 @@ check "source index: enable-source et/open writes et-open.conf with checksum = m
 	"^enabled et/open" "$([ "$(stat -c %a "$S/et-open.conf" 2>/dev/null)" = 644 ] &&
 	grep -qx 'checksum = md5' "$S/et-open.conf" && grep -q '^\[source et-open\]$' "$S/et-open.conf" ||
 	echo 'mode or content wrong')"
+check "source index: enabling et/open while test/pro, which replaces it, is enabled says so" "$rc" 0 "" \
+	"^note: the enabled source test/pro replaces et/open; 'snet-update disable-source test/pro' if et/open is to be used instead$"
 rc=$(srun list-sources --enabled)
 check "source index: list-sources --enabled shows the two enabled" "$rc" 0 "" "" \
 	"$([ "$(grep -c '^[a-z]' "$work/out")" = 2 ] && grep -q '^et/open: .* \[enabled\]$' "$work/out" &&
@@ -641,11 +652,16 @@ check "source index: the access code is in no MANIFEST line and no cache record"
 rc=$(srun -t)
 check "source index: -t counts the enabled sources" "$rc" 0 "" "OK: 2 sources"
 rc=$(srun enable-source test/pro secret-code=wr0ngc0de)
+check "source index: enabling test/pro disables et/open, which it replaces, and keeps its file" "$rc" 0 "" \
+	"^disabled et/open: test/pro replaces it; kept as $S/et-open.conf.disabled$" \
+	"$([ ! -e "$S/et-open.conf" ] && [ -f "$S/et-open.conf.disabled" ] || echo 'et-open.conf not disabled')"
+rc=$(srun enable-source et/open)
 rc=$(run)
 check "source index: a failed download's message hides the access code" "$rc" 1 \
 	"$base/idx/\*\*\*/suricata-7.0/local.rules: the server answered HTTP 404" "" \
 	"$(! grep -q wr0ngc0de "$work/err" "$work/out" || echo "shown: $(cat "$work/err")")"
 rc=$(srun enable-source test/pro secret-code=s3cr3t)
+rc=$(srun enable-source et/open)
 rc=$(srun disable-source test/pro)
 check "source index: disable-source keeps it as test-pro.conf.disabled" "$rc" 0 "" \
 	"^disabled test/pro: kept as $S/test-pro.conf.disabled" \

@@ -3,6 +3,7 @@
  * Unit tests: the source index (index.yaml), URLs formed from it, the
  * source name to file mapping, the sources files and their config keys.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -482,6 +483,103 @@ static void commands(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+static void versions(void **state)
+{
+	(void)state;
+	static const struct { const char *v, *w; int cmp; } ok[] = {
+		{ "7.0", "7.0.0", 0 }, { "4.0.0", "7.0", -1 }, { "7.0.10", "7.0.9", 1 },
+		{ "10", "9.9.9", 1 }, { "6.0.10", "6.0.10.0", 0 }, { "0.1", "0.0.9", 1 },
+	};
+	static const char *const bad[] = {
+		"", ".", "7.", ".7", "7..0", "7.x", "v7", "7.0-rc1", "1.2.3.4.5", "9999999",
+	};
+	int cmp;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(version_compare(ok[i].v, ok[i].w, &cmp), 0);
+		if ((cmp > 0) - (cmp < 0) != ok[i].cmp)
+			fail_msg("%s against %s: %d", ok[i].v, ok[i].w, cmp);
+		assert_int_equal(version_compare(ok[i].w, ok[i].v, &cmp), 0);
+		assert_int_equal((cmp > 0) - (cmp < 0), -ok[i].cmp);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (version_compare(bad[i], "7.0", &cmp) != -EINVAL ||
+		    version_compare("7.0", bad[i], &cmp) != -EINVAL)
+			fail_msg("'%s' taken as a version", bad[i]);
+	}
+}
+
+/* min-version is checked; enabling a source disables those it replaces */
+static void min_version_and_replaces(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/snet-test-sources-XXXXXX";
+	struct update_config c;
+	struct uerr e;
+	char conf[4096], p[4300], *printed = NULL;
+	size_t plen = 0;
+	FILE *out = open_memstream(&printed, &plen);
+	char *code[] = { "secret-code=abc123" };
+
+	assert_non_null(out);
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/c", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put(p, "index.yaml", "version: 1\nsources:\n"
+	    "  future/set:\n    min-version: 8.0.1\n    url: https://x/future.rules\n"
+	    "  odd/set:\n    min-version: 4.x\n    url: https://x/odd.rules\n"
+	    "  et/open:\n    url: https://x/open-%(__version__)s.rules\n"
+	    "  et/pro:\n    replaces: [et/open, ../gone]\n    parameters:\n"
+	    "      secret-code: {prompt: code}\n    url: https://x/%(secret-code)s/pro.rules\n");
+	for (int v = 0; v < 2; v++) {
+		snprintf(conf, sizeof(conf), "[update]\ndest = %s/d\ncache-dir = %s/c\n"
+			 "sources-dir = %s/s\n%s", dir, dir, dir, v ? "suricata-version = 8.0.1\n" : "");
+		assert_int_equal(config_defaults(&c), 0);
+		assert_int_equal(config_parse(&c, "u.conf", conf, &e), 0);
+		int rc = sources_enable(&c, "future/set", NULL, 0, out, &e);
+		if (!v) {
+			assert_int_equal(rc, -EINVAL);
+			assert_string_equal(e.msg, "source future/set needs Suricata 8.0.1 or later (the "
+					    "index's min-version), but [update] suricata-version is "
+					    "7.0; refused");
+		} else if (rc) {
+			fail_msg("%s", e.msg);
+		}
+		assert_int_equal(sources_enable(&c, "odd/set", NULL, 0, out, &e), -EINVAL);
+		assert_string_equal(e.msg, "source odd/set: the index's min-version '4.x' is not a "
+				    "version; refused");
+		config_free(&c);
+	}
+	snprintf(p, sizeof(p), "%s/s/odd-set.conf", dir);
+	assert_false(path_exists(p));
+
+	assert_int_equal(config_defaults(&c), 0);
+	assert_int_equal(config_parse(&c, "u.conf", conf, &e), 0);
+	assert_int_equal(sources_enable(&c, "et/open", NULL, 0, out, &e), 0);
+	if (sources_enable(&c, "et/pro", code, 1, out, &e))
+		fail_msg("%s", e.msg);
+	fflush(out);
+	snprintf(p, sizeof(p), "%s/s/et-open.conf", dir);
+	assert_false(path_exists(p));
+	strcat(p, ".disabled");
+	assert_true(path_exists(p));
+	snprintf(conf, sizeof(conf), "disabled et/open: et/pro replaces it; kept as %s\n", p);
+	if (!strstr(printed, conf))
+		fail_msg("printed: %s", printed);
+	/* enabled again by hand: both stay, and the person is told */
+	assert_int_equal(sources_enable(&c, "et/open", NULL, 0, out, &e), 0);
+	fflush(out);
+	assert_non_null(strstr(printed, "note: the enabled source et/pro replaces et/open; "
+			       "'snet-update disable-source et/pro' if et/open is to be used instead\n"));
+	assert_int_equal(config_load_sources(&c, &e), 0);
+	assert_int_equal(c.nsources, 3);
+	config_free(&c);
+	fclose(out);
+	free(printed);
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	assert_int_equal(system(p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -493,6 +591,8 @@ int main(void)
 		cmocka_unit_test(config_keys),
 		cmocka_unit_test(sources_files),
 		cmocka_unit_test(commands),
+		cmocka_unit_test(versions),
+		cmocka_unit_test(min_version_and_replaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,6 +60,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		for (size_t k = 0; k < s->nparams; k++)
 			free(params[k]);
+		int cmp, cmp2;
+		if (s->min_version && !version_compare(s->min_version, "7.0", &cmp) &&
+		    (version_compare("7.0", s->min_version, &cmp2) || (cmp > 0) != (cmp2 < 0)))
+			abort();
 	}
 	index_free(&ix);
 	return 0;

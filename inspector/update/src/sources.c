@@ -671,6 +671,10 @@ int sources_list(const struct update_config *c, bool enabled_only, FILE *out, st
 		for (size_t k = 0; k < s->nparams; k++)
 			fprintf(out, "  parameter: %s (%s)\n", s->params[k].name,
 				s->params[k].prompt ? s->params[k].prompt : "no prompt");
+		if (s->min_version)
+			fprintf(out, "  min-version: %s\n", s->min_version);
+		for (size_t k = 0; k < s->nreplaces; k++)
+			fprintf(out, "  replaces: %s\n", s->replaces[k]);
 		if (s->obsolete)
 			fprintf(out, "  OBSOLETE%s%s\n", *s->obsolete ? ": " : "", s->obsolete);
 		if (s->deprecated)
@@ -678,6 +682,110 @@ int sources_list(const struct update_config *c, bool enabled_only, FILE *out, st
 	}
 	index_free(&ix);
 	return 0;
+}
+
+#define VERSION_PARTS 4
+
+/* "7.0.3" -> {7, 0, 3, 0}; digits and single dots only, at most 4 parts */
+static int version_parse(const char *v, unsigned long part[VERSION_PARTS])
+{
+	size_t n = 0;
+
+	memset(part, 0, VERSION_PARTS * sizeof(part[0]));
+	for (;;) {
+		const char *start = v;
+
+		if (n == VERSION_PARTS)
+			return -EINVAL;
+		for (; *v >= '0' && *v <= '9'; v++)
+			if ((part[n] = part[n] * 10 + (unsigned long)(*v - '0')) > 1000000)
+				return -EINVAL;
+		if (v == start)
+			return -EINVAL;
+		n++;
+		if (!*v)
+			return 0;
+		if (*v++ != '.')
+			return -EINVAL;
+	}
+}
+
+/*
+ * Compares dotted versions ("7.0" and "7.0.0" are equal) into *cmp.
+ * -EINVAL when one is not a version: a min-version we cannot read must
+ * not pass as met.
+ */
+int version_compare(const char *v, const char *w, int *cmp)
+{
+	unsigned long a[VERSION_PARTS], b[VERSION_PARTS];
+
+	if (version_parse(v, a) || version_parse(w, b))
+		return -EINVAL;
+	*cmp = 0;
+	for (size_t i = 0; i < VERSION_PARTS && !*cmp; i++)
+		*cmp = a[i] < b[i] ? -1 : a[i] > b[i];
+	return 0;
+}
+
+/* The index's min-version against [update] suricata-version. */
+static int min_version_ok(const struct update_config *c, const struct index_source *s,
+			  struct uerr *e)
+{
+	int cmp;
+
+	if (!s->min_version)
+		return 0;
+	if (version_compare(s->min_version, c->suricata_version, &cmp))
+		return uerr_set(e, -EINVAL, "source %s: the index's min-version '%s' is not a "
+				"version; refused", s->name, s->min_version);
+	if (cmp > 0)
+		return uerr_set(e, -EINVAL, "source %s needs Suricata %s or later (the index's "
+				"min-version), but [update] suricata-version is %s; refused",
+				s->name, s->min_version, c->suricata_version);
+	return 0;
+}
+
+/*
+ * suricata-update's "replaces": enabling s disables the sources it
+ * replaces.  They are kept as .disabled (enable-source brings one back),
+ * not deleted: their parameters may be access codes.
+ */
+static int disable_replaced(const struct update_config *c, const struct index_source *s,
+			    FILE *out, struct uerr *e)
+{
+	for (size_t i = 0; i < s->nreplaces; i++) {
+		char safe[SOURCE_NAME_MAX], path[PATH_MAX], to[PATH_MAX + 16];
+		struct uerr ignored;
+
+		/* a replaced name that is not a source name cannot be enabled */
+		if (source_path(c, s->replaces[i], ".conf", safe, path, &ignored) ||
+		    !path_exists(path))
+			continue;
+		snprintf(to, sizeof(to), "%s.disabled", path);
+		if (rename(path, to))
+			return uerr_set(e, -errno, "%s: cannot rename to %s: %s", path, to,
+					strerror(errno));
+		fprintf(out, "disabled %s: %s replaces it; kept as %s\n", s->replaces[i], s->name,
+			to);
+	}
+	return 0;
+}
+
+/* Enabled sources that replace s: both would fetch what one should. */
+static void note_replacing(const struct update_config *c, const struct source_index *ix,
+			   const char *name, FILE *out)
+{
+	for (size_t i = 0; i < ix->nsources; i++) {
+		const struct index_source *r = &ix->sources[i];
+		const char *st;
+
+		for (size_t k = 0; k < r->nreplaces; k++)
+			if (!strcmp(r->replaces[k], name) && strcmp(r->name, name) &&
+			    (st = source_state(c, r->name)) && !strcmp(st, "enabled"))
+				fprintf(out, "note: the enabled source %s replaces %s; "
+					"'snet-update disable-source %s' if %s is to be used "
+					"instead\n", r->name, name, r->name, name);
+	}
 }
 
 int sources_enable(const struct update_config *c, const char *name, char *const *params,
@@ -703,6 +811,8 @@ int sources_enable(const struct update_config *c, const char *name, char *const 
 			      *s->obsolete ? " (" : "", s->obsolete, *s->obsolete ? ")" : "");
 		goto out;
 	}
+	if ((rc = min_version_ok(c, s, e)))
+		goto out;
 	if ((rc = source_path(c, name, ".conf", safe, path, e)) ||
 	    (rc = index_source_url(s, c->suricata_version, params, nparams, &url, e)))
 		goto out;
@@ -756,6 +866,9 @@ int sources_enable(const struct update_config *c, const char *name, char *const 
 	}
 	fprintf(out, "enabled %s: %s ([source %s]); the next update fetches it\n", name, path,
 		safe);
+	if ((rc = disable_replaced(c, s, out, e)))
+		goto out;
+	note_replacing(c, &ix, name, out);
 	if (s->deprecated)
 		fprintf(out, "note: source %s is deprecated%s%s\n", name,
 			*s->deprecated ? ": " : "", s->deprecated);

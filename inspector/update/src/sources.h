@@ -58,6 +58,12 @@ int index_load(struct source_index *ix, const char *path, struct uerr *e);
 void index_free(struct source_index *ix);
 const struct index_source *index_find(const struct source_index *ix, const char *name);
 
+/*
+ * Dotted versions compared number by number, missing parts as 0 ("7.0" and
+ * "7.0.0" are equal): *cmp < 0, 0 or > 0.  -EINVAL if one is not a version.
+ */
+int version_compare(const char *v, const char *w, int *cmp);
+
 /* "et/open" -> "et-open": the [source] name and SOURCES-DIR/<it>.conf.
  * Refuses names that could leave the directory or are not source names. */
 int source_safe_name(const char *name, char *out, size_t outlen, struct uerr *e);
