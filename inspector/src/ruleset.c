@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -317,10 +318,7 @@ static int load_path(struct loader *ld, const char *path)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return load_file(ld, path);
-	/*
-	 * Resolved once: snet-update swaps DEST/current by a rename, and
-	 * files read through the link could come from two sets.
-	 */
+	/* ruleset_build() passes it resolved already; this keeps names short */
 	char *dir = realpath(path, NULL);
 	if (!dir) {
 		int e = errno;
@@ -506,12 +504,37 @@ static int ruleset_build(const struct snet_inspect_config *cfg,
 	rs->cfg.classification_file = NULL;
 	rs->cfg.cache_dir = NULL;
 	int rc = 0;
-	if (cfg->classification_file) {
+	/*
+	 * Directories resolved once, here: snet-update swaps DEST/current by a
+	 * rename, and a set's rules and classifications must come from one
+	 * release.
+	 */
+	char **resolved = calloc(npaths ? npaths : 1, sizeof(*resolved));
+	if (!resolved) {
+		rc = -ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < npaths; i++) {
+		struct stat st;
+		if (!stat(paths[i], &st) && S_ISDIR(st.st_mode))
+			resolved[i] = realpath(paths[i], NULL);
+	}
+	const char *classes = cfg->classification_file;
+	char own[4096];
+	/* unset: the first directory's own classification.config, as installed */
+	for (size_t i = 0; i < npaths && !classes; i++) {
+		if (resolved[i] &&
+		    (size_t)snprintf(own, sizeof(own), "%s/classification.config",
+				     resolved[i]) < sizeof(own) &&
+		    !access(own, F_OK))
+			classes = own;
+	}
+	if (classes) {
 		char err[512];
-		rc = class_table_load(&rs->classes, cfg->classification_file, err, sizeof(err));
+		rc = class_table_load(&rs->classes, classes, err, sizeof(err));
 		if (rc) {
 			report_add(rep, "%s", err);
-			goto done;
+			goto free_resolved;
 		}
 	}
 	struct loader ld = { .cfg = cfg, .rep = rep };
@@ -520,23 +543,23 @@ static int ruleset_build(const struct snet_inspect_config *cfg,
 	ld.pctx.fbnames = &rs->fbnames;
 	ld.pctx.hdrs = &rs->hdrs;
 	for (size_t i = 0; i < npaths && !rc; i++)
-		rc = load_path(&ld, paths[i]);
+		rc = load_path(&ld, resolved[i] ? resolved[i] : paths[i]);
 	free(ld.sids);
 	rs->rules = ld.rules;
 	rs->nrules = ld.nrules;
 	if (rc)
-		goto done;
+		goto free_resolved;
 	if (!rs->nrules) {
 		report_add(rep, "no rule loaded");
 		rc = -EINVAL;
-		goto done;
+		goto free_resolved;
 	}
 	qsort(rs->rules, rs->nrules, sizeof(*rs->rules), rule_order);
 	for (size_t i = 0; i < rs->nrules; i++)
 		rs->rules[i]->idx = (uint32_t)i;
 	rc = pre_build(rs);
 	if (rc)
-		goto done;
+		goto free_resolved;
 	struct strbuf errs = { 0 };
 	rc = dbs_build(rs->rules, rs->nrules, cfg, use_cache, &rs->dbs, &rs->from_cache,
 		       &errs);
@@ -548,6 +571,10 @@ static int ruleset_build(const struct snet_inspect_config *cfg,
 			report_add(rep, "%s", line);
 	}
 	strbuf_free(&errs);
+free_resolved:
+	for (size_t i = 0; i < npaths; i++)
+		free(resolved[i]);
+	free(resolved);
 done:
 	make_summary(rep);
 	if (rc) {

@@ -124,7 +124,7 @@ step_inspect() {
 	# snetd again, now with [inspect] on and the shipped demo signatures
 	# (rules/signatures/snet-demo.rules).  The demo's host is on
 	# 192.0.2.0/24: it joins $HOME_NET.
-	sed "s|^classification-file = .*|classification-file = $TOP/tests/data/et-open/classification.config|
+	sed "s|^#*classification-file = .*|classification-file = $TOP/tests/data/et-open/classification.config|
 	     s|^HOME_NET = \[|HOME_NET = [192.0.2.0/24,|" $TOP/rules/inspector.conf > $ETC/inspector.conf
 	sed "/^\[inspect\]/,/^\[/ {
 		s|^enabled = .*|enabled = yes|

@@ -10,7 +10,7 @@ dir=$out/inspector/pcaptests
 rm -rf "$dir" && mkdir -p "$dir"
 /usr/bin/python3 "$here/gen_pcaps.py" "$dir/pcaps" || { echo "not ok inspector: pcap: generate"; exit 1; }
 cls=${SNET_TEST_CLASSIFICATION:-${ET_OPEN_DIR:-$here/../data/et-open}/classification.config}
-sed "s|^classification-file.*|classification-file = $cls|; s|^HOME_NET.*|HOME_NET = [10.0.0.0/8,2001:db8::1]|" \
+sed "s|^#*classification-file.*|classification-file = $cls|; s|^HOME_NET.*|HOME_NET = [10.0.0.0/8,2001:db8::1]|" \
 	"$top/rules/inspector.conf" > "$dir/test.conf"
 cat > "$dir/extra.rules" <<'R'
 alert http any any -> any any (msg:"T response body after gzip-less 200"; flow:established,to_client; file_data; content:"SECRET-PAYLOAD"; http_stat_code; content:"200"; sid:9100001; rev:1;)
@@ -47,6 +47,30 @@ check dns-query dns.pcap '[.alert.signature_id,.dns.query[0].rrname,.app_proto]'
 check tls-sni tls.pcap '[.alert.signature_id,.tls.sni]' '[9000005,"coin-hive.com"]'
 check icmp icmp.pcap '[.alert.signature_id,.proto,.icmp_type]' '[9100003,"ICMP",8]'
 check ipv6-http ipv6.pcap '[.alert.signature_id,.src_ip,.proto]' '[9100002,"2001:db8::1","TCP"]'
+# As installed: make install's inspector.conf (classification-file unset)
+# and a rules release reached through a "current" link, as snet-update
+# lays it out; the classtypes come from the release's own file.
+inst=$dir/inst rel=$dir/var/releases/r1
+if make -s -C "$top/inspector" install DESTDIR="$inst" PREFIX=/usr > "$dir/install.log" 2>&1 &&
+	mkdir -p "$rel" && cp "$top/rules/signatures/snet-demo.rules" "$rel/" &&
+	cp "${ET_OPEN_DIR:-$here/../data/et-open}/classification.config" "$rel/" &&
+	ln -sfn releases/r1 "$dir/var/current" && mkdir -p "$dir/installed" &&
+	"$inst/usr/bin/snet-inspect" -r "$dir/pcaps/http.pcap" -S "$dir/var/current" \
+		-c "$inst/etc/snet/inspector.conf" -l "$dir/installed" > "$dir/installed/stats" \
+		2> "$dir/installed/err"; then
+	got=$(jq -c 'select(.alert.signature_id==9000001) | [.alert.action,.alert.category,.alert.severity]' \
+		"$dir/installed/eve.json" 2>&1)
+	if [ "$got" = '["blocked","A Network Trojan was detected",1]' ] &&
+		cmp -s "$top/rules/inspector.conf" "$inst/etc/snet/inspector.conf"; then
+		echo "ok inspector: pcap: installed-config-and-release-classes"
+	else
+		echo "not ok inspector: pcap: installed-config-and-release-classes: got '$got'"
+		rc=1
+	fi
+else
+	echo "not ok inspector: pcap: installed-config-and-release-classes: $(tail -2 "$dir/install.log" "$dir/installed/err" 2>/dev/null | tr '\n' ' ')"
+	rc=1
+fi
 # The whole ET Open set on benign mixed traffic (the benchmark's generator,
 # 300 flows): only the two policy rules about the generator's addresses
 # (reserved and documentation nets) may alert.  A rule that reads a

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -703,6 +704,69 @@ static void check_only(void **state)
 	(void)err;
 }
 
+static void write_text(const char *dir, const char *name, const char *text)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * classification-file unset: the rules directory's own classification.config,
+ * read from the release its link names, as snet-update installs a set.
+ */
+static void classification_from_rules_dir(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/snet-test-classes-XXXXXX", rel[4200], cur[4200], cmd[4300];
+	struct snet_inspect_config *cfg;
+	struct snet_inspect_ruleset *rs = NULL;
+	struct snet_inspect_report *rep;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(rel, sizeof(rel), "%s/rel1", dir);
+	snprintf(cur, sizeof(cur), "%s/current", dir);
+	assert_int_equal(mkdir(rel, 0755), 0);
+	assert_int_equal(symlink("rel1", cur), 0);
+	write_text(rel, "a.rules", "alert tcp any any -> any any (msg:\"c\"; content:\"abc\"; "
+		   "classtype:snet-test-class; sid:1; rev:1;)\n");
+	assert_int_equal(snet_inspect_config_new(&cfg), 0);
+	const char *p[] = { cur };
+
+	/* no classification.config anywhere: the classtype is unknown */
+	assert_int_not_equal(snet_inspect_ruleset_load(cfg, p, 1, &rs, &rep), 0);
+	assert_int_equal(snet_inspect_report_rejected(rep), 1);
+	assert_non_null(strstr(snet_inspect_report_message(rep, 0),
+			       "unknown classtype 'snet-test-class'"));
+	snet_inspect_report_free(rep);
+
+	write_text(rel, "classification.config",
+		   "# comment\nconfig classification: snet-test-class,A Test Class,2\n");
+	if (snet_inspect_ruleset_load(cfg, p, 1, &rs, &rep))
+		fail_msg("%s", snet_inspect_report_summary(rep));
+	assert_int_equal(snet_inspect_report_loaded(rep), 1);
+	snet_inspect_report_free(rep);
+	assert_int_equal(rs->nrules, 1);
+	assert_non_null(rs->rules[0]->ct);
+	assert_string_equal(rs->rules[0]->ct->desc, "A Test Class");
+	snet_inspect_ruleset_unref(rs);
+
+	/* a file named in the configuration wins over the directory's */
+	write_text(dir, "other.config", "config classification: snet-test-class,Named,3\n");
+	snprintf(cmd, sizeof(cmd), "%s/other.config", dir);
+	assert_int_equal(snet_inspect_config_set(cfg, "classification-file", cmd), 0);
+	assert_int_equal(snet_inspect_ruleset_load(cfg, p, 1, &rs, &rep), 0);
+	snet_inspect_report_free(rep);
+	assert_string_equal(rs->rules[0]->ct->desc, "Named");
+	snet_inspect_ruleset_unref(rs);
+	snet_inspect_config_free(cfg);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -724,6 +788,7 @@ int main(void)
 		cmocka_unit_test(eve_lines_exact),
 		cmocka_unit_test(eve_lines_as_jansson_dumps),
 		cmocka_unit_test(check_only),
+		cmocka_unit_test(classification_from_rules_dir),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }
