@@ -67,10 +67,15 @@ fuzz: deps
 	$(MAKE) -C inspector/update fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-300}
 	$(MAKE) -C nfhelper fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-300}
 
+PREFIX ?= /usr/local
+DOCDIR ?= $(PREFIX)/share/doc/snet
+
 install: userspace
 	$(MAKE) -C inspector install
 	$(MAKE) -C inspector/update install
 	$(MAKE) -C nfhelper install
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 0644 LICENSE docs/*.md $(DESTDIR)$(DOCDIR)/
 
 clean:
 	rm -rf build/out build/san build/fuzz build/results

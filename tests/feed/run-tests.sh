@@ -702,5 +702,21 @@ check "source index: remove-source also deletes a disabled source" "$rc" 0 "" "^
 D=$work/dest
 C=$work/cache
 
+# ---- the systemd units make install writes ----
+u=$work/units-inst
+rm -rf "$u"
+if ! make -s -C "$top/inspector/update" install PREFIX="$u/usr" SYSCONFDIR="$u/etc" \
+	UNITDIR="$u/units" DOCDIR="$u/doc" > "$work/units.log" 2>&1; then
+	nok "systemd units: make install" "$(tail -3 "$work/units.log" | tr '\n' ' ')"
+elif ! verr=$(cd "$u/units" && systemd-analyze verify ./snet-update.service ./snet-update.timer 2>&1) ||
+	[ -n "$verr" ]; then
+	nok "systemd units: systemd-analyze verify snet-update.service and .timer" "$verr"
+elif ! grep -qx "ExecStart=$u/usr/bin/snet-update -c $u/etc/snet/update.conf" "$u/units/snet-update.service" ||
+	grep -q @ "$u/units/snet-update.service" "$u/units/snet-update.timer"; then
+	nok "systemd units: paths filled in" "$(grep -h '@\|Exec' "$u/units/"*)"
+else
+	ok "systemd units: snet-update.service and .timer installed with their paths and verified"
+fi
+
 echo "feed: $(grep -c '^ok ' "$tap") passed, $(grep -c '^not ok ' "$tap") failed"
 exit $failed
