@@ -231,6 +231,29 @@ fail:
 	return rc;
 }
 
+int inspect_engine_check(const struct nfq_settings *cfg, char *summary,
+			 size_t sumlen, char *err, size_t errlen)
+{
+	struct snet_inspect_ruleset *rs = NULL;
+	struct inspect_engine *e;
+	int rc;
+
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	snprintf(e->config_path, sizeof(e->config_path), "%s",
+		 cfg->inspector_config);
+	rc = split_paths(e, cfg->rules, err, errlen);
+	/* Through the cache, as the start will: a check also warms it. */
+	if (!rc)
+		rc = build(e, &rs, err, errlen, summary, sumlen);
+	if (rs)
+		snet_inspect_ruleset_unref(rs);
+	free(e->paths_buf);
+	free(e);
+	return rc;
+}
+
 void inspect_engine_close(struct inspect_engine *e)
 {
 	if (!e)

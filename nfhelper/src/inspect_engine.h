@@ -28,6 +28,12 @@ struct snet_inspect_eve;
 /* Load the configuration and the rules, open the EVE log (synchronous). */
 int inspect_engine_open(const struct nfq_settings *cfg,
 			struct inspect_engine **out, char *err, size_t errlen);
+/*
+ * Load the configuration and the rules as inspect_engine_open() would, and
+ * drop them (snetd -t); *summary gets the inspector's load summary.
+ */
+int inspect_engine_check(const struct nfq_settings *cfg, char *summary,
+			 size_t sumlen, char *err, size_t errlen);
 /* Waits for a reload in progress. */
 void inspect_engine_close(struct inspect_engine *e);
 

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "ctl_server.h"
 #include "declog.h"
+#include "inspect_engine.h"
 #include "kernel_link.h"
 #include "log.h"
 #include "mainloop.h"
@@ -180,6 +181,34 @@ static int print_ruleset(const struct snetd_config *cfg)
 	return 0;
 }
 
+/*
+ * snetd -t with [inspect] on: what the start would refuse, refused now (the
+ * unit's ExecStartPre runs it), the signatures loaded through the cache.
+ */
+static int check_inspection(const struct snetd_config *cfg)
+{
+	static char text[65536];
+	char err[1024] = "", summary[512] = "";
+	struct nft_plan plan;
+	int rc;
+
+	if (!cfg->nfq.enabled)
+		return 0;
+	if (!cfg->nfq.external_ruleset &&
+	    (nft_plan_build(&cfg->nfq, &plan) ||
+	     nft_plan_format(&plan, text, sizeof(text)))) {
+		fprintf(stderr, "snetd: [inspect]: the nft ruleset does not fit\n");
+		return 1;
+	}
+	rc = inspect_engine_check(&cfg->nfq, summary, sizeof(summary), err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "snetd: [inspect]: %s\n", err[0] ? err : strerror(-rc));
+		return 1;
+	}
+	printf("%s: ok, %s\n", cfg->nfq.rules, summary);
+	return 0;
+}
+
 static int on_signal(int fd, short revents, void *arg)
 {
 	struct snetd *d = arg;
@@ -232,7 +261,8 @@ static void usage(FILE *f)
 		"  -c FILE  configuration (default %s)\n"
 		"  -f       also log to standard error\n"
 		"  -v       log debug messages (each decision)\n"
-		"  -t       check the configuration and the policy, then exit\n"
+		"  -t       check the configuration and the policy (with [inspect] on,\n"
+		"           also the nft plan, inspector config and signatures), then exit\n"
 		"  --external-ruleset  do not install table inet snet: only read\n"
 		"                      the queues ([nfqueue] external_ruleset = yes)\n"
 		"  --print-ruleset     print the nft table snetd would install, then exit\n",
@@ -316,7 +346,7 @@ int main(int argc, char **argv)
 		       d.config_path ? d.config_path : "(built-in defaults)",
 		       d.cfg.policy, policy_rule_count(policy));
 		policy_put(policy);
-		return 0;
+		return check_inspection(&d.cfg);
 	}
 	log_open("snetd", true, to_stderr || isatty(STDERR_FILENO),
 		 debug ? LOG_DEBUG : d.cfg.log_level);

@@ -52,6 +52,19 @@ eve_log = $W/eve.json
 [nfqueue]
 queues = 0-1
 EOF
+# snetd -t (the unit's ExecStartPre) checks what the start would refuse.
+out=$($B/bin/snetd -t -c $W/snetd.conf --external-ruleset 2>&1); rc=$?
+check "snetd -t: loads the signatures and says how many" "0 1" \
+	"$rc $(echo "$out" | grep -c "^$top/tests/nfq/nfq-test.rules: ok, loaded [1-9][0-9]* of [1-9][0-9]* rules")"
+sed "s|^rules = .*|rules = $W/no-such-rules|" $W/snetd.conf > $W/t1.conf
+out=$($B/bin/snetd -t -c $W/t1.conf --external-ruleset 2>&1); rc=$?
+check "snetd -t: missing signatures fail the check" "1 1" \
+	"$rc $(echo "$out" | grep -c "^snetd: \[inspect\]: rules not loaded (No such file or directory): .*; $W/no-such-rules: No such file or directory")"
+printf '[engine]\nreassembly-depth = lots\n' > $W/bad-inspector.conf
+sed "s|^config = .*|config = $W/bad-inspector.conf|" $W/snetd.conf > $W/t2.conf
+out=$($B/bin/snetd -t -c $W/t2.conf --external-ruleset 2>&1); rc=$?
+check "snetd -t: a bad inspector.conf fails the check, naming file and line" "1 1" \
+	"$rc $(echo "$out" | grep -c "^snetd: \[inspect\]: $W/bad-inspector.conf:2: ")"
 $B/bin/snetd -f -c $W/snetd.conf --external-ruleset > $W/snetd.log 2>&1 &
 pid=$!
 i=0
