@@ -54,6 +54,7 @@ int snet_inspect_config_new(struct snet_inspect_config **out)
 	c->tcp_timeout = 600;
 	c->tcp_closed_timeout = 10;
 	c->udp_timeout = 60;
+	c->cache_keep = 4;
 	c->midstream = true;
 	for (size_t i = 0; i < sizeof(default_vars) / sizeof(default_vars[0]); i++) {
 		int rc = snet_inspect_config_set_var(c, default_vars[i][0],
@@ -199,6 +200,7 @@ int snet_inspect_config_set(struct snet_inspect_config *c, const char *key,
 		{ "tcp-timeout", offsetof(struct snet_inspect_config, tcp_timeout), false, true, 1 },
 		{ "tcp-closed-timeout", offsetof(struct snet_inspect_config, tcp_closed_timeout), false, true, 0 },
 		{ "udp-timeout", offsetof(struct snet_inspect_config, udp_timeout), false, true, 1 },
+		{ "cache-keep", offsetof(struct snet_inspect_config, cache_keep), false, true, 1 },
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(key, nums[i].key))

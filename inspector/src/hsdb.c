@@ -14,8 +14,10 @@
  * cache-dir/snet-<sha256>.hsdb, keyed by every compile input, the
  * Hyperscan version and the CPU's features.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -615,6 +617,72 @@ static int read_all(FILE *f, void *p, size_t n)
 	return fread(p, 1, n, f) == n ? 0 : -EIO;
 }
 
+/* "snet-" 64 hex digits ".hsdb": what dbs_build() names its files */
+static bool cache_file_name(const char *n)
+{
+	if (strncmp(n, "snet-", 5) || strlen(n) != 5 + 64 + 5 || strcmp(n + 69, ".hsdb"))
+		return false;
+	for (int i = 5; i < 69; i++)
+		if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
+			return false;
+	return true;
+}
+
+struct cache_entry {
+	char name[80];
+	struct timespec mtime;
+};
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct cache_entry *)a)->mtime;
+	const struct timespec *y = &((const struct cache_entry *)b)->mtime;
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec > y->tv_sec ? -1 : 1;
+	return x->tv_nsec > y->tv_nsec ? -1 : x->tv_nsec < y->tv_nsec;
+}
+
+/*
+ * Each new rule set (a daily feed update) adds a file of several MiB: keep
+ * the @keep most recently used (a hit touches its file), remove the rest.
+ * Best effort, and only our own file names.
+ */
+static void cache_prune(const char *dir, uint32_t keep, struct strbuf *errs)
+{
+	DIR *dp = opendir(dir);
+	struct cache_entry *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+
+	if (!dp)
+		return;
+	while ((de = readdir(dp))) {
+		struct stat st;
+		if (!cache_file_name(de->d_name) ||
+		    fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			struct cache_entry *nv = realloc(v, (cap ? cap * 2 : 16) * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+			cap = cap ? cap * 2 : 16;
+		}
+		snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
+		v[n++].mtime = st.st_mtim;
+	}
+	if (n > keep) {
+		qsort(v, n, sizeof(*v), newest_first);
+		for (size_t i = keep; i < n; i++)
+			if (unlinkat(dirfd(dp), v[i].name, 0) && errno != ENOENT)
+				strbuf_printf(errs, "warning: cannot remove old database cache "
+					      "%s/%s: %s\n", dir, v[i].name, strerror(errno));
+	}
+	free(v);
+	closedir(dp);
+}
+
 static int cache_read(const char *path, struct ruleset_dbs *d, size_t nrules)
 {
 	FILE *f = fopen(path, "rb");
@@ -881,6 +949,8 @@ int dbs_build(struct rule **rules, size_t nrules,
 			if (rc)
 				goto fail;
 			*from_cache = true;
+			/* in use: the newest for cache_prune(); a read-only cache is fine */
+			(void)utimensat(AT_FDCWD, path, NULL, 0);
 			groups_free(&gs);
 			*out = d;
 			return 0;
@@ -926,6 +996,8 @@ int dbs_build(struct rule **rules, size_t nrules,
 		if (wrc)
 			strbuf_printf(errs, "warning: cannot write database cache %s: %s\n",
 				      path, strerror(-wrc));
+		else
+			cache_prune(cfg->cache_dir, cfg->cache_keep, errs);
 	}
 	groups_free(&gs);
 	*out = d;

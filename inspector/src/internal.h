@@ -66,6 +66,7 @@ struct snet_inspect_config {
 	uint64_t flow_max;		/* flows per worker */
 	uint64_t http_body_limit;
 	uint32_t tcp_timeout, tcp_closed_timeout, udp_timeout;
+	uint32_t cache_keep;		/* database files kept in cache_dir */
 	bool midstream;
 };
 const char *config_var(const struct snet_inspect_config *cfg, const char *name);

@@ -125,7 +125,8 @@ step_inspect() {
 	# (rules/signatures/snet-demo.rules).  The demo's host is on
 	# 192.0.2.0/24: it joins $HOME_NET.
 	sed "s|^#*classification-file = .*|classification-file = $TOP/tests/data/et-open/classification.config|
-	     s|^HOME_NET = \[|HOME_NET = [192.0.2.0/24,|" $TOP/rules/inspector.conf > $ETC/inspector.conf
+	     s|^HOME_NET = \[|HOME_NET = [192.0.2.0/24,|
+	     s|^cache-dir = .*|cache-dir = /tmp/snet-demo/cache|" $TOP/rules/inspector.conf > $ETC/inspector.conf
 	sed "/^\[inspect\]/,/^\[/ {
 		s|^enabled = .*|enabled = yes|
 		s|^rules = .*|rules = $TOP/rules/signatures/snet-demo.rules|

@@ -10,7 +10,7 @@ dir=$out/inspector/pcaptests
 rm -rf "$dir" && mkdir -p "$dir"
 /usr/bin/python3 "$here/gen_pcaps.py" "$dir/pcaps" || { echo "not ok inspector: pcap: generate"; exit 1; }
 cls=${SNET_TEST_CLASSIFICATION:-${ET_OPEN_DIR:-$here/../data/et-open}/classification.config}
-sed "s|^#*classification-file.*|classification-file = $cls|; s|^HOME_NET.*|HOME_NET = [10.0.0.0/8,2001:db8::1]|" \
+sed "s|^#*classification-file.*|classification-file = $cls|; s|^HOME_NET.*|HOME_NET = [10.0.0.0/8,2001:db8::1]|; s|^cache-dir.*|cache-dir = $dir/cache|" \
 	"$top/rules/inspector.conf" > "$dir/test.conf"
 cat > "$dir/extra.rules" <<'R'
 alert http any any -> any any (msg:"T response body after gzip-less 200"; flow:established,to_client; file_data; content:"SECRET-PAYLOAD"; http_stat_code; content:"200"; sid:9100001; rev:1;)
@@ -55,16 +55,20 @@ if make -s -C "$top/inspector" install DESTDIR="$inst" PREFIX=/usr > "$dir/insta
 	mkdir -p "$rel" && cp "$top/rules/signatures/snet-demo.rules" "$rel/" &&
 	cp "${ET_OPEN_DIR:-$here/../data/et-open}/classification.config" "$rel/" &&
 	ln -sfn releases/r1 "$dir/var/current" && mkdir -p "$dir/installed" &&
+	cmp -s "$top/rules/inspector.conf" "$inst/etc/snet/inspector.conf" &&
+	grep -qx 'cache-dir = /var/cache/snet/inspector' "$inst/etc/snet/inspector.conf" &&
+	# the one change: this host's /var/cache is not the test's
+	sed -i "s|^cache-dir = .*|cache-dir = $dir/var/cache|" "$inst/etc/snet/inspector.conf" &&
 	"$inst/usr/bin/snet-inspect" -r "$dir/pcaps/http.pcap" -S "$dir/var/current" \
 		-c "$inst/etc/snet/inspector.conf" -l "$dir/installed" > "$dir/installed/stats" \
 		2> "$dir/installed/err"; then
 	got=$(jq -c 'select(.alert.signature_id==9000001) | [.alert.action,.alert.category,.alert.severity]' \
 		"$dir/installed/eve.json" 2>&1)
 	if [ "$got" = '["blocked","A Network Trojan was detected",1]' ] &&
-		cmp -s "$top/rules/inspector.conf" "$inst/etc/snet/inspector.conf"; then
+		ls "$dir/var/cache/"snet-*.hsdb > /dev/null 2>&1; then
 		echo "ok inspector: pcap: installed-config-and-release-classes"
 	else
-		echo "not ok inspector: pcap: installed-config-and-release-classes: got '$got'"
+		echo "not ok inspector: pcap: installed-config-and-release-classes: got '$got', cache: $(ls "$dir/var/cache" 2>&1)"
 		rc=1
 	fi
 else

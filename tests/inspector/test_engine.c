@@ -2,6 +2,9 @@
 /* Engine behaviour: verdicts, flows, reload, counters, load errors. */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <time.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -767,6 +770,89 @@ static void classification_from_rules_dir(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static size_t count_cache_files(const char *dir, char names[][80], size_t max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, "snet-", 5) && strlen(de->d_name) == 74) {
+			if (n < max)
+				snprintf(names[n], 80, "%s", de->d_name);
+			n++;
+		}
+	closedir(d);
+	return n;
+}
+
+static void load_one(struct snet_inspect_config *cfg, const char *dir, int k, bool *hit)
+{
+	char rules[64], path[4200], text[256];
+	struct snet_inspect_ruleset *rs = NULL;
+	struct snet_inspect_report *rep = NULL;
+
+	snprintf(rules, sizeof(rules), "set%d.rules", k);
+	snprintf(text, sizeof(text), "alert tcp any any -> any any (msg:\"k\"; "
+		 "content:\"pattern-%d\"; sid:%d; rev:1;)\n", k, 100 + k);
+	write_text(dir, rules, text);
+	snprintf(path, sizeof(path), "%s/%s", dir, rules);
+	const char *p[] = { path };
+	if (snet_inspect_ruleset_load(cfg, p, 1, &rs, &rep))
+		fail_msg("%s", snet_inspect_report_summary(rep));
+	*hit = snet_inspect_ruleset_from_cache(rs) == 1;
+	snet_inspect_report_free(rep);
+	snet_inspect_ruleset_unref(rs);
+}
+
+/* the cache keeps the cache-keep most recently used databases */
+static void cache_keep_prunes(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/snet-test-cache-XXXXXX", cache[4200], names[8][80], cmd[4300];
+	struct snet_inspect_config *cfg;
+	bool hit;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(cache, sizeof(cache), "%s/cache", dir);
+	assert_int_equal(snet_inspect_config_new(&cfg), 0);
+	assert_int_equal(snet_inspect_config_set(cfg, "cache-dir", cache), 0);
+	assert_int_equal(snet_inspect_config_set(cfg, "cache-keep", "0"), -EINVAL);
+	assert_int_equal(snet_inspect_config_set(cfg, "cache-keep", "2"), 0);
+	load_one(cfg, dir, 1, &hit);
+	assert_false(hit);
+	/* not ours: never removed */
+	write_text(cache, "notes.txt", "x");
+	write_text(cache, "snet-0000.hsdb", "x");
+	load_one(cfg, dir, 2, &hit);
+	load_one(cfg, dir, 3, &hit);
+	assert_false(hit);
+	assert_int_equal(count_cache_files(cache, names, 8), 2);
+	load_one(cfg, dir, 1, &hit);	/* pruned: compiled again */
+	assert_false(hit);
+	/* now 3 and 1 are kept; a hit on 3 makes it newer than 1 */
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	nanosleep(&pause, NULL);
+	load_one(cfg, dir, 3, &hit);
+	assert_true(hit);
+	nanosleep(&pause, NULL);
+	load_one(cfg, dir, 4, &hit);
+	assert_false(hit);
+	assert_int_equal(count_cache_files(cache, names, 8), 2);
+	load_one(cfg, dir, 3, &hit);
+	assert_true(hit);
+	load_one(cfg, dir, 4, &hit);
+	assert_true(hit);
+	snprintf(cmd, sizeof(cmd), "%s/notes.txt", cache);
+	assert_int_equal(access(cmd, F_OK), 0);
+	snprintf(cmd, sizeof(cmd), "%s/snet-0000.hsdb", cache);
+	assert_int_equal(access(cmd, F_OK), 0);
+	snet_inspect_config_free(cfg);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -789,6 +875,7 @@ int main(void)
 		cmocka_unit_test(eve_lines_as_jansson_dumps),
 		cmocka_unit_test(check_only),
 		cmocka_unit_test(classification_from_rules_dir),
+		cmocka_unit_test(cache_keep_prunes),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }
