@@ -529,7 +529,7 @@ static void min_version_and_replaces(void **state)
 	    "  future/set:\n    min-version: 8.0.1\n    url: https://x/future.rules\n"
 	    "  odd/set:\n    min-version: 4.x\n    url: https://x/odd.rules\n"
 	    "  et/open:\n    url: https://x/open-%(__version__)s.rules\n"
-	    "  et/pro:\n    replaces: [et/open, ../gone]\n    parameters:\n"
+	    "  et/pro:\n    replaces: [et/open, ../gone, et/pro]\n    parameters:\n"
 	    "      secret-code: {prompt: code}\n    url: https://x/%(secret-code)s/pro.rules\n");
 	for (int v = 0; v < 2; v++) {
 		snprintf(conf, sizeof(conf), "[update]\ndest = %s/d\ncache-dir = %s/c\n"
@@ -559,6 +559,8 @@ static void min_version_and_replaces(void **state)
 	if (sources_enable(&c, "et/pro", code, 1, out, &e))
 		fail_msg("%s", e.msg);
 	fflush(out);
+	snprintf(p, sizeof(p), "%s/s/et-pro.conf", dir);
+	assert_true(path_exists(p));	/* an index naming it among its own replaced */
 	snprintf(p, sizeof(p), "%s/s/et-open.conf", dir);
 	assert_false(path_exists(p));
 	strcat(p, ".disabled");

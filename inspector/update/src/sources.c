@@ -758,7 +758,8 @@ static int disable_replaced(const struct update_config *c, const struct index_so
 		struct uerr ignored;
 
 		/* a replaced name that is not a source name cannot be enabled */
-		if (source_path(c, s->replaces[i], ".conf", safe, path, &ignored) ||
+		if (!strcmp(s->replaces[i], s->name) ||
+		    source_path(c, s->replaces[i], ".conf", safe, path, &ignored) ||
 		    !path_exists(path))
 			continue;
 		snprintf(to, sizeof(to), "%s.disabled", path);
