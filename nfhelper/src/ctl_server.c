@@ -447,7 +447,10 @@ static void cmd_inspect(struct ctl_server *srv, struct client *c,
 	int rc;
 
 	if (!ops) {
-		reply_error(c, "payload inspection is off ([inspect] enabled = no)");
+		/* "inspect_off": snetctl reload-rules --if-running has nothing to do */
+		client_send(c, json_pack("{s:b, s:s, s:b}", "ok", 0, "error",
+					 "payload inspection is off ([inspect] enabled = no)",
+					 "inspect_off", 1));
 		return;
 	}
 	if (cmd == CTL_INSPECT) {

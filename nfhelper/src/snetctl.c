@@ -32,7 +32,8 @@ struct conn {
 
 static bool json_output;
 
-static int conn_open(struct conn *c, const char *path)
+/* -errno, and a message unless @quiet_absent and no snetd listens there */
+static int conn_open_as(struct conn *c, const char *path, bool quiet_absent)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 
@@ -46,13 +47,19 @@ static int conn_open(struct conn *c, const char *path)
 	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		int e = errno;
 
-		fprintf(stderr, "snetctl: cannot reach snetd at %s: %s\n", path,
-			strerror(e));
+		if (!quiet_absent || (e != ENOENT && e != ECONNREFUSED))
+			fprintf(stderr, "snetctl: cannot reach snetd at %s: %s\n", path,
+				strerror(e));
 		if (c->fd >= 0)
 			close(c->fd);
 		return -e;
 	}
 	return 0;
+}
+
+static int conn_open(struct conn *c, const char *path)
+{
+	return conn_open_as(c, path, false);
 }
 
 static int conn_send_text(struct conn *c, const char *text)
@@ -329,22 +336,40 @@ static int one_request(const char *path, json_t *req, const char *cmd)
  * Ask for a rule reload, then follow it until its build has finished
  * (snetd builds in the background and keeps inspecting meanwhile): exit 0
  * if the new rules are in use, 1 with snetd's reason if they were
- * refused (the running rules stay).
+ * refused (the running rules stay).  @if_running: no snetd, or one that
+ * does not inspect, is nothing to reload (it reads the rules when it
+ * starts inspecting), so exit 0 and say so: snet-update's default, so that
+ * a machine without inspection has no failed update.
  */
-static int reload_rules(const char *path, unsigned int timeout_s)
+static int reload_rules(const char *path, unsigned int timeout_s, bool if_running)
 {
 	struct timespec nap = { .tv_nsec = 100 * 1000 * 1000 };
 	json_t *reply, *r;
 	json_int_t id;
 	struct conn c;
-	int status = EXIT_REFUSED;
+	int status = EXIT_REFUSED, rc;
 
-	if (conn_open(&c, path))
+	rc = conn_open_as(&c, path, if_running);
+	if (rc == -ENOENT || rc == -ECONNREFUSED) {
+		if (if_running) {
+			printf("snetd is not running (%s): nothing to reload; it loads the "
+			       "rules when it starts\n", path);
+			return 0;
+		}
+	}
+	if (rc)
 		return EXIT_CONNECT;
 	if (conn_send(&c, json_pack("{s:s}", "cmd", "reload-rules")) ||
 	    !(reply = conn_recv(&c))) {
 		close(c.fd);
 		return EXIT_CONNECT;
+	}
+	if (if_running && json_is_true(json_object_get(reply, "inspect_off"))) {
+		printf("snetd does not inspect payloads ([inspect] enabled = no): nothing "
+		       "to reload\n");
+		json_decref(reply);
+		close(c.fd);
+		return 0;
 	}
 	if (!json_is_true(json_object_get(reply, "ok"))) {
 		fprintf(stderr, "snetctl: %s\n", str_of(reply, "error", "request refused"));
@@ -656,8 +681,11 @@ static void usage(FILE *f)
 		"  tickets revoke ID | pid PID | cookie COOKIE | all\n"
 		"  reload                      re-read the policy file\n"
 		"  inspect                     payload inspection: rules, queues, counters\n"
-		"  reload-rules [SECONDS]      rebuild the signatures (snetd keeps inspecting\n"
-		"                              meanwhile) and wait for the result (600 s)\n"
+		"  reload-rules [--if-running] [SECONDS]\n"
+		"                              rebuild the signatures (snetd keeps inspecting\n"
+		"                              meanwhile) and wait for the result (600 s);\n"
+		"                              --if-running: no snetd, or no inspection, is\n"
+		"                              nothing to reload (exit 0)\n"
 		"  prompt                      answer events (a person, or lines on stdin)\n"
 		"  raw JSON                    send one request line as is\n"
 		"  -s SOCKET  snetd's control socket (default %s)\n"
@@ -770,10 +798,16 @@ int main(int argc, char **argv)
 			goto bad;
 		return prompt(sock);
 	} else if (!strcmp(cmd, "reload-rules")) {
+		bool if_running = nargs && !strcmp(args[0], "--if-running");
+
 		v = 600;
+		if (if_running) {
+			args++;
+			nargs--;
+		}
 		if (nargs > 1 || (nargs == 1 && parse_number(args[0], 86400, &v)) || !v)
 			goto bad;
-		return reload_rules(sock, (unsigned int)v);
+		return reload_rules(sock, (unsigned int)v, if_running);
 	} else if (!strcmp(cmd, "raw")) {
 		struct conn c;
 		json_t *reply;

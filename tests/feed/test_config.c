@@ -21,7 +21,7 @@ static void defaults(void **state)
 	assert_int_equal(config_parse(&c, "t.conf", "", &e), 0);
 	assert_string_equal(c.dest, "/var/lib/snet/rules");
 	assert_string_equal(c.cache_dir, "/var/cache/snet-update");
-	assert_string_equal(c.reload_command, "snetctl reload-rules");
+	assert_string_equal(c.reload_command, "snetctl reload-rules --if-running");
 	assert_int_equal(c.keep, 3);
 	assert_int_equal(c.nignore, 1);
 	assert_string_equal(c.ignore[0], "*deleted.rules");

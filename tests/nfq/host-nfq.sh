@@ -65,6 +65,12 @@ sed "s|^config = .*|config = $W/bad-inspector.conf|" $W/snetd.conf > $W/t2.conf
 out=$($B/bin/snetd -t -c $W/t2.conf --external-ruleset 2>&1); rc=$?
 check "snetd -t: a bad inspector.conf fails the check, naming file and line" "1 1" \
 	"$rc $(echo "$out" | grep -c "^snetd: \[inspect\]: $W/bad-inspector.conf:2: ")"
+# snet-update's reload command before snetd runs: nothing to reload
+out=$($B/bin/snetctl -s $W/snetd.sock reload-rules --if-running 2>&1); rc=$?
+check "reload-rules --if-running without snetd: nothing to reload, exit 0" "0 1" \
+	"$rc $(echo "$out" | grep -c "^snetd is not running ($W/snetd.sock): nothing to reload; it loads the rules when it starts$")"
+$B/bin/snetctl -s $W/snetd.sock reload-rules > /dev/null 2>&1
+check "reload-rules without snetd: exit 3" 3 "$?"
 $B/bin/snetd -f -c $W/snetd.conf --external-ruleset > $W/snetd.log 2>&1 &
 pid=$!
 i=0

@@ -198,6 +198,14 @@ reap $cw 100
 out=$($CTL tickets revoke 999999 2>&1)
 check "snetctl tickets revoke: unknown id" "snetctl: revoke: No such file or directory 1" "$out $?"
 
+# snet-update's reload command against a snetd that does not inspect
+out=$($CTL reload-rules 2>&1)
+check "reload-rules with inspection off: refused" \
+	"snetctl: payload inspection is off ([inspect] enabled = no) 1" "$out $?"
+out=$($CTL reload-rules --if-running 2>&1)
+check "reload-rules --if-running with inspection off: nothing to reload" \
+	"snetd does not inspect payloads ([inspect] enabled = no): nothing to reload 0" "$out $?"
+
 # ---------------------------------------------- status, stats, bad requests
 st=$($CTL -j status)
 check "snetctl status: pid, policy, rules" "$snetd_pid $POLICY 33" \

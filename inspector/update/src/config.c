@@ -56,7 +56,7 @@ int config_defaults(struct update_config *c)
 	int rc = set_str(&c->dest, "/var/lib/snet/rules") ||
 		 set_str(&c->cache_dir, "/var/cache/snet-update") ||
 		 set_str(&c->inspector_config, "/etc/snet/inspector.conf") ||
-		 set_str(&c->reload_command, "snetctl reload-rules") ||
+		 set_str(&c->reload_command, "snetctl reload-rules --if-running") ||
 		 set_str(&c->user_agent, "snet-update/0.1") ||
 		 set_str(&c->index_url, "https://www.openinfosecfoundation.org/rules/index.yaml") ||
 		 set_str(&c->suricata_version, "7.0") ||
