@@ -132,6 +132,7 @@ int ctl_request_parse(const char *line, size_t len, struct ctl_request *req,
 		{ "tickets", CTL_TICKETS_LIST }, { "reload", CTL_RELOAD },
 		{ "prompt", CTL_PROMPT }, { "answer", CTL_ANSWER },
 		{ "inspect", CTL_INSPECT }, { "reload-rules", CTL_RELOAD_RULES },
+		{ "reopen-logs", CTL_REOPEN_LOGS },
 	};
 	json_error_t jerr;
 	const char *cmd, *action;

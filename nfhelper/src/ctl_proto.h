@@ -26,6 +26,7 @@ enum ctl_cmd {
 	CTL_ANSWER,		/* a prompt's answer to one event */
 	CTL_INSPECT,		/* payload inspection counters */
 	CTL_RELOAD_RULES,	/* rebuild the signatures in the background */
+	CTL_REOPEN_LOGS,	/* the decision and EVE logs, after logrotate */
 };
 
 struct ctl_request {

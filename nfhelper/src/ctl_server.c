@@ -418,6 +418,23 @@ static void cmd_tickets(struct ctl_server *srv, struct client *c,
 	client_send(c, json_pack("{s:b, s:o}", "ok", 1, "tickets", arr));
 }
 
+static void cmd_reopen_logs(struct ctl_server *srv, struct client *c)
+{
+	const struct ctl_log_ops *ops = srv->p.logs;
+	char err[1024] = "";
+
+	if (!ops) {
+		reply_error(c, "no log to reopen");
+		return;
+	}
+	if (ops->reopen(ops->ctx, err, sizeof(err))) {
+		reply_error(c, "%s", err[0] ? err : "reopen failed");
+		return;
+	}
+	log_msg(LOG_INFO, "logs reopened for uid %u", c->uid);
+	client_send(c, json_pack("{s:b}", "ok", 1));
+}
+
 static void cmd_reload(struct ctl_server *srv, struct client *c)
 {
 	char err[2048];
@@ -603,6 +620,9 @@ static void handle_line(struct ctl_server *srv, struct client *c,
 	case CTL_INSPECT:
 	case CTL_RELOAD_RULES:
 		cmd_inspect(srv, c, req.cmd);
+		break;
+	case CTL_REOPEN_LOGS:
+		cmd_reopen_logs(srv, c);
 		break;
 	}
 }

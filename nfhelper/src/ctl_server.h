@@ -47,6 +47,16 @@ struct ctl_inspect_ops {
 	int (*reload)(void *ctx, uint64_t *id);
 };
 
+/*
+ * Reopen the decision log and the EVE log, as SIGHUP does, but without
+ * reloading the policy and the signatures: what logrotate asks for.
+ * Called from the control thread; both logs lock their own descriptor.
+ */
+struct ctl_log_ops {
+	void *ctx;
+	int (*reopen)(void *ctx, char *err, size_t errlen);
+};
+
 struct ctl_server_params {
 	const char *path;		/* socket path */
 	const char *group;		/* "" or NULL: root only */
@@ -56,6 +66,7 @@ struct ctl_server_params {
 	struct sock_table *sockets;
 	const struct ctl_kernel_ops *kernel;	/* may be NULL */
 	const struct ctl_inspect_ops *inspect;	/* may be NULL */
+	const struct ctl_log_ops *logs;		/* may be NULL */
 };
 
 /* Bind the socket and start the thread. */

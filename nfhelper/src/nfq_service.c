@@ -111,13 +111,14 @@ int nfq_service_reload(struct nfq_service *s, uint64_t *id)
 	return rc;
 }
 
-void nfq_service_reopen_logs(struct nfq_service *s)
+int nfq_service_reopen_logs(struct nfq_service *s)
 {
 	int rc = snet_inspect_eve_reopen(inspect_engine_eve(s->engine));
 
 	if (rc)
 		log_msg(LOG_ERR, "EVE log %s: reopen: %s", s->p.cfg->eve_log,
 			strerror(-rc));
+	return rc;
 }
 
 #define J(v) json_integer((json_int_t)(v))

@@ -32,7 +32,7 @@ void nfq_service_stop(struct nfq_service *s);
 /* Start a rule reload in the background; *id names it (see inspect_engine). */
 int nfq_service_reload(struct nfq_service *s, uint64_t *id);
 /* Reopen the EVE log (logrotate). */
-void nfq_service_reopen_logs(struct nfq_service *s);
+int nfq_service_reopen_logs(struct nfq_service *s);
 
 /* Everything snetctl shows: rules, reloads, per-queue and total counters,
  * the kernel's queue counters and the nft counters. */

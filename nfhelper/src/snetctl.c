@@ -320,6 +320,8 @@ static int one_request(const char *path, json_t *req, const char *cmd)
 		else if (!strcmp(cmd, "reload"))
 			printf("policy %s: %lld rules\n", str_of(reply, "policy", "?"),
 			       int_of(reply, "rules"));
+		else if (!strcmp(cmd, "reopen-logs"))
+			printf("logs reopened\n");
 		else
 			json_object_foreach(reply, k, v)
 				if (strcmp(k, "ok"))
@@ -686,6 +688,7 @@ static void usage(FILE *f)
 		"                              meanwhile) and wait for the result (600 s);\n"
 		"                              --if-running: no snetd, or no inspection, is\n"
 		"                              nothing to reload (exit 0)\n"
+		"  reopen-logs                 open the decision and EVE logs again (logrotate)\n"
 		"  prompt                      answer events (a person, or lines on stdin)\n"
 		"  raw JSON                    send one request line as is\n"
 		"  -s SOCKET  snetd's control socket (default %s)\n"
@@ -757,7 +760,7 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "status") || !strcmp(cmd, "stats") ||
 	    !strcmp(cmd, "events") || !strcmp(cmd, "reload") ||
-	    !strcmp(cmd, "inspect")) {
+	    !strcmp(cmd, "inspect") || !strcmp(cmd, "reopen-logs")) {
 		if (nargs)
 			goto bad;
 		req = json_pack("{s:s}", "cmd", cmd);

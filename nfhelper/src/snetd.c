@@ -96,6 +96,25 @@ static int on_kernel_readable(int fd, short revents, void *arg)
 	return 0;
 }
 
+/* The decision log and the EVE log, open again under their names. */
+static int reopen_logs(void *ctx, char *err, size_t errlen)
+{
+	struct snetd *d = ctx;
+	int rc = 0, r;
+
+	if (d->declog && (r = declog_reopen(d->declog))) {
+		snprintf(err, errlen, "decision log %s: reopen: %s", d->cfg.decision_log,
+			 strerror(-r));
+		rc = r;
+	}
+	if (d->nfq && (r = nfq_service_reopen_logs(d->nfq)) && !rc) {
+		snprintf(err, errlen, "EVE log %s: reopen: %s", d->cfg.nfq.eve_log,
+			 strerror(-r));
+		rc = r;
+	}
+	return rc;
+}
+
 static void reload(struct snetd *d)
 {
 	char err[2048];
@@ -120,7 +139,7 @@ static void reload(struct snetd *d)
 	if (d->nfq) {
 		uint64_t id;
 
-		nfq_service_reopen_logs(d->nfq);
+		(void)nfq_service_reopen_logs(d->nfq);	/* it logs a failure */
 		/* In the background: inspection goes on meanwhile. */
 		rc = nfq_service_reload(d->nfq, &id);
 		if (rc)
@@ -287,6 +306,7 @@ int main(int argc, char **argv)
 		.stats = inspect_stats, .summary = inspect_summary,
 		.reload = inspect_reload,
 	};
+	static struct ctl_log_ops lops = { .ctx = &d, .reopen = reopen_logs };
 	sigset_t sigs;
 	int opt, rc, sfd = -1, status = 1;
 
@@ -453,6 +473,7 @@ int main(int argc, char **argv)
 		.sockets = d.sockets,
 		.kernel = d.kernel ? kernel_link_ctl_ops(d.kernel) : NULL,
 		.inspect = d.nfq ? &iops : NULL,
+		.logs = &lops,
 	};
 	rc = ctl_server_start(&cp, &d.ctl, err, sizeof(err));
 	if (rc) {

@@ -32,6 +32,23 @@ struct fixture {
 	struct ctl_server *srv;
 };
 
+/* the logs snetd would reopen: counted, and made to fail on demand */
+static int reopen_calls, reopen_fails;
+
+static int test_reopen(void *ctx, char *err, size_t errlen)
+{
+	(void)ctx;
+	reopen_calls++;
+	if (reopen_fails) {
+		snprintf(err, errlen, "decision log /x/decisions.jsonl: reopen: %s",
+			 strerror(EACCES));
+		return -EACCES;
+	}
+	return 0;
+}
+
+static const struct ctl_log_ops test_log_ops = { .reopen = test_reopen };
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -57,7 +74,7 @@ static int setup(void **state)
 	assert_int_equal(sock_table_new(64, &f->socks), 0);
 	struct ctl_server_params cp = {
 		.path = f->sock, .config_path = "/tmp/test.conf", .pipeline = f->pl,
-		.sockets = f->socks, .kernel = NULL,
+		.sockets = f->socks, .kernel = NULL, .logs = &test_log_ops,
 	};
 	if (ctl_server_start(&cp, &f->srv, err, sizeof(err)))
 		fail_msg("%s", err);
@@ -462,6 +479,28 @@ static void snetctl_commands(void **state)
 	assert_non_null(strstr(out, "needs \\\"cmd\\\""));
 }
 
+static void reopen_logs_command(void **state)
+{
+	struct fixture *f = *state;
+	const char *reopen[] = { "-s", f->sock, "reopen-logs", NULL };
+	const char *extra[] = { "-s", f->sock, "reopen-logs", "now", NULL };
+	const char *raw[] = { "-s", f->sock, "raw", "{\"cmd\":\"reopen-logs\"}", NULL };
+	char out[4096];
+
+	reopen_calls = reopen_fails = 0;
+	assert_int_equal(run_snetctl(reopen, NULL, out, sizeof(out)), 0);
+	assert_string_equal(out, "logs reopened\n");
+	assert_int_equal(reopen_calls, 1);
+	reopen_fails = 1;
+	assert_int_equal(run_snetctl(reopen, NULL, out, sizeof(out)), 1);
+	assert_int_equal(run_snetctl(raw, NULL, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "decision log /x/decisions.jsonl: reopen: Permission denied"));
+	assert_int_equal(reopen_calls, 3);
+	reopen_fails = 0;
+	assert_int_equal(run_snetctl(extra, NULL, out, sizeof(out)), 2);
+	assert_int_equal(reopen_calls, 3);
+}
+
 struct prompt_run {
 	struct fixture *f;
 	char out[8192];
@@ -573,6 +612,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(prompt_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(strangers_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(snetctl_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(reopen_logs_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(snetctl_prompt_from_a_script, setup, teardown),
 		cmocka_unit_test(request_parser_fields),
 	};

@@ -111,6 +111,23 @@ check "drop: alerted, blocked, without a process" "blocked null none" \
 check "drop: counted" "1 0" \
 	"$($B/bin/snetctl -s $W/snetd.sock -j inspect | jq -r '[(.inspect.total.dropped > 0 | if . then 1 else 0 end), .inspect.total.tickets] | map(tostring) | join(" ")')"
 
+# logrotate with the shipped configuration: the EVE log moves to .1 and
+# snetd, told by its postrotate, writes the next alert to a new file.
+sed "s|^/var/log/snet/decisions.jsonl /var/log/snet/eve.json {|$W/eve.json {|
+     s|@BINDIR@/snetctl|$B/bin/snetctl -s $W/snetd.sock|" $top/rules/logrotate.conf > $W/logrotate.conf
+logrotate -f -s $W/logrotate.state $W/logrotate.conf > $W/logrotate.out 2>&1
+check "logrotate: the shipped configuration rotates the EVE log" "0 1 0" \
+	"$? $(grep -c '"signature_id":9100001' $W/eve.json.1 2>/dev/null) $(cat $W/eve.json 2>/dev/null | wc -l)"
+rm -f $W/ready
+$PEER recv 127.0.0.1 9000 $W/got.drop2 $W/ready &
+srv=$!
+while [ ! -e $W/ready ]; do sleep 0.02; done
+$PEER steps 127.0.0.1 9000 s:hello w:200 "s:xx MALWARE-SIGNATURE yy" w:500 s:after > /dev/null
+kill $srv 2>/dev/null
+wait $srv 2>/dev/null
+check "logrotate: the next alert is in the new file, none in the old one" "1 1" \
+	"$(grep -c '"signature_id":9100001' $W/eve.json) $(grep -c '"signature_id":9100001' $W/eve.json.1)"
+
 kill -TERM $pid
 wait $pid
 check "stops cleanly" 0 $?

@@ -509,6 +509,24 @@ wait_for 30 sh -c "grep -q '\"port\":9990.*send_error' $DLOG" &&
 stop_snetd
 reset_kernel
 
+# logrotate: the decision log moved away, reopened without a policy reload.
+cat > $POLICY <<EOF
+deny remote-port 9991 # rotate
+EOF
+write_conf events=connect:tcp
+start_snetd
+pcheck "rotate: a decision before" EACCES rotate 9991 conn tcp 127.0.0.1 9991
+mv $DLOG $DLOG.1
+r0=$(grep -c 'policy reloaded' $SLOG)
+out=$($CTL reopen-logs 2>&1)
+check "rotate: snetctl reopen-logs, no policy reload" "logs reopened 0 $r0" \
+	"$out $? $(grep -c 'policy reloaded' $SLOG)"
+pcheck "rotate: a decision after, in the new file" EACCES rotate 9991 conn tcp 127.0.0.1 9991
+check "rotate: the old file kept its line, the new one has the next" "1 1" \
+	"$(grep -c '"port":9991' $DLOG.1) $(grep -c '"port":9991' $DLOG)"
+stop_snetd
+reset_kernel
+
 kill $servers 2> /dev/null
 echo "snetd tests: $failures failed"
 [ $failures = 0 ]
