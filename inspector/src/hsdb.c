@@ -618,9 +618,11 @@ static int read_all(FILE *f, void *p, size_t n)
 }
 
 /* "snet-" 64 hex digits ".hsdb": what dbs_build() names its files */
+#define CACHE_NAME_LEN (5 + 64 + 5)
+
 static bool cache_file_name(const char *n)
 {
-	if (strncmp(n, "snet-", 5) || strlen(n) != 5 + 64 + 5 || strcmp(n + 69, ".hsdb"))
+	if (strncmp(n, "snet-", 5) || strlen(n) != CACHE_NAME_LEN || strcmp(n + 69, ".hsdb"))
 		return false;
 	for (int i = 5; i < 69; i++)
 		if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
@@ -629,7 +631,7 @@ static bool cache_file_name(const char *n)
 }
 
 struct cache_entry {
-	char name[80];
+	char name[CACHE_NAME_LEN + 1];
 	struct timespec mtime;
 };
 
@@ -669,7 +671,7 @@ static void cache_prune(const char *dir, uint32_t keep, struct strbuf *errs)
 			v = nv;
 			cap = cap ? cap * 2 : 16;
 		}
-		snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
+		memcpy(v[n].name, de->d_name, CACHE_NAME_LEN + 1);	/* length checked */
 		v[n++].mtime = st.st_mtim;
 	}
 	if (n > keep) {
