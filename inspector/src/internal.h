@@ -666,9 +666,16 @@ struct snet_inspect_ruleset {
 	bool tls_track;		/* a rule reads ssl_version or ssl_state */
 	uint64_t generation;
 };
-bool threshold_allows(struct snet_inspect_ruleset *rs, const struct rule *r,
-		      const struct ip_addr *src, const struct ip_addr *dst,
-		      uint64_t now_sec);
+/*
+ * What a full match of a thresholded rule does (Suricata's meaning): alert
+ * and act; act without an alert (limit past its count, both past its
+ * count: a drop rule keeps dropping); or neither (threshold and both
+ * before their count, detection_filter up to it).
+ */
+enum th_result { TH_SKIP, TH_ALERT, TH_ACT };
+enum th_result threshold_check(struct snet_inspect_ruleset *rs, const struct rule *r,
+			       const struct ip_addr *src, const struct ip_addr *dst,
+			       uint64_t now_sec);
 
 /* ---- packets (decode.c) ---- */
 struct packet {

@@ -697,14 +697,14 @@ static bool th_room(struct snet_inspect_ruleset *rs, uint64_t now)
 	return n < rs->capth;
 }
 
-bool threshold_allows(struct snet_inspect_ruleset *rs, const struct rule *r,
-		      const struct ip_addr *src, const struct ip_addr *dst,
-		      uint64_t now)
+enum th_result threshold_check(struct snet_inspect_ruleset *rs, const struct rule *r,
+			       const struct ip_addr *src, const struct ip_addr *dst,
+			       uint64_t now)
 {
 	if (r->th.type == TH_NONE)
-		return true;
+		return TH_ALERT;
 	const struct ip_addr *ip = r->th.by_dst ? dst : src;
-	bool allow = false;
+	enum th_result res = TH_SKIP;
 	pthread_mutex_lock(&rs->th_lock);
 	/* hashed by (rule, ip): a list walk grew with every tracked address */
 	struct th_entry *e = NULL;
@@ -727,7 +727,7 @@ bool threshold_allows(struct snet_inspect_ruleset *rs, const struct rule *r,
 		if (rs->nth == rs->capth && !th_room(rs, now)) {
 			/* no memory to count: fail towards alerting */
 			pthread_mutex_unlock(&rs->th_lock);
-			return true;
+			return TH_ALERT;
 		}
 		e = &rs->th[rs->nth];
 		e->rule = r->idx;
@@ -736,27 +736,30 @@ bool threshold_allows(struct snet_inspect_ruleset *rs, const struct rule *r,
 		e->count = 0;
 		th_index_put(rs, rs->nth++);
 	}
-	e->count++;
+	/* saturate: a window of 2^32 matches must not wrap to "first" */
+	if (e->count < UINT32_MAX)
+		e->count++;
 	switch (r->th.type) {
 	case TH_LIMIT:
-		allow = e->count <= r->th.count;
+		res = e->count <= r->th.count ? TH_ALERT : TH_ACT;
 		break;
 	case TH_THRESHOLD:
 		if (e->count >= r->th.count) {
-			allow = true;
+			res = TH_ALERT;
 			e->count = 0;
 		}
 		break;
 	case TH_BOTH:
-		allow = e->count == r->th.count;
+		res = e->count == r->th.count ? TH_ALERT :
+		      e->count > r->th.count ? TH_ACT : TH_SKIP;
 		break;
 	case TH_DETECTION:
-		allow = e->count > r->th.count;
+		res = e->count > r->th.count ? TH_ALERT : TH_SKIP;
 		break;
 	case TH_NONE:
-		allow = true;
+		res = TH_ALERT;
 		break;
 	}
 	pthread_mutex_unlock(&rs->th_lock);
-	return allow;
+	return res;
 }

@@ -30,6 +30,7 @@ struct pkt_match {
 	const struct rule *r;
 	json_t *app;
 	const char *app_key;
+	bool silent;		/* its action applies, its alert is thresholded out */
 };
 
 /* per rule, per worker; a field is valid while its stamp equals w->gen */
@@ -1044,12 +1045,15 @@ static void verify(struct snet_inspect_worker *w, struct event *ev)
 			    xbits_apply(&rs->xbits, x, w->p, w->p->ts_usec / 1000000) == -ENOSPC)
 				w->st.xbits_full++;
 		}
-		if (!threshold_allows(rs, r, &w->p->src, &w->p->dst, w->p->ts_usec / 1000000))
+		enum th_result th = threshold_check(rs, r, &w->p->src, &w->p->dst,
+						    w->p->ts_usec / 1000000);
+		if (th == TH_SKIP)
 			continue;
 		if (w->npm == MAX_PKT_MATCHES)
 			continue;
 		struct pkt_match *m = &w->pm[w->npm++];
 		m->r = r;
+		m->silent = th == TH_ACT;
 		m->app_key = ev->app_key;
 		if (!ev->app && ev->app_fn)
 			ev->app = ev->app_fn(ev->app_arg);
@@ -1710,7 +1714,7 @@ static void finish_packet(struct snet_inspect_worker *w, const struct snet_inspe
 	for (size_t i = 0; i < w->npm; i++) {
 		struct pkt_match *m = &w->pm[i];
 		const struct rule *r = m->r;
-		if (!pass && !r->noalert && r->action != 'p') {
+		if (!pass && !r->noalert && !m->silent && r->action != 'p') {
 			bool blocked = (r->action == 'd' || r->action == 'r') &&
 				       act != SNET_INSPECT_ACCEPT;
 			if (v->nalerts_kept < SNET_INSPECT_MAX_ALERTS) {
@@ -1738,6 +1742,8 @@ static void finish_packet(struct snet_inspect_worker *w, const struct snet_inspe
 			}
 			if (r->tag_metric && f)
 				tag_flow(w, f, r);
+		} else if (m->silent && !pass && r->tag_metric && f) {
+			tag_flow(w, f, r);	/* as Suricata: thresholded, not dropped */
 		}
 		json_decref(m->app);
 		m->app = NULL;

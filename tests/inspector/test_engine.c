@@ -657,7 +657,7 @@ static void http_memory_cached(void **state)
 }
 
 /* many tracked addresses: each its own count, windows expire, and the
- * table does not keep the expired ones (threshold_allows' hash) */
+ * table does not keep the expired ones (threshold_check's hash) */
 static void threshold_many_addresses(void **state)
 {
 	(void)state;
@@ -674,14 +674,14 @@ static void threshold_many_addresses(void **state)
 			src.a[i % 2 ? 14 : 2] = (uint8_t)(i >> 8);
 			src.a[i % 2 ? 15 : 3] = (uint8_t)i;
 			src.a[1] = (uint8_t)(round % 4);
-			assert_true(threshold_allows(rs, r, &src, &dst, now));
-			assert_false(threshold_allows(rs, r, &src, &dst, now));
-			assert_false(threshold_allows(rs, r, &src, &dst, now + 9));
+			assert_int_equal(threshold_check(rs, r, &src, &dst, now), TH_ALERT);
+			assert_int_equal(threshold_check(rs, r, &src, &dst, now), TH_ACT);
+			assert_int_equal(threshold_check(rs, r, &src, &dst, now + 9), TH_ACT);
 		}
 		/* the first source again in the same window, then after it */
 		struct ip_addr s0 = { .family = AF_INET, .a = { 10, (uint8_t)(round % 4) } };
-		assert_false(threshold_allows(rs, r, &s0, &dst, now + 5));
-		assert_true(threshold_allows(rs, r, &s0, &dst, now + 11));
+		assert_int_equal(threshold_check(rs, r, &s0, &dst, now + 5), TH_ACT);
+		assert_int_equal(threshold_check(rs, r, &s0, &dst, now + 11), TH_ALERT);
 	}
 	/* 6,000 matches from 1,200 addresses, windows of 10 s: expired ones go */
 	assert_true(rs->nth <= 1024);

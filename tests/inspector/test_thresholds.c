@@ -7,7 +7,9 @@
  *   threshold N   every Nth match of a window alerts
  *   both N        the Nth match of a window alerts, once
  *   detection_filter N   every match after the Nth of a window alerts
- * A suppressed match neither alerts nor applies its action.
+ * Past a limit's count (and a both's), a match acts without an alert: a
+ * drop rule keeps dropping.  A match a threshold, both or detection_filter
+ * has not reached yet neither alerts nor acts.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -100,23 +102,48 @@ static void run_case(void **state)
 	snet_inspect_ruleset_unref(rs);
 }
 
-/* a suppressed drop rule does not drop; a match past the limit is not
- * logged either */
-static void suppressed_action(void **state)
+/*
+ * What each type does to a drop rule's action, as Suricata: limit and both
+ * past their count drop without an alert (the limit is on alerts, not on
+ * protection); before their count threshold, both and detection_filter
+ * neither drop nor alert.
+ */
+static void thresholded_actions(void **state)
 {
 	(void)state;
-	struct snet_inspect_ruleset *rs = tu_load_ok(
-		"drop udp any any -> any any (msg:\"d\"; content:\"BAD\"; "
-		"threshold:type limit, track by_src, count 1, seconds 60; sid:1;)\n", NULL);
-	assert_non_null(rs);
-	struct snet_inspect_worker *w = tu_worker(rs);
-	struct snet_inspect_verdict v;
-	assert_int_equal(tu_udp_send(w, A, X, 1000, 2000, "BAD", 0, &v), SNET_INSPECT_DROP);
-	assert_int_equal(tu_udp_send(w, A, X, 1001, 2000, "BAD", 1, &v), SNET_INSPECT_ACCEPT);
-	assert_int_equal(v.nalerts, 0);
-	assert_int_equal(tu_eve_count("select(.alert.signature_id==1)"), 1);
-	tu_worker_free(w);
-	snet_inspect_ruleset_unref(rs);
+	static const struct {
+		const char *opt;
+		int act[5];	/* 1: dropped */
+		int alert[5];
+	} t[] = {
+		{ "threshold:type limit, track by_src, count 2, seconds 60;",
+		  { 1, 1, 1, 1, 1 }, { 1, 1, 0, 0, 0 } },
+		{ "threshold:type both, track by_src, count 2, seconds 60;",
+		  { 0, 1, 1, 1, 1 }, { 0, 1, 0, 0, 0 } },
+		{ "threshold:type threshold, track by_src, count 2, seconds 60;",
+		  { 0, 1, 0, 1, 0 }, { 0, 1, 0, 1, 0 } },
+		{ "detection_filter:track by_src, count 2, seconds 60;",
+		  { 0, 0, 1, 1, 1 }, { 0, 0, 1, 1, 1 } },
+	};
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		char rule[512];
+		snprintf(rule, sizeof(rule), "drop udp any any -> any any (msg:\"d\"; "
+			 "content:\"BAD\"; %s sid:1;)\n", t[k].opt);
+		struct snet_inspect_ruleset *rs = tu_load_ok(rule, NULL);
+		assert_non_null(rs);
+		struct snet_inspect_worker *w = tu_worker(rs);
+		for (int i = 0; i < 5; i++) {
+			struct snet_inspect_verdict v;
+			int a = tu_udp_send(w, A, X, (uint16_t)(1000 + i), 2000, "BAD", i, &v);
+			if ((a == SNET_INSPECT_DROP) != t[k].act[i] ||
+			    tu_has_sid(&v, 1) != t[k].alert[i])
+				fail_msg("%s match %d: %s, %s", t[k].opt, i + 1,
+					 a == SNET_INSPECT_DROP ? "dropped" : "accepted",
+					 tu_has_sid(&v, 1) ? "alert" : "no alert");
+		}
+		tu_worker_free(w);
+		snet_inspect_ruleset_unref(rs);
+	}
 }
 
 /* thresholds belong to the rule set: two workers share the count */
@@ -176,8 +203,8 @@ int main(void)
 		t[i].test_func = run_case;
 		t[i].initial_state = (void *)&cases[i];
 	}
-	t[n].name = "suppressed_action";
-	t[n].test_func = suppressed_action;
+	t[n].name = "thresholded_actions";
+	t[n].test_func = thresholded_actions;
 	t[n + 1].name = "shared_by_workers";
 	t[n + 1].test_func = shared_by_workers;
 	t[n + 2].name = "malformed";
