@@ -78,6 +78,7 @@ void snet_inspect_config_free(struct snet_inspect_config *c)
 	}
 	free(c->vars);
 	free(c->classification_file);
+	free(c->threshold_file);
 	free(c->cache_dir);
 	free(c);
 }
@@ -176,6 +177,8 @@ int snet_inspect_config_set(struct snet_inspect_config *c, const char *key,
 		return set_str(&c->classification_file, value);
 	if (!strcmp(key, "cache-dir"))
 		return set_str(&c->cache_dir, value);
+	if (!strcmp(key, "threshold-file"))
+		return set_str(&c->threshold_file, value);
 	if (!strcmp(key, "midstream")) {
 		if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") ||
 		    !strcmp(value, "1"))

@@ -61,6 +61,7 @@ struct snet_inspect_config {
 	size_t nvars;
 	char *classification_file;
 	char *cache_dir;
+	char *threshold_file;
 	uint64_t reassembly_depth;	/* bytes per direction */
 	uint64_t flow_memcap;		/* bytes per worker */
 	uint64_t flow_max;		/* flows per worker */
@@ -402,6 +403,13 @@ struct threshold {
 	uint32_t count, seconds;
 };
 
+/* threshold.config's "suppress ..., track T, ip A" on a rule */
+enum { SUP_SRC = 1, SUP_DST, SUP_EITHER };
+struct suppress {
+	uint8_t track;			/* SUP_* */
+	const struct addr_node *ip;	/* owned by the rule set (sup_addrs) */
+};
+
 enum rule_proto { RP_IP, RP_TCP, RP_UDP, RP_ICMP, RP_HTTP, RP_DNS, RP_TLS };
 enum app_proto { APP_NONE = 0, APP_HTTP, APP_DNS, APP_TLS, APP_UNKNOWN,
 		 APP_FTP, APP_SMTP, APP_SSH, APP_SMB };
@@ -469,6 +477,8 @@ struct rule {
 	struct hdr_checks hdr;
 	struct flow_checks *fc;	/* NULL: none of these keywords */
 	struct threshold th;
+	struct suppress *sup;	/* threshold.config suppressions by address */
+	size_t nsup;
 	struct smlist lists[BUF__COUNT];
 	uint64_t bufmask;	/* which lists are non-empty */
 	/* direction(s) and phase it is inspected in */
@@ -664,6 +674,8 @@ struct snet_inspect_ruleset {
 	size_t thmask;		/* slots in thidx - 1; 2 * capth slots */
 	struct xbits_table xbits;	/* its own lock */
 	bool tls_track;		/* a rule reads ssl_version or ssl_state */
+	struct addr_node **sup_addrs;	/* threshold.config's suppress addresses */
+	size_t nsup_addrs;
 	uint64_t generation;
 };
 /*
@@ -673,6 +685,15 @@ struct snet_inspect_ruleset {
  * before their count, detection_filter up to it).
  */
 enum th_result { TH_SKIP, TH_ALERT, TH_ACT };
+/*
+ * Read threshold.config into the loaded rules (thresholds.c); a line it
+ * cannot use is reported in msgs ("file:line: why") and skipped.  Fails
+ * only when the file cannot be read or memory runs out.
+ */
+int thresholds_load(struct snet_inspect_ruleset *rs, const struct snet_inspect_config *cfg,
+		    const char *path, struct strbuf *msgs);
+/* A threshold.config suppression covers this match's addresses. */
+bool suppressed(const struct rule *r, const struct ip_addr *src, const struct ip_addr *dst);
 enum th_result threshold_check(struct snet_inspect_ruleset *rs, const struct rule *r,
 			       const struct ip_addr *src, const struct ip_addr *dst,
 			       uint64_t now_sec);

@@ -1909,6 +1909,7 @@ void rule_free(struct rule *r)
 	free(r->msg);
 	free(r->metadata_json);
 	free(r->fbits);
+	free(r->sup);
 	free(r->fc);
 	free(r->xbits);
 	for (int b = 0; b < BUF__COUNT; b++) {

@@ -476,6 +476,9 @@ static void ruleset_destroy(struct snet_inspect_ruleset *rs)
 	free(rs->thidx);
 	pthread_mutex_destroy(&rs->th_lock);
 	xbits_table_free(&rs->xbits);
+	for (size_t i = 0; i < rs->nsup_addrs; i++)
+		addr_free(rs->sup_addrs[i]);
+	free(rs->sup_addrs);
 	free(rs);
 }
 
@@ -503,6 +506,7 @@ static int ruleset_build(const struct snet_inspect_config *cfg,
 	rs->cfg.nvars = 0;
 	rs->cfg.classification_file = NULL;
 	rs->cfg.cache_dir = NULL;
+	rs->cfg.threshold_file = NULL;
 	int rc = 0;
 	/*
 	 * Directories resolved once, here: snet-update swaps DEST/current by a
@@ -557,6 +561,19 @@ static int ruleset_build(const struct snet_inspect_config *cfg,
 	qsort(rs->rules, rs->nrules, sizeof(*rs->rules), rule_order);
 	for (size_t i = 0; i < rs->nrules; i++)
 		rs->rules[i]->idx = (uint32_t)i;
+	if (cfg->threshold_file && *cfg->threshold_file) {
+		struct strbuf tmsgs = { 0 };
+		rc = thresholds_load(rs, cfg, cfg->threshold_file, &tmsgs);
+		if (tmsgs.s) {
+			char *save, *line;
+			for (line = strtok_r(tmsgs.s, "\n", &save); line;
+			     line = strtok_r(NULL, "\n", &save))
+				report_add(rep, "%s", line);
+		}
+		strbuf_free(&tmsgs);
+		if (rc)
+			goto free_resolved;
+	}
 	rc = pre_build(rs);
 	if (rc)
 		goto free_resolved;

@@ -1045,6 +1045,9 @@ static void verify(struct snet_inspect_worker *w, struct event *ev)
 			    xbits_apply(&rs->xbits, x, w->p, w->p->ts_usec / 1000000) == -ENOSPC)
 				w->st.xbits_full++;
 		}
+		/* threshold.config: neither alert nor action for these addresses */
+		if (r->nsup && suppressed(r, &w->p->src, &w->p->dst))
+			continue;
 		enum th_result th = threshold_check(rs, r, &w->p->src, &w->p->dst,
 						    w->p->ts_usec / 1000000);
 		if (th == TH_SKIP)

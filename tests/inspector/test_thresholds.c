@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "testutil.h"
@@ -146,6 +147,101 @@ static void thresholded_actions(void **state)
 	}
 }
 
+/* threshold.config: suppressions and thresholds set without editing rules */
+static void threshold_config(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/snet-test-threshold-XXXXXX";
+	int fd = mkstemp(path);
+	static const char text[] =
+		"# tuning\n"
+		"suppress gen_id 1, sig_id 1, track by_src, ip [10.0.0.1,10.9.0.0/16]\n"
+		"suppress gen_id 1, sig_id 2, track by_dst, \\\n"
+		"    ip 192.0.2.1\n"
+		"suppress gen_id 1, sig_id 3\n"
+		"suppress gen_id 1, sig_id 5\n"
+		"threshold gen_id 1, sig_id 4, type limit, track by_src, count 1, seconds 60\n"
+		"event_filter gen_id 7, sig_id 0, type limit, track by_dst, count 2, seconds 60\n"
+		"rate_filter gen_id 1, sig_id 1, track by_rule, count 1, seconds 1, new_action drop, timeout 1\n"
+		"threshold gen_id 1, sig_id 1, type limit, track by_rule, count 1, seconds 1\n"
+		"suppress gen_id 1, sig_id 99\n"
+		"suppress gen_id 1, sig_id 1, track by_src\n"
+		"bogus gen_id 1\n";
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	const char *kv[] = { "threshold-file", path, NULL };
+	struct snet_inspect_ruleset *rs = NULL;
+	struct snet_inspect_report *rep = NULL;
+	assert_int_equal(tu_load_with(
+		"alert udp any any -> any any (msg:\"1\"; content:\"ONE\"; sid:1;)\n"
+		"drop udp any any -> any any (msg:\"2\"; content:\"TWO\"; sid:2;)\n"
+		"alert udp any any -> any any (msg:\"3\"; content:\"THREE\"; sid:3;)\n"
+		"alert udp any any -> any any (msg:\"4\"; content:\"FOUR\"; "
+		"threshold:type limit, track by_src, count 5, seconds 60; sid:4;)\n"
+		"drop udp any any -> any any (msg:\"5\"; content:\"FIVE\"; sid:5;)\n"
+		"alert udp any any -> any any (msg:\"6\"; content:\"SIX\"; gid:7; sid:6;)\n",
+		kv, &rs, &rep), 0);
+	/* each line it could not use, with its line and reason */
+	static const char *const want[] = {
+		":9: rate_filter is not supported (it would change a rule's action); line ignored",
+		":10: track by_rule is not supported; line ignored",
+		":11: no rule 1:99 is loaded",
+		":12: a suppress with track needs ip, and ip needs track; line ignored",
+		":13: 'bogus' is not suppress, threshold, event_filter or rate_filter; line ignored",
+	};
+	assert_int_equal(snet_inspect_report_message_count(rep), 5);
+	for (size_t i = 0; i < 5; i++) {
+		const char *m = snet_inspect_report_message(rep, i);
+		if (strncmp(m, path, strlen(path)) || strcmp(m + strlen(path), want[i]))
+			fail_msg("message %zu: '%s', want '%s%s'", i, m, path, want[i]);
+	}
+	snet_inspect_report_free(rep);
+	unlink(path);
+	struct snet_inspect_worker *w = tu_worker(rs);
+	struct snet_inspect_verdict v;
+	/* sid 1 suppressed from A and 10.9/16, not from B */
+	tu_udp_send(w, A, X, 1000, 2000, "ONE", 0, &v);
+	assert_false(tu_has_sid(&v, 1));
+	tu_udp_send(w, "10.9.3.4", X, 1000, 2000, "ONE", 0, &v);
+	assert_false(tu_has_sid(&v, 1));
+	tu_udp_send(w, B, X, 1000, 2000, "ONE", 0, &v);
+	assert_true(tu_has_sid(&v, 1));
+	/* sid 2, a drop rule, suppressed towards X: neither drop nor alert */
+	assert_int_equal(tu_udp_send(w, A, X, 1001, 2000, "TWO", 1, &v), SNET_INSPECT_ACCEPT);
+	assert_false(tu_has_sid(&v, 2));
+	assert_int_equal(tu_udp_send(w, A, Y, 1001, 2000, "TWO", 1, &v), SNET_INSPECT_DROP);
+	assert_true(tu_has_sid(&v, 2));
+	/* sids 3 and 5 suppressed whole: noalert, and sid 5 still drops */
+	tu_udp_send(w, A, X, 1002, 2000, "THREE", 2, &v);
+	assert_int_equal(v.nalerts, 0);
+	assert_int_equal(tu_udp_send(w, A, X, 1003, 2000, "FIVE", 2, &v), SNET_INSPECT_DROP);
+	assert_int_equal(v.nalerts, 0);
+	/* sid 4's own limit of 5 replaced by 1 */
+	tu_udp_send(w, A, X, 1004, 2000, "FOUR", 3, &v);
+	assert_true(tu_has_sid(&v, 4));
+	tu_udp_send(w, A, X, 1004, 2000, "FOUR", 4, &v);
+	assert_false(tu_has_sid(&v, 4));
+	/* gen_id 7, sig_id 0: limit 2 by destination */
+	int n = 0;
+	for (int i = 0; i < 4; i++) {
+		tu_udp_send(w, i % 2 ? A : B, X, (uint16_t)(1010 + i), 2000, "SIX", 5 + i, &v);
+		n += tu_has_sid(&v, 6);
+	}
+	assert_int_equal(n, 2);
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(rs);
+
+	/* a file that cannot be read fails the load, naming it */
+	const char *kv2[] = { "threshold-file", "/nonexistent/threshold.config", NULL };
+	assert_int_not_equal(tu_load_with(
+		"alert udp any any -> any any (msg:\"1\"; content:\"ONE\"; sid:1;)\n",
+		kv2, &rs, &rep), 0);
+	assert_string_equal(snet_inspect_report_message(rep, 0),
+			    "/nonexistent/threshold.config: No such file or directory");
+	snet_inspect_report_free(rep);
+}
+
 /* thresholds belong to the rule set: two workers share the count */
 static void shared_by_workers(void **state)
 {
@@ -196,7 +292,7 @@ static void malformed(void **state)
 int main(void)
 {
 	size_t n = sizeof(cases) / sizeof(cases[0]);
-	struct CMUnitTest *t = calloc(n + 3, sizeof(*t));
+	struct CMUnitTest *t = calloc(n + 4, sizeof(*t));
 	assert_non_null(t);
 	for (size_t i = 0; i < n; i++) {
 		t[i].name = cases[i].name;
@@ -209,7 +305,9 @@ int main(void)
 	t[n + 1].test_func = shared_by_workers;
 	t[n + 2].name = "malformed";
 	t[n + 2].test_func = malformed;
-	int rc = _cmocka_run_group_tests("thresholds", t, n + 3, NULL, NULL);
+	t[n + 3].name = "threshold_config";
+	t[n + 3].test_func = threshold_config;
+	int rc = _cmocka_run_group_tests("thresholds", t, n + 4, NULL, NULL);
 	free(t);
 	return rc;
 }

@@ -48,9 +48,9 @@ int snet_inspect_config_set_var(struct snet_inspect_config *cfg,
 				const char *name, const char *value);
 /*
  * Set an engine option (same keys as the [engine] section):
- * classification-file, cache-dir, reassembly-depth, flow-memcap,
- * flow-max, http-body-limit, tcp-timeout, tcp-closed-timeout, udp-timeout,
- * midstream.  Returns -EINVAL for an unknown key or a bad value.
+ * classification-file, cache-dir, cache-keep, threshold-file,
+ * reassembly-depth, flow-memcap, flow-max, http-body-limit, tcp-timeout,
+ * tcp-closed-timeout, udp-timeout, midstream.  Returns -EINVAL for an unknown key or a bad value.
  */
 int snet_inspect_config_set(struct snet_inspect_config *cfg, const char *key,
 			    const char *value);
