@@ -993,7 +993,8 @@ int dbs_build(struct rule **rules, size_t nrules,
 	if (rc)
 		goto fail;
 	if (path[0]) {
-		mkdir(cfg->cache_dir, 0755);
+		/* /var/cache/snet may not exist yet outside systemd */
+		(void)mkdir_parents(cfg->cache_dir, 0755);
 		int wrc = cache_write(path, &d);
 		if (wrc)
 			strbuf_printf(errs, "warning: cannot write database cache %s: %s\n",

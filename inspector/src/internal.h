@@ -14,6 +14,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <hs/hs.h>
+#include <sys/types.h>
 
 #include "snet/inspect.h"
 
@@ -26,6 +27,8 @@ int strbuf_append(struct strbuf *b, const void *data, size_t n);
 int strbuf_printf(struct strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_free(struct strbuf *b);
+/* mkdir -p: every missing folder of path; 0 or -errno */
+int mkdir_parents(const char *path, mode_t mode);
 char *xstrndup(const char *s, size_t n);
 /* network byte order readers of the packet and protocol parsers */
 static inline uint16_t rd16(const uint8_t *p)

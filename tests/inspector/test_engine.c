@@ -811,7 +811,8 @@ static void cache_keep_prunes(void **state)
 	bool hit;
 
 	assert_non_null(mkdtemp(dir));
-	snprintf(cache, sizeof(cache), "%s/cache", dir);
+	/* missing parents are made, as /var/cache/snet outside systemd */
+	snprintf(cache, sizeof(cache), "%s/a/b/cache", dir);
 	assert_int_equal(snet_inspect_config_new(&cfg), 0);
 	assert_int_equal(snet_inspect_config_set(cfg, "cache-dir", cache), 0);
 	assert_int_equal(snet_inspect_config_set(cfg, "cache-keep", "0"), -EINVAL);
