@@ -565,8 +565,9 @@ static void min_version_and_replaces(void **state)
 	assert_false(path_exists(p));
 	strcat(p, ".disabled");
 	assert_true(path_exists(p));
-	snprintf(conf, sizeof(conf), "disabled et/open: et/pro replaces it; kept as %s\n", p);
-	if (!strstr(printed, conf))
+	char said[4400];
+	snprintf(said, sizeof(said), "disabled et/open: et/pro replaces it; kept as %s\n", p);
+	if (!strstr(printed, said))
 		fail_msg("printed: %s", printed);
 	/* enabled again by hand: both stay, and the person is told */
 	assert_int_equal(sources_enable(&c, "et/open", NULL, 0, out, &e), 0);
