@@ -400,9 +400,11 @@ int xbits_apply(struct xbits_table *t, const struct xbit_op *op, const struct pa
 enum { TAG_PACKETS = 1, TAG_SECONDS, TAG_BYTES };
 
 enum threshold_type { TH_NONE, TH_LIMIT, TH_THRESHOLD, TH_BOTH, TH_DETECTION };
+/* what a threshold counts by: an address, the rule alone, an address pair */
+enum threshold_track { TRACK_SRC, TRACK_DST, TRACK_RULE, TRACK_BOTH };
 struct threshold {
 	enum threshold_type type;
-	bool by_dst;
+	enum threshold_track track;
 	uint32_t count, seconds;
 };
 

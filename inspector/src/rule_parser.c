@@ -1234,8 +1234,10 @@ static int opt_threshold(struct pstate *ps, const char *kw, const char *v)
 			else
 				return fail(ps, -EINVAL, "%s: bad type '%s'", kw, val);
 		} else if (!strcmp(key, "track")) {
-			if (!strcmp(val, "by_src")) th.by_dst = false;
-			else if (!strcmp(val, "by_dst")) th.by_dst = true;
+			if (!strcmp(val, "by_src")) th.track = TRACK_SRC;
+			else if (!strcmp(val, "by_dst")) th.track = TRACK_DST;
+			else if (!strcmp(val, "by_rule")) th.track = TRACK_RULE;
+			else if (!strcmp(val, "by_both")) th.track = TRACK_BOTH;
 			else
 				return fail(ps, -ENOTSUP, "unsupported keyword '%s' (track %s)", kw, val);
 			have_track = true;

@@ -653,26 +653,39 @@ int snet_inspect_ruleset_from_cache(const struct snet_inspect_ruleset *rs)
 }
 
 /* ---- thresholds ---- */
+/*
+ * One count: a rule and what it tracks.  by_src, by_dst: ip; by_rule: both
+ * addresses zero; by_both: the pair, lower first, so that both directions
+ * between two hosts count together.
+ */
 struct th_entry {
 	uint32_t rule;
-	struct ip_addr ip;
+	struct ip_addr ip, ip2;
 	uint64_t window_start;
 	uint32_t count;
 };
 
-static size_t th_hash(uint32_t rule, const struct ip_addr *ip)
+static size_t th_hash(uint32_t rule, const struct ip_addr *ip, const struct ip_addr *ip2)
 {
-	uint64_t a, b;
+	uint64_t a, b, c, d;
 	memcpy(&a, ip->a, 8);
 	memcpy(&b, ip->a + 8, 8);
-	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)rule << 8 | ip->family)) *
+	memcpy(&c, ip2->a, 8);
+	memcpy(&d, ip2->a + 8, 8);
+	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)rule << 8 | ip->family) ^
+		      ((c ^ (d * 0xc2b2ae3d27d4eb4full)) * 0x165667b19e3779f9ull)) *
 		     0xff51afd7ed558ccdull;
 	return (size_t)(h ^ h >> 29);
 }
 
+static bool same_ip(const struct ip_addr *x, const struct ip_addr *y)
+{
+	return x->family == y->family && !memcmp(x->a, y->a, 16);
+}
+
 static void th_index_put(struct snet_inspect_ruleset *rs, size_t i)
 {
-	size_t k = th_hash(rs->th[i].rule, &rs->th[i].ip) & rs->thmask;
+	size_t k = th_hash(rs->th[i].rule, &rs->th[i].ip, &rs->th[i].ip2) & rs->thmask;
 	while (rs->thidx[k])
 		k = (k + 1) & rs->thmask;
 	rs->thidx[k] = (uint32_t)i + 1;
@@ -720,17 +733,34 @@ enum th_result threshold_check(struct snet_inspect_ruleset *rs, const struct rul
 {
 	if (r->th.type == TH_NONE)
 		return TH_ALERT;
-	const struct ip_addr *ip = r->th.by_dst ? dst : src;
+	static const struct ip_addr none;
+	const struct ip_addr *ip = &none, *ip2 = &none;
+	switch (r->th.track) {
+	case TRACK_SRC:
+		ip = src;
+		break;
+	case TRACK_DST:
+		ip = dst;
+		break;
+	case TRACK_RULE:
+		break;
+	case TRACK_BOTH: {
+		int c = src->family != dst->family ? src->family - dst->family :
+						     memcmp(src->a, dst->a, 16);
+		ip = c <= 0 ? src : dst;
+		ip2 = c <= 0 ? dst : src;
+		break;
+	}
+	}
 	enum th_result res = TH_SKIP;
 	pthread_mutex_lock(&rs->th_lock);
-	/* hashed by (rule, ip): a list walk grew with every tracked address */
+	/* hashed by (rule, key): a list walk grew with every tracked address */
 	struct th_entry *e = NULL;
 	if (rs->thidx) {
-		for (size_t k = th_hash(r->idx, ip) & rs->thmask; rs->thidx[k];
+		for (size_t k = th_hash(r->idx, ip, ip2) & rs->thmask; rs->thidx[k];
 		     k = (k + 1) & rs->thmask) {
 			struct th_entry *t = &rs->th[rs->thidx[k] - 1];
-			if (t->rule == r->idx && t->ip.family == ip->family &&
-			    !memcmp(t->ip.a, ip->a, 16)) {
+			if (t->rule == r->idx && same_ip(&t->ip, ip) && same_ip(&t->ip2, ip2)) {
 				e = t;
 				break;
 			}
@@ -749,6 +779,7 @@ enum th_result threshold_check(struct snet_inspect_ruleset *rs, const struct rul
 		e = &rs->th[rs->nth];
 		e->rule = r->idx;
 		e->ip = *ip;
+		e->ip2 = *ip2;
 		e->window_start = now;
 		e->count = 0;
 		th_index_put(rs, rs->nth++);

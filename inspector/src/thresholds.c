@@ -6,15 +6,15 @@
  *   suppress gen_id G, sig_id S
  *   suppress gen_id G, sig_id S, track by_src|by_dst|by_either, ip ADDRESSES
  *   threshold|event_filter gen_id G, sig_id S, type limit|threshold|both,
- *       track by_src|by_dst, count N, seconds T
+ *       track by_src|by_dst|by_rule|by_both, count N, seconds T
  *
  * sig_id 0 means every rule of gen_id G, gen_id 0 every gid.  A suppress
  * without track makes the rule noalert (it still acts and sets flowbits,
  * as Suricata's); with track, a match whose tracked address is in the set
  * neither alerts nor acts.  A threshold for one rule replaces the rule's
  * own; one for sig_id 0 applies to the rules that have none.  rate_filter
- * and the trackers this engine does not count are refused, line by line:
- * a refused line is reported, the others apply.
+ * and track by_flow are refused, line by line: a refused line is reported,
+ * the others apply.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -127,12 +127,17 @@ static int parse_directive(const struct snet_inspect_config *cfg, char *line,
 			have_track = true;
 			if (!strcmp(v, "by_src")) {
 				d->track = SUP_SRC;
+				d->th.track = TRACK_SRC;
 			} else if (!strcmp(v, "by_dst")) {
 				d->track = SUP_DST;
+				d->th.track = TRACK_DST;
 			} else if (!strcmp(v, "by_either") && d->kind == D_SUPPRESS) {
 				d->track = SUP_EITHER;
-			} else if (!strcmp(v, "by_rule") || !strcmp(v, "by_both") ||
-				   !strcmp(v, "by_flow")) {
+			} else if (!strcmp(v, "by_rule") && d->kind == D_THRESHOLD) {
+				d->th.track = TRACK_RULE;
+			} else if (!strcmp(v, "by_both") && d->kind == D_THRESHOLD) {
+				d->th.track = TRACK_BOTH;
+			} else if (!strcmp(v, "by_flow")) {
 				snprintf(err, errlen, "track %.16s is not supported", v);
 				return -ENOTSUP;
 			} else {
@@ -192,7 +197,6 @@ static int parse_directive(const struct snet_inspect_config *cfg, char *line,
 			snprintf(err, errlen, "%.16s needs type, track, count and seconds", kw);
 			return -EINVAL;
 		}
-		d->th.by_dst = d->track == SUP_DST;
 	}
 	return 0;
 }

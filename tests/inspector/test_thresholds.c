@@ -75,6 +75,16 @@ static const struct tcase cases[] = {
 	{ "detection_filter_by_dst", "detection_filter:track by_dst, count 1, seconds 60;", {
 		{ A, X, 0, 0 }, { B, X, 1, 1 }, { A, Y, 2, 0 }, { A, X, 3, 1 },
 		{ 0 } } },
+	/* by_rule: one count for the rule, whoever sends */
+	{ "limit_by_rule", "threshold:type limit, track by_rule, count 2, seconds 60;", {
+		{ A, X, 0, 1 }, { B, Y, 1, 1 }, { A, Y, 2, 0 }, { B, X, 3, 0 },
+		{ B, Y, 61, 1 },
+		{ 0 } } },
+	/* by_both: one count per pair of hosts, either direction */
+	{ "limit_by_both", "threshold:type limit, track by_both, count 1, seconds 60;", {
+		{ A, X, 0, 1 }, { X, A, 1, 0 }, { A, X, 2, 0 }, { A, Y, 3, 1 },
+		{ B, X, 4, 1 }, { Y, A, 5, 0 },
+		{ 0 } } },
 };
 
 static void run_case(void **state)
@@ -161,9 +171,9 @@ static void threshold_config(void **state)
 		"suppress gen_id 1, sig_id 3\n"
 		"suppress gen_id 1, sig_id 5\n"
 		"threshold gen_id 1, sig_id 4, type limit, track by_src, count 1, seconds 60\n"
-		"event_filter gen_id 7, sig_id 0, type limit, track by_dst, count 2, seconds 60\n"
+		"event_filter gen_id 7, sig_id 0, type limit, track by_rule, count 2, seconds 60\n"
 		"rate_filter gen_id 1, sig_id 1, track by_rule, count 1, seconds 1, new_action drop, timeout 1\n"
-		"threshold gen_id 1, sig_id 1, type limit, track by_rule, count 1, seconds 1\n"
+		"threshold gen_id 1, sig_id 1, type limit, track by_flow, count 1, seconds 1\n"
 		"suppress gen_id 1, sig_id 99\n"
 		"suppress gen_id 1, sig_id 1, track by_src\n"
 		"bogus gen_id 1\n";
@@ -185,7 +195,7 @@ static void threshold_config(void **state)
 	/* each line it could not use, with its line and reason */
 	static const char *const want[] = {
 		":9: rate_filter is not supported (it would change a rule's action); line ignored",
-		":10: track by_rule is not supported; line ignored",
+		":10: track by_flow is not supported; line ignored",
 		":11: no rule 1:99 is loaded",
 		":12: a suppress with track needs ip, and ip needs track; line ignored",
 		":13: 'bogus' is not suppress, threshold, event_filter or rate_filter; line ignored",
@@ -222,10 +232,10 @@ static void threshold_config(void **state)
 	assert_true(tu_has_sid(&v, 4));
 	tu_udp_send(w, A, X, 1004, 2000, "FOUR", 4, &v);
 	assert_false(tu_has_sid(&v, 4));
-	/* gen_id 7, sig_id 0: limit 2 by destination */
+	/* gen_id 7, sig_id 0: limit 2 for the rule, whatever the addresses */
 	int n = 0;
 	for (int i = 0; i < 4; i++) {
-		tu_udp_send(w, i % 2 ? A : B, X, (uint16_t)(1010 + i), 2000, "SIX", 5 + i, &v);
+		tu_udp_send(w, i % 2 ? A : B, i < 2 ? X : Y, (uint16_t)(1010 + i), 2000, "SIX", 5 + i, &v);
 		n += tu_has_sid(&v, 6);
 	}
 	assert_int_equal(n, 2);
