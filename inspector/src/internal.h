@@ -407,6 +407,13 @@ struct threshold {
 	enum threshold_track track;
 	uint32_t count, seconds;
 };
+/* threshold.config's rate_filter: past count matches in seconds, the rule
+ * acts as new_action ('a', 'd', 'r', 'p'; 0: none) for timeout seconds */
+struct rate_filter {
+	char new_action;
+	enum threshold_track track;
+	uint32_t count, seconds, timeout;
+};
 
 /* threshold.config's "suppress ..., track T, ip A" on a rule */
 enum { SUP_SRC = 1, SUP_DST, SUP_EITHER };
@@ -482,6 +489,7 @@ struct rule {
 	struct hdr_checks hdr;
 	struct flow_checks *fc;	/* NULL: none of these keywords */
 	struct threshold th;
+	struct rate_filter rf;
 	struct suppress *sup;	/* threshold.config suppressions by address */
 	size_t nsup;
 	struct smlist lists[BUF__COUNT];
@@ -697,6 +705,9 @@ enum th_result { TH_SKIP, TH_ALERT, TH_ACT };
  */
 int thresholds_load(struct snet_inspect_ruleset *rs, const struct snet_inspect_config *cfg,
 		    const char *path, struct strbuf *msgs);
+/* The action of a match: the rule's, or its rate_filter's new one. */
+char rate_filter_action(struct snet_inspect_ruleset *rs, const struct rule *r,
+			const struct ip_addr *src, const struct ip_addr *dst, uint64_t now_sec);
 /* A threshold.config suppression covers this match's addresses. */
 bool suppressed(const struct rule *r, const struct ip_addr *src, const struct ip_addr *dst);
 enum th_result threshold_check(struct snet_inspect_ruleset *rs, const struct rule *r,

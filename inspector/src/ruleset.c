@@ -659,11 +659,14 @@ int snet_inspect_ruleset_from_cache(const struct snet_inspect_ruleset *rs)
  * between two hosts count together.
  */
 struct th_entry {
-	uint32_t rule;
+	uint32_t rule;		/* the rule's idx; | TH_RATE for its rate_filter */
 	struct ip_addr ip, ip2;
 	uint64_t window_start;
+	uint64_t rate_since;	/* rate_filter: its new action since, 0: off */
 	uint32_t count;
 };
+
+#define TH_RATE 0x80000000u
 
 static size_t th_hash(uint32_t rule, const struct ip_addr *ip, const struct ip_addr *ip2)
 {
@@ -701,7 +704,12 @@ static bool th_room(struct snet_inspect_ruleset *rs, uint64_t now)
 	size_t n = 0;
 	for (size_t i = 0; i < rs->nth; i++) {
 		const struct th_entry *t = &rs->th[i];
-		if (!(t->window_start + rs->rules[t->rule]->th.seconds < now))
+		const struct rule *r = rs->rules[t->rule & ~TH_RATE];
+		bool live = t->rule & TH_RATE ?
+			    t->window_start + r->rf.seconds >= now ||
+			    (t->rate_since && t->rate_since + r->rf.timeout >= now) :
+			    !(t->window_start + r->th.seconds < now);
+		if (live)
 			rs->th[n++] = *t;
 	}
 	rs->nth = n;
@@ -727,15 +735,17 @@ static bool th_room(struct snet_inspect_ruleset *rs, uint64_t now)
 	return n < rs->capth;
 }
 
-enum th_result threshold_check(struct snet_inspect_ruleset *rs, const struct rule *r,
-			       const struct ip_addr *src, const struct ip_addr *dst,
-			       uint64_t now)
+/*
+ * The count of (rule, what track names), made if new; NULL without
+ * memory.  The caller holds th_lock.
+ */
+static struct th_entry *th_get(struct snet_inspect_ruleset *rs, uint32_t rule,
+			       enum threshold_track track, const struct ip_addr *src,
+			       const struct ip_addr *dst, uint64_t now)
 {
-	if (r->th.type == TH_NONE)
-		return TH_ALERT;
 	static const struct ip_addr none;
 	const struct ip_addr *ip = &none, *ip2 = &none;
-	switch (r->th.track) {
+	switch (track) {
 	case TRACK_SRC:
 		ip = src;
 		break;
@@ -752,37 +762,40 @@ enum th_result threshold_check(struct snet_inspect_ruleset *rs, const struct rul
 		break;
 	}
 	}
-	enum th_result res = TH_SKIP;
-	pthread_mutex_lock(&rs->th_lock);
 	/* hashed by (rule, key): a list walk grew with every tracked address */
-	struct th_entry *e = NULL;
 	if (rs->thidx) {
-		for (size_t k = th_hash(r->idx, ip, ip2) & rs->thmask; rs->thidx[k];
+		for (size_t k = th_hash(rule, ip, ip2) & rs->thmask; rs->thidx[k];
 		     k = (k + 1) & rs->thmask) {
 			struct th_entry *t = &rs->th[rs->thidx[k] - 1];
-			if (t->rule == r->idx && same_ip(&t->ip, ip) && same_ip(&t->ip2, ip2)) {
-				e = t;
-				break;
-			}
+			if (t->rule == rule && same_ip(&t->ip, ip) && same_ip(&t->ip2, ip2))
+				return t;
 		}
 	}
-	if (e && e->window_start + r->th.seconds <= now) {
-		e->window_start = now;
-		e->count = 0;
-	}
+	if (rs->nth == rs->capth && !th_room(rs, now))
+		return NULL;
+	struct th_entry *e = &rs->th[rs->nth];
+	*e = (struct th_entry){ .rule = rule, .ip = *ip, .ip2 = *ip2, .window_start = now };
+	th_index_put(rs, rs->nth++);
+	return e;
+}
+
+enum th_result threshold_check(struct snet_inspect_ruleset *rs, const struct rule *r,
+			       const struct ip_addr *src, const struct ip_addr *dst,
+			       uint64_t now)
+{
+	if (r->th.type == TH_NONE)
+		return TH_ALERT;
+	enum th_result res = TH_SKIP;
+	pthread_mutex_lock(&rs->th_lock);
+	struct th_entry *e = th_get(rs, r->idx, r->th.track, src, dst, now);
 	if (!e) {
-		if (rs->nth == rs->capth && !th_room(rs, now)) {
-			/* no memory to count: fail towards alerting */
-			pthread_mutex_unlock(&rs->th_lock);
-			return TH_ALERT;
-		}
-		e = &rs->th[rs->nth];
-		e->rule = r->idx;
-		e->ip = *ip;
-		e->ip2 = *ip2;
+		/* no memory to count: fail towards alerting */
+		pthread_mutex_unlock(&rs->th_lock);
+		return TH_ALERT;
+	}
+	if (e->window_start + r->th.seconds <= now) {
 		e->window_start = now;
 		e->count = 0;
-		th_index_put(rs, rs->nth++);
 	}
 	/* saturate: a window of 2^32 matches must not wrap to "first" */
 	if (e->count < UINT32_MAX)
@@ -810,4 +823,40 @@ enum th_result threshold_check(struct snet_inspect_ruleset *rs, const struct rul
 	}
 	pthread_mutex_unlock(&rs->th_lock);
 	return res;
+}
+
+char rate_filter_action(struct snet_inspect_ruleset *rs, const struct rule *r,
+			const struct ip_addr *src, const struct ip_addr *dst, uint64_t now)
+{
+	const struct rate_filter *f = &r->rf;
+	char act = r->action;
+
+	if (!f->new_action)
+		return act;
+	pthread_mutex_lock(&rs->th_lock);
+	struct th_entry *e = th_get(rs, r->idx | TH_RATE, f->track, src, dst, now);
+	if (!e) {
+		/* no memory to count: the rule's own action */
+		pthread_mutex_unlock(&rs->th_lock);
+		return act;
+	}
+	/* Suricata's order: an action in force first, then the count */
+	if (e->rate_since && now - e->rate_since <= f->timeout) {
+		act = f->new_action;
+	} else {
+		e->rate_since = 0;
+		if (e->count && now - e->window_start < f->seconds) {
+			if (e->count < UINT32_MAX)
+				e->count++;
+			if (e->count > f->count) {
+				e->rate_since = now;
+				act = f->new_action;
+			}
+		} else {
+			e->window_start = now;
+			e->count = 1;
+		}
+	}
+	pthread_mutex_unlock(&rs->th_lock);
+	return act;
 }

@@ -12,9 +12,15 @@
  * without track makes the rule noalert (it still acts and sets flowbits,
  * as Suricata's); with track, a match whose tracked address is in the set
  * neither alerts nor acts.  A threshold for one rule replaces the rule's
- * own; one for sig_id 0 applies to the rules that have none.  rate_filter
- * and track by_flow are refused, line by line: a refused line is reported,
- * the others apply.
+ * own; one for sig_id 0 applies to the rules that have none.
+ *
+ *   rate_filter gen_id G, sig_id S, track by_src|by_dst|by_rule|by_both,
+ *       count N, seconds T, new_action alert|drop|reject|pass, timeout U
+ *
+ * From the match after the Nth in T seconds, the rule acts as new_action
+ * for U seconds (per tracked key).  track by_flow, and the sdrop and log
+ * actions, are refused, line by line: a refused line is reported, the
+ * others apply.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,11 +32,13 @@
 #define TH_LINE_MAX 4096
 
 struct directive {
-	enum { D_SUPPRESS, D_THRESHOLD } kind;
+	enum { D_SUPPRESS, D_THRESHOLD, D_RATE } kind;
 	unsigned long gid, sid;
 	uint8_t track;			/* SUP_* for a suppress, 0: none */
 	struct addr_node *ip;
-	struct threshold th;
+	struct threshold th;		/* a threshold's; a rate_filter's track and counts */
+	char new_action;
+	uint32_t timeout;
 };
 
 /* "key value" pairs split on commas outside brackets; 0 or a message */
@@ -83,7 +91,8 @@ static int parse_directive(const struct snet_inspect_config *cfg, char *line,
 	char *keys[8], *vals[8];
 	size_t n;
 	bool have_gid = false, have_sid = false, have_type = false, have_count = false,
-	     have_seconds = false, have_track = false;
+	     have_seconds = false, have_track = false, have_action = false,
+	     have_timeout = false;
 	char *kw = line, *rest = line + strcspn(line, " \t");
 
 	memset(d, 0, sizeof(*d));
@@ -94,9 +103,7 @@ static int parse_directive(const struct snet_inspect_config *cfg, char *line,
 	} else if (!strcmp(kw, "threshold") || !strcmp(kw, "event_filter")) {
 		d->kind = D_THRESHOLD;
 	} else if (!strcmp(kw, "rate_filter")) {
-		snprintf(err, errlen, "rate_filter is not supported (it would change a "
-			 "rule's action)");
-		return -ENOTSUP;
+		d->kind = D_RATE;
 	} else {
 		snprintf(err, errlen, "'%.64s' is not suppress, threshold, event_filter or "
 			 "rate_filter", kw);
@@ -133,9 +140,9 @@ static int parse_directive(const struct snet_inspect_config *cfg, char *line,
 				d->th.track = TRACK_DST;
 			} else if (!strcmp(v, "by_either") && d->kind == D_SUPPRESS) {
 				d->track = SUP_EITHER;
-			} else if (!strcmp(v, "by_rule") && d->kind == D_THRESHOLD) {
+			} else if (!strcmp(v, "by_rule") && d->kind != D_SUPPRESS) {
 				d->th.track = TRACK_RULE;
-			} else if (!strcmp(v, "by_both") && d->kind == D_THRESHOLD) {
+			} else if (!strcmp(v, "by_both") && d->kind != D_SUPPRESS) {
 				d->th.track = TRACK_BOTH;
 			} else if (!strcmp(v, "by_flow")) {
 				snprintf(err, errlen, "track %.16s is not supported", v);
@@ -166,8 +173,9 @@ static int parse_directive(const struct snet_inspect_config *cfg, char *line,
 				snprintf(err, errlen, "type '%.64s' is not limit, threshold or both", v);
 				return -EINVAL;
 			}
-		} else if ((!strcmp(k, "count") || !strcmp(k, "seconds")) &&
-			   d->kind == D_THRESHOLD) {
+		} else if ((!strcmp(k, "count") || !strcmp(k, "seconds") ||
+			    (!strcmp(k, "timeout") && d->kind == D_RATE)) &&
+			   d->kind != D_SUPPRESS) {
 			if (parse_num(v, UINT32_MAX, &x) || !x) {
 				snprintf(err, errlen, "%.16s: '%.64s' is not a number from 1", k, v);
 				return -EINVAL;
@@ -175,9 +183,29 @@ static int parse_directive(const struct snet_inspect_config *cfg, char *line,
 			if (k[0] == 'c') {
 				d->th.count = (uint32_t)x;
 				have_count = true;
-			} else {
+			} else if (k[0] == 's') {
 				d->th.seconds = (uint32_t)x;
 				have_seconds = true;
+			} else {
+				d->timeout = (uint32_t)x;
+				have_timeout = true;
+			}
+		} else if (!strcmp(k, "new_action") && d->kind == D_RATE) {
+			static const char *const names[] = { "alert", "drop", "reject", "pass" };
+			static const char codes[] = { 'a', 'd', 'r', 'p' };
+			for (size_t a = 0; a < 4 && !have_action; a++)
+				if (!strcmp(v, names[a])) {
+					d->new_action = codes[a];
+					have_action = true;
+				}
+			if (!have_action && (!strcmp(v, "sdrop") || !strcmp(v, "log"))) {
+				snprintf(err, errlen, "new_action %.16s is not supported", v);
+				return -ENOTSUP;
+			}
+			if (!have_action) {
+				snprintf(err, errlen, "new_action '%.64s' is not alert, drop, "
+					 "reject or pass", v);
+				return -EINVAL;
 			}
 		} else {
 			snprintf(err, errlen, "unknown field '%.64s' in %.16s", k, kw);
@@ -197,6 +225,12 @@ static int parse_directive(const struct snet_inspect_config *cfg, char *line,
 			snprintf(err, errlen, "%.16s needs type, track, count and seconds", kw);
 			return -EINVAL;
 		}
+	}
+	if (d->kind == D_RATE && (!have_track || !have_count || !have_seconds ||
+				  !have_action || !have_timeout)) {
+		snprintf(err, errlen, "rate_filter needs track, count, seconds, new_action "
+			 "and timeout");
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -220,6 +254,12 @@ static int apply(struct snet_inspect_ruleset *rs, struct directive *d, size_t *c
 			if (!d->sid && r->th.type != TH_NONE)
 				continue;
 			r->th = d->th;
+		} else if (d->kind == D_RATE) {
+			r->rf = (struct rate_filter){
+				.new_action = d->new_action, .track = d->th.track,
+				.count = d->th.count, .seconds = d->th.seconds,
+				.timeout = d->timeout,
+			};
 		} else if (!d->ip) {
 			r->noalert = true;
 		} else {

@@ -31,6 +31,7 @@ struct pkt_match {
 	json_t *app;
 	const char *app_key;
 	bool silent;		/* its action applies, its alert is thresholded out */
+	char action;		/* the rule's, or its rate_filter's new action */
 };
 
 /* per rule, per worker; a field is valid while its stamp equals w->gen */
@@ -1057,6 +1058,8 @@ static void verify(struct snet_inspect_worker *w, struct event *ev)
 		struct pkt_match *m = &w->pm[w->npm++];
 		m->r = r;
 		m->silent = th == TH_ACT;
+		m->action = rate_filter_action(rs, r, &w->p->src, &w->p->dst,
+					       w->p->ts_usec / 1000000);
 		m->app_key = ev->app_key;
 		if (!ev->app && ev->app_fn)
 			ev->app = ev->app_fn(ev->app_arg);
@@ -1695,7 +1698,7 @@ static void finish_packet(struct snet_inspect_worker *w, const struct snet_inspe
 	bool pass = false;
 	enum snet_inspect_action act = SNET_INSPECT_ACCEPT;
 	for (size_t i = 0; i < w->npm; i++) {
-		char a = w->pm[i].r->action;
+		char a = w->pm[i].action;
 		if (a == 'p')
 			pass = true;
 		else if (a == 'd')
@@ -1717,15 +1720,15 @@ static void finish_packet(struct snet_inspect_worker *w, const struct snet_inspe
 	for (size_t i = 0; i < w->npm; i++) {
 		struct pkt_match *m = &w->pm[i];
 		const struct rule *r = m->r;
-		if (!pass && !r->noalert && !m->silent && r->action != 'p') {
-			bool blocked = (r->action == 'd' || r->action == 'r') &&
+		if (!pass && !r->noalert && !m->silent && m->action != 'p') {
+			bool blocked = (m->action == 'd' || m->action == 'r') &&
 				       act != SNET_INSPECT_ACCEPT;
 			if (v->nalerts_kept < SNET_INSPECT_MAX_ALERTS) {
 				struct snet_inspect_alert *a = &v->alerts[v->nalerts_kept++];
 				a->gid = r->gid;
 				a->sid = r->sid;
 				a->rev = r->rev;
-				a->action = r->action;
+				a->action = m->action;
 			}
 			v->nalerts++;
 			w->st.alerts++;

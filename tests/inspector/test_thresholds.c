@@ -172,11 +172,12 @@ static void threshold_config(void **state)
 		"suppress gen_id 1, sig_id 5\n"
 		"threshold gen_id 1, sig_id 4, type limit, track by_src, count 1, seconds 60\n"
 		"event_filter gen_id 7, sig_id 0, type limit, track by_rule, count 2, seconds 60\n"
-		"rate_filter gen_id 1, sig_id 1, track by_rule, count 1, seconds 1, new_action drop, timeout 1\n"
+		"rate_filter gen_id 1, sig_id 8, track by_src, count 2, seconds 60, new_action drop, timeout 30\n"
 		"threshold gen_id 1, sig_id 1, type limit, track by_flow, count 1, seconds 1\n"
 		"suppress gen_id 1, sig_id 99\n"
 		"suppress gen_id 1, sig_id 1, track by_src\n"
-		"bogus gen_id 1\n";
+		"bogus gen_id 1\n"
+		"rate_filter gen_id 1, sig_id 8, track by_src, count 2, seconds 60, new_action sdrop, timeout 30\n";
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
 	close(fd);
@@ -190,15 +191,16 @@ static void threshold_config(void **state)
 		"alert udp any any -> any any (msg:\"4\"; content:\"FOUR\"; "
 		"threshold:type limit, track by_src, count 5, seconds 60; sid:4;)\n"
 		"drop udp any any -> any any (msg:\"5\"; content:\"FIVE\"; sid:5;)\n"
-		"alert udp any any -> any any (msg:\"6\"; content:\"SIX\"; gid:7; sid:6;)\n",
+		"alert udp any any -> any any (msg:\"6\"; content:\"SIX\"; gid:7; sid:6;)\n"
+		"alert udp any any -> any any (msg:\"8\"; content:\"EIGHT\"; sid:8;)\n",
 		kv, &rs, &rep), 0);
 	/* each line it could not use, with its line and reason */
 	static const char *const want[] = {
-		":9: rate_filter is not supported (it would change a rule's action); line ignored",
 		":10: track by_flow is not supported; line ignored",
 		":11: no rule 1:99 is loaded",
 		":12: a suppress with track needs ip, and ip needs track; line ignored",
 		":13: 'bogus' is not suppress, threshold, event_filter or rate_filter; line ignored",
+		":14: new_action sdrop is not supported; line ignored",
 	};
 	assert_int_equal(snet_inspect_report_message_count(rep), 5);
 	for (size_t i = 0; i < 5; i++) {
@@ -239,6 +241,20 @@ static void threshold_config(void **state)
 		n += tu_has_sid(&v, 6);
 	}
 	assert_int_equal(n, 2);
+	/* sid 8, an alert rule: from the third match in 60 s from one source,
+	 * it drops for 30 s (and alerts as the drop it now is) */
+	static const struct { const char *src; int t, drop; } rf[] = {
+		{ A, 20, 0 }, { A, 21, 0 }, { B, 22, 0 }, { A, 22, 1 }, { A, 40, 1 },
+		{ B, 41, 0 }, { A, 52, 1 }, { A, 81, 0 }, { A, 82, 0 }, { A, 83, 1 },
+	};
+	for (size_t i = 0; i < sizeof(rf) / sizeof(rf[0]); i++) {
+		int a = tu_udp_send(w, rf[i].src, X, (uint16_t)(1100 + i), 2000, "EIGHT",
+				    rf[i].t, &v);
+		if ((a == SNET_INSPECT_DROP) != rf[i].drop || !tu_has_sid(&v, 8))
+			fail_msg("rate_filter step %zu (%s at %ds): %s, %s", i, rf[i].src, rf[i].t,
+				 a == SNET_INSPECT_DROP ? "dropped" : "accepted",
+				 tu_has_sid(&v, 8) ? "alert" : "no alert");
+	}
 	tu_worker_free(w);
 	snet_inspect_ruleset_unref(rs);
 
