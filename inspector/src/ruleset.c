@@ -318,19 +318,13 @@ static int load_path(struct loader *ld, const char *path)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return load_file(ld, path);
-	/* ruleset_build() passes it resolved already; this keeps names short */
-	char *dir = realpath(path, NULL);
-	if (!dir) {
-		int e = errno;
-		report_add(ld->rep, "%s: %s", path, strerror(e));
-		return -e;
-	}
+	/* ruleset_build() resolved it, once for the rules and classes */
+	const char *dir = path;
 	struct dirent **ents;
 	int n = scandir(dir, &ents, filter_rules, alphasort);
 	if (n < 0) {
 		int e = errno;
 		report_add(ld->rep, "%s: %s", path, strerror(e));
-		free(dir);
 		return -e;
 	}
 	int rc = 0;
@@ -343,7 +337,6 @@ static int load_path(struct loader *ld, const char *path)
 		free(ents[i]);
 	}
 	free(ents);
-	free(dir);
 	return rc;
 }
 

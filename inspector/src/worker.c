@@ -1058,8 +1058,10 @@ static void verify(struct snet_inspect_worker *w, struct event *ev)
 		struct pkt_match *m = &w->pm[w->npm++];
 		m->r = r;
 		m->silent = th == TH_ACT;
-		m->action = rate_filter_action(rs, r, &w->p->src, &w->p->dst,
-					       w->p->ts_usec / 1000000);
+		m->action = r->rf.new_action ?
+			    rate_filter_action(rs, r, &w->p->src, &w->p->dst,
+					       w->p->ts_usec / 1000000) :
+			    r->action;
 		m->app_key = ev->app_key;
 		if (!ev->app && ev->app_fn)
 			ev->app = ev->app_fn(ev->app_arg);
