@@ -186,13 +186,23 @@ static int inspect_reload(void *ctx, uint64_t *id)
 	return nfq_service_reload(ctx, id);
 }
 
-static int print_ruleset(const struct snetd_config *cfg)
+/* The nft table snetd would install, as text; NULL if it does not fit. */
+static const char *ruleset_text(const struct snetd_config *cfg)
 {
 	static char text[65536];
 	struct nft_plan plan;
 
 	if (nft_plan_build(&cfg->nfq, &plan) ||
-	    nft_plan_format(&plan, text, sizeof(text))) {
+	    nft_plan_format(&plan, text, sizeof(text)))
+		return NULL;
+	return text;
+}
+
+static int print_ruleset(const struct snetd_config *cfg)
+{
+	const char *text = ruleset_text(cfg);
+
+	if (!text) {
 		fprintf(stderr, "snetd: the ruleset does not fit\n");
 		return 1;
 	}
@@ -206,16 +216,12 @@ static int print_ruleset(const struct snetd_config *cfg)
  */
 static int check_inspection(const struct snetd_config *cfg)
 {
-	static char text[65536];
 	char err[1024] = "", summary[512] = "";
-	struct nft_plan plan;
 	int rc;
 
 	if (!cfg->nfq.enabled)
 		return 0;
-	if (!cfg->nfq.external_ruleset &&
-	    (nft_plan_build(&cfg->nfq, &plan) ||
-	     nft_plan_format(&plan, text, sizeof(text)))) {
+	if (!cfg->nfq.external_ruleset && !ruleset_text(cfg)) {
 		fprintf(stderr, "snetd: [inspect]: the nft ruleset does not fit\n");
 		return 1;
 	}
