@@ -88,12 +88,14 @@ struct tls_hello {
 int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h);
 
 /* the server's certificate (the first of its Certificate message), in the
- * forms Suricata's tls.cert_subject, tls.cert_issuer, tls.cert_serial use */
+ * forms Suricata's tls.cert_subject, tls.cert_issuer, tls.cert_serial and
+ * tls.cert_fingerprint use */
 struct tls_cert {
 	uint16_t hello_version;	/* the ServerHello's (supported_versions), 0: not yet */
 	char subject[1024];	/* "C=US, O=Example, CN=www.example.com" */
 	char issuer[1024];
 	char serial[3 * 32];	/* "00:E7:F9:...", the DER integer's bytes */
+	char fingerprint[3 * 20];	/* "4a:a3:...", SHA-1 of the DER, lowercase */
 };
 /* the most of the server's handshake kept while looking for it */
 #define TLS_SERVER_MAX 65536

@@ -182,6 +182,7 @@ enum buf_id {
 	BUF_TLS_CERT_SUBJECT,	/* the server's certificate */
 	BUF_TLS_CERT_ISSUER,
 	BUF_TLS_CERT_SERIAL,
+	BUF_TLS_CERT_FINGERPRINT,	/* "aa:bb:...", SHA-1 of the DER */
 	BUF_SSH_PROTO,		/* side of the rule: the banner of that side */
 	BUF_SSH_SOFTWARE,
 	BUF__COUNT

@@ -54,6 +54,7 @@ static const struct {
 	[BUF_TLS_CERT_SUBJECT] = { "tls.cert_subject", SIDE_RESP },
 	[BUF_TLS_CERT_ISSUER] = { "tls.cert_issuer", SIDE_RESP },
 	[BUF_TLS_CERT_SERIAL] = { "tls.cert_serial", SIDE_RESP },
+	[BUF_TLS_CERT_FINGERPRINT] = { "tls.cert_fingerprint", SIDE_RESP },
 	[BUF_SSH_PROTO] = { "ssh.proto", SIDE_BOTH },
 	[BUF_SSH_SOFTWARE] = { "ssh.software", SIDE_BOTH },
 };
@@ -135,6 +136,8 @@ static const struct {
 	{ "tls.cert_issuer", BUF_TLS_CERT_ISSUER, true },
 	{ "tls_cert_serial", BUF_TLS_CERT_SERIAL, true },
 	{ "tls.cert_serial", BUF_TLS_CERT_SERIAL, true },
+	{ "tls_cert_fingerprint", BUF_TLS_CERT_FINGERPRINT, true },
+	{ "tls.cert_fingerprint", BUF_TLS_CERT_FINGERPRINT, true },
 	{ "ssh_proto", BUF_SSH_PROTO, true },
 	{ "ssh.proto", BUF_SSH_PROTO, true },
 	{ "ssh_software", BUF_SSH_SOFTWARE, true },
@@ -1690,7 +1693,7 @@ static int resolve_directions(struct pstate *ps)
 			dns = true;
 		if (b == BUF_TLS_SNI)
 			tls = true;
-		if (b >= BUF_TLS_CERT_SUBJECT && b <= BUF_TLS_CERT_SERIAL)
+		if (b >= BUF_TLS_CERT_SUBJECT && b <= BUF_TLS_CERT_FINGERPRINT)
 			tls_cert = true;
 		if (b == BUF_SSH_PROTO || b == BUF_SSH_SOFTWARE)
 			ssh = true;
@@ -1821,6 +1824,40 @@ static int resolve_directions(struct pstate *ps)
 			r->phase_ts = ph;
 		else
 			r->phase_tc = ph;
+	}
+	return 0;
+}
+
+/*
+ * The hash buffers as Suricata sets them up: their contents are lowercased
+ * (the buffers hold lowercase hex), and a rule whose content cannot be a
+ * whole value is refused, as Suricata refuses it (it could never match).
+ */
+static int hash_buffer_contents(struct pstate *ps)
+{
+	static const struct {
+		enum buf_id buf;
+		uint32_t len;
+		bool colons;		/* "aa:bb:..." */
+	} hb[] = {
+		{ BUF_TLS_CERT_FINGERPRINT, 59, true },
+	};
+	for (size_t k = 0; k < sizeof(hb) / sizeof(hb[0]); k++) {
+		struct smlist *l = &ps->r->lists[hb[k].buf];
+		const char *name = buf_name(hb[k].buf);
+		for (size_t i = 0; i < l->n; i++) {
+			struct sm *m = &l->v[i];
+			if (m->type != SM_CONTENT)
+				continue;
+			if (m->u.content.len != hb[k].len)
+				return fail(ps, -EINVAL, "%s: a content of %u bytes can never match "
+					    "(a value is %u)", name, m->u.content.len, hb[k].len);
+			if (hb[k].colons && !memchr(m->u.content.bytes, ':', m->u.content.len))
+				return fail(ps, -EINVAL, "%s: a content without ':' delimiters can "
+					    "never match", name);
+			for (uint32_t j = 0; j < m->u.content.len; j++)
+				m->u.content.bytes[j] = (uint8_t)tolower(m->u.content.bytes[j]);
+		}
 	}
 	return 0;
 }
@@ -2062,6 +2099,9 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 		goto out;
 	}
 	rc = resolve_directions(&ps);
+	if (rc)
+		goto out;
+	rc = hash_buffer_contents(&ps);
 	if (rc)
 		goto out;
 	rc = choose_fast_pattern(&ps);

@@ -2,13 +2,15 @@
 /*
  * TLS handshake parsers: the client's ClientHello (the server name that
  * tls.sni inspects) and the server's first certificate (tls.cert_subject,
- * tls.cert_issuer, tls.cert_serial), read with OpenSSL.  Only what is sent
- * in the clear: TLS 1.3 encrypts the certificate.
+ * tls.cert_issuer, tls.cert_serial, tls.cert_fingerprint), read with
+ * OpenSSL.  Only what is sent in the clear: TLS 1.3 encrypts the
+ * certificate.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/bio.h>
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "app.h"
@@ -134,6 +136,20 @@ static int serial_string(const ASN1_INTEGER *serial, char *out, size_t len)
 	return 0;
 }
 
+/* Suricata's tls.cert_fingerprint: the SHA-1 of the DER as it was sent,
+ * lowercase hex pairs joined by ':' */
+static int fingerprint_string(const uint8_t *der, size_t n, char *out, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (!EVP_Digest(der, n, md, &mdlen, EVP_sha1(), NULL) || 3 * (size_t)mdlen > len)
+		return -1;
+	for (unsigned int i = 0; i < mdlen; i++)
+		snprintf(out + 3 * i, len - 3 * i, i + 1 < mdlen ? "%02x:" : "%02x", md[i]);
+	return 0;
+}
+
 static int cert_strings(const uint8_t *der, size_t n, struct tls_cert *c)
 {
 	const unsigned char *p = der;
@@ -144,7 +160,8 @@ static int cert_strings(const uint8_t *der, size_t n, struct tls_cert *c)
 		return -1;
 	if (!name_string(X509_get_subject_name(x), c->subject, sizeof(c->subject)) &&
 	    !name_string(X509_get_issuer_name(x), c->issuer, sizeof(c->issuer)) &&
-	    !serial_string(X509_get0_serialNumber(x), c->serial, sizeof(c->serial)))
+	    !serial_string(X509_get0_serialNumber(x), c->serial, sizeof(c->serial)) &&
+	    !fingerprint_string(der, n, c->fingerprint, sizeof(c->fingerprint)))
 		rc = 1;
 	X509_free(x);
 	return rc;

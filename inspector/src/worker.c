@@ -1226,6 +1226,7 @@ static json_t *tls_cert_json(const void *arg)
 	json_object_set_new(o, "subject", json_string(c->subject));
 	json_object_set_new(o, "issuerdn", json_string(c->issuer));
 	json_object_set_new(o, "serial", json_string(c->serial));
+	json_object_set_new(o, "fingerprint", json_string(c->fingerprint));
 	return o;
 }
 
@@ -1237,8 +1238,10 @@ static void tls_cert_event(struct snet_inspect_worker *w, const struct tls_cert 
 	ev_buf(&ev, BUF_TLS_CERT_SUBJECT, (const uint8_t *)c->subject, strlen(c->subject));
 	ev_buf(&ev, BUF_TLS_CERT_ISSUER, (const uint8_t *)c->issuer, strlen(c->issuer));
 	ev_buf(&ev, BUF_TLS_CERT_SERIAL, (const uint8_t *)c->serial, strlen(c->serial));
+	ev_buf(&ev, BUF_TLS_CERT_FINGERPRINT, (const uint8_t *)c->fingerprint,
+	       strlen(c->fingerprint));
 	ev.scan_mask = 1ull << BUF_TLS_CERT_SUBJECT | 1ull << BUF_TLS_CERT_ISSUER |
-		       1ull << BUF_TLS_CERT_SERIAL;
+		       1ull << BUF_TLS_CERT_SERIAL | 1ull << BUF_TLS_CERT_FINGERPRINT;
 	stream_window_buf(w, &ev);
 	ev.app_fn = tls_cert_json;
 	ev.app_arg = c;

