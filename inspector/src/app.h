@@ -83,15 +83,29 @@ struct tls_hello {
 	 * not GREASE, as Suricata's ssl_version reads it */
 	uint16_t version;
 	bool has_sni;
+	/* ja3.string: "SSLVersion,Ciphers,Extensions,EllipticCurves,
+	 * EllipticCurvePointFormats", and ja3.hash, its MD5 in hex */
+	struct strbuf ja3;
+	char ja3_hash[33];
 };
-/* 1: complete ClientHello parsed; 0: need more data; -1: not TLS / bad */
+/*
+ * 1: complete ClientHello parsed (release it with tls_hello_release);
+ * 0: need more data; -1: not TLS / bad; -ENOMEM.
+ */
 int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h);
+void tls_hello_release(struct tls_hello *h);
 
-/* the server's certificate (the first of its Certificate message), in the
- * forms Suricata's tls.cert_subject, tls.cert_issuer, tls.cert_serial and
- * tls.cert_fingerprint use */
-struct tls_cert {
+/*
+ * The server's flight: its ServerHello (version, JA3S) and its certificate
+ * (the first of its Certificate message), in the forms Suricata's
+ * ja3s.string, ja3s.hash, tls.cert_subject, tls.cert_issuer,
+ * tls.cert_serial and tls.cert_fingerprint use.
+ */
+struct tls_server {
 	uint16_t hello_version;	/* the ServerHello's (supported_versions), 0: not yet */
+	bool hello;		/* the ServerHello was read: ja3s, ja3s_hash */
+	struct strbuf ja3s;	/* "SSLVersion,Cipher,Extensions" */
+	char ja3s_hash[33];
 	char subject[1024];	/* "C=US, O=Example, CN=www.example.com" */
 	char issuer[1024];
 	char serial[3 * 32];	/* "00:E7:F9:...", the DER integer's bytes */
@@ -100,12 +114,15 @@ struct tls_cert {
 /* the most of the server's handshake kept while looking for it */
 #define TLS_SERVER_MAX 65536
 /*
- * Looks for the server's Certificate in the first n bytes it sent.
- * 1: found and parsed; 0: need more data; -1: none will come in the clear
- * (not a TLS handshake, TLS 1.3, resumed session, over TLS_SERVER_MAX, or
- * a certificate OpenSSL cannot read).
+ * Reads the server's flight in the first n bytes it sent, up to its
+ * Certificate; s->hello tells whether the ServerHello was read.
+ * 1: certificate found and parsed; 0: need more data; -1: none will come
+ * in the clear (not a TLS handshake, TLS 1.3, resumed session, over
+ * TLS_SERVER_MAX, or a certificate OpenSSL cannot read).  Release s with
+ * tls_server_release whatever it returns.
  */
-int tls_parse_server_cert(const uint8_t *d, size_t n, struct tls_cert *c);
+int tls_parse_server(const uint8_t *d, size_t n, struct tls_server *s);
+void tls_server_release(struct tls_server *s);
 bool tls_probe(const uint8_t *d, size_t n);
 
 /*

@@ -78,6 +78,7 @@ struct flow {
 	bool tls_done;
 	struct strbuf tls_srv_buf;	/* the server's handshake, until its certificate */
 	bool tls_srv_done;
+	bool tls_sh_done;	/* its ServerHello event ran */
 	struct tls_track tls;	/* the record layer, for ssl_version and ssl_state */
 	struct strbuf ssh_line[2];	/* each side's first line, up to SSH_BANNER_MAX */
 	uint8_t ssh_done;	/* sides whose line is complete: kept if a banner */

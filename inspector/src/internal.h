@@ -183,6 +183,10 @@ enum buf_id {
 	BUF_TLS_CERT_ISSUER,
 	BUF_TLS_CERT_SERIAL,
 	BUF_TLS_CERT_FINGERPRINT,	/* "aa:bb:...", SHA-1 of the DER */
+	BUF_TLS_JA3_HASH,	/* the ClientHello's */
+	BUF_TLS_JA3_STRING,
+	BUF_TLS_JA3S_HASH,	/* the ServerHello's */
+	BUF_TLS_JA3S_STRING,
 	BUF_SSH_PROTO,		/* side of the rule: the banner of that side */
 	BUF_SSH_SOFTWARE,
 	BUF__COUNT
@@ -442,6 +446,7 @@ enum phase {
 	PH_DNS_QUERY,
 	PH_TLS_HELLO,
 	PH_TLS_CERT,
+	PH_TLS_SERVER_HELLO,	/* rules on the ServerHello alone (ja3s) */
 	PH_SSH_BANNER,		/* a side's SSH identification line */
 	PH__COUNT
 };

@@ -55,6 +55,10 @@ static const struct {
 	[BUF_TLS_CERT_ISSUER] = { "tls.cert_issuer", SIDE_RESP },
 	[BUF_TLS_CERT_SERIAL] = { "tls.cert_serial", SIDE_RESP },
 	[BUF_TLS_CERT_FINGERPRINT] = { "tls.cert_fingerprint", SIDE_RESP },
+	[BUF_TLS_JA3_HASH] = { "ja3.hash", SIDE_REQ },
+	[BUF_TLS_JA3_STRING] = { "ja3.string", SIDE_REQ },
+	[BUF_TLS_JA3S_HASH] = { "ja3s.hash", SIDE_RESP },
+	[BUF_TLS_JA3S_STRING] = { "ja3s.string", SIDE_RESP },
 	[BUF_SSH_PROTO] = { "ssh.proto", SIDE_BOTH },
 	[BUF_SSH_SOFTWARE] = { "ssh.software", SIDE_BOTH },
 };
@@ -138,6 +142,14 @@ static const struct {
 	{ "tls.cert_serial", BUF_TLS_CERT_SERIAL, true },
 	{ "tls_cert_fingerprint", BUF_TLS_CERT_FINGERPRINT, true },
 	{ "tls.cert_fingerprint", BUF_TLS_CERT_FINGERPRINT, true },
+	{ "ja3_hash", BUF_TLS_JA3_HASH, true },
+	{ "ja3.hash", BUF_TLS_JA3_HASH, true },
+	{ "ja3_string", BUF_TLS_JA3_STRING, true },
+	{ "ja3.string", BUF_TLS_JA3_STRING, true },
+	{ "ja3s_hash", BUF_TLS_JA3S_HASH, true },
+	{ "ja3s.hash", BUF_TLS_JA3S_HASH, true },
+	{ "ja3s_string", BUF_TLS_JA3S_STRING, true },
+	{ "ja3s.string", BUF_TLS_JA3S_STRING, true },
 	{ "ssh_proto", BUF_SSH_PROTO, true },
 	{ "ssh.proto", BUF_SSH_PROTO, true },
 	{ "ssh_software", BUF_SSH_SOFTWARE, true },
@@ -1677,7 +1689,8 @@ static int resolve_directions(struct pstate *ps)
 {
 	struct rule *r = ps->r;
 	bool req_only = false, resp_only = false, http = false, dns = false, tls = false;
-	bool tls_cert = false, ssh = false;
+	bool tls_cert = false, tls_sh = false, ssh = false;
+	int tls_cli_buf = -1, tls_srv_buf = -1;	/* for messages */
 	for (int b = 0; b < BUF__COUNT; b++) {
 		if (!r->lists[b].n)
 			continue;
@@ -1691,18 +1704,32 @@ static int resolve_directions(struct pstate *ps)
 		}
 		if (b == BUF_DNS_QUERY)
 			dns = true;
-		if (b == BUF_TLS_SNI)
+		/* the ClientHello's; the ServerHello's; the certificate's */
+		if (b == BUF_TLS_SNI || b == BUF_TLS_JA3_HASH || b == BUF_TLS_JA3_STRING) {
 			tls = true;
+			if (tls_cli_buf < 0)
+				tls_cli_buf = b;
+		}
+		if (b == BUF_TLS_JA3S_HASH || b == BUF_TLS_JA3S_STRING)
+			tls_sh = true;
 		if (b >= BUF_TLS_CERT_SUBJECT && b <= BUF_TLS_CERT_FINGERPRINT)
 			tls_cert = true;
+		if ((tls_sh || tls_cert) && tls_srv_buf < 0)
+			tls_srv_buf = b;
 		if (b == BUF_SSH_PROTO || b == BUF_SSH_SOFTWARE)
 			ssh = true;
 	}
-	if (tls && tls_cert)
-		return fail(ps, -EINVAL, "tls.sni and tls.cert_* in one rule: the client's "
-			    "and the server's messages");
+	if (tls && (tls_cert || tls_sh))
+		return fail(ps, -EINVAL, "%s and %s in one rule: the client's and the server's "
+			    "messages", buf_name((enum buf_id)tls_cli_buf),
+			    buf_name((enum buf_id)tls_srv_buf));
 	if (tls_cert && r->flow_dirs == DIR_TO_SERVER)
 		return fail(ps, -EINVAL, "tls.cert_* (the server's certificate) in a to_server rule");
+	if (tls_sh && r->flow_dirs == DIR_TO_SERVER)
+		return fail(ps, -EINVAL, "ja3s.* (the server's hello) in a to_server rule");
+	if (tls && tls_cli_buf != BUF_TLS_SNI && r->flow_dirs == DIR_TO_CLIENT)
+		return fail(ps, -EINVAL, "ja3.* (the client's hello) in a to_client rule");
+	tls_cert |= tls_sh;	/* the server's side, decided below */
 	if (r->urilen.set)
 		http = req_only = true;
 	if ((http + dns + (tls || tls_cert) + ssh) > 1)
@@ -1812,7 +1839,12 @@ static int resolve_directions(struct pstate *ps)
 		} else if (tls) {
 			ph = PH_TLS_HELLO;
 		} else if (tls_cert) {
-			ph = PH_TLS_CERT;
+			/* ja3s alone: at the ServerHello; with certificate
+			 * buffers, at the certificate (it has the ja3s too) */
+			ph = r->bufmask & ((1ull << BUF_TLS_CERT_SUBJECT) | (1ull << BUF_TLS_CERT_ISSUER) |
+					   (1ull << BUF_TLS_CERT_SERIAL) |
+					   (1ull << BUF_TLS_CERT_FINGERPRINT)) ?
+				PH_TLS_CERT : PH_TLS_SERVER_HELLO;
 		} else if (ssh) {
 			ph = PH_SSH_BANNER;
 		} else if (r->bufmask & (1ull << BUF_STREAM)) {
@@ -1839,20 +1871,26 @@ static int hash_buffer_contents(struct pstate *ps)
 		enum buf_id buf;
 		uint32_t len;
 		bool colons;		/* "aa:bb:..." */
+		bool first_only;	/* Suricata checks the length of the first only */
 	} hb[] = {
-		{ BUF_TLS_CERT_FINGERPRINT, 59, true },
+		{ BUF_TLS_CERT_FINGERPRINT, 59, true, false },
+		{ BUF_TLS_JA3_HASH, 32, false, true },
+		{ BUF_TLS_JA3S_HASH, 32, false, true },
 	};
 	for (size_t k = 0; k < sizeof(hb) / sizeof(hb[0]); k++) {
 		struct smlist *l = &ps->r->lists[hb[k].buf];
 		const char *name = buf_name(hb[k].buf);
+		bool checked = false;
 		for (size_t i = 0; i < l->n; i++) {
 			struct sm *m = &l->v[i];
 			if (m->type != SM_CONTENT)
 				continue;
-			if (m->u.content.len != hb[k].len)
+			bool check = !(hb[k].first_only && checked);
+			checked = true;
+			if (check && m->u.content.len != hb[k].len)
 				return fail(ps, -EINVAL, "%s: a content of %u bytes can never match "
 					    "(a value is %u)", name, m->u.content.len, hb[k].len);
-			if (hb[k].colons && !memchr(m->u.content.bytes, ':', m->u.content.len))
+			if (check && hb[k].colons && !memchr(m->u.content.bytes, ':', m->u.content.len))
 				return fail(ps, -EINVAL, "%s: a content without ':' delimiters can "
 					    "never match", name);
 			for (uint32_t j = 0; j < m->u.content.len; j++)

@@ -6,6 +6,7 @@
  * OpenSSL.  Only what is sent in the clear: TLS 1.3 encrypts the
  * certificate.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,86 @@
 bool tls_probe(const uint8_t *d, size_t n)
 {
 	return n >= 3 && d[0] == 0x16 && d[1] == 0x03 && d[2] <= 0x04;
+}
+
+/* RFC 8701's GREASE values, which JA3 leaves out: 0x0a0a, 0x1a1a ... 0xfafa */
+static bool grease(uint16_t v)
+{
+	return (v & 0x0f0f) == 0x0a0a && (v >> 12) == ((v >> 4) & 0x0f);
+}
+
+/* the 16-bit values of a list, not GREASE, in decimal joined by '-'
+ * (after a '-' if the field has values already) */
+static int ja3_list16(struct strbuf *b, const uint8_t *p, size_t n, bool more)
+{
+	bool first = !more;
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		uint16_t v = rd16(p + i);
+		if (grease(v))
+			continue;
+		int rc = strbuf_printf(b, first ? "%u" : "-%u", v);
+		if (rc)
+			return rc;
+		first = false;
+	}
+	return 0;
+}
+
+/* the MD5 of the JA3 string in lowercase hex: ja3.hash, ja3s.hash */
+static int ja3_md5(const struct strbuf *b, char out[33])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (!EVP_Digest(b->s ? b->s : "", b->len, md, &mdlen, EVP_md5(), NULL) || mdlen != 16)
+		return -EIO;
+	for (unsigned int i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 33 - 2 * i, "%02x", md[i]);
+	return 0;
+}
+
+/*
+ * JA3 of a ClientHello (Salesforce's, as Suricata computes it):
+ * "SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurvePointFormats",
+ * the legacy version field, each list in order without GREASE values,
+ * point formats as bytes; a missing list is an empty field.
+ */
+static int client_ja3(struct tls_hello *h, uint16_t legacy, const uint8_t *ciphers, size_t nc,
+		      const uint8_t *exts, size_t elen)
+{
+	struct strbuf *b = &h->ja3, types = { 0 }, curves = { 0 }, formats = { 0 };
+	int rc = strbuf_printf(b, "%u,", legacy);
+
+	if (!rc)
+		rc = ja3_list16(b, ciphers, nc, false);
+	for (size_t i = 0; !rc && i + 4 <= elen;) {
+		uint16_t type = rd16(exts + i), len = rd16(exts + i + 2);
+		const uint8_t *v = exts + i + 4;
+		if (!grease(type))
+			rc = strbuf_printf(&types, types.len ? "-%u" : "%u", type);
+		/* a repeated extension adds to its field, as in Suricata */
+		if (!rc && type == 10 && len >= 2)	/* supported_groups */
+			rc = ja3_list16(&curves, v + 2, rd16(v) < len - 2 ? rd16(v) : len - 2u,
+					curves.len > 0);
+		if (!rc && type == 11 && len >= 1)	/* ec_point_formats */
+			for (size_t k = 0; !rc && k < v[0] && k + 1 < len; k++)
+				rc = strbuf_printf(&formats, formats.len ? "-%u" : "%u", v[k + 1]);
+		i += 4u + len;
+	}
+	if (!rc)
+		rc = strbuf_printf(b, ",%s,%s,%s", types.len ? types.s : "",
+				   curves.len ? curves.s : "", formats.len ? formats.s : "");
+	strbuf_free(&types);
+	strbuf_free(&curves);
+	strbuf_free(&formats);
+	if (!rc)
+		rc = ja3_md5(b, h->ja3_hash);
+	return rc;
+}
+
+void tls_hello_release(struct tls_hello *h)
+{
+	strbuf_free(&h->ja3);
 }
 
 int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h)
@@ -45,23 +126,26 @@ int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h)
 	if (end - p < 34)
 		return -1;
 	h->version = rd16(p);
+	uint16_t legacy = h->version;
 	p += 34;
 	if (end - p < 1 || end - p < 1 + p[0])
 		return -1;
 	p += 1 + p[0];		/* session id */
 	if (end - p < 2 || end - p < 2 + rd16(p))
 		return -1;
+	const uint8_t *ciphers = p + 2;
+	size_t nc = rd16(p);
 	p += 2 + rd16(p);	/* cipher suites */
 	if (end - p < 1 || end - p < 1 + p[0])
 		return -1;
 	p += 1 + p[0];		/* compression */
-	if (end - p < 2)
-		return 1;	/* no extensions */
+	if (end - p < 2)	/* no extensions */
+		return client_ja3(h, legacy, ciphers, nc, NULL, 0) ? -ENOMEM : 1;
 	size_t elen = rd16(p);
 	p += 2;
 	if (elen > (size_t)(end - p))
 		return -1;
-	const uint8_t *ee = p + elen;
+	const uint8_t *exts = p, *ee = p + elen;
 	while (ee - p >= 4) {
 		uint16_t type = rd16(p), len = rd16(p + 2);
 		p += 4;
@@ -90,6 +174,10 @@ int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h)
 			}
 		}
 		p += len;
+	}
+	if (client_ja3(h, legacy, ciphers, nc, exts, elen)) {
+		tls_hello_release(h);
+		return -ENOMEM;
 	}
 	return 1;
 }
@@ -150,7 +238,7 @@ static int fingerprint_string(const uint8_t *der, size_t n, char *out, size_t le
 	return 0;
 }
 
-static int cert_strings(const uint8_t *der, size_t n, struct tls_cert *c)
+static int cert_strings(const uint8_t *der, size_t n, struct tls_server *c)
 {
 	const unsigned char *p = der;
 	X509 *x = d2i_X509(NULL, &p, (long)n);
@@ -167,36 +255,63 @@ static int cert_strings(const uint8_t *der, size_t n, struct tls_cert *c)
 	return rc;
 }
 
-/* ServerHello: its version in *ver; -1 if it selects TLS 1.3 (supported_versions) */
-static int server_hello_ok(const uint8_t *p, size_t n, uint16_t *ver)
+/*
+ * ServerHello: its version (supported_versions' if any) and JA3S,
+ * "SSLVersion,Cipher,Extensions" (the legacy version field, extension
+ * types in order, GREASE left out, as Suricata).  0: read; -1: it selects
+ * TLS 1.3 (no certificate in the clear follows) or is malformed.
+ */
+static int server_hello(const uint8_t *p, size_t n, struct tls_server *s)
 {
 	if (n < 38)
 		return -1;
-	*ver = rd16(p);
+	uint16_t legacy = rd16(p);
+	s->hello_version = legacy;
 	size_t off = 34;	/* version, random */
 	off += 1 + p[off];	/* session id */
-	off += 3;		/* cipher suite, compression */
-	if (off + 2 > n)
-		return off <= n ? 0 : -1;
-	size_t elen = rd16(p + off);
-	off += 2;
-	if (off + elen > n)
+	if (off + 3 > n)
 		return -1;
-	for (size_t e = off; e + 4 <= off + elen;) {
-		uint16_t type = rd16(p + e), len = rd16(p + e + 2);
-		if (e + 4 + len > off + elen)
+	uint16_t cipher = rd16(p + off);
+	off += 3;		/* cipher suite, compression */
+	const uint8_t *exts = p + off;
+	size_t elen = 0;
+	if (off + 2 <= n) {
+		elen = rd16(p + off);
+		exts = p + off + 2;
+		if (off + 2 + elen > n)
+			return -1;
+	}
+	bool tls13 = false;
+	for (size_t e = 0; e + 4 <= elen;) {
+		uint16_t type = rd16(exts + e), len = rd16(exts + e + 2);
+		if (e + 4 + len > elen)
 			return -1;
 		if (type == 43 && len == 2) {
-			*ver = rd16(p + e + 4);
-			if (*ver == 0x0304)
-				return -1;
+			s->hello_version = rd16(exts + e + 4);
+			tls13 = s->hello_version == 0x0304;
 		}
-		e += 4 + len;
+		e += 4u + len;
 	}
-	return 0;
+	strbuf_free(&s->ja3s);
+	int rc = grease(cipher) ? strbuf_printf(&s->ja3s, "%u,,", legacy) :
+				  strbuf_printf(&s->ja3s, "%u,%u,", legacy, cipher);
+	for (size_t e = 0, k = 0; !rc && e + 4 <= elen; e += 4u + rd16(exts + e + 2)) {
+		uint16_t type = rd16(exts + e);
+		if (!grease(type))
+			rc = strbuf_printf(&s->ja3s, k++ ? "-%u" : "%u", type);
+	}
+	if (!rc)
+		rc = ja3_md5(&s->ja3s, s->ja3s_hash);
+	s->hello = !rc;
+	return tls13 || rc ? -1 : 0;
 }
 
-int tls_parse_server_cert(const uint8_t *d, size_t n, struct tls_cert *c)
+void tls_server_release(struct tls_server *s)
+{
+	strbuf_free(&s->ja3s);
+}
+
+int tls_parse_server(const uint8_t *d, size_t n, struct tls_server *c)
 {
 	uint8_t *hs = NULL;	/* the handshake messages, records joined */
 	size_t hn = 0, off = 0;
@@ -236,7 +351,7 @@ int tls_parse_server_cert(const uint8_t *d, size_t n, struct tls_cert *c)
 			break;	/* incomplete: more data may come */
 		const uint8_t *b = hs + m + 4;
 		if (type == 2) {
-			rc = server_hello_ok(b, ml, &c->hello_version);
+			rc = server_hello(b, ml, c);
 		} else if (type == 11) {
 			/* certificate_list<3>, each certificate<3> */
 			if (ml < 6 || rd24(b) + 3 > ml || rd24(b + 3) + 6 > ml)

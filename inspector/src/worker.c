@@ -1186,21 +1186,38 @@ static void dns_event(struct snet_inspect_worker *w, const struct dns_query *q)
 	run_event(w, &ev);
 }
 
+/* EVE's tls.version, as Suricata names them */
+static json_t *tls_version_json(uint16_t v)
+{
+	char b[16];
+	switch (v) {
+	case 0x0300: return json_string("SSLv3");
+	case 0x0301: return json_string("TLSv1");
+	case 0x0302: return json_string("TLS 1.1");
+	case 0x0303: return json_string("TLS 1.2");
+	case 0x0304: return json_string("TLS 1.3");
+	}
+	snprintf(b, sizeof(b), "0x%04x", v);
+	return json_string(b);
+}
+
+/* {"hash": ..., "string": ...}: EVE's tls.ja3 and tls.ja3s */
+static json_t *ja3_json(const char *hash, const struct strbuf *str)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "hash", json_string(hash));
+	json_object_set_new(o, "string", json_stringn(str->s ? str->s : "", str->len));
+	return o;
+}
+
 static json_t *tls_json(const void *arg)
 {
 	const struct tls_hello *h = arg;
 	json_t *o = json_object();
 	if (h->has_sni)
 		json_object_set_new(o, "sni", json_stringn_nocheck(h->sni, h->sni_len));
-	char v[16];
-	switch (h->version) {
-	case 0x0301: snprintf(v, sizeof(v), "TLS 1.0"); break;
-	case 0x0302: snprintf(v, sizeof(v), "TLS 1.1"); break;
-	case 0x0303: snprintf(v, sizeof(v), "TLS 1.2"); break;
-	case 0x0304: snprintf(v, sizeof(v), "TLS 1.3"); break;
-	default: snprintf(v, sizeof(v), "0x%04x", h->version);
-	}
-	json_object_set_new(o, "version", json_string(v));
+	json_object_set_new(o, "version", tls_version_json(h->version));
+	json_object_set_new(o, "ja3", ja3_json(h->ja3_hash, &h->ja3));
 	return o;
 }
 
@@ -1213,24 +1230,63 @@ static void tls_event(struct snet_inspect_worker *w, const struct tls_hello *h)
 		ev_buf(&ev, BUF_TLS_SNI, (const uint8_t *)h->sni, h->sni_len);
 		ev.scan_mask = 1ull << BUF_TLS_SNI;
 	}
+	ev_buf(&ev, BUF_TLS_JA3_HASH, (const uint8_t *)h->ja3_hash, strlen(h->ja3_hash));
+	ev_buf(&ev, BUF_TLS_JA3_STRING, (const uint8_t *)h->ja3.s, h->ja3.len);
+	ev.scan_mask |= 1ull << BUF_TLS_JA3_HASH | 1ull << BUF_TLS_JA3_STRING;
 	stream_window_buf(w, &ev);
 	ev.app_fn = tls_json;
 	ev.app_arg = h;
 	run_event(w, &ev);
 }
 
+/* the ServerHello's part of an alert on the server's flight */
+static void tls_server_hello_json(json_t *o, const struct tls_server *s)
+{
+	json_object_set_new(o, "version", tls_version_json(s->hello_version));
+	json_object_set_new(o, "ja3s", ja3_json(s->ja3s_hash, &s->ja3s));
+}
+
+static json_t *tls_sh_json(const void *arg)
+{
+	json_t *o = json_object();
+	tls_server_hello_json(o, arg);
+	return o;
+}
+
+/* the ServerHello's buffers, in its own event and the certificate's */
+static void ev_server_hello(struct event *ev, const struct tls_server *s)
+{
+	ev_buf(ev, BUF_TLS_JA3S_HASH, (const uint8_t *)s->ja3s_hash, strlen(s->ja3s_hash));
+	ev_buf(ev, BUF_TLS_JA3S_STRING, (const uint8_t *)s->ja3s.s, s->ja3s.len);
+	ev->scan_mask |= 1ull << BUF_TLS_JA3S_HASH | 1ull << BUF_TLS_JA3S_STRING;
+}
+
+static void tls_server_hello_event(struct snet_inspect_worker *w, const struct tls_server *s)
+{
+	struct event ev;
+	ev_init(&ev, PH_TLS_SERVER_HELLO);
+	ev.app_key = "tls";
+	ev_server_hello(&ev, s);
+	stream_window_buf(w, &ev);
+	ev.app_fn = tls_sh_json;
+	ev.app_arg = s;
+	run_event(w, &ev);
+}
+
 static json_t *tls_cert_json(const void *arg)
 {
-	const struct tls_cert *c = arg;
+	const struct tls_server *c = arg;
 	json_t *o = json_object();
 	json_object_set_new(o, "subject", json_string(c->subject));
 	json_object_set_new(o, "issuerdn", json_string(c->issuer));
 	json_object_set_new(o, "serial", json_string(c->serial));
 	json_object_set_new(o, "fingerprint", json_string(c->fingerprint));
+	if (c->hello)
+		tls_server_hello_json(o, c);
 	return o;
 }
 
-static void tls_cert_event(struct snet_inspect_worker *w, const struct tls_cert *c)
+static void tls_cert_event(struct snet_inspect_worker *w, const struct tls_server *c)
 {
 	struct event ev;
 	ev_init(&ev, PH_TLS_CERT);
@@ -1242,6 +1298,8 @@ static void tls_cert_event(struct snet_inspect_worker *w, const struct tls_cert 
 	       strlen(c->fingerprint));
 	ev.scan_mask = 1ull << BUF_TLS_CERT_SUBJECT | 1ull << BUF_TLS_CERT_ISSUER |
 		       1ull << BUF_TLS_CERT_SERIAL | 1ull << BUF_TLS_CERT_FINGERPRINT;
+	if (c->hello)
+		ev_server_hello(&ev, c);
 	stream_window_buf(w, &ev);
 	ev.app_fn = tls_cert_json;
 	ev.app_arg = c;
@@ -1321,7 +1379,7 @@ static void tls_server_data(struct snet_inspect_worker *w, const uint8_t *d, siz
 	struct flow *f = w->f;
 	struct strbuf *b = &f->tls_srv_buf;
 	size_t take = n < TLS_SERVER_MAX - b->len ? n : TLS_SERVER_MAX - b->len;
-	struct tls_cert c;
+	struct tls_server c = { 0 };
 	int rc;
 
 	if (b->len + take > b->cap && !mem_room(w, b->len + take - b->cap)) {
@@ -1331,16 +1389,22 @@ static void tls_server_data(struct snet_inspect_worker *w, const uint8_t *d, siz
 		w->st.tls_memcap++;
 		rc = -1;
 	} else {
-		rc = tls_parse_server_cert((const uint8_t *)b->s, b->len, &c);
+		rc = tls_parse_server((const uint8_t *)b->s, b->len, &c);
 		if (c.hello_version && !f->tls.d[1].hello)
 			tls_track_hello(&f->tls, 1, c.hello_version);
 	}
-	if (rc == 0)
-		return;
-	f->tls_srv_done = true;
-	strbuf_free(b);
-	if (rc == 1)
-		tls_cert_event(w, &c);
+	/* the ServerHello once, before the certificate that may follow it */
+	if (c.hello && !f->tls_sh_done) {
+		f->tls_sh_done = true;
+		tls_server_hello_event(w, &c);
+	}
+	if (rc != 0) {
+		f->tls_srv_done = true;
+		strbuf_free(b);
+		if (rc == 1)
+			tls_cert_event(w, &c);
+	}
+	tls_server_release(&c);
 }
 
 /* ---- TCP reassembly ---- */
@@ -1380,6 +1444,7 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 			if (rc == 1) {
 				tls_track_hello(&f->tls, 0, h.version);
 				tls_event(w, &h);
+				tls_hello_release(&h);
 			}
 		}
 	} else if (f->app == APP_TLS && di == 1 && !f->tls_srv_done) {

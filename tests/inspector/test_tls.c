@@ -243,11 +243,206 @@ static void cert_fingerprint_rejected(void **state)
 	}
 }
 
+/* ---- JA3, JA3S ---- */
+
+/* an extension: type, length, body */
+static size_t ext(uint8_t *p, uint16_t type, const void *body, size_t n)
+{
+	put16(p, type);
+	put16(p + 2, n);
+	if (n)
+		memcpy(p + 4, body, n);
+	return 4 + n;
+}
+
+/*
+ * A ClientHello as browsers send them: GREASE cipher, extensions, group
+ * and version, several extensions, groups and point formats.  Its JA3,
+ * worked out by hand from what is written here:
+ */
+#define BROWSER_JA3 "771,4865-49199-47,0-10-11-35-16-43,29-23-24,0"
+static size_t browser_hello(uint8_t *b)
+{
+	static const uint8_t suites[] = { 0x0a, 0x0a, 0x13, 0x01, 0xc0, 0x2f, 0x00, 0x2f };
+	static const uint8_t sni[] = { 0, 14, 0, 0, 11, 'j', 'a', '3', '.', 'e', 'x', 'a', 'm', 'p',
+				       'l', 'e' };
+	static const uint8_t groups[] = { 0, 8, 0x3a, 0x3a, 0, 0x1d, 0, 0x17, 0, 0x18 };
+	static const uint8_t formats[] = { 1, 0 };
+	static const uint8_t alpn[] = { 0, 3, 2, 'h', '2' };
+	static const uint8_t versions[] = { 6, 0x5a, 0x5a, 3, 4, 3, 3 };
+	static const uint8_t one[] = { 0 };
+	size_t n = 9;
+	b[n++] = 3, b[n++] = 3;
+	memset(b + n, 0x11, 32), n += 32;
+	b[n++] = 0;
+	n += put16(b + n, sizeof(suites));
+	memcpy(b + n, suites, sizeof(suites)), n += sizeof(suites);
+	b[n++] = 1, b[n++] = 0;
+	size_t elen_at = n;
+	n += 2;
+	n += ext(b + n, 0x1a1a, NULL, 0);
+	n += ext(b + n, 0, sni, sizeof(sni));
+	n += ext(b + n, 10, groups, sizeof(groups));
+	n += ext(b + n, 11, formats, sizeof(formats));
+	n += ext(b + n, 35, NULL, 0);
+	n += ext(b + n, 16, alpn, sizeof(alpn));
+	n += ext(b + n, 43, versions, sizeof(versions));
+	n += ext(b + n, 0x2a2a, one, sizeof(one));
+	put16(b + elen_at, n - elen_at - 2);
+	b[0] = 0x16, b[1] = 3, b[2] = 1;
+	put16(b + 3, n - 5);
+	b[5] = 1;
+	put24(b + 6, n - 9);
+	return n;
+}
+
+/* the ServerHello's extensions: TLS 1.2 (renegotiation_info, point
+ * formats) and TLS 1.3 (supported_versions, key_share) */
+#define JA3S_12 "771,49199,65281-11"
+#define JA3S_13 "771,49199,43-51"
+static size_t hello12_exts(uint8_t *p)
+{
+	static const uint8_t reneg[] = { 0 }, formats[] = { 1, 0 };
+	size_t n = ext(p, 0xff01, reneg, sizeof(reneg));
+	return n + ext(p + n, 11, formats, sizeof(formats));
+}
+
+static size_t hello13_exts(uint8_t *p)
+{
+	static const uint8_t ver[] = { 3, 4 }, share[] = { 0, 0x1d, 0, 0 };
+	size_t n = ext(p, 43, ver, sizeof(ver));
+	return n + ext(p + n, 51, share, sizeof(share));
+}
+
+static uint32_t sids(const struct snet_inspect_verdict *v, uint32_t max)
+{
+	uint32_t got = 0;
+	for (uint32_t sid = 1; sid <= max; sid++)
+		got |= (uint32_t)tu_has_sid(v, sid) << sid;
+	return got;
+}
+
+static void ja3_keywords(void **state)
+{
+	(void)state;
+	uint8_t hello[512], flight[4096], exts[64], der[1024];
+	char ja3[33], ja3s12[33], ja3s13[33], upper[33];
+	/* the hashes, independently: OpenSSL's MD5 of the strings */
+	digest_hex(EVP_md5(), BROWSER_JA3, strlen(BROWSER_JA3), 0, ja3);
+	digest_hex(EVP_md5(), JA3S_12, strlen(JA3S_12), 0, ja3s12);
+	digest_hex(EVP_md5(), JA3S_13, strlen(JA3S_13), 0, ja3s13);
+	for (size_t i = 0; i <= 32; i++)
+		upper[i] = (char)(ja3[i] >= 'a' && ja3[i] <= 'f' ? ja3[i] - 32 : ja3[i]);
+	char rules[2048];
+	snprintf(rules, sizeof(rules),
+		 "alert tls any any -> any any (msg:\"ja3\"; ja3.hash; content:\"%s\"; sid:1;)\n"
+		 /* the legacy name, an uppercase hash: lowercased, as Suricata */
+		 "alert tls any any -> any any (msg:\"ja3 legacy\"; ja3_hash; content:\"%s\"; sid:2;)\n"
+		 "alert tls any any -> any any (msg:\"ja3 string\"; ja3.string; "
+		 "content:\"%s\"; startswith; endswith; sid:3;)\n"
+		 "alert tls any any -> any any (msg:\"other ja3\"; ja3.hash; "
+		 "content:\"e7eca2baf4458d095b7f45da28c16c34\"; sid:4;)\n"
+		 "alert tls any any -> any any (msg:\"ja3s\"; ja3s.hash; content:\"%s\"; sid:5;)\n"
+		 "alert tls any any -> any any (msg:\"ja3s string\"; ja3s_string; "
+		 "content:\"%s\"; startswith; endswith; sid:6;)\n"
+		 "alert tls any any -> any any (msg:\"ja3s 1.3\"; ja3s.hash; content:\"%s\"; sid:7;)\n"
+		 /* both start with "771,": each only on its own side */
+		 "alert tls any any -> any any (msg:\"client side\"; ja3_string; "
+		 "content:\"771,\"; startswith; sid:8;)\n"
+		 "alert tls any any -> any any (msg:\"server side\"; ja3s.string; "
+		 "content:\"771,\"; startswith; sid:9;)\n"
+		 /* the ServerHello with the certificate: decided at the certificate */
+		 "alert tls any any -> any any (msg:\"ja3s and cert\"; ja3s.string; "
+		 "content:\"65281\"; tls.cert_subject; content:\"CN=j.example\"; sid:10;)\n",
+		 ja3, upper, BROWSER_JA3, ja3s12, JA3S_12, ja3s13);
+	tu_setup(rules, &RS, &W);
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v, v2;
+
+	/* TLS 1.2: the hello, then the server's flight with its certificate */
+	tu_conn_open(&c, W, 443);
+	tu_conn_send(&c, (const char *)hello, browser_hello(hello), &v);
+	assert_int_equal(sids(&v, 10), 1u << 1 | 1u << 2 | 1u << 3 | 1u << 8);
+	char f[512];
+	snprintf(f, sizeof(f), "select(.alert.signature_id == 1 and .tls.ja3.hash == \"%s\" and "
+		 ".tls.ja3.string == \"%s\" and .tls.sni == \"ja3.example\")", ja3, BROWSER_JA3);
+	assert_int_equal(tu_eve_count(f), 1);
+	size_t dn = make_cert(der, sizeof(der), "j.example", NULL, T0 - 10, T0 + 10);
+	struct cert_der chain[] = { { der, dn } };
+	size_t fn = server_flight(flight, exts, hello12_exts(exts), chain, 1);
+	/* the ServerHello alone first, then the rest */
+	tu_conn_reply(&c, (const char *)flight, 60, &v);
+	tu_conn_reply(&c, (const char *)flight + 60, fn - 60, &v2);
+	assert_int_equal(sids(&v, 10), 1u << 5 | 1u << 6 | 1u << 9);
+	assert_int_equal(sids(&v2, 10), 1u << 10);
+	snprintf(f, sizeof(f), "select(.alert.signature_id == 5 and .tls.ja3s.hash == \"%s\" and "
+		 ".tls.ja3s.string == \"%s\" and .tls.version == \"TLS 1.2\")", ja3s12, JA3S_12);
+	assert_int_equal(tu_eve_count(f), 1);
+	assert_int_equal(tu_eve_count("select(.alert.signature_id == 10 and "
+				      ".tls.subject == \"CN=j.example\" and "
+				      ".tls.ja3s.string == \"" JA3S_12 "\")"), 1);
+
+	/* TLS 1.3: a ServerHello and no certificate in the clear */
+	tu_conn_open(&c, W, 8443);
+	tu_conn_send(&c, (const char *)hello, browser_hello(hello), &v);
+	fn = server_flight(flight, exts, hello13_exts(exts), NULL, 0);
+	tu_conn_reply(&c, (const char *)flight, fn, &v);
+	assert_int_equal(sids(&v, 10), 1u << 7 | 1u << 9);
+	assert_int_equal(tu_eve_count("select(.alert.signature_id == 7 and "
+				      ".tls.version == \"TLS 1.3\")"), 1);
+
+	/* a hello without extensions: empty fields */
+	tu_teardown(&RS, &W);
+	static const char no_ext[] = "771,4865,,,";
+	digest_hex(EVP_md5(), no_ext, strlen(no_ext), 0, ja3);
+	snprintf(rules, sizeof(rules),
+		 "alert tls any any -> any any (msg:\"ja3\"; ja3.hash; content:\"%s\"; sid:1;)\n", ja3);
+	tu_setup(rules, &RS, &W);
+	tu_conn_open(&c, W, 443);
+	size_t n = plain_client_hello(hello, "x");
+	n -= 4 + 5 + 1 + 2;	/* no extensions block at all */
+	put16(hello + 3, n - 5);
+	put24(hello + 6, n - 9);
+	tu_conn_send(&c, (const char *)hello, n, &v);
+	assert_true(tu_has_sid(&v, 1));
+	tu_teardown(&RS, &W);
+}
+
+/* what cannot match, or is in the wrong direction, is refused */
+static void ja3_rejected(void **state)
+{
+	(void)state;
+	static const struct { const char *rule, *why; } c[] = {
+		{ "alert tls any any -> any any (msg:\"x\"; ja3.hash; content:\"abc\"; sid:1;)",
+		  "ja3.hash: a content of 3 bytes can never match (a value is 32)" },
+		{ "alert tls any any -> any any (msg:\"x\"; ja3s_hash; content:\"abc\"; sid:1;)",
+		  "ja3s.hash: a content of 3 bytes" },
+		{ "alert tls any any -> any any (msg:\"x\"; flow:to_server; ja3s.string; "
+		  "content:\"771\"; sid:1;)", "ja3s.* (the server's hello) in a to_server rule" },
+		{ "alert tls any any -> any any (msg:\"x\"; flow:to_client; ja3.string; "
+		  "content:\"771\"; sid:1;)", "ja3.* (the client's hello) in a to_client rule" },
+		{ "alert tls any any -> any any (msg:\"x\"; ja3.string; content:\"771\"; "
+		  "ja3s.string; content:\"771\"; sid:1;)", "ja3.string and ja3s.string in one rule" },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct snet_inspect_ruleset *rs = NULL;
+		struct snet_inspect_report *rep = NULL;
+		tu_load(c[i].rule, &rs, &rep);
+		const char *msg = snet_inspect_report_message(rep, 0);
+		if (!msg || !strstr(msg, c[i].why))
+			fail_msg("case %zu: got '%s', want '%s'", i, msg ? msg : "(loaded)", c[i].why);
+		snet_inspect_report_free(rep);
+		snet_inspect_ruleset_unref(rs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cert_fingerprint),
 		cmocka_unit_test(cert_fingerprint_rejected),
+		cmocka_unit_test(ja3_keywords),
+		cmocka_unit_test(ja3_rejected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
