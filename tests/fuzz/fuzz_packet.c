@@ -9,7 +9,9 @@
  * pending across segments; the small depth and memory cap make the
  * truncation and memory-cap paths reachable; the header keywords read IP
  * options and ICMP/TCP fields of whatever comes, asn1 decodes it, and the
- * flow keywords read the TLS record layer and FTP commands it makes.
+ * flow keywords read the TLS record layer and FTP commands it makes.  The
+ * TLS rules read the hellos' JA3 and JA3S and the certificate's
+ * fingerprint.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -62,7 +64,13 @@ static const char rules[] =
 	"alert ssh any any -> any any (msg:\"sh\"; ssh.software; content:\"SSH\"; "
 	"ssh.proto; content:\"2\"; sid:31;)\n"
 	"alert tcp any any -> any any (msg:\"tg\"; content:\"T\"; tag:session,3,packets; sid:32;)\n"
-	"alert udp any any -> any any (msg:\"tb\"; content:\"T\"; tag:session,99,bytes; sid:33;)\n";
+	"alert udp any any -> any any (msg:\"tb\"; content:\"T\"; tag:session,99,bytes; sid:33;)\n"
+	"alert tls any any -> any any (msg:\"j3\"; ja3.string; content:\"771,\"; ja3.hash; "
+	"content:\"0123456789abcdef0123456789abcdef\"; sid:34;)\n"
+	"alert tls any any -> any any (msg:\"js\"; ja3s.string; content:\"-\"; sid:35;)\n"
+	"alert tls any any -> any any (msg:\"fp\"; tls.cert_fingerprint; content:\""
+	"ed:c9:50:6d:35:1c:01:3f:d9:7b:1a:46:83:3c:0b:0d:84:4f:2f:7b\"; ja3s.hash; "
+	"content:\"303951d4c50efb2e991652225a6f02b1\"; sid:36;)\n";
 
 static void setup(void)
 {

@@ -3,8 +3,9 @@
 """mkseeds-fuzz_packet.py DIR: seeds for fuzz_packet (its input: packets,
 each a 2-byte big-endian length and the IPv4 packet).  Random bytes rarely
 make a whole TCP handshake and then a TLS server flight, so the server
-certificate parser (OpenSSL's X.509 reader behind tls.cert_*) would barely
-be reached; these flows start the fuzzer there.  Generated, never fetched:
+certificate parser (OpenSSL's X.509 reader behind tls.cert_*) and the
+hellos' JA3/JA3S would barely be reached; these flows start the fuzzer
+there.  Generated, never fetched:
 the certificate is a self-signed test one (openssl req -x509, P-256,
 CN=evil.example)."""
 import os
@@ -41,23 +42,44 @@ def u24(n):
     return struct.pack("!I", n)[1:]
 
 
-def client_hello():
-    body = b"\x03\x03" + b"\x11" * 32 + b"\x00" + b"\x00\x02\x00\x2f" + b"\x01\x00"
+def ext(etype, body):
+    return struct.pack("!HH", etype, len(body)) + body
+
+
+def client_hello(browser=False):
+    """A bare ClientHello, or one as browsers send (GREASE values, groups,
+    point formats, versions) whose JA3 parsing the fuzzer starts from."""
+    if not browser:
+        body = b"\x03\x03" + b"\x11" * 32 + b"\x00" + b"\x00\x02\x00\x2f" + b"\x01\x00"
+    else:
+        exts = (ext(0x0A0A, b"") + ext(0, b"\x00\x0f\x00\x00\x0cevil.example") +
+                ext(10, b"\x00\x06\x2a\x2a\x00\x1d\x00\x17") + ext(11, b"\x02\x00\x01") +
+                ext(43, b"\x04\x3a\x3a\x03\x04") + ext(16, b"\x00\x03\x02h2"))
+        body = (b"\x03\x03" + b"\x11" * 32 + b"\x00" + b"\x00\x06\x1a\x1a\x13\x01\xc0\x2f" +
+                b"\x01\x00" + struct.pack("!H", len(exts)) + exts)
     hs = b"\x01" + u24(len(body)) + body
     return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
 
 
-def server_flight():
-    hello = b"\x03\x03" + b"\x22" * 32 + b"\x00" + b"\x00\x2f" + b"\x00" + b"\x00\x00"
-    cert = u24(len(CERT) + 3) + u24(len(CERT)) + CERT
-    hs = (b"\x02" + u24(len(hello)) + hello + b"\x0b" + u24(len(cert)) + cert +
-          b"\x0e\x00\x00\x00")
+def server_flight(chain=1, tls13=False):
+    """ServerHello (its extensions for JA3S), then a chain of certificates,
+    or TLS 1.3's ServerHello alone."""
+    if tls13:
+        exts = ext(43, b"\x03\x04") + ext(51, b"\x00\x1d\x00\x00")
+    else:
+        exts = ext(65281, b"\x00") + ext(11, b"\x01\x00")
+    hello = (b"\x03\x03" + b"\x22" * 32 + b"\x00" + b"\x00\x2f" + b"\x00" +
+             struct.pack("!H", len(exts)) + exts)
+    hs = b"\x02" + u24(len(hello)) + hello
+    if not tls13:
+        certs = b"".join(u24(len(CERT)) + CERT for _ in range(chain))
+        hs += b"\x0b" + u24(len(certs) + 3) + u24(len(certs)) + certs + b"\x0e\x00\x00\x00"
     return b"\x16\x03\x03" + struct.pack("!H", len(hs)) + hs
 
 
-def flow(split):
+def flow(split, browser=False, chain=1, tls13=False):
     cs, ss = 1000, 5000
-    ch, sf = client_hello(), server_flight()
+    ch, sf = client_hello(browser), server_flight(chain, tls13)
     pkts = [tcp(CLI, SRV, 40000, 443, cs, 0, 0x02),
             tcp(SRV, CLI, 443, 40000, ss, cs + 1, 0x12),
             tcp(CLI, SRV, 40000, 443, cs + 1, ss + 1, 0x10),
@@ -75,6 +97,11 @@ def main():
     for split in (60, 300):
         with open(os.path.join(out, "tls-cert-%d" % split), "wb") as f:
             f.write(flow(split))
+    # JA3 and JA3S, a chain of certificates, TLS 1.3
+    with open(os.path.join(out, "tls-ja3-chain"), "wb") as f:
+        f.write(flow(100, browser=True, chain=2))
+    with open(os.path.join(out, "tls-ja3-tls13"), "wb") as f:
+        f.write(flow(40, browser=True, tls13=True))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 gen_pcaps.py OUTDIR            the small test captures
 gen_pcaps.py --bench FILE N    a mixed-traffic capture of about N flows
 """
+import hashlib
 import os
 import random
 import struct
@@ -119,6 +120,82 @@ def client_hello(sni):
     return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
 
 
+# A self-signed test certificate (openssl req -x509, P-256, C=US, O=Example
+# Org, CN=evil.example), the one tests/fuzz/mkseeds-fuzz_packet.py uses.
+TEST_CERT = bytes.fromhex(
+    "308201ca3082016fa0030201020214161a96d9c9362758c732d31469753f27a1a8b1e6300a06"
+    "082a8648ce3d040302303a310b300906035504061302555331143012060355040a0c0b457861"
+    "6d706c65204f72673115301306035504030c0c6576696c2e6578616d706c65301e170d323631"
+    "3132373038313830355a170d3336313132343038313830355a303a310b300906035504061302"
+    "555331143012060355040a0c0b4578616d706c65204f72673115301306035504030c0c657669"
+    "6c2e6578616d706c653059301306072a8648ce3d020106082a8648ce3d030107034200049862"
+    "6f554f6c2c456399ca82772a7407e70a731a774ca5906224e8c35f11e101cff9c566a5fcf709"
+    "3ce196247ce2936d835f11d2731ce12746c13595369e39dda3533051301d0603551d0e041604"
+    "1401f20e319aabb2ccb33ecc17cf6d25967057eaad301f0603551d2304183016801401f20e31"
+    "9aabb2ccb33ecc17cf6d25967057eaad300f0603551d130101ff040530030101ff300a06082a"
+    "8648ce3d0403020349003046022100c2f2b165cabb191e3584b16c1799910667e7c512063963"
+    "a0f7a19eb6d00227d7022100be0120719b78517ddabb1209c34968e9c848d494770db822430e"
+    "e9faf3c2a712"
+)
+
+
+def u24(n):
+    return struct.pack("!I", n)[1:]
+
+
+def grease(v):
+    return v & 0x0F0F == 0x0A0A and v >> 12 == (v >> 4) & 0xF
+
+
+def tls_ext(etype, body):
+    return struct.pack("!HH", etype, len(body)) + body
+
+
+def browser_hello(sni):
+    """A ClientHello with GREASE values, as browsers send; returns it and its
+    JA3 string, worked out here from the same lists (Salesforce's rules)."""
+    suites = [0x3A3A, 0x1301, 0x1302, 0xC02B, 0xC02F, 0x009C]
+    groups = [0x8A8A, 29, 23, 24]
+    formats = [0]
+    name = sni.encode()
+    exts = [
+        (0xDADA, b""),
+        (0, struct.pack("!HBH", len(name) + 3, 0, len(name)) + name),
+        (23, b""),
+        (65281, b"\0"),
+        (10, struct.pack("!H", 2 * len(groups)) + b"".join(struct.pack("!H", g) for g in groups)),
+        (11, bytes([len(formats)] + formats)),
+        (35, b""),
+        (16, b"\x00\x03\x02h2"),
+        (43, b"\x04\x7a\x7a\x03\x04"),
+        (0x1A1A, b"\0"),
+    ]
+    ext_bytes = b"".join(tls_ext(t, b) for t, b in exts)
+    body = (b"\x03\x03" + bytes(range(32)) + b"\x00" + struct.pack("!H", 2 * len(suites)) +
+            b"".join(struct.pack("!H", c) for c in suites) + b"\x01\x00" +
+            struct.pack("!H", len(ext_bytes)) + ext_bytes)
+    hs = b"\x01" + u24(len(body)) + body
+    ja3 = ",".join([
+        "771",
+        "-".join(str(c) for c in suites if not grease(c)),
+        "-".join(str(t) for t, _ in exts if not grease(t)),
+        "-".join(str(g) for g in groups if not grease(g)),
+        "-".join(str(f) for f in formats),
+    ])
+    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs, ja3
+
+
+def server_flight(cert):
+    """ServerHello (renegotiation_info, ec_point_formats), Certificate,
+    ServerHelloDone in one record; and its JA3S string."""
+    exts = tls_ext(65281, b"\0") + tls_ext(11, b"\x01\x00")
+    hello = b"\x03\x03" + b"\x22" * 32 + b"\x00" + b"\xc0\x2f" + b"\x00" + struct.pack("!H", len(exts)) + exts
+    chain = u24(len(cert)) + cert
+    hs = (b"\x02" + u24(len(hello)) + hello + b"\x0b" + u24(len(chain) + 3) + u24(len(chain)) + chain +
+          b"\x0e\x00\x00\x00")
+    return b"\x16\x03\x03" + struct.pack("!H", len(hs)) + hs, "771,49199,65281-11"
+
+
 def http_get(path, host, ua="snet-test/1.0", extra=b""):
     return (b"GET " + path.encode() + b" HTTP/1.1\r\nHost: " + host.encode() + b"\r\nUser-Agent: " +
             ua.encode() + b"\r\nAccept: */*\r\n" + extra + b"\r\n")
@@ -165,6 +242,31 @@ def write_tests(out):
     f.send(hello[60:])
     f.close()
     pc.close()
+    # tls-cert.pcap: a TLS 1.2 handshake with the server's certificate; the
+    # rules that find it by fingerprint and JA3, and the values expected in
+    # EVE, computed here (hashlib) from the bytes sent
+    pc = Pcap(os.path.join(out, "tls-cert.pcap"), LINK_ETH)
+    f = TcpFlow(pc, "10.0.0.7", "198.51.100.44", 40004, 443)
+    f.open()
+    hello, ja3 = browser_hello("evil.example")
+    f.send(hello)
+    flight, ja3s = server_flight(TEST_CERT)
+    f.reply(flight, mss=300)
+    f.close()
+    pc.close()
+    fp = ":".join("%02x" % b for b in hashlib.sha1(TEST_CERT).digest())
+    ja3_md5 = hashlib.md5(ja3.encode()).hexdigest()
+    ja3s_md5 = hashlib.md5(ja3s.encode()).hexdigest()
+    with open(os.path.join(out, "tls-cert.rules"), "w") as r:
+        r.write('alert tls any any -> any any (msg:"T SSLBL fingerprint"; tls_cert_fingerprint; '
+                'content:"%s"; sid:9100005; rev:1;)\n' % fp.upper())
+        r.write('alert tls any any -> any any (msg:"T JA3"; ja3.hash; content:"%s"; '
+                'sid:9100006; rev:1;)\n' % ja3_md5)
+        r.write('alert tls any any -> any any (msg:"T JA3S"; ja3s.hash; content:"%s"; '
+                'sid:9100007; rev:1;)\n' % ja3s_md5)
+    with open(os.path.join(out, "tls-cert.expect"), "w") as e:
+        e.write("fingerprint=%s\nja3=%s\nja3_string=%s\nja3s=%s\nja3s_string=%s\n" %
+                (fp, ja3_md5, ja3, ja3s_md5, ja3s))
     pc = Pcap(os.path.join(out, "icmp.pcap"))
     pc.add(ip4("10.0.0.5", "10.0.0.6", 1, struct.pack("!BBHHH", 8, 0, 0, 1, 1) + b"PINGDATA"))
     pc.close()

@@ -18,6 +18,9 @@ alert http any any -> any any (msg:"T v6 uri"; flow:established,to_server; http.
 alert icmp any any -> any any (msg:"T ping"; itype:8; icode:0; content:"PINGDATA"; sid:9100003; rev:1;)
 alert http any any -> any any (msg:"T normalized uri"; http.uri; content:"/index.php?id=1%27"; startswith; sid:9100004; rev:1;)
 R
+# the TLS capture's rules and expected values, computed by the generator
+cat "$dir/pcaps/tls-cert.rules" >> "$dir/extra.rules"
+expect() { sed -n "s/^$1=//p" "$dir/pcaps/tls-cert.expect"; }
 rc=0
 check() { # name pcap jq-filter expected
 	name=$1 pcap=$2 filter=$3 want=$4
@@ -45,6 +48,12 @@ grep -q 'flow_dropped=[1-9]' "$dir/stream-cross-segment-ooo/stats" &&
 	{ echo "not ok inspector: pcap: stream-flow-dropped-counted: $(cat "$dir/stream-cross-segment-ooo/stats")"; rc=1; }
 check dns-query dns.pcap '[.alert.signature_id,.dns.query[0].rrname,.app_proto]' '[9000004,"evil.example.com","dns"]'
 check tls-sni tls.pcap '[.alert.signature_id,.tls.sni]' '[9000005,"coin-hive.com"]'
+check tls-cert-fingerprint tls-cert.pcap 'select(.alert.signature_id==9100005) | [.tls.fingerprint,.tls.subject,.dest_port]' \
+	"[\"$(expect fingerprint)\",\"C=US, O=Example Org, CN=evil.example\",40004]"
+check tls-ja3 tls-cert.pcap 'select(.alert.signature_id==9100006) | [.tls.ja3.hash,.tls.ja3.string,.tls.sni]' \
+	"[\"$(expect ja3)\",\"$(expect ja3_string)\",\"evil.example\"]"
+check tls-ja3s tls-cert.pcap 'select(.alert.signature_id==9100007) | [.tls.ja3s.hash,.tls.ja3s.string,.tls.version]' \
+	"[\"$(expect ja3s)\",\"$(expect ja3s_string)\",\"TLS 1.2\"]"
 check icmp icmp.pcap '[.alert.signature_id,.proto,.icmp_type]' '[9100003,"ICMP",8]'
 check ipv6-http ipv6.pcap '[.alert.signature_id,.src_ip,.proto]' '[9100002,"2001:db8::1","TCP"]'
 # As installed: make install's inspector.conf (classification-file unset)
