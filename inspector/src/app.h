@@ -110,6 +110,15 @@ struct tls_server {
 	char issuer[1024];
 	char serial[3 * 32];	/* "00:E7:F9:...", the DER integer's bytes */
 	char fingerprint[3 * 20];	/* "4a:a3:...", SHA-1 of the DER, lowercase */
+	int64_t not_before, not_after;	/* seconds since the epoch; 0: unreadable */
+	/* tls.subjectaltname: each name, a span of san_text */
+	struct { size_t off, len; } *san;
+	uint32_t nsan;
+	struct strbuf san_text;
+	/* tls.certs: each certificate of the chain (DER), in hs */
+	struct { const uint8_t *p; size_t n; } *chain;
+	uint32_t nchain;
+	uint8_t *hs;		/* the handshake messages, records joined */
 };
 /* the most of the server's handshake kept while looking for it */
 #define TLS_SERVER_MAX 65536

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Keywords that test what the flow has become rather than the packet's
- * bytes: app-layer-protocol, stream_size, ssl_version, ssl_state and
- * ftpbounce.  Each reads state the worker keeps anyway (the detected
+ * bytes: app-layer-protocol, stream_size, ssl_version, tls.version,
+ * ssl_state and ftpbounce.  Each reads state the worker keeps anyway (the detected
  * protocol, the TCP sequence numbers, the TLS record layer), with
  * Suricata's meaning; docs/rules.md says where it differs.
  */
@@ -199,10 +199,46 @@ static int parse_ssl_state(struct flow_checks *fc, char *v, char *err, size_t er
 	return 0;
 }
 
+/*
+ * tls.version:1.0|1.1|1.2|1.3 (TLS 1.3's drafts count as 1.3) or a raw
+ * 0xHHHH (compared as it is), quotes allowed, as Suricata
+ */
+static int parse_tls_version(struct flow_checks *fc, char *v, char *err, size_t errlen)
+{
+	static const struct { const char *s; uint16_t v; } names[] = {
+		{ "1.0", 0x0301 }, { "1.1", 0x0302 }, { "1.2", 0x0303 }, { "1.3", 0x0304 },
+	};
+	if (fc->tls_version) {
+		snprintf(err, errlen, "'tls.version' given twice");
+		return -EINVAL;
+	}
+	v = trim(v);
+	size_t n = strlen(v);
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		v[n - 1] = 0;
+		v = trim(v + 1);
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(v, names[i].s)) {
+			fc->tls_version = names[i].v;
+			return 0;
+		}
+	char *end;
+	unsigned long x = strtoul(v, &end, 16);
+	if (strlen(v) == 6 && !strncmp(v, "0x", 2) && !*end && x) {
+		fc->tls_version = (uint16_t)x;
+		fc->tls_version_raw = true;
+		return 0;
+	}
+	snprintf(err, errlen, "tls.version: '%s' is not 1.0, 1.1, 1.2, 1.3 or 0xHHHH", v);
+	return -EINVAL;
+}
+
 int flowkw_parse(struct rule *r, const char *name, const char *v, char *err, size_t errlen)
 {
 	static const char *const names[] = {
 		"app-layer-protocol", "stream_size", "ssl_version", "ssl_state", "ftpbounce",
+		"tls.version",
 	};
 	size_t k;
 	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
@@ -237,6 +273,7 @@ int flowkw_parse(struct rule *r, const char *name, const char *v, char *err, siz
 	case 0: return parse_alp(fc, tmp, err, errlen);
 	case 1: return parse_stream_size(fc, tmp, err, errlen);
 	case 2: return parse_ssl_version(fc, tmp, err, errlen);
+	case 5: return parse_tls_version(fc, tmp, err, errlen);
 	default: return parse_ssl_state(fc, tmp, err, errlen);
 	}
 }
@@ -376,9 +413,16 @@ bool flowkw_match(const struct flow_checks *fc, const struct flow *f, const stru
 			if (!stream_size_ok(&fc->ss[i], f))
 				return false;
 	}
-	if (fc->ssl_versions || fc->ssl_state_flags) {
+	if (fc->ssl_versions || fc->ssl_state_flags || fc->tls_version) {
 		if (f->app != APP_TLS)
 			return false;
+		if (fc->tls_version) {
+			uint16_t have = f->tls.d[dir - 1].version;
+			if (!fc->tls_version_raw && (have >> 8) == 0x7f)
+				have = 0x0304;	/* drafts */
+			if (have != fc->tls_version)
+				return false;
+		}
 		if (fc->ssl_versions) {
 			uint8_t b = version_bit(f->tls.d[dir - 1].version);
 			if (!b || !!(fc->ssl_versions & b) == fc->ssl_version_neg)

@@ -183,6 +183,8 @@ enum buf_id {
 	BUF_TLS_CERT_ISSUER,
 	BUF_TLS_CERT_SERIAL,
 	BUF_TLS_CERT_FINGERPRINT,	/* "aa:bb:...", SHA-1 of the DER */
+	BUF_TLS_SAN,		/* multi: each subjectAltName */
+	BUF_TLS_CERTS,		/* multi: each certificate of the chain, DER */
 	BUF_TLS_JA3_HASH,	/* the ClientHello's */
 	BUF_TLS_JA3_STRING,
 	BUF_TLS_JA3S_HASH,	/* the ServerHello's */
@@ -372,10 +374,38 @@ struct flow_checks {
 	bool ssl_version_neg;
 	uint8_t ssl_state_flags, ssl_state_mask;	/* TLS_ST_* (app.h); 0: no keyword */
 	bool ftpbounce;
+	uint16_t tls_version;	/* tls.version; 0: no keyword */
+	bool tls_version_raw;	/* given in hex: drafts are not 1.3 */
 };
 struct rule;
 /* 0, -ENOENT if name is not one of these keywords, or -errno with err set */
 int flowkw_parse(struct rule *r, const char *name, const char *v, char *err, size_t errlen);
+
+/*
+ * Keywords on the values of the server's certificate (tlskw.c):
+ * tls.cert_chain_len, tls_cert_notbefore, tls_cert_notafter,
+ * tls_cert_expired, tls_cert_valid.  A rule with any is decided on the
+ * certificate, as its buffers.
+ */
+struct uint_cmp {
+	char op;		/* = ! < > l(<=) g(>=) R(a<v<b) N(v<=a or v>=b) */
+	uint32_t a, b;
+};
+struct date_cmp {
+	char op;		/* = < (<=) > (>=) R (a<=v<=b); 0: none */
+	int64_t a, b;
+};
+struct tls_checks {
+	bool chain_len_set;
+	struct uint_cmp chain_len;
+	struct date_cmp notbefore, notafter;
+	bool expired, valid;
+	const char *first;	/* the first of these keywords, for messages */
+};
+struct tls_server;
+int tlskw_parse(struct rule *r, const char *name, const char *v, char *err, size_t errlen);
+/* the checks hold for this certificate at packet time now (seconds) */
+bool tlskw_match(const struct tls_checks *tc, const struct tls_server *s, int64_t now);
 
 /* xbits (xbits.c): bits on hosts or address pairs, shared by the workers */
 enum { XB_TRACK_SRC = 1, XB_TRACK_DST, XB_TRACK_PAIR };
@@ -494,6 +524,7 @@ struct rule {
 	bool has_hdr;		/* any of hdr's checks */
 	struct hdr_checks hdr;
 	struct flow_checks *fc;	/* NULL: none of these keywords */
+	struct tls_checks *tc;	/* NULL: no certificate value keyword */
 	struct threshold th;
 	struct rate_filter rf;
 	struct suppress *sup;	/* threshold.config suppressions by address */

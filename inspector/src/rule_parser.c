@@ -55,6 +55,8 @@ static const struct {
 	[BUF_TLS_CERT_ISSUER] = { "tls.cert_issuer", SIDE_RESP },
 	[BUF_TLS_CERT_SERIAL] = { "tls.cert_serial", SIDE_RESP },
 	[BUF_TLS_CERT_FINGERPRINT] = { "tls.cert_fingerprint", SIDE_RESP },
+	[BUF_TLS_SAN] = { "tls.subjectaltname", SIDE_RESP },
+	[BUF_TLS_CERTS] = { "tls.certs", SIDE_RESP },
 	[BUF_TLS_JA3_HASH] = { "ja3.hash", SIDE_REQ },
 	[BUF_TLS_JA3_STRING] = { "ja3.string", SIDE_REQ },
 	[BUF_TLS_JA3S_HASH] = { "ja3s.hash", SIDE_RESP },
@@ -142,6 +144,8 @@ static const struct {
 	{ "tls.cert_serial", BUF_TLS_CERT_SERIAL, true },
 	{ "tls_cert_fingerprint", BUF_TLS_CERT_FINGERPRINT, true },
 	{ "tls.cert_fingerprint", BUF_TLS_CERT_FINGERPRINT, true },
+	{ "tls.subjectaltname", BUF_TLS_SAN, true },
+	{ "tls.certs", BUF_TLS_CERTS, true },
 	{ "ja3_hash", BUF_TLS_JA3_HASH, true },
 	{ "ja3.hash", BUF_TLS_JA3_HASH, true },
 	{ "ja3_string", BUF_TLS_JA3_STRING, true },
@@ -371,6 +375,11 @@ static int opt_buffer(struct pstate *ps, const char *kw, enum buf_id buf,
 	if (v)
 		return fail(ps, -EINVAL, "'%s' takes no value", kw);
 	bool fdata = !strcmp(kw, "file_data") || !strcmp(kw, "file.data");
+	/* Suricata 7 matches a second statement of a multi-buffer against
+	 * its own instance (another name, another certificate) */
+	if (sticky && (buf == BUF_TLS_SAN || buf == BUF_TLS_CERTS) && ps->r->lists[buf].n)
+		return fail(ps, -ENOTSUP, "'%s' a second time in one rule (each statement of "
+			    "a multi-buffer matching its own instance) is not supported", kw);
 	if (sticky) {
 		ps->cur_buf = (int)buf;
 		ps->cur_is_file_data = fdata;
@@ -1676,13 +1685,19 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 	}
 	if (!strcmp(name, "flags"))
 		return opt_flags(ps, v);
-	int frc = flowkw_parse(r, name, v, ps->err, ps->errlen);
+	int frc = tlskw_parse(r, name, v, ps->err, ps->errlen);
+	if (frc != -ENOENT)
+		return frc;
+	frc = flowkw_parse(r, name, v, ps->err, ps->errlen);
 	if (frc != -ENOENT)
 		return frc;
 	if (!strcmp(name, "threshold") || !strcmp(name, "detection_filter"))
 		return opt_threshold(ps, name, v);
 	return fail(ps, -ENOTSUP, "unsupported keyword '%s'", name);
 }
+
+/* the buffers of the server's certificate */
+#define CERT_BUFS ((1ull << (BUF_TLS_CERTS + 1)) - (1ull << BUF_TLS_CERT_SUBJECT))
 
 /* which side (request/response) each buffer of the rule comes from */
 static int resolve_directions(struct pstate *ps)
@@ -1712,19 +1727,26 @@ static int resolve_directions(struct pstate *ps)
 		}
 		if (b == BUF_TLS_JA3S_HASH || b == BUF_TLS_JA3S_STRING)
 			tls_sh = true;
-		if (b >= BUF_TLS_CERT_SUBJECT && b <= BUF_TLS_CERT_FINGERPRINT)
+		if (b >= BUF_TLS_CERT_SUBJECT && b <= BUF_TLS_CERTS)
 			tls_cert = true;
 		if ((tls_sh || tls_cert) && tls_srv_buf < 0)
 			tls_srv_buf = b;
 		if (b == BUF_SSH_PROTO || b == BUF_SSH_SOFTWARE)
 			ssh = true;
 	}
+	/* chain length, dates: the certificate's values */
+	const char *tls_srv_name = tls_srv_buf >= 0 ? buf_name((enum buf_id)tls_srv_buf) : NULL;
+	if (r->tc) {
+		tls_cert = true;
+		if (!tls_srv_name)
+			tls_srv_name = r->tc->first;
+	}
 	if (tls && (tls_cert || tls_sh))
 		return fail(ps, -EINVAL, "%s and %s in one rule: the client's and the server's "
-			    "messages", buf_name((enum buf_id)tls_cli_buf),
-			    buf_name((enum buf_id)tls_srv_buf));
+			    "messages", buf_name((enum buf_id)tls_cli_buf), tls_srv_name);
 	if (tls_cert && r->flow_dirs == DIR_TO_SERVER)
-		return fail(ps, -EINVAL, "tls.cert_* (the server's certificate) in a to_server rule");
+		return fail(ps, -EINVAL, "%s (the server's certificate) in a to_server rule",
+			    r->bufmask & CERT_BUFS ? "tls.cert_*" : r->tc->first);
 	if (tls_sh && r->flow_dirs == DIR_TO_SERVER)
 		return fail(ps, -EINVAL, "ja3s.* (the server's hello) in a to_server rule");
 	if (tls && tls_cli_buf != BUF_TLS_SNI && r->flow_dirs == DIR_TO_CLIENT)
@@ -1841,10 +1863,7 @@ static int resolve_directions(struct pstate *ps)
 		} else if (tls_cert) {
 			/* ja3s alone: at the ServerHello; with certificate
 			 * buffers, at the certificate (it has the ja3s too) */
-			ph = r->bufmask & ((1ull << BUF_TLS_CERT_SUBJECT) | (1ull << BUF_TLS_CERT_ISSUER) |
-					   (1ull << BUF_TLS_CERT_SERIAL) |
-					   (1ull << BUF_TLS_CERT_FINGERPRINT)) ?
-				PH_TLS_CERT : PH_TLS_SERVER_HELLO;
+			ph = r->bufmask & CERT_BUFS || r->tc ? PH_TLS_CERT : PH_TLS_SERVER_HELLO;
 		} else if (ssh) {
 			ph = PH_SSH_BANNER;
 		} else if (r->bufmask & (1ull << BUF_STREAM)) {
@@ -1988,6 +2007,7 @@ void rule_free(struct rule *r)
 	free(r->fbits);
 	free(r->sup);
 	free(r->fc);
+	free(r->tc);
 	free(r->xbits);
 	for (int b = 0; b < BUF__COUNT; b++) {
 		for (size_t i = 0; i < r->lists[b].n; i++) {

@@ -446,7 +446,7 @@ static int pre_build(struct snet_inspect_ruleset *rs)
 		p->bidir = r->bidir;
 		p->sameip = r->hdr.sameip;
 		p->app_req = r->app_req;
-		if (r->fc && (r->fc->ssl_versions || r->fc->ssl_state_flags))
+		if (r->fc && (r->fc->ssl_versions || r->fc->ssl_state_flags || r->fc->tls_version))
 			rs->tls_track = true;
 		p->hdr = r->has_hdr ? &r->hdr : NULL;
 	}

@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "app.h"
 
@@ -238,6 +240,91 @@ static int fingerprint_string(const uint8_t *der, size_t n, char *out, size_t le
 	return 0;
 }
 
+/* an OID in dotted numbers, as x509-parser writes it */
+static int oid_append(struct strbuf *b, const ASN1_OBJECT *o)
+{
+	char t[128];
+	int n = OBJ_obj2txt(t, sizeof(t), o, 1);
+	return n < 0 || (size_t)n >= sizeof(t) ? -1 : strbuf_append(b, t, (size_t)n);
+}
+
+/*
+ * One subjectAltName as Suricata 7 writes it (x509-parser's forms): DNS
+ * names and URIs as they are, an IP address as Rust prints bytes
+ * ("[192, 0, 2, 1]"), the others as "RFC822Name(a@b)", "DirectoryName(C=US,
+ * CN=x)", "OtherName(1.3.6.1..., [...])", "RegisteredID(1.2.3)".
+ */
+static int san_append(struct strbuf *b, const GENERAL_NAME *g)
+{
+	const ASN1_STRING *str = NULL;
+	char name[1024];
+	int rc = 0;
+
+	switch (g->type) {
+	case GEN_DNS: str = g->d.dNSName; break;
+	case GEN_URI: str = g->d.uniformResourceIdentifier; break;
+	case GEN_EMAIL:
+		rc = strbuf_printf(b, "RFC822Name(%.*s)", ASN1_STRING_length(g->d.rfc822Name),
+				   (const char *)ASN1_STRING_get0_data(g->d.rfc822Name));
+		return rc;
+	case GEN_IPADD: {
+		const unsigned char *a = ASN1_STRING_get0_data(g->d.iPAddress);
+		int n = ASN1_STRING_length(g->d.iPAddress);
+		rc = strbuf_append(b, "[", 1);
+		for (int i = 0; !rc && i < n; i++)
+			rc = strbuf_printf(b, i ? ", %u" : "%u", a[i]);
+		return rc ? rc : strbuf_append(b, "]", 1);
+	}
+	case GEN_DIRNAME:
+		if (name_string(g->d.directoryName, name, sizeof(name)))
+			return -1;
+		return strbuf_printf(b, "DirectoryName(%s)", name);
+	case GEN_OTHERNAME:
+		rc = strbuf_append(b, "OtherName(", 10);
+		if (!rc)
+			rc = oid_append(b, g->d.otherName->type_id);
+		return rc ? rc : strbuf_append(b, ", [...])", 8);
+	case GEN_RID:
+		rc = strbuf_append(b, "RegisteredID(", 13);
+		if (!rc)
+			rc = oid_append(b, g->d.registeredID);
+		return rc ? rc : strbuf_append(b, ")", 1);
+	case GEN_X400: return strbuf_printf(b, "X400Address(<unparsed>)");
+	case GEN_EDIPARTY: return strbuf_printf(b, "EDIPartyName(<unparsed>)");
+	default: return -1;
+	}
+	return strbuf_append(b, ASN1_STRING_get0_data(str), (size_t)ASN1_STRING_length(str));
+}
+
+/* every subjectAltName, each a span of c->san_text; none is no error */
+static int sans_read(X509 *x, struct tls_server *c)
+{
+	GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	int n = gens ? sk_GENERAL_NAME_num(gens) : 0, rc = 0;
+
+	if (n > 0 && !(c->san = calloc((size_t)n, sizeof(*c->san))))
+		rc = -1;
+	for (int i = 0; !rc && i < n; i++) {
+		size_t at = c->san_text.len;
+		if (san_append(&c->san_text, sk_GENERAL_NAME_value(gens, i)))
+			continue;	/* one unreadable name: the others still count */
+		c->san[c->nsan].off = at;
+		c->san[c->nsan++].len = c->san_text.len - at;
+	}
+	GENERAL_NAMES_free(gens);
+	return rc;
+}
+
+/* a certificate's time as seconds since the epoch (0: unreadable, which
+ * Suricata's tls_cert_* never match either) */
+static int64_t cert_time(const ASN1_TIME *t)
+{
+	struct tm tm;
+	if (!t || !ASN1_TIME_to_tm(t, &tm))
+		return 0;
+	return (int64_t)timegm(&tm);
+}
+
 static int cert_strings(const uint8_t *der, size_t n, struct tls_server *c)
 {
 	const unsigned char *p = der;
@@ -249,8 +336,11 @@ static int cert_strings(const uint8_t *der, size_t n, struct tls_server *c)
 	if (!name_string(X509_get_subject_name(x), c->subject, sizeof(c->subject)) &&
 	    !name_string(X509_get_issuer_name(x), c->issuer, sizeof(c->issuer)) &&
 	    !serial_string(X509_get0_serialNumber(x), c->serial, sizeof(c->serial)) &&
-	    !fingerprint_string(der, n, c->fingerprint, sizeof(c->fingerprint)))
+	    !fingerprint_string(der, n, c->fingerprint, sizeof(c->fingerprint)) &&
+	    !sans_read(x, c))
 		rc = 1;
+	c->not_before = cert_time(X509_get0_notBefore(x));
+	c->not_after = cert_time(X509_get0_notAfter(x));
 	X509_free(x);
 	return rc;
 }
@@ -309,6 +399,35 @@ static int server_hello(const uint8_t *p, size_t n, struct tls_server *s)
 void tls_server_release(struct tls_server *s)
 {
 	strbuf_free(&s->ja3s);
+	strbuf_free(&s->san_text);
+	free(s->san);
+	free(s->chain);
+	free(s->hs);
+	s->san = NULL;
+	s->chain = NULL;
+	s->hs = NULL;
+}
+
+/*
+ * The Certificate message: certificate_list<3>, each certificate<3>.  The
+ * chain (tls.certs, tls.cert_chain_len) points into the message; the
+ * first certificate is read.
+ */
+static int cert_chain(const uint8_t *b, size_t ml, struct tls_server *c)
+{
+	if (ml < 3 || rd24(b) + 3 > ml)
+		return -1;
+	const uint8_t *p = b + 3, *end = p + rd24(b);
+	size_t n = 0;
+	for (const uint8_t *q = p; end - q >= 3 && rd24(q) <= (size_t)(end - q - 3); q += 3 + rd24(q))
+		n++;
+	if (!n || !(c->chain = calloc(n, sizeof(*c->chain))))
+		return -1;
+	for (; c->nchain < n; p += 3 + rd24(p)) {
+		c->chain[c->nchain].p = p + 3;
+		c->chain[c->nchain++].n = rd24(p);
+	}
+	return cert_strings(c->chain[0].p, c->chain[0].n, c);
 }
 
 int tls_parse_server(const uint8_t *d, size_t n, struct tls_server *c)
@@ -353,18 +472,14 @@ int tls_parse_server(const uint8_t *d, size_t n, struct tls_server *c)
 		if (type == 2) {
 			rc = server_hello(b, ml, c);
 		} else if (type == 11) {
-			/* certificate_list<3>, each certificate<3> */
-			if (ml < 6 || rd24(b) + 3 > ml || rd24(b + 3) + 6 > ml)
-				rc = -1;
-			else
-				rc = cert_strings(b + 6, rd24(b + 3), c);
+			rc = cert_chain(b, ml, c);
 			break;
 		} else if (type == 14 || type == 12 || type == 13 || type == 20) {
 			rc = -1;	/* past where the certificate would be */
 		}
 		m += 4 + ml;
 	}
-	free(hs);
+	c->hs = hs;	/* the chain points into it: tls_server_release frees it */
 	if (rc == 0 && (ended || n >= TLS_SERVER_MAX))
 		rc = -1;
 	return rc;

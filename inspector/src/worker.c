@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "eve.h"
@@ -491,6 +492,9 @@ struct event {
 	size_t min_end;		/* PH_STREAM: a match must end past this */
 	struct stream_dir *sd;	/* PH_STREAM: the direction's raw state */
 	const struct http_tx *tx;
+	/* the server's flight (PH_TLS_CERT): the certificate's values and
+	 * the instances of the multi-buffers tls.subjectaltname, tls.certs */
+	const struct tls_server *srv;
 	const char *app_key;
 	/* the application object of the alert, built at the first match:
 	 * most events match nothing */
@@ -514,6 +518,7 @@ static void ev_init(struct event *ev, enum phase ph)
 	ev->min_end = 0;
 	ev->sd = NULL;
 	ev->tx = NULL;
+	ev->srv = NULL;
 	ev->app_key = NULL;
 	ev->app_fn = NULL;
 	ev->app_arg = NULL;
@@ -529,6 +534,31 @@ static inline void ev_buf(struct event *ev, enum buf_id b, const uint8_t *p, siz
 		ev->have |= 1ull << b;
 	else
 		ev->have &= ~(1ull << b);
+}
+
+/* how many instances buffer b has in the event: several for a multi-buffer */
+static size_t ev_instances(const struct event *ev, int b)
+{
+	if (b == BUF_TLS_SAN)
+		return ev->srv ? ev->srv->nsan : 0;
+	if (b == BUF_TLS_CERTS)
+		return ev->srv ? ev->srv->nchain : 0;
+	return 1;
+}
+
+/* instance i of buffer b (ev_instances) */
+static void ev_instance(const struct event *ev, int b, size_t i, const uint8_t **p, size_t *n)
+{
+	if (b == BUF_TLS_SAN) {
+		*p = (const uint8_t *)ev->srv->san_text.s + ev->srv->san[i].off;
+		*n = ev->srv->san[i].len;
+	} else if (b == BUF_TLS_CERTS) {
+		*p = ev->srv->chain[i].p;
+		*n = ev->srv->chain[i].n;
+	} else {
+		*p = ev->b[b];
+		*n = ev->n[b];
+	}
 }
 
 static void cand_begin(struct snet_inspect_worker *w)
@@ -832,6 +862,8 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 		return false;
 	if (r->fc && !flowkw_match(r->fc, f, p, w->dir, r->bufmask ? 0 : w->st.packets_seen))
 		return false;
+	if (r->tc && !tlskw_match(r->tc, ev->srv, (int64_t)(p->ts_usec / 1000000)))
+		return false;
 	if (r->urilen.set) {
 		if (!ev->tx)
 			return false;
@@ -863,6 +895,19 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 		bool has = ev->have >> b & 1;
 		if (!has && b != BUF_PAYLOAD)
 			return false;	/* the buffer is not there: no match */
+		if (b == BUF_TLS_SAN || b == BUF_TLS_CERTS) {
+			/* a multi-buffer: the list matches one instance */
+			bool any = false;
+			for (size_t i = 0, k = ev_instances(ev, b); i < k && !any; i++) {
+				const uint8_t *ip;
+				size_t in;
+				ev_instance(ev, b, i, &ip, &in);
+				any = smlist_match(&w->env, &r->lists[b], ip, in, 0);
+			}
+			if (!any)
+				return false;
+			continue;
+		}
 		if (!smlist_match(&w->env, &r->lists[b], has ? ev->b[b] : NULL, has ? ev->n[b] : 0,
 				  b == BUF_STREAM ? ev->min_end : 0))
 			return false;
@@ -990,9 +1035,14 @@ static void prefilter(struct snet_inspect_worker *w, const struct event *ev)
 		if (!db)
 			continue;
 		struct hs_ctx c = { w, db };
-		if (hs_scan(db->db, (const char *)ev->b[b], (unsigned)ev->n[b], 0, w->scratch,
-			    on_hs_match, &c) != HS_SUCCESS)
-			w->st.prefilter_errors++;
+		for (size_t i = 0, k = ev_instances(ev, b); i < k; i++) {
+			const uint8_t *p;
+			size_t n;
+			ev_instance(ev, b, i, &p, &n);
+			if (n && hs_scan(db->db, (const char *)p, (unsigned)n, 0, w->scratch,
+					 on_hs_match, &c) != HS_SUCCESS)
+				w->st.prefilter_errors++;
+		}
 	}
 	add_always(w, &rs->dbs.aidx[ev->ph][di][ev->ph == PH_PACKET ? ev->slot : 0],
 		   ev->ph == PH_PACKET);
@@ -1281,6 +1331,16 @@ static json_t *tls_cert_json(const void *arg)
 	json_object_set_new(o, "issuerdn", json_string(c->issuer));
 	json_object_set_new(o, "serial", json_string(c->serial));
 	json_object_set_new(o, "fingerprint", json_string(c->fingerprint));
+	/* Suricata's form: UTC, no zone */
+	static const char *const names[] = { "notbefore", "notafter" };
+	const int64_t t[] = { c->not_before, c->not_after };
+	for (int i = 0; i < 2; i++) {
+		struct tm tm;
+		time_t tt = (time_t)t[i];
+		char b[32];
+		if (t[i] && gmtime_r(&tt, &tm) && strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm))
+			json_object_set_new(o, names[i], json_string(b));
+	}
 	if (c->hello)
 		tls_server_hello_json(o, c);
 	return o;
@@ -1298,6 +1358,14 @@ static void tls_cert_event(struct snet_inspect_worker *w, const struct tls_serve
 	       strlen(c->fingerprint));
 	ev.scan_mask = 1ull << BUF_TLS_CERT_SUBJECT | 1ull << BUF_TLS_CERT_ISSUER |
 		       1ull << BUF_TLS_CERT_SERIAL | 1ull << BUF_TLS_CERT_FINGERPRINT;
+	/* the multi-buffers: present when they have an instance */
+	ev.srv = c;
+	if (c->nsan) {
+		ev_buf(&ev, BUF_TLS_SAN, (const uint8_t *)c->san_text.s, c->san[0].len);
+		ev.scan_mask |= 1ull << BUF_TLS_SAN;
+	}
+	ev_buf(&ev, BUF_TLS_CERTS, c->chain[0].p, c->chain[0].n);
+	ev.scan_mask |= 1ull << BUF_TLS_CERTS;
 	if (c->hello)
 		ev_server_hello(&ev, c);
 	stream_window_buf(w, &ev);

@@ -436,6 +436,112 @@ static void ja3_rejected(void **state)
 	}
 }
 
+/* ---- tls.subjectaltname, tls.certs, tls.cert_chain_len, validity ---- */
+
+/* the leaf's validity: ten days before the packets, one day after */
+#define LEAF_NB (T0 - 10 * 86400)	/* 2023-11-04T22:13:20 */
+#define LEAF_NA (T0 + 86400)		/* 2023-11-15T22:13:20 */
+
+static void cert_values(void **state)
+{
+	(void)state;
+	uint8_t leaf[2048], ca[1024], flight[4096], hello[512];
+	size_t ln = make_cert(leaf, sizeof(leaf), "leaf.example",
+			      "DNS:first.example,DNS:second.example,IP:192.0.2.7,"
+			      "email:a@b.example,URI:https://u.example/x", LEAF_NB, LEAF_NA);
+	size_t cn = make_cert(ca, sizeof(ca), "intermediate.example", NULL, T0 - 1000, T0 + 1000);
+	static const char *rules =
+		/* multi-buffers: the list matches one instance, here the second */
+		"alert tls any any -> any any (msg:\"san2\"; tls.subjectaltname; "
+		"content:\"second.example\"; startswith; endswith; sid:1;)\n"
+		"alert tls any any -> any any (msg:\"san1+2\"; tls.subjectaltname; "
+		"content:\"first.example\"; content:\"second\"; sid:2;)\n"
+		"alert tls any any -> any any (msg:\"san ip\"; tls.subjectaltname; "
+		"content:\"[192, 0, 2, 7]\"; startswith; endswith; sid:3;)\n"
+		"alert tls any any -> any any (msg:\"san mail\"; tls.subjectaltname; "
+		"content:\"RFC822Name(a@b.example)\"; startswith; endswith; sid:4;)\n"
+		"alert tls any any -> any any (msg:\"san none\"; tls.subjectaltname; "
+		"content:\"third.example\"; sid:5;)\n"
+		"alert tls any any -> any any (msg:\"san uri\"; tls.subjectaltname; "
+		"content:\"https://u.example/x\"; startswith; endswith; sid:6;)\n"
+		"alert tls any any -> any any (msg:\"certs 2nd\"; tls.certs; "
+		"content:\"intermediate.example\"; sid:7;)\n"
+		"alert tls any any -> any any (msg:\"certs none\"; tls.certs; "
+		"content:\"nowhere.example\"; sid:8;)\n"
+		"alert tls any any -> any any (msg:\"len 2\"; tls.cert_chain_len:2; sid:9;)\n"
+		"alert tls any any -> any any (msg:\"len >2\"; tls.cert_chain_len:>2; sid:10;)\n"
+		"alert tls any any -> any any (msg:\"len 1-3\"; tls.cert_chain_len:1-3; sid:11;)\n"
+		"alert tls any any -> any any (msg:\"len !2\"; tls.cert_chain_len:!2; sid:12;)\n"
+		"alert tls any any -> any any (msg:\"len <=2\"; tls.cert_chain_len:<=2; sid:13;)\n"
+		"alert tls any any -> any any (msg:\"len !1-3\"; tls.cert_chain_len:!1-3; sid:14;)\n"
+		"alert tls any any -> any any (msg:\"na >\"; tls_cert_notafter:>2023-11-14; sid:15;)\n"
+		"alert tls any any -> any any (msg:\"nb <\"; tls_cert_notbefore:<2023-11-01; sid:16;)\n"
+		"alert tls any any -> any any (msg:\"nb range\"; "
+		"tls_cert_notbefore:2023-11-01<>2023-11-10 12:00; sid:17;)\n"
+		"alert tls any any -> any any (msg:\"expired\"; tls_cert_expired; sid:18;)\n"
+		"alert tls any any -> any any (msg:\"valid\"; tls_cert_valid; sid:19;)\n"
+		"alert tls any any -> any any (msg:\"na epoch\"; tls_cert_notafter:1700086400; sid:20;)\n"
+		/* the values with a buffer, as feeds write them */
+		"alert tls any any -> any any (msg:\"combined\"; tls.cert_subject; "
+		"content:\"CN=leaf.example\"; tls.cert_chain_len:>1; tls_cert_valid; sid:21;)\n";
+	tu_setup(rules, &RS, &W);
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	tu_conn_open(&c, W, 443);
+	tu_conn_send(&c, (const char *)hello, plain_client_hello(hello, "leaf.example"), &v);
+	assert_int_equal(v.nalerts, 0);
+	struct cert_der chain[] = { { leaf, ln }, { ca, cn } };
+	size_t fn = server_flight(flight, NULL, 0, chain, 2);
+	tu_conn_reply(&c, (const char *)flight, fn, &v);
+	uint32_t want = 1u << 1 | 1u << 3 | 1u << 4 | 1u << 6 | 1u << 7 | 1u << 9 | 1u << 11 |
+			1u << 13 | 1u << 15 | 1u << 17 | 1u << 19 | 1u << 20 | 1u << 21;
+	if (sids(&v, 21) != want)
+		fail_msg("sids 0x%x, want 0x%x", sids(&v, 21), want);
+	assert_int_equal(tu_eve_count("select(.alert.signature_id == 1 and "
+				      ".tls.notbefore == \"2023-11-04T22:13:20\" and "
+				      ".tls.notafter == \"2023-11-15T22:13:20\")"), 1);
+
+	/* an expired certificate, alone in its chain */
+	tu_conn_open(&c, W, 8443);
+	tu_conn_send(&c, (const char *)hello, plain_client_hello(hello, "old.example"), &v);
+	ln = make_cert(leaf, sizeof(leaf), "old.example", NULL, T0 - 1000, T0 - 10);
+	struct cert_der old[] = { { leaf, ln } };
+	fn = server_flight(flight, NULL, 0, old, 1);
+	tu_conn_reply(&c, (const char *)flight, fn, &v);
+	/* one certificate: 1-3 is exclusive, !1-3 holds; notAfter is still on
+	 * the 14th, past its midnight */
+	want = 1u << 12 | 1u << 13 | 1u << 14 | 1u << 15 | 1u << 18;
+	if (sids(&v, 21) != want)
+		fail_msg("expired: sids 0x%x, want 0x%x", sids(&v, 21), want);
+	tu_teardown(&RS, &W);
+}
+
+/* tls.version: the version of the rule's side, as ssl_version reads it */
+static void tls_version_keyword(void **state)
+{
+	(void)state;
+	uint8_t hello[512], flight[4096], exts[64], der[1024];
+	tu_setup("alert tls any any -> any any (msg:\"c13\"; flow:to_server; tls.version:1.3; "
+		 "sid:1;)\n"
+		 "alert tls any any -> any any (msg:\"s12\"; flow:to_client; tls.version:\"1.2\"; "
+		 "sid:2;)\n"
+		 "alert tls any any -> any any (msg:\"s13\"; flow:to_client; tls.version:1.3; sid:3;)\n"
+		 "alert tls any any -> any any (msg:\"c raw\"; flow:to_server; tls.version:0x0303; "
+		 "sid:4;)\n", &RS, &W);
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	tu_conn_open(&c, W, 443);
+	/* supported_versions: GREASE, then 1.3 */
+	tu_conn_send(&c, (const char *)hello, browser_hello(hello), &v);
+	assert_int_equal(sids(&v, 4), 1u << 1);
+	size_t dn = make_cert(der, sizeof(der), "v.example", NULL, T0 - 10, T0 + 10);
+	struct cert_der chain[] = { { der, dn } };
+	size_t fn = server_flight(flight, exts, hello12_exts(exts), chain, 1);
+	tu_conn_reply(&c, (const char *)flight, fn, &v);
+	assert_int_equal(sids(&v, 4), 1u << 2);
+	tu_teardown(&RS, &W);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +549,8 @@ int main(void)
 		cmocka_unit_test(cert_fingerprint_rejected),
 		cmocka_unit_test(ja3_keywords),
 		cmocka_unit_test(ja3_rejected),
+		cmocka_unit_test(cert_values),
+		cmocka_unit_test(tls_version_keyword),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

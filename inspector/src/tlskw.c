@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Keywords on the values of the server's certificate, with Suricata's
+ * meaning: tls.cert_chain_len (an unsigned integer comparison),
+ * tls_cert_notbefore and tls_cert_notafter (date comparisons),
+ * tls_cert_expired and tls_cert_valid (notAfter against the packet's
+ * time).  What Suricata's parser refuses, or what would depend on the
+ * day the rules are loaded, is refused with the reason.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+
+static struct tls_checks *checks_of(struct rule *r, const char *name)
+{
+	if (!r->tc && (r->tc = calloc(1, sizeof(*r->tc))))
+		r->tc->first = name;
+	return r->tc;
+}
+
+/* a decimal or 0x hexadecimal number of 32 bits; *s moves past it */
+static int read_u32(const char **s, uint32_t *out)
+{
+	const char *p = *s;
+	int base = p[0] == '0' && (p[1] == 'x' || p[1] == 'X') ? 16 : 10;
+	if (base == 16)
+		p += 2;
+	if (!isxdigit((unsigned char)*p) || (base == 10 && !isdigit((unsigned char)*p)))
+		return -1;
+	unsigned long long v = 0;
+	while (base == 16 ? isxdigit((unsigned char)*p) : isdigit((unsigned char)*p)) {
+		int d = isdigit((unsigned char)*p) ? *p - '0' : (tolower((unsigned char)*p) - 'a' + 10);
+		v = v * (unsigned)base + (unsigned)d;
+		if (v > UINT32_MAX)
+			return -1;
+		p++;
+	}
+	*out = (uint32_t)v;
+	*s = p;
+	return 0;
+}
+
+/*
+ * Suricata 7's unsigned integer forms: N, =N, !N, !=N, <N, <=N, >N, >=N,
+ * N-M and N<>M (exclusive), !N-M (outside it).
+ */
+static int parse_uint_cmp(const char *v, struct uint_cmp *c)
+{
+	while (isspace((unsigned char)*v))
+		v++;
+	static const struct { const char *s; char op; } ops[] = {
+		{ "<=", 'l' }, { ">=", 'g' }, { "!=", '!' }, { "<", '<' }, { ">", '>' },
+		{ "=", '=' }, { "!", '!' },
+	};
+	c->op = 0;
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		size_t n = strlen(ops[i].s);
+		if (!strncmp(v, ops[i].s, n)) {
+			c->op = ops[i].op;
+			v += n;
+			break;
+		}
+	}
+	while (isspace((unsigned char)*v))
+		v++;
+	if (read_u32(&v, &c->a))
+		return -1;
+	while (isspace((unsigned char)*v))
+		v++;
+	if ((*v == '-' || !strncmp(v, "<>", 2)) && (!c->op || c->op == '!')) {
+		v += *v == '-' ? 1 : 2;
+		while (isspace((unsigned char)*v))
+			v++;
+		if (read_u32(&v, &c->b) || c->b <= c->a)
+			return -1;
+		c->op = c->op == '!' ? 'N' : 'R';
+		while (isspace((unsigned char)*v))
+			v++;
+	}
+	if (!c->op)
+		c->op = '=';
+	return *v ? -1 : 0;
+}
+
+static bool uint_match(const struct uint_cmp *c, uint32_t v)
+{
+	switch (c->op) {
+	case '=': return v == c->a;
+	case '!': return v != c->a;
+	case '<': return v < c->a;
+	case '>': return v > c->a;
+	case 'l': return v <= c->a;
+	case 'g': return v >= c->a;
+	case 'R': return v > c->a && v < c->b;
+	case 'N': return v <= c->a || v >= c->b;
+	}
+	return false;
+}
+
+/* days from 1970-01-01 to y-m-d (proleptic Gregorian; d may overflow the
+ * month, as mktime allows) */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* n digits at most, at least one, within lo..hi */
+static int read_field(const char **s, int maxd, int lo, int hi, int *out)
+{
+	int v = 0, n = 0;
+	while (n < maxd && isdigit((unsigned char)**s)) {
+		v = v * 10 + (**s - '0');
+		(*s)++;
+		n++;
+	}
+	if (!n || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * A date as Suricata reads one (UTC): digits alone are seconds since the
+ * epoch (so "2015" is 1970-01-01T00:33:35), else YYYY-MM[-DD[( |T)HH[:MM[:SS]]]],
+ * the first of the month when no day is given.  A time alone would be
+ * on the day the rules are loaded: Suricata refuses it, and so does this.
+ */
+static int parse_date(const char *s, int64_t *out)
+{
+	const char *p = s;
+	while (*p && isdigit((unsigned char)*p))
+		p++;
+	if (p > s && !*p) {
+		if (p - s > 18)
+			return -1;
+		*out = strtoll(s, NULL, 10);
+		return 0;
+	}
+	int y, mo, d = 1, h = 0, mi = 0, sec = 0;
+	p = s;
+	if (read_field(&p, 4, 0, 9999, &y) || *p++ != '-' || read_field(&p, 2, 1, 12, &mo))
+		return -1;
+	if (*p == '-') {
+		p++;
+		if (read_field(&p, 2, 1, 31, &d))
+			return -1;
+		if (*p == ' ' || *p == 'T') {
+			p++;
+			if (read_field(&p, 2, 0, 23, &h))
+				return -1;
+			if (*p == ':') {
+				p++;
+				if (read_field(&p, 2, 0, 59, &mi))
+					return -1;
+				if (*p == ':') {
+					p++;
+					if (read_field(&p, 2, 0, 61, &sec))
+						return -1;
+				}
+			}
+		}
+	}
+	if (*p)
+		return -1;
+	*out = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 24 + h) * 60 + mi) * 60 + sec;
+	return 0;
+}
+
+/* [<|>] date [<> date], as Suricata's tls_cert_notbefore/notafter */
+static int parse_date_cmp(const char *v, struct date_cmp *c, char *err, size_t errlen,
+			  const char *name)
+{
+	char a[64], b[64];
+	const char *p = v, *range;
+	while (isspace((unsigned char)*p))
+		p++;
+	c->op = '=';
+	if (*p == '<' || *p == '>') {
+		if (p[1] == '>') {
+			snprintf(err, errlen, "%s: a range needs a first date", name);
+			return -EINVAL;
+		}
+		c->op = *p++;
+	}
+	range = strstr(p, "<>");
+	size_t an = range ? (size_t)(range - p) : strlen(p);
+	if (an >= sizeof(a) || (range && strlen(range + 2) >= sizeof(b)))
+		goto bad;
+	memcpy(a, p, an);
+	a[an] = 0;
+	if (range) {
+		if (c->op != '=') {
+			snprintf(err, errlen, "%s: a range and '%c' in '%s'", name, c->op, v);
+			return -EINVAL;
+		}
+		snprintf(b, sizeof(b), "%s", range + 2);
+		c->op = 'R';
+	}
+	if (parse_date(trim(a), &c->a) || (range && parse_date(trim(b), &c->b)))
+		goto bad;
+	if (range && c->b <= c->a) {
+		snprintf(err, errlen, "%s: the second date of a range must be after the first", name);
+		return -EINVAL;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "%s: '%s' is not [<|>]date[<>date] (date: seconds since the epoch, "
+		 "or YYYY-MM[-DD[ HH[:MM[:SS]]]])", name, v);
+	return -EINVAL;
+}
+
+static bool date_match(const struct date_cmp *c, int64_t v)
+{
+	switch (c->op) {
+	case '=': return v == c->a;
+	case '<': return v <= c->a;	/* as Suricata: inclusive */
+	case '>': return v >= c->a;
+	case 'R': return v >= c->a && v <= c->b;
+	}
+	return true;
+}
+
+int tlskw_parse(struct rule *r, const char *name, const char *v, char *err, size_t errlen)
+{
+	static const char *const names[] = {
+		"tls.cert_chain_len", "tls_cert_notbefore", "tls_cert_notafter",
+		"tls_cert_expired", "tls_cert_valid",
+	};
+	size_t k;
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (!strcmp(name, names[k]))
+			break;
+	if (k == sizeof(names) / sizeof(names[0]))
+		return -ENOENT;
+	struct tls_checks *tc = checks_of(r, names[k]);
+	if (!tc) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (k >= 3) {
+		if (v) {
+			snprintf(err, errlen, "'%s' takes no value", name);
+			return -EINVAL;
+		}
+		if (k == 3)
+			tc->expired = true;
+		else
+			tc->valid = true;
+		return 0;
+	}
+	if (!v) {
+		snprintf(err, errlen, "'%s' needs a value", name);
+		return -EINVAL;
+	}
+	if (k == 0) {
+		if (tc->chain_len_set) {
+			snprintf(err, errlen, "'%s' given twice", name);
+			return -EINVAL;
+		}
+		if (parse_uint_cmp(v, &tc->chain_len)) {
+			snprintf(err, errlen, "%s: '%s' is not N, =N, !N, <N, <=N, >N, >=N, N-M, "
+				 "N<>M or !N-M", name, v);
+			return -EINVAL;
+		}
+		tc->chain_len_set = true;
+		return 0;
+	}
+	struct date_cmp *c = k == 1 ? &tc->notbefore : &tc->notafter;
+	if (c->op) {
+		snprintf(err, errlen, "'%s' given twice", name);
+		return -EINVAL;
+	}
+	return parse_date_cmp(v, c, err, errlen, name);
+}
+
+bool tlskw_match(const struct tls_checks *tc, const struct tls_server *s, int64_t now)
+{
+	if (!s)
+		return false;
+	if (tc->chain_len_set && !uint_match(&tc->chain_len, s->nchain))
+		return false;
+	/* an unreadable date matches nothing, as Suricata's 0 */
+	if (tc->notbefore.op && (!s->not_before || !date_match(&tc->notbefore, s->not_before)))
+		return false;
+	if (tc->notafter.op && (!s->not_after || !date_match(&tc->notafter, s->not_after)))
+		return false;
+	if (tc->expired && (!s->not_after || now <= s->not_after))
+		return false;
+	if (tc->valid && (!s->not_after || now > s->not_after))
+		return false;
+	return true;
+}
