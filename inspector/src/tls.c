@@ -306,8 +306,10 @@ static int sans_read(X509 *x, struct tls_server *c)
 		rc = -1;
 	for (int i = 0; !rc && i < n; i++) {
 		size_t at = c->san_text.len;
-		if (san_append(&c->san_text, sk_GENERAL_NAME_value(gens, i)))
-			continue;	/* one unreadable name: the others still count */
+		if (san_append(&c->san_text, sk_GENERAL_NAME_value(gens, i))) {
+			c->san_text.len = at;	/* one unreadable name: the others count */
+			continue;
+		}
 		c->san[c->nsan].off = at;
 		c->san[c->nsan++].len = c->san_text.len - at;
 	}

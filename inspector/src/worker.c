@@ -1361,7 +1361,8 @@ static void tls_cert_event(struct snet_inspect_worker *w, const struct tls_serve
 	/* the multi-buffers: present when they have an instance */
 	ev.srv = c;
 	if (c->nsan) {
-		ev_buf(&ev, BUF_TLS_SAN, (const uint8_t *)c->san_text.s, c->san[0].len);
+		ev_buf(&ev, BUF_TLS_SAN, (const uint8_t *)c->san_text.s + c->san[0].off,
+		       c->san[0].len);
 		ev.scan_mask |= 1ull << BUF_TLS_SAN;
 	}
 	ev_buf(&ev, BUF_TLS_CERTS, c->chain[0].p, c->chain[0].n);

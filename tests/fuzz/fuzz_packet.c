@@ -11,7 +11,7 @@
  * options and ICMP/TCP fields of whatever comes, asn1 decodes it, and the
  * flow keywords read the TLS record layer and FTP commands it makes.  The
  * TLS rules read the hellos' JA3 and JA3S and the certificate's
- * fingerprint.
+ * fingerprint, names, chain and dates.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -70,7 +70,12 @@ static const char rules[] =
 	"alert tls any any -> any any (msg:\"js\"; ja3s.string; content:\"-\"; sid:35;)\n"
 	"alert tls any any -> any any (msg:\"fp\"; tls.cert_fingerprint; content:\""
 	"ed:c9:50:6d:35:1c:01:3f:d9:7b:1a:46:83:3c:0b:0d:84:4f:2f:7b\"; ja3s.hash; "
-	"content:\"303951d4c50efb2e991652225a6f02b1\"; sid:36;)\n";
+	"content:\"303951d4c50efb2e991652225a6f02b1\"; sid:36;)\n"
+	"alert tls any any -> any any (msg:\"sn\"; tls.subjectaltname; content:\".\"; "
+	"tls.certs; content:\"|30 82|\"; startswith; tls.cert_chain_len:1-5; sid:37;)\n"
+	"alert tls any any -> any any (msg:\"dt\"; tls_cert_notafter:>2020-01-01; "
+	"tls_cert_expired; sid:38;)\n"
+	"alert tls any any -> any any (msg:\"tv\"; tls.version:1.2; sid:39;)\n";
 
 static void setup(void)
 {
