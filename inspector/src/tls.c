@@ -97,6 +97,8 @@ static int client_ja3(struct tls_hello *h, uint16_t legacy, const uint8_t *ciphe
 	strbuf_free(&formats);
 	if (!rc)
 		rc = ja3_md5(b, h->ja3_hash);
+	if (rc)
+		strbuf_free(b);	/* no half string: the caller reports the hello unread */
 	return rc;
 }
 
