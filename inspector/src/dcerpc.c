@@ -11,6 +11,7 @@
  * grows only as the caller's room() allows.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -533,4 +534,57 @@ int dce_feed(struct dce_state *s, int dir, const uint8_t *d, size_t n,
 void dce_eof(struct dce_state *s, int dir, const struct dce_ops *ops, void *ctx)
 {
 	close_all(s, dir, ops, ctx);
+}
+
+/* ---- the EVE dcerpc object, as Suricata logs a transaction ---- */
+
+json_t *dce_eve_object(const struct dce_state *s, const struct dce_call *c, bool response)
+{
+	json_t *o = json_object();
+	const struct dce_req_info *q = &c->req;
+	if (!o)
+		return NULL;
+	if (q->seen) {
+		json_object_set_new(o, "request", json_string("REQUEST"));
+		json_t *req = json_object();
+		json_object_set_new(req, "opnum", json_integer(q->opnum));
+		json_object_set_new(req, "frag_cnt", json_integer(q->frags));
+		json_object_set_new(req, "stub_data_size", json_integer(q->stub_size));
+		json_object_set_new(o, "req", req);
+		json_t *ifs = json_array();
+		for (size_t i = 0; i < s->nifaces; i++) {
+			const struct dce_iface *e = &s->ifaces[i];
+			if (e->ctx_id != q->ctx_id)
+				continue;
+			char u[37], v[24];
+			dce_uuid_text(e->uuid, u);
+			snprintf(v, sizeof(v), "%u.%u", (unsigned)e->ver_major, (unsigned)e->ver_minor);
+			json_t *io = json_object();
+			json_object_set_new(io, "uuid", json_string(u));
+			json_object_set_new(io, "version", json_string(v));
+			if (e->result >= 0)
+				json_object_set_new(io, "ack_result", json_integer(e->result));
+			json_array_append_new(ifs, io);
+		}
+		if (json_array_size(ifs))
+			json_object_set_new(o, "interfaces", ifs);
+		else
+			json_decref(ifs);
+	} else {
+		json_object_set_new(o, "request", json_string("REQUEST_LOST"));
+	}
+	if (response) {
+		json_object_set_new(o, "response", json_string("RESPONSE"));
+		json_t *res = json_object();
+		json_object_set_new(res, "frag_cnt", json_integer(c->frags));
+		json_object_set_new(res, "stub_data_size", json_integer(c->stub_len));
+		json_object_set_new(o, "res", res);
+	} else {
+		json_object_set_new(o, "response", json_string("UNREPLIED"));
+	}
+	json_object_set_new(o, "call_id", json_integer(c->call_id));
+	char rv[8];
+	snprintf(rv, sizeof(rv), "5.%u", (unsigned)(q->seen ? q->vers_minor : c->vers_minor) & 1u);
+	json_object_set_new(o, "rpc_version", json_string(rv));
+	return o;
 }

@@ -2,13 +2,14 @@
 /*
  * DCERPC over TCP: the connection-oriented PDUs (C706 chapter 12,
  * MS-RPCE 2.2.2) of a flow, parsed from each direction's in-order data
- * (dcerpc.c).
+ * (dcerpc.c), and the dce_iface, dce_opnum keywords on them (dcekw.c).
  */
 #ifndef SNET_INSPECT_DCERPC_H
 #define SNET_INSPECT_DCERPC_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <jansson.h>
 
 #define DCE_HDR_LEN 16		/* the common header */
 #define DCE_STUB_MAX 65536	/* stub bytes of one call gathered */
@@ -121,5 +122,24 @@ int dce_feed(struct dce_state *s, int dir, const uint8_t *d, size_t n,
 void dce_eof(struct dce_state *s, int dir, const struct dce_ops *ops, void *ctx);
 /* "00000143-0000-0000-c000-000000000046" */
 void dce_uuid_text(const uint8_t uuid[16], char out[37]);
+/* Suricata's EVE dcerpc object for an event of call c */
+json_t *dce_eve_object(const struct dce_state *s, const struct dce_call *c, bool response);
 
+/* ---- keywords (dcekw.c) ---- */
+#define DCE_OPNUM_ITEMS 32
+struct dce_checks {
+	bool iface, any_frag;
+	uint8_t uuid[16];
+	char ver_op;		/* 0: none; < > = ! l(<=) g(>=) */
+	uint16_t ver;		/* compared with the interface's major version */
+	uint8_t nopnums;	/* 0: no dce_opnum */
+	char opnum_op;		/* 0: the ranges; < > = ! l g: one comparison */
+	struct { uint16_t lo, hi; } opnums[DCE_OPNUM_ITEMS];
+};
+struct rule;
+/* 0, -ENOENT if name is not a DCERPC keyword, or -errno with err set */
+int dcekw_parse(struct rule *r, const char *name, const char *v, char *err, size_t errlen);
+/* the call's request (a response's: its request) satisfies the checks */
+bool dcekw_match(const struct dce_checks *k, const struct dce_state *s,
+		 const struct dce_call *c);
 #endif

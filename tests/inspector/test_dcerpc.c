@@ -2,7 +2,8 @@
 /*
  * DCERPC over TCP: the PDU parser (dcerpc.c) on hand-made PDUs of both
  * byte orders, split and joined every way TCP can deliver them, malformed
- * ones and memory limits.
+ * ones and memory limits; then dce_iface, dce_opnum, dce_stub_data and
+ * the byte keywords' 'dce' through the engine, and the EVE dcerpc object.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "app.h"
+#include "testutil.h"
 
 #define WMI "00000143-0000-0000-c000-000000000046"
 #define EPM "e1af8308-5d1f-11c9-91a4-08002b14a0fa"
@@ -679,6 +681,431 @@ static void parser_probe(void **state)
 	free(p);
 }
 
+/* ---- the keywords through the engine ---- */
+
+static struct snet_inspect_worker *W;
+static struct snet_inspect_ruleset *RS;
+
+static void send_pdu(struct tu_conn *c, const struct pdu *p, struct snet_inspect_verdict *v)
+{
+	tu_conn_send(c, (const char *)p->b, p->n, v);
+}
+
+static void reply_pdu(struct tu_conn *c, const struct pdu *p, struct snet_inspect_verdict *v)
+{
+	tu_conn_reply(c, (const char *)p->b, p->n, v);
+}
+
+/* sids 1..31 of a verdict, as bits */
+static uint32_t sids(const struct snet_inspect_verdict *v)
+{
+	uint32_t got = 0;
+	for (uint32_t sid = 1; sid < 32; sid++)
+		got |= (uint32_t)tu_has_sid(v, sid) << sid;
+	return got;
+}
+
+/* a flow on port dport: the client binds items, the server answers them */
+static void bound_flow(struct tu_conn *c, uint16_t dport, bool le, const struct ctx_item *items,
+		       const uint16_t *results, unsigned n)
+{
+	struct pdu *p = pdu_new(le);
+	struct snet_inspect_verdict v;
+	tu_conn_open(c, W, dport);
+	add_bind(p, DCE_BIND, 1, items, n);
+	send_pdu(c, p, &v);
+	assert_int_equal(v.nalerts, 0);
+	p->n = 0;
+	add_bind_ack(p, DCE_BIND_ACK, 1, results, n);
+	reply_pdu(c, p, &v);
+	assert_int_equal(v.nalerts, 0);
+	free(p);
+}
+
+static uint32_t request_sids(struct tu_conn *c, bool le, const struct req *r)
+{
+	struct pdu *p = pdu_new(le);
+	struct snet_inspect_verdict v;
+	add_request(p, r);
+	send_pdu(c, p, &v);
+	free(p);
+	return sids(&v);
+}
+
+#define B(n) (1u << (n))
+
+static void iface_keyword(void **state)
+{
+	(void)state;
+	tu_setup(
+		"alert tcp any any -> any any (msg:\"wmi\"; flow:to_server,established; "
+		"dce_iface:" WMI "; sid:1; rev:1;)\n"
+		"alert tcp any any -> any any (msg:\"upper\"; dce_iface:00000143-0000-0000-C000-"
+		"000000000046; sid:2;)\n"
+		"alert tcp any any -> any any (msg:\"epm\"; dce_iface:" EPM "; sid:3;)\n"
+		"alert tcp any any -> any any (msg:\"=3\"; dcerpc.iface:" EPM ",=3; sid:4;)\n"
+		"alert tcp any any -> any any (msg:\"<3\"; dce_iface:" EPM ",<3; sid:5;)\n"
+		"alert tcp any any -> any any (msg:\">2\"; dce_iface:" EPM ",>2; sid:6;)\n"
+		"alert tcp any any -> any any (msg:\"!3\"; dce_iface:" EPM ",!3; sid:7;)\n"
+		"alert tcp any any -> any any (msg:\"!4\"; dce_iface:" EPM ",!4; sid:8;)\n"
+		"alert tcp any any -> any any (msg:\"af\"; dce_iface:" WMI ",any_frag; sid:9;)\n"
+		"alert tcp any any -> any any (msg:\"v af\"; dce_iface:" EPM ",>=3,any_frag; sid:10;)\n"
+		"alert tcp any any -> any any (msg:\"tc\"; flow:to_client; dce_iface:" WMI "; sid:11;)\n"
+		"alert tcp any any -> any any (msg:\"32 digits\"; dce_iface:"
+		"e1af83085d1f11c991a408002b14a0fa; sid:12;)\n"
+		"alert tcp any any -> any any (msg:\">3\"; dce_iface:" EPM ",>3; sid:13;)\n"
+		"alert tcp any any -> any any (msg:\"<=3\"; dce_iface:" EPM ",<=3; sid:14;)\n", &RS, &W);
+	struct tu_conn c = { 0 };
+	static const struct ctx_item items[] = { { 0, WMI, 0, 0 }, { 1, EPM, 3, 0 },
+						 { 2, "99999999-0000-0000-0000-000000000001", 1, 0 } };
+	static const uint16_t results[] = { 0, 0, 2 };
+	for (int le = 1; le >= 0; le--) {
+		bound_flow(&c, (uint16_t)(1135 - 1000 * le), le, items, results, 3);
+		/* context 0: WMI */
+		assert_int_equal(request_sids(&c, le, &(struct req){ FL_ALL, 2, 0, 6, NULL, "x", 1,
+								   0, 0 }),
+				 B(1) | B(2) | B(9));
+		/* context 1: the endpoint mapper, version 3 */
+		assert_int_equal(request_sids(&c, le, &(struct req){ FL_ALL, 3, 1, 6, NULL, "x", 1,
+								   0, 0 }),
+				 B(3) | B(4) | B(6) | B(8) | B(10) | B(12) | B(14));
+		/* context 2 was rejected, context 5 never bound */
+		assert_int_equal(request_sids(&c, le, &(struct req){ FL_ALL, 4, 2, 6, NULL, "x", 1,
+								   0, 0 }), 0);
+		assert_int_equal(request_sids(&c, le, &(struct req){ FL_ALL, 5, 5, 6, NULL, "x", 1,
+								   0, 0 }), 0);
+		/* a call first seen at a later fragment: only any_frag */
+		assert_int_equal(request_sids(&c, le, &(struct req){ 0, 6, 0, 6, NULL, "x", 1,
+								   0, 0 }), B(9));
+		assert_int_equal(request_sids(&c, le, &(struct req){ DCE_PFC_LAST_FRAG, 6, 0, 6,
+								   NULL, "x", 1, 0, 0 }), 0);
+		/* the response: sid 11 (to_client) */
+		struct pdu *p = pdu_new(le);
+		struct snet_inspect_verdict v;
+		add_response(p, FL_ALL, 2, "r", 1);
+		reply_pdu(&c, p, &v);
+		assert_int_equal(sids(&v), B(2) | B(9) | B(11));
+		free(p);
+	}
+	/* no bind acknowledgement: nothing is bound */
+	tu_conn_open(&c, W, 136);
+	struct pdu *p = pdu_new(true);
+	struct snet_inspect_verdict v;
+	add_bind(p, DCE_BIND, 1, items, 1);
+	send_pdu(&c, p, &v);
+	assert_int_equal(request_sids(&c, true, &(struct req){ FL_ALL, 2, 0, 6, NULL, "x", 1, 0, 0 }),
+			 0);
+	/* the same PDUs on a flow that is not DCERPC: nothing */
+	tu_conn_open(&c, W, 137);
+	tu_conn_send(&c, "hello\r\n", 7, &v);
+	send_pdu(&c, p, &v);
+	assert_int_equal(request_sids(&c, true, &(struct req){ FL_ALL, 2, 0, 6, NULL, "x", 1, 0, 0 }),
+			 0);
+	free(p);
+	tu_teardown(&RS, &W);
+}
+
+static void opnum_keyword(void **state)
+{
+	(void)state;
+	tu_setup("alert tcp any any -> any any (msg:\"list\"; dce_opnum:12,15-20,5; sid:1;)\n"
+		 "alert tcp any any -> any any (msg:\"one\"; dcerpc.opnum:0; sid:2;)\n"
+		 "alert tcp any any -> any any (msg:\">10\"; dce_opnum:>10; sid:3;)\n"
+		 "alert tcp any any -> any any (msg:\"<=5\"; dce_opnum:<=5; sid:4;)\n"
+		 "alert tcp any any -> any any (msg:\"!17\"; dce_opnum:!17; sid:5;)\n"
+		 "alert dcerpc any any -> any any (msg:\"both\"; dce_iface:" WMI "; "
+		 "dce_opnum:3-4; sid:6;)\n"
+		 "alert tcp any any -> any any (msg:\"max\"; dce_opnum: 65535 ; sid:7;)\n", &RS, &W);
+	struct tu_conn c = { 0 };
+	bound_flow(&c, 135, true, (const struct ctx_item[]){ { 0, WMI, 0, 0 } },
+		   (const uint16_t[]){ 0 }, 1);
+	static const struct { uint16_t opnum, ctx; uint32_t want; } cases[] = {
+		{ 5, 0, B(1) | B(4) | B(5) }, { 12, 0, B(1) | B(3) | B(5) },
+		{ 15, 0, B(1) | B(3) | B(5) }, { 17, 0, B(1) | B(3) }, { 20, 0, B(1) | B(3) | B(5) },
+		{ 13, 0, B(3) | B(5) }, { 21, 0, B(3) | B(5) }, { 0, 0, B(2) | B(4) | B(5) },
+		{ 3, 0, B(4) | B(5) | B(6) }, { 3, 1, B(4) | B(5) }, { 65535, 0, B(3) | B(5) | B(7) },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t got = request_sids(&c, true, &(struct req){ FL_ALL, (uint32_t)i + 2,
+								   cases[i].ctx, cases[i].opnum, NULL,
+								   "x", 1, 0, 0 });
+		if (got != cases[i].want)
+			fail_msg("opnum %u ctx %u: sids 0x%x, want 0x%x", cases[i].opnum, cases[i].ctx,
+				 got, cases[i].want);
+	}
+	tu_teardown(&RS, &W);
+}
+
+static void stub_data_keyword(void **state)
+{
+	(void)state;
+	tu_setup("alert tcp any any -> any any (msg:\"off\"; dce_stub_data; content:\"EVIL\"; "
+		 "offset:4; depth:4; sid:1;)\n"
+		 "alert tcp any any -> any any (msg:\"rel\"; dcerpc.stub_data; content:\"AB\"; "
+		 "content:\"CD\"; distance:2; within:2; sid:2;)\n"
+		 "alert tcp any any -> any any (msg:\"pcre\"; dce_stub_data; pcre:\"/^....EVIL/\"; "
+		 "sid:3;)\n"
+		 "alert tcp any any -> any any (msg:\"bt le\"; flow:to_server; dce_stub_data; "
+		 "content:\"LEN\"; byte_test:4,=,1500,0,relative,dce; sid:4;)\n"
+		 "alert tcp any any -> any any (msg:\"bj\"; dce_stub_data; content:\"LEN\"; "
+		 "byte_jump:4,0,relative,dce; content:\"END\"; within:3; sid:5;)\n"
+		 "alert tcp any any -> any any (msg:\"bx\"; dce_stub_data; content:\"LEN\"; "
+		 "byte_extract:2,0,n,relative,dce; byte_test:2,=,n,0,relative,dce; sid:6;)\n"
+		 "alert tcp any any -> any any (msg:\"resp\"; flow:to_client; dce_stub_data; "
+		 "content:\"EVIL\"; sid:7;)\n"
+		 "alert tcp any any -> any any (msg:\"req\"; flow:to_server; dce_stub_data; "
+		 "content:\"SECRET\"; sid:8;)\n"
+		 "alert tcp any any -> any any (msg:\"span\"; dce_stub_data; content:\"AAAABBBB\"; "
+		 "sid:9;)\n"
+		 "alert tcp any any -> any any (msg:\"iface+stub\"; dce_iface:" WMI "; dce_stub_data; "
+		 "content:\"EVIL\"; sid:10;)\n"
+		 "alert tcp any any -> any any (msg:\"end\"; dce_stub_data; content:\"TAIL\"; "
+		 "endswith; sid:11;)\n", &RS, &W);
+	struct tu_conn c = { 0 };
+	for (int le = 1; le >= 0; le--) {
+		bound_flow(&c, (uint16_t)(1135 - 1000 * le), le,
+			   (const struct ctx_item[]){ { 0, WMI, 0, 0 } }, (const uint16_t[]){ 0 }, 1);
+		/* contents at offsets, relative, pcre; the iface and the stub together */
+		assert_int_equal(request_sids(&c, le, &(struct req){ FL_ALL, 2, 0, 1, NULL,
+								   "xxxxEVILABxxCD", 14, 0, 0 }),
+				 B(1) | B(2) | B(3) | B(10));
+		assert_int_equal(request_sids(&c, le, &(struct req){ FL_ALL, 3, 0, 1, NULL,
+								   "xxxxxEVILABxxxCD", 16, 0, 0 }),
+				 B(10));
+		/* 'dce': the number in the PDU's byte order (1500 = 0x5dc); read in
+		 * the other it would be 0xdc050000 */
+		uint8_t num[] = { 'L', 'E', 'N', 0, 0, 0x05, 0xdc, 'E', 'N', 'D' };
+		if (le) {
+			num[3] = 0xdc;
+			num[4] = 0x05;
+			num[5] = num[6] = 0;
+		}
+		assert_int_equal(request_sids(&c, le, &(struct req){ FL_ALL, 4, 0, 1, NULL, num,
+								   sizeof(num), 0, 0 }), B(4));
+		/* a jump of 3 in the PDU's order lands on END; n read = n read */
+		uint8_t jump[] = { 'L', 'E', 'N', 0, 0, 0, 3, 'x', 'x', 'x', 'E', 'N', 'D' };
+		if (le) {
+			jump[3] = 3;
+			jump[6] = 0;
+		}
+		assert_int_equal(request_sids(&c, le, &(struct req){ FL_ALL, 5, 0, 1, NULL, jump,
+								   sizeof(jump), 0, 0 }), B(5));
+		uint8_t twice[] = { 'L', 'E', 'N', 0x01, 0x02, 0x01, 0x02 };
+		assert_int_equal(request_sids(&c, le, &(struct req){ FL_ALL, 6, 0, 1, NULL, twice,
+								   sizeof(twice), 0, 0 }), B(6));
+		/* a stub gathered from two fragments: decided once, at the last */
+		assert_int_equal(request_sids(&c, le, &(struct req){ DCE_PFC_FIRST_FRAG, 7, 0, 1,
+								   NULL, "xxAAAA", 6, 0, 0 }), 0);
+		assert_int_equal(request_sids(&c, le, &(struct req){ DCE_PFC_LAST_FRAG, 7, 0, 1,
+								   NULL, "BBBB TAIL", 9, 0, 0 }),
+				 B(9) | B(11));
+		/* the response's stub for to_client rules, the request's for to_server */
+		struct pdu *p = pdu_new(le);
+		struct snet_inspect_verdict v;
+		assert_int_equal(request_sids(&c, le, &(struct req){ FL_ALL, 8, 0, 1, NULL,
+								   "SECRET", 6, 0, 0 }), B(8));
+		add_response(p, FL_ALL, 8, "..EVIL..SECRET", 14);
+		reply_pdu(&c, p, &v);
+		assert_int_equal(sids(&v), B(7) | B(10));
+		/* the auth trailer is not stub data: "TAIL" is not at its end */
+		assert_int_equal(request_sids(&c, le, &(struct req){ FL_ALL, 9, 0, 1, NULL,
+								   "abcTAIL", 7, 1, 8 }), B(11));
+		free(p);
+	}
+	tu_teardown(&RS, &W);
+}
+
+/* ET Open's rule as it is: the server in $HOME_NET, on a port of its own */
+static void et_rule_verbatim(void **state)
+{
+	(void)state;
+	tu_setup("alert tcp any any -> $HOME_NET any (msg:\"ET NETBIOS DCERPC WMI Remote Process "
+		 "Execution\"; flow:to_server,established; dce_iface:" WMI "; metadata: "
+		 "former_category NETBIOS; classtype:bad-unknown; sid:2027167; rev:1; metadata:"
+		 "affected_product Windows_XP_Vista_7_8_10_Server_32_64_Bit, attack_target "
+		 "Client_Endpoint, deployment Internal, signature_severity Informational, "
+		 "created_at 2019_04_09, updated_at 2019_04_09;)\n", &RS, &W);
+	static uint8_t buf[70000];
+	struct pdu *p = pdu_new(true);
+	struct snet_inspect_verdict v;
+	uint32_t cseq = 7000, sseq = 3000;
+	struct timespec ts = { 1700000000, 0 };
+	/* 192.0.2.7:49700 -> 10.0.0.5:49666: handshake, bind, ack, request */
+	struct { int cli; uint8_t fl; size_t n; } steps[6] = {
+		{ 1, 0x02, 0 }, { 0, 0x12, 0 }, { 1, 0x10, 0 }, { 1, 0x18, 0 }, { 0, 0x18, 0 },
+		{ 1, 0x18, 0 },
+	};
+	uint32_t alerts = 0;
+	for (int i = 0; i < 6; i++) {
+		p->n = 0;
+		if (i == 3)
+			add_bind(p, DCE_BIND, 2, (const struct ctx_item[]){ { 0, WMI, 0, 0 } }, 1);
+		else if (i == 4)
+			add_bind_ack(p, DCE_BIND_ACK, 2, (const uint16_t[]){ 0 }, 1);
+		else if (i == 5)
+			add_request(p, &(struct req){ FL_ALL, 3, 0, 3, NULL, "MEOW", 4, 0, 0 });
+		size_t len = steps[i].cli ?
+			tu_tcp(buf, 0, "192.0.2.7", "10.0.0.5", 49700, 49666, cseq, sseq, steps[i].fl,
+			       p->b, p->n) :
+			tu_tcp(buf, 0, "10.0.0.5", "192.0.2.7", 49666, 49700, sseq, cseq, steps[i].fl,
+			       p->b, p->n);
+		uint32_t adv = (uint32_t)p->n + ((steps[i].fl & 0x02) ? 1 : 0);
+		if (steps[i].cli)
+			cseq += adv;
+		else
+			sseq += adv;
+		ts.tv_nsec += 1000000;
+		assert_int_equal(snet_inspect_worker_packet(W, buf, len, &ts, NULL, &v), 0);
+		alerts |= (uint32_t)tu_has_sid(&v, 2027167) << i;
+	}
+	assert_int_equal(alerts, 1u << 5);
+	assert_int_equal(tu_eve_count("select(.alert.signature_id==2027167 and "
+				      ".alert.category==\"Potentially Bad Traffic\" and "
+				      ".dest_ip==\"10.0.0.5\" and .app_proto==\"dcerpc\")"), 1);
+	free(p);
+	tu_teardown(&RS, &W);
+}
+
+/* a drop rule on the stub drops the packet that completes the call */
+static void stub_drop(void **state)
+{
+	(void)state;
+	tu_setup("drop tcp any any -> any any (msg:\"d\"; flow:to_server,established; "
+		 "dce_iface:" WMI "; dce_opnum:3; dce_stub_data; content:\"Win32_Process\"; "
+		 "nocase; sid:1;)\n", &RS, &W);
+	struct tu_conn c = { 0 };
+	bound_flow(&c, 49152, true, (const struct ctx_item[]){ { 0, WMI, 0, 0 } },
+		   (const uint16_t[]){ 0 }, 1);
+	struct pdu *p = pdu_new(true);
+	struct snet_inspect_verdict v;
+	add_request(p, &(struct req){ DCE_PFC_FIRST_FRAG, 2, 0, 3, NULL, "..win32_", 8, 0, 0 });
+	assert_int_equal(tu_conn_send(&c, (const char *)p->b, p->n, &v), SNET_INSPECT_ACCEPT);
+	p->n = 0;
+	add_request(p, &(struct req){ DCE_PFC_LAST_FRAG, 2, 0, 3, NULL, "process..", 9, 0, 0 });
+	assert_int_equal(tu_conn_send(&c, (const char *)p->b, p->n, &v), SNET_INSPECT_DROP);
+	assert_true(tu_has_sid(&v, 1));
+	free(p);
+	tu_teardown(&RS, &W);
+}
+
+/* a request whose last fragment never comes is decided when its side ends */
+static void stub_at_fin(void **state)
+{
+	(void)state;
+	tu_setup("alert tcp any any -> any any (msg:\"s\"; dce_stub_data; content:\"HALF\"; sid:1;)\n",
+		 &RS, &W);
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	tu_conn_open(&c, W, 135);
+	assert_int_equal(request_sids(&c, true, &(struct req){ DCE_PFC_FIRST_FRAG, 1, 0, 1, NULL,
+							     "HALF", 4, 0, 0 }), 0);
+	tu_conn_fin(&c, &v);
+	assert_true(tu_has_sid(&v, 1));
+	tu_teardown(&RS, &W);
+}
+
+/* dcerpc rules, app-layer-protocol, and the alert's dcerpc object */
+static void protocol_and_eve(void **state)
+{
+	(void)state;
+	tu_setup("alert dcerpc any any -> any any (msg:\"raw\"; flow:to_server; "
+		 "content:\"RAWBYTES\"; sid:1;)\n"
+		 "alert tcp any any -> any any (msg:\"alp\"; app-layer-protocol:dcerpc; sid:2;)\n"
+		 "alert tcp any any -> any any (msg:\"!alp\"; flow:to_server; "
+		 "app-layer-protocol:!dcerpc; sid:3;)\n"
+		 "alert tcp any any -> any any (msg:\"wmi\"; flow:to_server,established; "
+		 "dce_iface:" WMI "; sid:4;)\n"
+		 "alert tcp any any -> any any (msg:\"resp\"; flow:to_client; dce_stub_data; "
+		 "content:\"OUT\"; sid:5;)\n", &RS, &W);
+	struct tu_conn c = { 0 };
+	struct pdu *p = pdu_new(true);
+	struct snet_inspect_verdict v;
+	tu_conn_open(&c, W, 5000);	/* no well-known port */
+	add_bind(p, DCE_BIND, 1, (const struct ctx_item[]){ { 0, WMI, 0, 0 } }, 1);
+	send_pdu(&c, p, &v);
+	assert_int_equal(sids(&v), B(2));
+	p->n = 0;
+	add_bind_ack(p, DCE_BIND_ACK, 1, (const uint16_t[]){ 0 }, 1);
+	reply_pdu(&c, p, &v);
+	p->n = 0;
+	add_request(p, &(struct req){ FL_ALL, 7, 0, 3, NULL, "..RAWBYTES..", 12, 0, 0 });
+	send_pdu(&c, p, &v);
+	assert_int_equal(sids(&v), B(1) | B(4));
+	p->n = 0;
+	add_response(p, FL_ALL, 7, "OUTPUT", 6);
+	reply_pdu(&c, p, &v);
+	assert_int_equal(sids(&v), B(5));
+	assert_int_equal(tu_eve_count(
+		"select(.alert.signature_id==4 and .app_proto==\"dcerpc\" and "
+		".dcerpc.request==\"REQUEST\" and .dcerpc.req.opnum==3 and "
+		".dcerpc.req.frag_cnt==1 and .dcerpc.req.stub_data_size==12 and "
+		".dcerpc.interfaces[0].uuid==\"" WMI "\" and "
+		".dcerpc.interfaces[0].version==\"0.0\" and .dcerpc.interfaces[0].ack_result==0 and "
+		".dcerpc.response==\"UNREPLIED\" and .dcerpc.call_id==7 and "
+		".dcerpc.rpc_version==\"5.0\")"), 1);
+	assert_int_equal(tu_eve_count(
+		"select(.alert.signature_id==5 and .dcerpc.response==\"RESPONSE\" and "
+		".dcerpc.res.frag_cnt==1 and .dcerpc.res.stub_data_size==6 and "
+		".dcerpc.req.opnum==3 and .dcerpc.call_id==7)"), 1);
+	/* raw-stream alerts on the flow name it, without the object */
+	assert_int_equal(tu_eve_count("select(.alert.signature_id==1 and .app_proto==\"dcerpc\" "
+				      "and .dcerpc==null)"), 1);
+	/* a flow that is not DCERPC */
+	tu_conn_open(&c, W, 5001);
+	tu_conn_send(&c, "hello", 5, &v);
+	assert_int_equal(sids(&v), B(3));
+	free(p);
+	tu_teardown(&RS, &W);
+}
+
+/* a malformed PDU stops parsing that side, counted; memory past the cap
+ * is refused and counted */
+static void engine_counters(void **state)
+{
+	(void)state;
+	tu_setup("alert tcp any any -> any any (msg:\"s\"; dce_stub_data; content:\"zz\"; sid:1;)\n",
+		 &RS, &W);
+	struct tu_conn c = { 0 };
+	struct pdu *p = pdu_new(true);
+	struct snet_inspect_verdict v;
+	struct snet_inspect_stats st;
+	tu_conn_open(&c, W, 135);
+	add_request(p, &(struct req){ DCE_PFC_FIRST_FRAG, 1, 0, 1, NULL, "zz", 2, 0, 0 });
+	send_pdu(&c, p, &v);
+	assert_int_equal(v.nalerts, 0);
+	/* frag_length 8: the open call is decided with what it has */
+	tu_conn_send(&c, "\x05\x00\x00\x03\x10\x00\x00\x00\x08\x00\x00\x00", 12, &v);
+	assert_true(tu_has_sid(&v, 1));
+	snet_inspect_worker_stats(W, &st);
+	assert_int_equal(st.dcerpc_malformed, 1);
+	assert_int_equal(st.dcerpc_memcap, 0);
+	p->n = 0;
+	add_request(p, &(struct req){ FL_ALL, 2, 0, 1, NULL, "zz", 2, 0, 0 });
+	send_pdu(&c, p, &v);
+	assert_int_equal(v.nalerts, 0);
+	tu_teardown(&RS, &W);
+	free(p);
+
+	/* a small cap: the stub of a large request cannot be held */
+	RS = tu_load_ok("alert tcp any any -> any any (msg:\"s\"; dce_stub_data; content:\"zz\"; "
+			"sid:1;)\n", (const char *const[]){ "flow-memcap", "65536", NULL });
+	assert_non_null(RS);
+	W = tu_worker(RS);
+	assert_non_null(W);
+	p = pdu_new(true);
+	static uint8_t big[60000];
+	memset(big, 'z', sizeof(big));
+	tu_conn_open(&c, W, 135);
+	add_request(p, &(struct req){ FL_ALL, 1, 0, 1, NULL, big, sizeof(big), 0, 0 });
+	for (size_t off = 0; off < p->n; off += 1400)
+		tu_conn_send(&c, (const char *)p->b + off, p->n - off < 1400 ? p->n - off : 1400, &v);
+	snet_inspect_worker_stats(W, &st);
+	assert_true(st.dcerpc_memcap >= 1);
+	assert_true(st.flow_memory <= 65536);
+	free(p);
+	tu_teardown(&RS, &W);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -696,6 +1123,14 @@ int main(void)
 		cmocka_unit_test(parser_memory_refused),
 		cmocka_unit_test(parser_eof_and_eviction),
 		cmocka_unit_test(parser_probe),
+		cmocka_unit_test(iface_keyword),
+		cmocka_unit_test(et_rule_verbatim),
+		cmocka_unit_test(opnum_keyword),
+		cmocka_unit_test(stub_data_keyword),
+		cmocka_unit_test(stub_drop),
+		cmocka_unit_test(stub_at_fin),
+		cmocka_unit_test(protocol_and_eve),
+		cmocka_unit_test(engine_counters),
 	};
 	return cmocka_run_group_tests_name("dcerpc", tests, NULL, NULL);
 }
