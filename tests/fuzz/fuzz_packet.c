@@ -9,7 +9,8 @@
  * pending across segments; the small depth and memory cap make the
  * truncation and memory-cap paths reachable; the header keywords read IP
  * options and ICMP/TCP fields of whatever comes, asn1 decodes it, and the
- * flow keywords read the TLS record layer and FTP commands it makes.
+ * flow keywords read the TLS record layer and FTP commands it makes.  The
+ * DCERPC rules read the contexts, calls and stub data dcerpc.c keeps.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -62,7 +63,15 @@ static const char rules[] =
 	"alert ssh any any -> any any (msg:\"sh\"; ssh.software; content:\"SSH\"; "
 	"ssh.proto; content:\"2\"; sid:31;)\n"
 	"alert tcp any any -> any any (msg:\"tg\"; content:\"T\"; tag:session,3,packets; sid:32;)\n"
-	"alert udp any any -> any any (msg:\"tb\"; content:\"T\"; tag:session,99,bytes; sid:33;)\n";
+	"alert udp any any -> any any (msg:\"tb\"; content:\"T\"; tag:session,99,bytes; sid:33;)\n"
+	"alert tcp any any -> any any (msg:\"di\"; flow:to_server; dce_iface:"
+	"00000143-0000-0000-c000-000000000046; sid:34;)\n"
+	"alert dcerpc any any -> any any (msg:\"dv\"; dce_iface:"
+	"00000143-0000-0000-c000-000000000046,>0,any_frag; dce_opnum:0-5,9; sid:35;)\n"
+	"alert tcp any any -> any any (msg:\"ds\"; dce_stub_data; content:\"A\"; "
+	"byte_test:2,>,3,0,relative,dce; byte_jump:1,0,relative,dce; pcre:\"/B+C/R\"; sid:36;)\n"
+	"alert tcp any any -> any any (msg:\"dr\"; flow:to_client; dce_opnum:>2; dce_stub_data; "
+	"content:\"R\"; sid:37;)\n";
 
 static void setup(void)
 {
