@@ -186,6 +186,9 @@ struct ssh_banner {
 };
 int ssh_banner_split(const uint8_t *line, size_t n, struct ssh_banner *b);
 
+/* ---- DCERPC over TCP (dcerpc.c, dcekw.c) ---- */
+#include "dcerpc.h"
+
 /* ---- protocol detection (probe.c) ---- */
 /* the protocol the first data of direction di shows; APP_NONE: not known
  * from this direction */

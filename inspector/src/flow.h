@@ -84,6 +84,8 @@ struct flow {
 	uint8_t ssh_done;	/* sides whose line is complete: kept if a banner */
 	struct flow_tag *tags;	/* FLOW_TAGS_MAX room once one is set */
 	uint8_t ntags;
+	struct dce_state *dce;	/* a DCERPC flow's PDUs (dcerpc.c) */
+	bool dce_off;		/* no memory for that state: not parsed */
 	struct stream_dir sd[2];
 	size_t mem;
 };

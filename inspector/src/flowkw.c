@@ -26,7 +26,7 @@ static struct flow_checks *checks_of(struct rule *r)
 static const struct { const char *name; uint8_t app; } alp_names[] = {
 	{ "http", APP_HTTP }, { "http1", APP_HTTP }, { "tls", APP_TLS }, { "dns", APP_DNS },
 	{ "ftp", APP_FTP }, { "smtp", APP_SMTP }, { "ssh", APP_SSH }, { "smb", APP_SMB },
-	{ "failed", ALP_FAILED },
+	{ "failed", ALP_FAILED }, { "dcerpc", APP_DCERPC },
 };
 
 static int parse_alp(struct flow_checks *fc, char *v, char *err, size_t errlen)

@@ -191,6 +191,7 @@ enum buf_id {
 	BUF_TLS_JA3S_STRING,
 	BUF_SSH_PROTO,		/* side of the rule: the banner of that side */
 	BUF_SSH_SOFTWARE,
+	BUF_DCE_STUB_DATA,	/* side of the rule: the request's or the response's stub */
 	BUF__COUNT
 };
 const char *buf_name(enum buf_id b);
@@ -226,6 +227,7 @@ enum sm_type { SM_CONTENT, SM_PCRE, SM_BYTE_TEST, SM_BYTE_JUMP, SM_ISDATAAT,
 #define BF_NEGATE_OP	0x40
 #define BF_HAS_BITMASK	0x80
 #define BF_FROM_END	0x100
+#define BF_DCE		0x200	/* the byte order of the DCERPC stub (match_env) */
 
 struct sm {
 	enum sm_type type;
@@ -459,7 +461,7 @@ struct suppress {
 
 enum rule_proto { RP_IP, RP_TCP, RP_UDP, RP_ICMP, RP_HTTP, RP_DNS, RP_TLS };
 enum app_proto { APP_NONE = 0, APP_HTTP, APP_DNS, APP_TLS, APP_UNKNOWN,
-		 APP_FTP, APP_SMTP, APP_SSH, APP_SMB };
+		 APP_FTP, APP_SMTP, APP_SSH, APP_SMB, APP_DCERPC };
 const char *app_proto_name(enum app_proto a);	/* EVE's app_proto, or NULL */
 
 #define DIR_TO_SERVER 1
@@ -478,11 +480,16 @@ enum phase {
 	PH_TLS_CERT,
 	PH_TLS_SERVER_HELLO,	/* rules on the ServerHello alone (ja3s) */
 	PH_SSH_BANNER,		/* a side's SSH identification line */
+	PH_DCE_REQUEST,		/* a DCERPC request's first PDU */
+	PH_DCE_REQ_STUB,	/* a DCERPC request over: its stub data gathered */
+	PH_DCE_RESPONSE,	/* a DCERPC response over */
 	PH__COUNT
 };
 
 /* a bound on stream offsets that is not known */
 #define STREAM_UNBOUNDED UINT64_MAX
+
+struct dce_checks;
 
 #define FLOW_ESTABLISHED 0x01
 #define FLOW_STATELESS	 0x02
@@ -507,7 +514,7 @@ struct rule {
 	bool only_stream, no_stream;
 	bool noalert;
 	uint8_t target;		/* 0, or which side is attacked: 1 src_ip, 2 dest_ip */
-	uint8_t app_req;	/* ftp, smtp, ssh, smb rules: that app_proto, else 0 */
+	uint8_t app_req;	/* ftp, smtp, ssh, smb, dcerpc rules: that app_proto, else 0 */
 	struct flowbit *fbits;
 	size_t nfbits;
 	struct xbit_op *xbits;
@@ -550,6 +557,7 @@ struct rule {
 	char *file;
 	unsigned line;
 	int fb_rank;		/* 0 set-only, 1 set+check, 2 check-only/none */
+	struct dce_checks *dce;	/* dce_iface, dce_opnum (dcekw.c); NULL: none */
 };
 
 void rule_free(struct rule *r);

@@ -124,6 +124,14 @@ static bool read_string_rest(uint32_t bf, uint64_t bitmask, const uint8_t *p,
 	return true;
 }
 
+/* the flags a number is read with: 'dce' takes the DCERPC stub's byte order */
+static uint32_t byte_order(const struct match_env *env, uint32_t bf)
+{
+	if (!(bf & BF_DCE))
+		return bf;
+	return env->dce_little ? bf | BF_LITTLE : bf & ~(uint32_t)BF_LITTLE;
+}
+
 /* nbytes at pos of buf as a number, if they are all inside it */
 static bool read_at(const struct sm *m, long long pos, uint8_t nbytes, uint32_t bf,
 		    uint64_t bitmask, const uint8_t *buf, size_t len, uint64_t *out)
@@ -326,7 +334,7 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		if (m->u.btest.nbytes == 0 ?
 		    !read_string_rest(m->u.btest.bflags, m->u.btest.bitmask, buf + pos,
 				      buf + len, &val) :
-		    !read_number(m, m->u.btest.nbytes, m->u.btest.bflags,
+		    !read_number(m, m->u.btest.nbytes, byte_order(env, m->u.btest.bflags),
 				 m->u.btest.bitmask, buf + pos, &val))
 			return 0;
 		uint64_t ref = m->u.btest.var_value ? env->vars[m->u.btest.var_value - 1] :
@@ -349,7 +357,8 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 	case SM_BYTE_JUMP: {
 		long long pos = (rel ? (long long)prev_end : 0) + m->u.bjump.offset;
 		uint64_t val;
-		if (!read_at(m, pos, m->u.bjump.nbytes, m->u.bjump.bflags, m->u.bjump.bitmask,
+		if (!read_at(m, pos, m->u.bjump.nbytes, byte_order(env, m->u.bjump.bflags),
+			     m->u.bjump.bitmask,
 			     buf, len, &val))
 			return 0;
 		if (val > (1ull << 32))
@@ -383,7 +392,7 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 	case SM_BYTE_EXTRACT: {
 		long long pos = (rel ? (long long)prev_end : 0) + m->u.bextract.offset;
 		uint64_t val;
-		if (!read_at(m, pos, m->u.bextract.nbytes, m->u.bextract.bflags,
+		if (!read_at(m, pos, m->u.bextract.nbytes, byte_order(env, m->u.bextract.bflags),
 			     m->u.bextract.bitmask, buf, len, &val))
 			return 0;
 		if (val > UINT64_MAX / m->u.bextract.multiplier)

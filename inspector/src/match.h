@@ -24,6 +24,7 @@ struct match_env {
 	 */
 	uint64_t *pmemo;
 	uint64_t vars[SM_MAX_VARS];	/* byte_extract values on the current path */
+	bool dce_little;	/* the DCERPC stub being matched is little-endian (BF_DCE) */
 	uint64_t budget_exhausted, pcre_errors;
 };
 int match_env_init(struct match_env *env);

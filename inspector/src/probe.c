@@ -4,7 +4,7 @@
  * each direction, as Suricata's protocol detection does: HTTP (request or
  * status line), TLS (a handshake record), and for rules of those
  * protocols that need nothing but the flow's payload, FTP, SMTP, SSH and
- * SMB.  Ports are not used.
+ * SMB; DCERPC from the client's first PDU.  Ports are not used.
  */
 #include <string.h>
 #include <strings.h>
@@ -41,6 +41,8 @@ enum app_proto app_probe(int di, const uint8_t *d, size_t n)
 	    d[5] == 'S' && d[6] == 'M' && d[7] == 'B')
 		return APP_SMB;
 	if (di == 0) {
+		if (dce_probe(d, n))
+			return APP_DCERPC;
 		if (starts_ci(d, n, "USER ") || starts_ci(d, n, "PASS ") ||
 		    starts_ci(d, n, "PORT ") || starts_ci(d, n, "FEAT"))
 			return APP_FTP;
@@ -66,6 +68,7 @@ const char *app_proto_name(enum app_proto a)
 	case APP_SMTP: return "smtp";
 	case APP_SSH: return "ssh";
 	case APP_SMB: return "smb";
+	case APP_DCERPC: return "dcerpc";
 	default: return NULL;
 	}
 }

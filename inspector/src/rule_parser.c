@@ -63,6 +63,7 @@ static const struct {
 	[BUF_TLS_JA3S_STRING] = { "ja3s.string", SIDE_RESP },
 	[BUF_SSH_PROTO] = { "ssh.proto", SIDE_BOTH },
 	[BUF_SSH_SOFTWARE] = { "ssh.software", SIDE_BOTH },
+	[BUF_DCE_STUB_DATA] = { "dcerpc.stub_data", SIDE_BOTH },
 };
 
 const char *buf_name(enum buf_id b)
@@ -161,6 +162,8 @@ static const struct {
 	/* file_data: resolved to the body of the rule's side at the end */
 	{ "file_data", BUF_HTTP_SERVER_BODY, true },
 	{ "file.data", BUF_HTTP_SERVER_BODY, true },
+	{ "dce_stub_data", BUF_DCE_STUB_DATA, true },
+	{ "dcerpc.stub_data", BUF_DCE_STUB_DATA, true },
 };
 
 /* keywords that only describe the rule; they change nothing it matches */
@@ -643,6 +646,27 @@ static bool parse_endian_etc(const char *w, uint32_t *bf, char **dce_kw)
 	return true;
 }
 
+/*
+ * 'dce' in byte_test, byte_jump, byte_extract: the number is in the byte
+ * order of the DCERPC PDU (Suricata's), so only in the stub data, and
+ * never with a byte order or a string form of its own.  Suricata also
+ * takes it before dce_stub_data, moving the keyword into the stub; that
+ * form is refused here.
+ */
+static int dce_byte_order(struct pstate *ps, const char *kw, char **f, int n, uint32_t *bf)
+{
+	static const char *const own[] = { "big", "little", "string", "hex", "dec", "oct" };
+	if (ps->cur_buf != BUF_DCE_STUB_DATA)
+		return fail(ps, -ENOTSUP, "unsupported keyword 'dce' (%s outside dce_stub_data)", kw);
+	for (int i = 0; i < n; i++)
+		for (size_t k = 0; k < sizeof(own) / sizeof(own[0]); k++)
+			if (!strcmp(f[i], own[k]))
+				return fail(ps, -EINVAL, "%s: 'dce' with '%s' (the PDU gives the byte "
+					    "order)", kw, f[i]);
+	*bf |= BF_DCE;
+	return 0;
+}
+
 #define MAX_FIELDS 12
 static int split_fields(char *s, char **f)
 {
@@ -715,9 +739,10 @@ static int opt_byte_test(struct pstate *ps, const char *v)
 			bf |= BF_HAS_BITMASK;
 		} else if (!parse_endian_etc(f[i], &bf, &dce))
 			return fail(ps, -EINVAL, "byte_test: unknown option '%s'", f[i]);
-		if (dce)
-			return fail(ps, -ENOTSUP, "unsupported keyword 'dce' (in byte_test)");
 	}
+	int drc = dce ? dce_byte_order(ps, "byte_test", f + 4, n - 4, &bf) : 0;
+	if (drc)
+		return drc;
 	if (!(bf & BF_STRING) && nb > 8)
 		return fail(ps, -EINVAL, "byte_test: more than 8 bytes needs 'string'");
 	if (!(bf & BF_STRING) && nb == 0)
@@ -792,9 +817,10 @@ static int opt_byte_jump(struct pstate *ps, const char *v)
 			bf |= BF_HAS_BITMASK;
 		} else if (!parse_endian_etc(f[i], &bf, &dce))
 			return fail(ps, -EINVAL, "byte_jump: unknown option '%s'", f[i]);
-		if (dce)
-			return fail(ps, -ENOTSUP, "unsupported keyword 'dce' (in byte_jump)");
 	}
+	int drc = dce ? dce_byte_order(ps, "byte_jump", f + 2, n - 2, &bf) : 0;
+	if (drc)
+		return drc;
 	if (!(bf & BF_STRING) && nb > 8)
 		return fail(ps, -EINVAL, "byte_jump: more than 8 bytes needs 'string'");
 	struct sm *m = list_push(ps, current_list(ps));
@@ -930,9 +956,10 @@ static int opt_byte_extract(struct pstate *ps, const char *v)
 		} else if (!parse_endian_etc(f[i], &bf, &dce)) {
 			return fail(ps, -EINVAL, "byte_extract: unknown option '%s'", f[i]);
 		}
-		if (dce)
-			return fail(ps, -ENOTSUP, "unsupported keyword 'dce' (in byte_extract)");
 	}
+	int drc = dce ? dce_byte_order(ps, "byte_extract", f + 3, n - 3, &bf) : 0;
+	if (drc)
+		return drc;
 	if (!(bf & BF_STRING) && nb > 8)
 		return fail(ps, -EINVAL, "byte_extract: more than 8 bytes needs 'string'");
 	if ((bf & (BF_BASE_HEX | BF_BASE_OCT)) && !(bf & BF_STRING))
@@ -1691,6 +1718,9 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 	frc = flowkw_parse(r, name, v, ps->err, ps->errlen);
 	if (frc != -ENOENT)
 		return frc;
+	frc = dcekw_parse(r, name, v, ps->err, ps->errlen);
+	if (frc != -ENOENT)
+		return frc;
 	if (!strcmp(name, "threshold") || !strcmp(name, "detection_filter"))
 		return opt_threshold(ps, name, v);
 	return fail(ps, -ENOTSUP, "unsupported keyword '%s'", name);
@@ -1754,8 +1784,27 @@ static int resolve_directions(struct pstate *ps)
 	tls_cert |= tls_sh;	/* the server's side, decided below */
 	if (r->urilen.set)
 		http = req_only = true;
+	/* dce_iface, dce_opnum, dce_stub_data: a flow detected as DCERPC */
+	bool dce = r->dce || r->lists[BUF_DCE_STUB_DATA].n;
+	if (dce && (http || dns || tls || tls_cert || ssh))
+		return fail(ps, -EINVAL, "dce_* keywords with another protocol's buffer in one rule");
 	if ((http + dns + (tls || tls_cert) + ssh) > 1)
 		return fail(ps, -EINVAL, "buffers of different protocols in one rule");
+	if (dce) {
+		/* dcerpc.c reads DCERPC directly over TCP; Suricata's rule also
+		 * matches it over UDP and in SMB named pipes */
+		if (r->proto == RP_UDP)
+			return fail(ps, -ENOTSUP, "dce_* keywords in a udp rule: DCERPC over UDP "
+				    "is not parsed");
+		if (r->app_req == APP_SMB)
+			return fail(ps, -ENOTSUP, "dce_* keywords in an smb rule: DCERPC over SMB "
+				    "named pipes is not parsed");
+		if ((r->proto != RP_TCP && r->proto != RP_IP) ||
+		    (r->app_req && r->app_req != APP_DCERPC))
+			return fail(ps, -EINVAL, "dce_* keywords in a rule for another protocol");
+		r->proto = RP_TCP;
+		r->app_req = APP_DCERPC;
+	}
 	if (ssh) {
 		/* an ssh rule: TCP on a flow detected as SSH (probe.c) */
 		if (r->proto != RP_TCP && r->proto != RP_IP)
@@ -1767,7 +1816,10 @@ static int resolve_directions(struct pstate *ps)
 	}
 	enum rule_proto app = http ? RP_HTTP : dns ? RP_DNS : tls || tls_cert ? RP_TLS : r->proto;
 	if (app != r->proto) {
-		if (r->proto == RP_HTTP || r->proto == RP_DNS || r->proto == RP_TLS)
+		/* a dcerpc rule needs a DCERPC flow: an http, dns or tls
+		 * buffer there could never match */
+		if (r->proto == RP_HTTP || r->proto == RP_DNS || r->proto == RP_TLS ||
+		    r->app_req == APP_DCERPC)
 			return fail(ps, -EINVAL, "%s buffer in a rule for another protocol",
 				    http ? "http" : dns ? "dns" : "tls");
 		if (r->proto == RP_UDP && (http || tls || tls_cert))
@@ -1866,6 +1918,11 @@ static int resolve_directions(struct pstate *ps)
 			ph = r->bufmask & CERT_BUFS || r->tc ? PH_TLS_CERT : PH_TLS_SERVER_HELLO;
 		} else if (ssh) {
 			ph = PH_SSH_BANNER;
+		} else if (dce) {
+			/* a request's keywords are decided on its first PDU, its
+			 * stub once it is over; a response's once it is over */
+			ph = d == DIR_TO_CLIENT ? PH_DCE_RESPONSE :
+			     r->lists[BUF_DCE_STUB_DATA].n ? PH_DCE_REQ_STUB : PH_DCE_REQUEST;
 		} else if (r->bufmask & (1ull << BUF_STREAM)) {
 			ph = PH_STREAM;
 		} else {
@@ -2008,6 +2065,7 @@ void rule_free(struct rule *r)
 	free(r->sup);
 	free(r->fc);
 	free(r->tc);
+	free(r->dce);
 	free(r->xbits);
 	for (int b = 0; b < BUF__COUNT; b++) {
 		for (size_t i = 0; i < r->lists[b].n; i++) {
@@ -2084,6 +2142,7 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 	 * detected as speaking them (probe.c) */
 	static const struct { const char *n; enum app_proto a; } apps[] = {
 		{ "ftp", APP_FTP }, { "smtp", APP_SMTP }, { "ssh", APP_SSH }, { "smb", APP_SMB },
+		{ "dcerpc", APP_DCERPC },
 	};
 	for (size_t i = 0; i < sizeof(apps) / sizeof(apps[0]); i++) {
 		if (!strcmp(t.proto, apps[i].n)) {

@@ -325,6 +325,8 @@ static size_t flow_memory(const struct flow *f)
 		m += stream_memory(&f->sd[d]);
 	if (f->http)
 		m += http_state_memory(f->http);
+	if (f->dce)
+		m += dce_state_memory(f->dce);
 	if (f->rs)
 		m += (f->rs->fbnames.n + 7) / 8;
 	return m;
@@ -356,6 +358,7 @@ static void flow_free(struct snet_inspect_worker *w, struct flow *f)
 		stream_release(&f->sd[d]);
 	}
 	http_state_free(f->http);
+	dce_state_free(f->dce);
 	strbuf_free(&f->tls_buf);
 	strbuf_free(&f->tls_srv_buf);
 	strbuf_free(&f->ssh_line[0]);
@@ -495,6 +498,9 @@ struct event {
 	/* the server's flight (PH_TLS_CERT): the certificate's values and
 	 * the instances of the multi-buffers tls.subjectaltname, tls.certs */
 	const struct tls_server *srv;
+	/* a DCERPC event's call (dce_iface, dce_opnum), and its flow's state */
+	const struct dce_call *dce;
+	const struct dce_state *dce_st;
 	const char *app_key;
 	/* the application object of the alert, built at the first match:
 	 * most events match nothing */
@@ -519,6 +525,8 @@ static void ev_init(struct event *ev, enum phase ph)
 	ev->sd = NULL;
 	ev->tx = NULL;
 	ev->srv = NULL;
+	ev->dce = NULL;
+	ev->dce_st = NULL;
 	ev->app_key = NULL;
 	ev->app_fn = NULL;
 	ev->app_arg = NULL;
@@ -863,6 +871,8 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 	if (r->fc && !flowkw_match(r->fc, f, p, w->dir, r->bufmask ? 0 : w->st.packets_seen))
 		return false;
 	if (r->tc && !tlskw_match(r->tc, ev->srv, (int64_t)(p->ts_usec / 1000000)))
+		return false;
+	if (r->dce && !dcekw_match(r->dce, ev->dce_st, ev->dce))
 		return false;
 	if (r->urilen.set) {
 		if (!ev->tx)
@@ -1442,6 +1452,75 @@ static void ssh_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 	ssh_event(w, &b);
 }
 
+/* ---- DCERPC ---- */
+
+struct dce_ev_arg {
+	const struct dce_state *s;
+	const struct dce_call *c;
+	bool response;
+};
+
+static json_t *dce_json(const void *arg)
+{
+	const struct dce_ev_arg *a = arg;
+	return dce_eve_object(a->s, a->c, a->response);
+}
+
+/* a request's first PDU, a request over, a response over (dcerpc.c) */
+static void on_dce_event(void *ctx, enum dce_event dev, const struct dce_state *s,
+			 const struct dce_call *c)
+{
+	struct snet_inspect_worker *w = ctx;
+	struct event ev;
+	struct dce_ev_arg arg = { s, c, dev == DCE_EV_RESPONSE_DONE };
+	ev_init(&ev, dev == DCE_EV_REQUEST ? PH_DCE_REQUEST :
+		dev == DCE_EV_REQUEST_DONE ? PH_DCE_REQ_STUB : PH_DCE_RESPONSE);
+	ev.app_key = "dcerpc";
+	ev.dce = c;
+	ev.dce_st = s;
+	if (dev != DCE_EV_REQUEST) {
+		ev_buf(&ev, BUF_DCE_STUB_DATA, c->stub ? c->stub : (const uint8_t *)"", c->stub_len);
+		ev.scan_mask = 1ull << BUF_DCE_STUB_DATA;
+	}
+	stream_window_buf(w, &ev);
+	ev.app_fn = dce_json;
+	ev.app_arg = &arg;
+	w->env.dce_little = c->little;	/* byte_test...,dce */
+	run_event(w, &ev);
+	w->env.dce_little = false;
+}
+
+/* parser state grows only under flow-memcap; a refusal is counted */
+static bool dce_room(void *ctx, size_t add)
+{
+	struct snet_inspect_worker *w = ctx;
+	flow_account(w, w->f);
+	if (mem_room(w, add))
+		return true;
+	w->st.dcerpc_memcap++;
+	return false;
+}
+
+static const struct dce_ops dce_ops = { on_dce_event, dce_room };
+
+static void dce_data(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
+{
+	struct flow *f = w->f;
+	if (!f->dce) {
+		/* the state itself, once, when the flow is found to speak DCERPC */
+		if (f->dce_off)
+			return;
+		if (!mem_room(w, sizeof(struct dce_state)) || !(f->dce = dce_state_new())) {
+			w->st.dcerpc_memcap++;
+			f->dce_off = true;	/* a parser cannot start mid-stream */
+			return;
+		}
+	}
+	/* a malformed PDU stops its side, counted here (dce_room counts memory) */
+	if (dce_feed(f->dce, di, d, n, &dce_ops, w) == -EBADMSG)
+		w->st.dcerpc_malformed++;
+}
+
 /* the server's side of a TLS flow, until its certificate is known */
 static void tls_server_data(struct snet_inspect_worker *w, const uint8_t *d, size_t n)
 {
@@ -1520,6 +1599,8 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 		tls_server_data(w, d, n);
 	} else if (f->app == APP_SSH && !(f->ssh_done & (1u << di))) {
 		ssh_data(w, di, d, n);
+	} else if (f->app == APP_DCERPC) {
+		dce_data(w, di, d, n);
 	}
 }
 
@@ -1761,6 +1842,8 @@ static void tcp_track(struct snet_inspect_worker *w, struct flow *f, bool create
 			sd->fin_seq = p->seq + (uint32_t)p->plen + ((fl & TH_SYN) ? 1 : 0);
 			if (f->http)
 				http_eof(f->http, di, on_http_event, w);
+			if (f->dce)
+				dce_eof(f->dce, di, &dce_ops, w);
 		}
 		stream_maybe_done(w, sd);
 		if (f->fin_mask == 3)

@@ -12,6 +12,7 @@
  * flow keywords read the TLS record layer and FTP commands it makes.  The
  * TLS rules read the hellos' JA3 and JA3S and the certificate's
  * fingerprint, names, chain and dates.
+ * DCERPC rules read the contexts, calls and stub data dcerpc.c keeps.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -75,7 +76,15 @@ static const char rules[] =
 	"tls.certs; content:\"|30 82|\"; startswith; tls.cert_chain_len:1-5; sid:37;)\n"
 	"alert tls any any -> any any (msg:\"dt\"; tls_cert_notafter:>2020-01-01; "
 	"tls_cert_expired; sid:38;)\n"
-	"alert tls any any -> any any (msg:\"tv\"; tls.version:1.2; sid:39;)\n";
+	"alert tls any any -> any any (msg:\"tv\"; tls.version:1.2; sid:39;)\n"
+	"alert tcp any any -> any any (msg:\"di\"; flow:to_server; dce_iface:"
+	"00000143-0000-0000-c000-000000000046; sid:40;)\n"
+	"alert dcerpc any any -> any any (msg:\"dv\"; dce_iface:"
+	"00000143-0000-0000-c000-000000000046,>0,any_frag; dce_opnum:0-5,9; sid:41;)\n"
+	"alert tcp any any -> any any (msg:\"ds\"; dce_stub_data; content:\"A\"; "
+	"byte_test:2,>,3,0,relative,dce; byte_jump:1,0,relative,dce; pcre:\"/B+C/R\"; sid:42;)\n"
+	"alert tcp any any -> any any (msg:\"dr\"; flow:to_client; dce_opnum:>2; dce_stub_data; "
+	"content:\"R\"; sid:43;)\n";
 
 static void setup(void)
 {

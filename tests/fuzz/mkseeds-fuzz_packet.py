@@ -5,7 +5,8 @@ each a 2-byte big-endian length and the IPv4 packet).  Random bytes rarely
 make a whole TCP handshake and then a TLS server flight, so the server
 certificate parser (OpenSSL's X.509 reader behind tls.cert_*) and the
 hellos' JA3/JA3S would barely be reached; these flows start the fuzzer
-there.  Generated, never fetched:
+there, and DCERPC flows (bind, bind_ack, fragmented requests, responses,
+in both byte orders) start it in dcerpc.c.  Generated, never fetched:
 the certificate is a self-signed test one (openssl req -x509, P-256,
 CN=evil.example)."""
 import os
@@ -91,6 +92,51 @@ def flow(split, browser=False, chain=1, tls13=False):
     return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
 
 
+WMI = "00000143-0000-0000-c000-000000000046"
+NDR = "8a885d04-1ceb-11c9-9fe8-08002b104860"
+
+
+def uuid(text, le):
+    b = bytes.fromhex(text.replace("-", ""))
+    return b[3::-1] + b[5:3:-1] + b[7:5:-1] + b[8:] if le else b
+
+
+def pdu(le, ptype, flags, call_id, body, auth=b""):
+    e = "<" if le else ">"
+    return (struct.pack(e + "BBBB4sHHI", 5, 0, ptype, flags, b"\x10\0\0\0" if le else bytes(4),
+                        16 + len(body) + len(auth), max(len(auth) - 8, 0), call_id) + body + auth)
+
+
+def dce_flow(le, seg):
+    """bind (two contexts), bind_ack (one accepted), a request in three
+    fragments (object UUID on the first, an auth trailer on the last) and a
+    response; the request's bytes cut into seg-byte segments"""
+    e = "<" if le else ">"
+    ctxs = b"".join(struct.pack(e + "HBx", i, 1) + uuid(u, le) + struct.pack(e + "HH", 0, 0) +
+                    uuid(NDR, le) + struct.pack(e + "I", 2)
+                    for i, u in enumerate((WMI, "99fcfec4-5260-101b-bbcb-00aa0021347a")))
+    bind = pdu(le, 11, 3, 1, struct.pack(e + "HHIB3x", 4280, 4280, 0, 2) + ctxs)
+    ack = pdu(le, 12, 3, 1, struct.pack(e + "HHIH", 4280, 4280, 7, 4) + b"135\0" + b"\0\0" +
+              struct.pack(e + "B3x", 2) + struct.pack(e + "HH", 0, 0) + uuid(NDR, le) +
+              struct.pack(e + "I", 2) + struct.pack(e + "HH", 2, 2) + bytes(20))
+    req = pdu(le, 0, 0x81, 2, struct.pack(e + "IHH", 9, 0, 3) + uuid(WMI, le) + b"AAAA\x00\x07")
+    req += pdu(le, 0, 0, 2, struct.pack(e + "IHH", 9, 0, 3) + b"BBB")
+    req += pdu(le, 0, 2, 2, struct.pack(e + "IHH", 9, 0, 3) + b"CC\0\0",
+               auth=struct.pack(e + "BBBBI", 10, 2, 2, 0, 0) + bytes(16))
+    resp = pdu(le, 2, 3, 2, struct.pack(e + "IHBx", 4, 0, 0) + b"RRRR")
+    cs, ss = 1001, 5001
+    pkts = [tcp(CLI, SRV, 40001, 135, cs - 1, 0, 0x02), tcp(SRV, CLI, 135, 40001, ss - 1, cs, 0x12),
+            tcp(CLI, SRV, 40001, 135, cs, ss, 0x10), tcp(CLI, SRV, 40001, 135, cs, ss, 0x18, bind)]
+    cs += len(bind)
+    pkts.append(tcp(SRV, CLI, 135, 40001, ss, cs, 0x18, ack))
+    ss += len(ack)
+    for i in range(0, len(req), seg):
+        pkts.append(tcp(CLI, SRV, 40001, 135, cs, ss, 0x18, req[i:i + seg]))
+        cs += len(req[i:i + seg])
+    pkts.append(tcp(SRV, CLI, 135, 40001, ss, cs, 0x18, resp))
+    return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -102,6 +148,9 @@ def main():
         f.write(flow(100, browser=True, chain=2))
     with open(os.path.join(out, "tls-ja3-tls13"), "wb") as f:
         f.write(flow(40, browser=True, tls13=True))
+    for le, seg in ((True, 1000), (False, 7), (True, 23)):
+        with open(os.path.join(out, "dcerpc-%s-%d" % ("le" if le else "be", seg)), "wb") as f:
+            f.write(dce_flow(le, seg))
 
 
 if __name__ == "__main__":

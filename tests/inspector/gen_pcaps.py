@@ -201,6 +201,55 @@ def http_get(path, host, ua="snet-test/1.0", extra=b""):
             ua.encode() + b"\r\nAccept: */*\r\n" + extra + b"\r\n")
 
 
+WMI_IFACE = "00000143-0000-0000-c000-000000000046"   # IRemUnknown2, ET's WMI rule
+NDR_SYNTAX = "8a885d04-1ceb-11c9-9fe8-08002b104860"
+
+
+def dce_uuid(text, le=True):
+    """A UUID as DCERPC puts it on the wire: its first three fields in the PDU's byte order."""
+    b = bytes.fromhex(text.replace("-", ""))
+    if not le:
+        return b
+    return b[3::-1] + b[5:3:-1] + b[7:5:-1] + b[8:]
+
+
+def dce_pdu(ptype, flags, call_id, body, auth_len=0):
+    """A little-endian connection-oriented DCERPC PDU (version 5.0)."""
+    return struct.pack("<BBBB4sHHI", 5, 0, ptype, flags, b"\x10\0\0\0", 16 + len(body), auth_len,
+                       call_id) + body
+
+
+def dce_bind(call_id, contexts, ptype=11):
+    """BIND (or ALTER_CONTEXT, 14): contexts is [(ctx_id, uuid, major, minor)]."""
+    body = struct.pack("<HHIB3x", 5840, 5840, 0, len(contexts))
+    for ctx, uuid, major, minor in contexts:
+        body += struct.pack("<HBx", ctx, 1) + dce_uuid(uuid) + struct.pack("<HH", major, minor)
+        body += dce_uuid(NDR_SYNTAX) + struct.pack("<I", 2)
+    return dce_pdu(ptype, 3, call_id, body)
+
+
+def dce_bind_ack(call_id, results, port=b"49154\0", ptype=12):
+    body = struct.pack("<HHIH", 5840, 5840, 0x5a5a, len(port)) + port
+    body += b"\0" * ((4 - (16 + len(body)) % 4) % 4)
+    body += struct.pack("<B3x", len(results))
+    for r in results:
+        body += struct.pack("<HH", r, 0) + (dce_uuid(NDR_SYNTAX) + struct.pack("<I", 2) if r == 0
+                                             else bytes(20))
+    return dce_pdu(ptype, 3, call_id, body)
+
+
+def dce_request(call_id, ctx, opnum, stub, obj=None, flags=3):
+    body = struct.pack("<IHH", len(stub), ctx, opnum)
+    if obj:
+        flags |= 0x80
+        body += dce_uuid(obj)
+    return dce_pdu(0, flags, call_id, body + stub)
+
+
+def dce_response(call_id, ctx, stub, flags=3):
+    return dce_pdu(2, flags, call_id, struct.pack("<IHBx", len(stub), ctx, 0) + stub)
+
+
 def write_tests(out):
     os.makedirs(out, exist_ok=True)
     # http.pcap: a GET with its response, then a POST whose body is split
@@ -269,6 +318,21 @@ def write_tests(out):
                 (fp, ja3_md5, ja3, ja3s_md5, ja3s))
     pc = Pcap(os.path.join(out, "icmp.pcap"))
     pc.add(ip4("10.0.0.5", "10.0.0.6", 1, struct.pack("!BBHHH", 8, 0, 0, 1, 1) + b"PINGDATA"))
+    pc.close()
+    # dcerpc.pcap: DCOM on a dynamic port: bind IRemUnknown2 (accepted) and
+    # a second interface (rejected), then RemQueryInterface on the object
+    # (an IPID) in two segments, and its response
+    pc = Pcap(os.path.join(out, "dcerpc.pcap"), LINK_ETH)
+    f = TcpFlow(pc, "10.0.0.7", "10.0.0.8", 49800, 49154)
+    f.open()
+    f.send(dce_bind(2, [(0, WMI_IFACE, 0, 0), (1, "99fcfec4-5260-101b-bbcb-00aa0021347a", 0, 0)]))
+    f.reply(dce_bind_ack(2, [0, 2]))
+    orpcthis = struct.pack("<HHII", 5, 7, 0, 0) + bytes(16) + struct.pack("<I", 0)
+    req = dce_request(3, 0, 3, orpcthis + struct.pack("<IHH", 1, 1, 0) + b"\x11" * 16,
+                      obj="0000a401-2a60-0000-9d2f-8b1c3a56e7d1")
+    f.send(req, mss=40)
+    f.reply(dce_response(3, 0, struct.pack("<HHII", 5, 7, 0, 0) + bytes(12)))
+    f.close()
     pc.close()
     pc = Pcap(os.path.join(out, "ipv6.pcap"), LINK_ETH)
     f = TcpFlow(pc, "2001:db8::1", "2001:db8::80", 40003, 80, v6=True)

@@ -101,4 +101,22 @@ else
 	echo "not ok inspector: pcap: et-open-no-false-positives: alerting sids $got, want [2002749,2002752] ($(tail -1 "$dir/et-open/err"))"
 	rc=1
 fi
+# DCERPC over TCP on a dynamic port, with the whole ET Open set: the WMI
+# rule (dce_iface, sid 2027167) alerts once, on the request, with the
+# alert's dcerpc object; besides it only ET's policy rule on traffic from
+# 10.0.0.0/8 (by_src, once).
+mkdir -p "$dir/et-dcerpc" &&
+	"$out/bin/snet-inspect" -r "$dir/pcaps/dcerpc.pcap" -S "$et" -c "$dir/et.conf" -l "$dir/et-dcerpc" \
+		> "$dir/et-dcerpc/stats" 2> "$dir/et-dcerpc/err"
+got=$(jq -s -c '[([.[].alert.signature_id] | unique), (.[] | select(.alert.signature_id==2027167) |
+	[.app_proto, .dest_port, .dcerpc.request, .dcerpc.req.opnum, .dcerpc.interfaces[0].uuid,
+	 .dcerpc.interfaces[0].ack_result, .dcerpc.call_id, .dcerpc.rpc_version])]' \
+	"$dir/et-dcerpc/eve.json" 2>&1)
+want='[[2002752,2027167],["dcerpc",49154,"REQUEST",3,"00000143-0000-0000-c000-000000000046",0,3,"5.0"]]'
+if [ "$got" = "$want" ]; then
+	echo "ok inspector: pcap: et-open-dcerpc-wmi"
+else
+	echo "not ok inspector: pcap: et-open-dcerpc-wmi: got $got, want $want ($(tail -1 "$dir/et-dcerpc/err"))"
+	rc=1
+fi
 exit $rc

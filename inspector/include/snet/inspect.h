@@ -189,6 +189,11 @@ struct snet_inspect_stats {
 	uint64_t xbits_full;
 	/* packets logged for a rule's tag:session (EVE "packet" events) */
 	uint64_t tagged_packets;
+	/* DCERPC parser state refused under the flow memory cap (a call's
+	 * stub data cut short, or a flow side no longer parsed) */
+	uint64_t dcerpc_memcap;
+	/* DCERPC flow sides no longer parsed: a malformed PDU */
+	uint64_t dcerpc_malformed;
 };
 
 int snet_inspect_worker_new(struct snet_inspect_ruleset *rs,
