@@ -31,6 +31,22 @@ static bool grease(uint16_t v)
 	return (v & 0x0f0f) == 0x0a0a && (v >> 12) == ((v >> 4) & 0x0f);
 }
 
+/*
+ * A value of a JA3 list in decimal, after a '-' when it is not the list's
+ * first: by hand, as a hello has dozens of them and printf's cost showed.
+ */
+static int ja3_value(struct strbuf *b, unsigned v, bool first)
+{
+	char t[8], *e = t + sizeof(t), *q = e;
+
+	do
+		*--q = (char)('0' + v % 10);
+	while (v /= 10);
+	if (!first)
+		*--q = '-';
+	return strbuf_append(b, q, (size_t)(e - q));
+}
+
 /* the 16-bit values of a list, not GREASE, in decimal joined by '-'
  * (after a '-' if the field has values already) */
 static int ja3_list16(struct strbuf *b, const uint8_t *p, size_t n, bool more)
@@ -40,7 +56,7 @@ static int ja3_list16(struct strbuf *b, const uint8_t *p, size_t n, bool more)
 		uint16_t v = rd16(p + i);
 		if (grease(v))
 			continue;
-		int rc = strbuf_printf(b, first ? "%u" : "-%u", v);
+		int rc = ja3_value(b, v, first);
 		if (rc)
 			return rc;
 		first = false;
@@ -79,14 +95,14 @@ static int client_ja3(struct tls_hello *h, uint16_t legacy, const uint8_t *ciphe
 		uint16_t type = rd16(exts + i), len = rd16(exts + i + 2);
 		const uint8_t *v = exts + i + 4;
 		if (!grease(type))
-			rc = strbuf_printf(&types, types.len ? "-%u" : "%u", type);
+			rc = ja3_value(&types, type, !types.len);
 		/* a repeated extension adds to its field, as in Suricata */
 		if (!rc && type == 10 && len >= 2)	/* supported_groups */
 			rc = ja3_list16(&curves, v + 2, rd16(v) < len - 2 ? rd16(v) : len - 2u,
 					curves.len > 0);
 		if (!rc && type == 11 && len >= 1)	/* ec_point_formats */
 			for (size_t k = 0; !rc && k < v[0] && k + 1 < len; k++)
-				rc = strbuf_printf(&formats, formats.len ? "-%u" : "%u", v[k + 1]);
+				rc = ja3_value(&formats, v[k + 1], !formats.len);
 		i += 4u + len;
 	}
 	if (!rc)
@@ -392,7 +408,7 @@ static int server_hello(const uint8_t *p, size_t n, struct tls_server *s)
 	for (size_t e = 0, k = 0; !rc && e + 4 <= elen; e += 4u + rd16(exts + e + 2)) {
 		uint16_t type = rd16(exts + e);
 		if (!grease(type))
-			rc = strbuf_printf(&s->ja3s, k++ ? "-%u" : "%u", type);
+			rc = ja3_value(&s->ja3s, type, !k++);
 	}
 	if (!rc)
 		rc = ja3_md5(&s->ja3s, s->ja3s_hash);
