@@ -192,6 +192,7 @@ enum buf_id {
 	BUF_SSH_PROTO,		/* side of the rule: the banner of that side */
 	BUF_SSH_SOFTWARE,
 	BUF_DCE_STUB_DATA,	/* side of the rule: the request's or the response's stub */
+	BUF_SMTP_FILE_DATA,	/* multi: file_data of an smtp rule, each attachment of a message */
 	BUF__COUNT
 };
 const char *buf_name(enum buf_id b);
@@ -483,6 +484,7 @@ enum phase {
 	PH_DCE_REQUEST,		/* a DCERPC request's first PDU */
 	PH_DCE_REQ_STUB,	/* a DCERPC request over: its stub data gathered */
 	PH_DCE_RESPONSE,	/* a DCERPC response over */
+	PH_SMTP_MESSAGE,	/* an SMTP message over: its attachments */
 	PH__COUNT
 };
 
