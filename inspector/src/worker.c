@@ -1565,8 +1565,14 @@ static void on_smtp_message(void *ctx, const struct smtp_state *s, const struct 
 	ev_init(&ev, PH_SMTP_MESSAGE);
 	ev.app_key = NULL;	/* two objects: smtp and email (smtp_eve_objects) */
 	ev.smtp = m;
-	ev_buf(&ev, BUF_SMTP_FILE_DATA, m->files[0].data ? m->files[0].data : (const uint8_t *)"",
-	       m->files[0].len);
+	/* the prefilter skips an event whose buffer is empty: name a file
+	 * with bytes, if any has (it scans every instance) */
+	unsigned first = 0;
+	while (first + 1 < m->nfiles && !m->files[first].len)
+		first++;
+	ev_buf(&ev, BUF_SMTP_FILE_DATA,
+	       m->files[first].data ? m->files[first].data : (const uint8_t *)"",
+	       m->files[first].len);
 	ev.scan_mask = 1ull << BUF_SMTP_FILE_DATA;
 	stream_window_buf(w, &ev);
 	ev.app_fn = smtp_json;

@@ -697,6 +697,13 @@ static void file_data_instances(void **state)
 				    "--X--\r\n", 1400),
 			 B(1) | B(3));
 	assert_int_equal(tu_eve_count("select(.alert.signature_id==1)"), 1);
+	/* an empty first attachment: the second is still searched */
+	assert_int_equal(sc_session(&c,
+				    "Content-Type: multipart/mixed; boundary=X\r\n\r\n"
+				    "--X\r\nContent-Disposition: attachment; filename=e\r\n\r\n"
+				    "--X\r\nContent-Disposition: attachment; filename=f\r\n\r\nEVIL\r\n"
+				    "--X--\r\n", 1400),
+			 B(1));
 	tu_teardown(&RS, &W);
 }
 
