@@ -734,6 +734,7 @@ struct snet_inspect_ruleset {
 	size_t thmask;		/* slots in thidx - 1; 2 * capth slots */
 	struct xbits_table xbits;	/* its own lock */
 	bool tls_track;		/* a rule reads ssl_version or ssl_state */
+	bool smtp_files;	/* a rule reads SMTP attachments: smtp.c parses SMTP flows */
 	struct addr_node **sup_addrs;	/* threshold.config's suppress addresses */
 	size_t nsup_addrs;
 	uint64_t generation;

@@ -1688,7 +1688,8 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 		ssh_data(w, di, d, n);
 	} else if (f->app == APP_DCERPC) {
 		dce_data(w, di, d, n);
-	} else if (f->app == APP_SMTP) {
+	} else if (f->app == APP_SMTP && f->rs->smtp_files) {
+		/* only a file_data rule reads what smtp.c keeps */
 		smtp_data(w, di, d, n);
 	}
 }
