@@ -535,7 +535,6 @@ static void message_begin(struct smtp_state *s)
 {
 	files_free(&s->msg);
 	s->msg.has_from = s->msg.has_to = s->msg.has_cc = false;
-	s->msg.open = true;
 	memset(&s->mime, 0, sizeof(s->mime));
 	part_reset(&s->mime);
 	s->mime.in_headers = true;
@@ -551,7 +550,6 @@ static void message_end(struct feed *f)
 		header_done(f);
 	part_end(f);
 	s->data_mode = false;
-	s->msg.open = false;
 	s->messages++;
 	if (f->ops->message)
 		f->ops->message(f->ctx, s, &s->msg);

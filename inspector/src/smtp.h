@@ -74,7 +74,6 @@ struct smtp_msg {
 	struct smtp_file files[SMTP_FILES_MAX];
 	unsigned nfiles;
 	uint64_t files_lost;	/* attachments past SMTP_FILES_MAX */
-	bool open;		/* DATA accepted: its content is being read */
 };
 
 enum { SMTP_CMD_OTHER, SMTP_CMD_DATA, SMTP_CMD_STARTTLS, SMTP_CMD_BDAT };
@@ -88,11 +87,9 @@ struct smtp_state {
 	bool line_cont;		/* a message line went past it: this piece continues it */
 	bool data_mode;		/* inside DATA: message lines until "." */
 	uint64_t bdat_left;	/* bytes of a BDAT chunk still to skip */
-	bool bdat_last;
 	/* the server side */
 	uint8_t rline[SMTP_LINE_MAX];
 	size_t rline_len;
-	bool rline_long;
 	bool first_reply;	/* the greeting was seen */
 	bool pipelining;	/* the server's EHLO reply offered PIPELINING */
 	uint8_t cmds[SMTP_CMDS_MAX];	/* SMTP_CMD_* waiting for replies, a queue */
