@@ -189,6 +189,9 @@ int ssh_banner_split(const uint8_t *line, size_t n, struct ssh_banner *b);
 /* ---- DCERPC over TCP (dcerpc.c, dcekw.c) ---- */
 #include "dcerpc.h"
 
+/* ---- SMTP and its messages (smtp.c) ---- */
+#include "smtp.h"
+
 /* ---- protocol detection (probe.c) ---- */
 /* the protocol the first data of direction di shows; APP_NONE: not known
  * from this direction */

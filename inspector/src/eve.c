@@ -430,6 +430,15 @@ int eve_alert_line(const struct eve_alert *a, struct strbuf *out)
 		rc = strbuf_printf(out, ",\"%s\":", a->app_key);
 		if (!rc)
 			rc = append_dump(out, json_incref(a->app), false);
+	} else if (!rc && a->app) {
+		/* several objects (SMTP's smtp and email): their members, as they are */
+		size_t at = out->len;
+		rc = append_dump(out, json_incref(a->app), true);
+		if (!rc && out->len > at + 1) {
+			out->s[at] = ',';
+		} else if (!rc) {
+			out->len = at;	/* "{" of an empty object: nothing */
+		}
 	}
 	const struct snet_inspect_meta *m = a->meta;
 	if (!rc && m) {

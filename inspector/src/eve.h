@@ -9,7 +9,7 @@ struct eve_alert {
 	const struct packet *p;
 	uint64_t flow_id;
 	const char *app_proto;	/* NULL: not written */
-	const char *app_key;	/* "http", "dns", "tls" */
+	const char *app_key;	/* "http", "dns", "tls"; NULL: app's members are written */
 	json_t *app;
 	bool blocked;
 	const struct snet_inspect_meta *meta;

@@ -86,6 +86,8 @@ struct flow {
 	uint8_t ntags;
 	struct dce_state *dce;	/* a DCERPC flow's PDUs (dcerpc.c) */
 	bool dce_off;		/* no memory for that state: not parsed */
+	struct smtp_state *smtp;	/* an SMTP flow's commands and messages (smtp.c) */
+	bool smtp_off;		/* no memory for that state: not parsed */
 	struct stream_dir sd[2];
 	size_t mem;
 };

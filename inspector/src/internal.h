@@ -192,6 +192,7 @@ enum buf_id {
 	BUF_SSH_PROTO,		/* side of the rule: the banner of that side */
 	BUF_SSH_SOFTWARE,
 	BUF_DCE_STUB_DATA,	/* side of the rule: the request's or the response's stub */
+	BUF_SMTP_FILE_DATA,	/* multi: file_data of an smtp rule, each attachment of a message */
 	BUF__COUNT
 };
 const char *buf_name(enum buf_id b);
@@ -483,6 +484,7 @@ enum phase {
 	PH_DCE_REQUEST,		/* a DCERPC request's first PDU */
 	PH_DCE_REQ_STUB,	/* a DCERPC request over: its stub data gathered */
 	PH_DCE_RESPONSE,	/* a DCERPC response over */
+	PH_SMTP_MESSAGE,	/* an SMTP message over: its attachments */
 	PH__COUNT
 };
 
@@ -732,6 +734,7 @@ struct snet_inspect_ruleset {
 	size_t thmask;		/* slots in thidx - 1; 2 * capth slots */
 	struct xbits_table xbits;	/* its own lock */
 	bool tls_track;		/* a rule reads ssl_version or ssl_state */
+	bool smtp_files;	/* a rule reads SMTP attachments: smtp.c parses SMTP flows */
 	struct addr_node **sup_addrs;	/* threshold.config's suppress addresses */
 	size_t nsup_addrs;
 	uint64_t generation;

@@ -64,6 +64,7 @@ static const struct {
 	[BUF_SSH_PROTO] = { "ssh.proto", SIDE_BOTH },
 	[BUF_SSH_SOFTWARE] = { "ssh.software", SIDE_BOTH },
 	[BUF_DCE_STUB_DATA] = { "dcerpc.stub_data", SIDE_BOTH },
+	[BUF_SMTP_FILE_DATA] = { "file_data", SIDE_REQ },
 };
 
 const char *buf_name(enum buf_id b)
@@ -1736,6 +1737,32 @@ static int resolve_directions(struct pstate *ps)
 	bool req_only = false, resp_only = false, http = false, dns = false, tls = false;
 	bool tls_cert = false, tls_sh = false, ssh = false;
 	int tls_cli_buf = -1, tls_srv_buf = -1;	/* for messages */
+	/*
+	 * file_data in an smtp rule: the attachments of the client's messages
+	 * (smtp.c), to_server only, as Suricata registers it for SMTP.  In a
+	 * tcp or ip rule Suricata reads it on HTTP and SMTP flows alike; this
+	 * engine makes such a rule an HTTP one, so one that could see SMTP
+	 * (not to_client) is refused rather than missing its SMTP half.
+	 */
+	bool smtp_file = false;
+	if (ps->file_data_lists[BUF_HTTP_SERVER_BODY] && r->lists[BUF_HTTP_SERVER_BODY].n) {
+		if (r->app_req == APP_SMTP) {
+			if (r->flow_dirs == DIR_TO_CLIENT)
+				return fail(ps, -EINVAL, "file_data in a to_client smtp rule: SMTP "
+					    "attachments are sent to the server");
+			r->lists[BUF_SMTP_FILE_DATA] = r->lists[BUF_HTTP_SERVER_BODY];
+			memset(&r->lists[BUF_HTTP_SERVER_BODY], 0, sizeof(struct smlist));
+			if (r->fp_buf == BUF_HTTP_SERVER_BODY)
+				r->fp_buf = BUF_SMTP_FILE_DATA;
+			ps->file_data_lists[BUF_HTTP_SERVER_BODY] = false;
+			smtp_file = true;
+		} else if ((r->proto == RP_TCP || r->proto == RP_IP) && !r->app_req &&
+			   r->flow_dirs != DIR_TO_CLIENT) {
+			return fail(ps, -ENOTSUP, "file_data in %s rule that is not to_client: "
+				    "Suricata also reads SMTP attachments there; write it as an http "
+				    "or an smtp rule", r->proto == RP_TCP ? "a tcp" : "an ip");
+		}
+	}
 	for (int b = 0; b < BUF__COUNT; b++) {
 		if (!r->lists[b].n)
 			continue;
@@ -1786,9 +1813,9 @@ static int resolve_directions(struct pstate *ps)
 		http = req_only = true;
 	/* dce_iface, dce_opnum, dce_stub_data: a flow detected as DCERPC */
 	bool dce = r->dce || r->lists[BUF_DCE_STUB_DATA].n;
-	if (dce && (http || dns || tls || tls_cert || ssh))
+	if (dce && (http || dns || tls || tls_cert || ssh || smtp_file))
 		return fail(ps, -EINVAL, "dce_* keywords with another protocol's buffer in one rule");
-	if ((http + dns + (tls || tls_cert) + ssh) > 1)
+	if ((http + dns + (tls || tls_cert) + ssh + smtp_file) > 1)
 		return fail(ps, -EINVAL, "buffers of different protocols in one rule");
 	if (dce) {
 		/* dcerpc.c reads DCERPC directly over TCP; Suricata's rule also
@@ -1819,7 +1846,7 @@ static int resolve_directions(struct pstate *ps)
 		/* a dcerpc rule needs a DCERPC flow: an http, dns or tls
 		 * buffer there could never match */
 		if (r->proto == RP_HTTP || r->proto == RP_DNS || r->proto == RP_TLS ||
-		    r->app_req == APP_DCERPC)
+		    r->app_req)
 			return fail(ps, -EINVAL, "%s buffer in a rule for another protocol",
 				    http ? "http" : dns ? "dns" : "tls");
 		if (r->proto == RP_UDP && (http || tls || tls_cert))
@@ -1853,7 +1880,7 @@ static int resolve_directions(struct pstate *ps)
 			    dns ? "dns_query" : "tls_sni");
 	if (resp_only || tls_cert)
 		r->dirs = DIR_TO_CLIENT;
-	else if (req_only || dns || tls)
+	else if (req_only || dns || tls || smtp_file)
 		r->dirs = fd ? fd : DIR_TO_SERVER;
 	else
 		r->dirs = fd ? fd : (DIR_TO_SERVER | DIR_TO_CLIENT);
@@ -1918,6 +1945,8 @@ static int resolve_directions(struct pstate *ps)
 			ph = r->bufmask & CERT_BUFS || r->tc ? PH_TLS_CERT : PH_TLS_SERVER_HELLO;
 		} else if (ssh) {
 			ph = PH_SSH_BANNER;
+		} else if (smtp_file) {
+			ph = PH_SMTP_MESSAGE;
 		} else if (dce) {
 			/* a request's keywords are decided on its first PDU, its
 			 * stub once it is over; a response's once it is over */

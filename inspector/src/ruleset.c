@@ -448,6 +448,8 @@ static int pre_build(struct snet_inspect_ruleset *rs)
 		p->app_req = r->app_req;
 		if (r->fc && (r->fc->ssl_versions || r->fc->ssl_state_flags || r->fc->tls_version))
 			rs->tls_track = true;
+		if (r->bufmask & (1ull << BUF_SMTP_FILE_DATA))
+			rs->smtp_files = true;
 		p->hdr = r->has_hdr ? &r->hdr : NULL;
 	}
 	return pre_number_headers(rs);

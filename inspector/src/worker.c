@@ -327,6 +327,8 @@ static size_t flow_memory(const struct flow *f)
 		m += http_state_memory(f->http);
 	if (f->dce)
 		m += dce_state_memory(f->dce);
+	if (f->smtp)
+		m += smtp_state_memory(f->smtp);
 	if (f->rs)
 		m += (f->rs->fbnames.n + 7) / 8;
 	return m;
@@ -359,6 +361,7 @@ static void flow_free(struct snet_inspect_worker *w, struct flow *f)
 	}
 	http_state_free(f->http);
 	dce_state_free(f->dce);
+	smtp_state_free(f->smtp);
 	strbuf_free(&f->tls_buf);
 	strbuf_free(&f->tls_srv_buf);
 	strbuf_free(&f->ssh_line[0]);
@@ -501,6 +504,8 @@ struct event {
 	/* a DCERPC event's call (dce_iface, dce_opnum), and its flow's state */
 	const struct dce_call *dce;
 	const struct dce_state *dce_st;
+	/* an SMTP message's attachments: the instances of file_data */
+	const struct smtp_msg *smtp;
 	const char *app_key;
 	/* the application object of the alert, built at the first match:
 	 * most events match nothing */
@@ -527,6 +532,7 @@ static void ev_init(struct event *ev, enum phase ph)
 	ev->srv = NULL;
 	ev->dce = NULL;
 	ev->dce_st = NULL;
+	ev->smtp = NULL;
 	ev->app_key = NULL;
 	ev->app_fn = NULL;
 	ev->app_arg = NULL;
@@ -551,6 +557,8 @@ static size_t ev_instances(const struct event *ev, int b)
 		return ev->srv ? ev->srv->nsan : 0;
 	if (b == BUF_TLS_CERTS)
 		return ev->srv ? ev->srv->nchain : 0;
+	if (b == BUF_SMTP_FILE_DATA)
+		return ev->smtp ? ev->smtp->nfiles : 0;
 	return 1;
 }
 
@@ -563,6 +571,10 @@ static void ev_instance(const struct event *ev, int b, size_t i, const uint8_t *
 	} else if (b == BUF_TLS_CERTS) {
 		*p = ev->srv->chain[i].p;
 		*n = ev->srv->chain[i].n;
+	} else if (b == BUF_SMTP_FILE_DATA) {
+		/* an empty attachment has no bytes allocated */
+		*p = ev->smtp->files[i].data ? ev->smtp->files[i].data : (const uint8_t *)"";
+		*n = ev->smtp->files[i].len;
 	} else {
 		*p = ev->b[b];
 		*n = ev->n[b];
@@ -905,7 +917,7 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 		bool has = ev->have >> b & 1;
 		if (!has && b != BUF_PAYLOAD)
 			return false;	/* the buffer is not there: no match */
-		if (b == BUF_TLS_SAN || b == BUF_TLS_CERTS) {
+		if (b == BUF_TLS_SAN || b == BUF_TLS_CERTS || b == BUF_SMTP_FILE_DATA) {
 			/* a multi-buffer: the list matches one instance */
 			bool any = false;
 			for (size_t i = 0, k = ev_instances(ev, b); i < k && !any; i++) {
@@ -1521,6 +1533,81 @@ static void dce_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 		w->st.dcerpc_malformed++;
 }
 
+/* ---- SMTP ---- */
+
+struct smtp_ev_arg {
+	const struct smtp_state *s;
+	const struct smtp_msg *m;
+};
+
+static json_t *smtp_json(const void *arg)
+{
+	const struct smtp_ev_arg *a = arg;
+	return smtp_eve_objects(a->s, a->m);
+}
+
+/*
+ * A message is over: file_data rules are decided on its attachments, one
+ * event for the message (a rule alerts once for it, as Suricata's
+ * transaction), each attachment an instance of the multi-buffer.
+ */
+static void on_smtp_message(void *ctx, const struct smtp_state *s, const struct smtp_msg *m)
+{
+	struct snet_inspect_worker *w = ctx;
+	if (!m->nfiles)
+		return;		/* nothing file_data could match */
+	for (unsigned i = 0; i < m->nfiles; i++)
+		if (m->files[i].truncated)
+			w->st.smtp_file_truncated++;
+	w->st.smtp_files_lost += m->files_lost;
+	struct event ev;
+	struct smtp_ev_arg arg = { s, m };
+	ev_init(&ev, PH_SMTP_MESSAGE);
+	ev.app_key = NULL;	/* two objects: smtp and email (smtp_eve_objects) */
+	ev.smtp = m;
+	/* the prefilter skips an event whose buffer is empty: name a file
+	 * with bytes, if any has (it scans every instance) */
+	unsigned first = 0;
+	while (first + 1 < m->nfiles && !m->files[first].len)
+		first++;
+	ev_buf(&ev, BUF_SMTP_FILE_DATA,
+	       m->files[first].data ? m->files[first].data : (const uint8_t *)"",
+	       m->files[first].len);
+	ev.scan_mask = 1ull << BUF_SMTP_FILE_DATA;
+	stream_window_buf(w, &ev);
+	ev.app_fn = smtp_json;
+	ev.app_arg = &arg;
+	run_event(w, &ev);
+}
+
+/* parser state grows only under flow-memcap; a refusal is counted */
+static bool smtp_room(void *ctx, size_t add)
+{
+	struct snet_inspect_worker *w = ctx;
+	flow_account(w, w->f);
+	if (mem_room(w, add))
+		return true;
+	w->st.smtp_memcap++;
+	return false;
+}
+
+static const struct smtp_ops smtp_ops = { on_smtp_message, smtp_room };
+
+static void smtp_data(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
+{
+	struct flow *f = w->f;
+	if (!f->smtp) {
+		if (f->smtp_off)
+			return;
+		if (!mem_room(w, sizeof(struct smtp_state)) || !(f->smtp = smtp_state_new())) {
+			w->st.smtp_memcap++;
+			f->smtp_off = true;	/* a parser cannot start mid-stream */
+			return;
+		}
+	}
+	smtp_feed(f->smtp, di, d, n, &smtp_ops, w);
+}
+
 /* the server's side of a TLS flow, until its certificate is known */
 static void tls_server_data(struct snet_inspect_worker *w, const uint8_t *d, size_t n)
 {
@@ -1601,6 +1688,9 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 		ssh_data(w, di, d, n);
 	} else if (f->app == APP_DCERPC) {
 		dce_data(w, di, d, n);
+	} else if (f->app == APP_SMTP && f->rs->smtp_files) {
+		/* only a file_data rule reads what smtp.c keeps */
+		smtp_data(w, di, d, n);
 	}
 }
 
@@ -1844,6 +1934,8 @@ static void tcp_track(struct snet_inspect_worker *w, struct flow *f, bool create
 				http_eof(f->http, di, on_http_event, w);
 			if (f->dce)
 				dce_eof(f->dce, di, &dce_ops, w);
+			if (f->smtp)
+				smtp_eof(f->smtp, di, &smtp_ops, w);
 		}
 		stream_maybe_done(w, sd);
 		if (f->fin_mask == 3)

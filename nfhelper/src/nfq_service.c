@@ -162,6 +162,9 @@ static json_t *worker_json(const struct nfq_worker_stats *w)
 	json_object_set_new(o, "tagged_packets", J(i->tagged_packets));
 	json_object_set_new(o, "dcerpc_memcap", J(i->dcerpc_memcap));
 	json_object_set_new(o, "dcerpc_malformed", J(i->dcerpc_malformed));
+	json_object_set_new(o, "smtp_memcap", J(i->smtp_memcap));
+	json_object_set_new(o, "smtp_file_truncated", J(i->smtp_file_truncated));
+	json_object_set_new(o, "smtp_files_lost", J(i->smtp_files_lost));
 	json_object_set_new(o, "flows_on_old_ruleset", J(i->flows_on_old_ruleset));
 	json_object_set_new(o, "ruleset_switches", J(i->ruleset_switches));
 	json_object_set_new(o, "socket_cache_hits", J(w->attr.cache_hits));

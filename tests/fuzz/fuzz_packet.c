@@ -12,7 +12,8 @@
  * flow keywords read the TLS record layer and FTP commands it makes.  The
  * TLS rules read the hellos' JA3 and JA3S and the certificate's
  * fingerprint, names, chain and dates.
- * DCERPC rules read the contexts, calls and stub data dcerpc.c keeps.
+ * DCERPC rules read the contexts, calls and stub data dcerpc.c keeps;
+ * SMTP rules the attachments smtp.c decodes from the messages' MIME.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -84,7 +85,11 @@ static const char rules[] =
 	"alert tcp any any -> any any (msg:\"ds\"; dce_stub_data; content:\"A\"; "
 	"byte_test:2,>,3,0,relative,dce; byte_jump:1,0,relative,dce; pcre:\"/B+C/R\"; sid:42;)\n"
 	"alert tcp any any -> any any (msg:\"dr\"; flow:to_client; dce_opnum:>2; dce_stub_data; "
-	"content:\"R\"; sid:43;)\n";
+	"content:\"R\"; sid:43;)\n"
+	"alert smtp any any -> any any (msg:\"sf\"; file_data; content:\"PS\"; pcre:\"/P+S/R\"; "
+	"sid:44;)\n"
+	"alert smtp any any -> any any (msg:\"sb\"; flow:to_server; file_data; content:\"A\"; "
+	"byte_jump:1,0,relative; isdataat:2,relative; sid:45;)\n";
 
 static void setup(void)
 {

@@ -5,8 +5,10 @@ each a 2-byte big-endian length and the IPv4 packet).  Random bytes rarely
 make a whole TCP handshake and then a TLS server flight, so the server
 certificate parser (OpenSSL's X.509 reader behind tls.cert_*) and the
 hellos' JA3/JA3S would barely be reached; these flows start the fuzzer
-there, and DCERPC flows (bind, bind_ack, fragmented requests, responses,
-in both byte orders) start it in dcerpc.c.  Generated, never fetched:
+there, DCERPC flows (bind, bind_ack, fragmented requests, responses,
+in both byte orders) start it in dcerpc.c, and SMTP sessions with MIME
+messages (base64 and quoted-printable attachments, nested multiparts,
+PIPELINING, BDAT, STARTTLS) in smtp.c.  Generated, never fetched:
 the certificate is a self-signed test one (openssl req -x509, P-256,
 CN=evil.example)."""
 import os
@@ -137,6 +139,56 @@ def dce_flow(le, seg):
     return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
 
 
+MIME = (b"From: a <a@b>\r\nTo: c@d, e@f\r\nContent-Type: multipart/mixed; boundary=\"O\"\r\n\r\n"
+        b"pre\r\n--O\r\nContent-Type: multipart/alternative; boundary=I\r\n\r\n"
+        b"--I\r\nContent-Type: text/plain\r\n\r\nhi\r\n..dot\r\n--I\r\n"
+        b"Content-Type: text/x-ps; name=\"q.ps\"\r\nContent-Transfer-Encoding: quoted-printable"
+        b"\r\n\r\nPPS =3E=3E set=\r\npattern\r\n--O\r\n"
+        b"Content-Disposition: attachment;\r\n filename=\"b.bin\"\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nQQNBQkNQUFM=\r\n--O\r\n"
+        b"Content-Type: message/rfc822\r\n\r\nContent-Type: multipart/mixed; boundary=F\r\n\r\n"
+        b"--F\r\nContent-Disposition: attachment; filename=f\r\n\r\nPS\r\n--O--\r\n")
+
+
+def smtp_flow(seg, pipelining=False, extra=b""):
+    """a session: greeting, EHLO, a message with MIME parts (cut into
+    seg-byte segments), then extra client commands"""
+    cs, ss = 1001, 5001
+    pkts = [tcp(CLI, SRV, 40002, 25, cs - 1, 0, 0x02), tcp(SRV, CLI, 25, 40002, ss - 1, cs, 0x12),
+            tcp(CLI, SRV, 40002, 25, cs, ss, 0x10)]
+
+    def srv(d):
+        nonlocal ss
+        pkts.append(tcp(SRV, CLI, 25, 40002, ss, cs, 0x18, d))
+        ss += len(d)
+
+    def cli(d):
+        nonlocal cs
+        for i in range(0, len(d), seg):
+            pkts.append(tcp(CLI, SRV, 40002, 25, cs, ss, 0x18, d[i:i + seg]))
+            cs += len(d[i:i + seg])
+    srv(b"220 mx ESMTP\r\n")
+    cli(b"EHLO x\r\n")
+    srv(b"250-mx\r\n250-PIPELINING\r\n250 OK\r\n" if pipelining else b"250 mx\r\n")
+    if pipelining:
+        cli(b"MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n" + MIME + b"\r\n.\r\n")
+        srv(b"250 a\r\n250 b\r\n354 c\r\n250 d\r\n")
+    else:
+        cli(b"MAIL FROM:<a@b> SIZE=9\r\n")
+        srv(b"250 a\r\n")
+        cli(b"RCPT TO:<c@d>\r\n")
+        srv(b"250 b\r\n")
+        cli(b"DATA\r\n")
+        srv(b"354 c\r\n")
+        cli(MIME + b"\r\n.\r\n")
+        srv(b"250 d\r\n")
+    if extra:
+        cli(extra)
+        srv(b"250 e\r\n220 f\r\n")
+        cli(b"\x16\x03\x01\x00\x05hello")
+    return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -151,6 +203,11 @@ def main():
     for le, seg in ((True, 1000), (False, 7), (True, 23)):
         with open(os.path.join(out, "dcerpc-%s-%d" % ("le" if le else "be", seg)), "wb") as f:
             f.write(dce_flow(le, seg))
+    for name, seg, pipe, extra in (("smtp-1400", 1400, False, b""), ("smtp-pipe-9", 9, True, b""),
+                                   ("smtp-bdat-tls", 300, False,
+                                    b"BDAT 5 LAST\r\nABCDESTARTTLS\r\n")):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(smtp_flow(seg, pipe, extra))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 gen_pcaps.py OUTDIR            the small test captures
 gen_pcaps.py --bench FILE N    a mixed-traffic capture of about N flows
 """
+import base64
 import hashlib
 import os
 import random
@@ -332,6 +333,47 @@ def write_tests(out):
                       obj="0000a401-2a60-0000-9d2f-8b1c3a56e7d1")
     f.send(req, mss=40)
     f.reply(dce_response(3, 0, struct.pack("<HHII", 5, 7, 0, 0) + bytes(12)))
+    f.close()
+    pc.close()
+    # smtp.pcap: a mail from outside to a server in HOME_NET, its PostScript
+    # attachment (base64, 76 columns, across segments) carrying what ET's
+    # Ghostscript setpattern rule (sid 2026090) looks for; the text part and
+    # the headers name it too, and must not count
+    pc = Pcap(os.path.join(out, "smtp.pcap"), LINK_ETH)
+    f = TcpFlow(pc, "203.0.113.25", "10.0.0.25", 40500, 25)
+    f.open()
+    ps = (b"%!PS-Adobe-3.0\n<< /PaintType 1 /PatternType 1 /TilingType 1\n"
+          b"   /BBox [0 0 1 1] /XStep 16#7fffffff /YStep 1 /PaintProc { pop } >>\n"
+          b"<< 16#41414141 >> setpattern\nshowpage\n") + b"% padding\n" * 40
+    b64 = base64.b64encode(ps)
+    b64 = b"\r\n".join(b64[i:i + 76] for i in range(0, len(b64), 76))
+    f.reply(b"220 mx.example.com ESMTP Postfix\r\n")
+    f.send(b"EHLO mail.attacker.example\r\n")
+    f.reply(b"250-mx.example.com\r\n250-SIZE 10240000\r\n250 8BITMIME\r\n")
+    f.send(b"MAIL FROM:<eve@attacker.example> SIZE=2048\r\n")
+    f.reply(b"250 2.1.0 Ok\r\n")
+    f.send(b"RCPT TO:<bob@example.com>\r\n")
+    f.reply(b"250 2.1.5 Ok\r\n")
+    f.send(b"DATA\r\n")
+    f.reply(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+    f.send(b"From: Eve <eve@attacker.example>\r\nTo: Bob <bob@example.com>\r\n"
+           b"Subject: invoice\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/mixed; boundary=\"----=_Part_0\"\r\n\r\n"
+           b"------=_Part_0\r\nContent-Type: text/plain\r\n\r\n"
+           b"Please print the attached invoice.ps (16#1 >> setpattern).\r\n"
+           b"..dot-stuffed line\r\n"
+           b"------=_Part_0\r\nContent-Type: application/postscript; name=\"invoice.ps\"\r\n"
+           b"Content-Transfer-Encoding: base64\r\n"
+           b"Content-Disposition: attachment; filename=\"invoice.ps\"\r\n\r\n" + b64 +
+           b"\r\n------=_Part_0--\r\n.\r\n", mss=300)
+    f.reply(b"250 2.0.0 Ok: queued as 4F2A1\r\n")
+    # a second message, text only: its body is not a file
+    f.send(b"MAIL FROM:<eve@attacker.example>\r\nRCPT TO:<carol@example.com>\r\nDATA\r\n")
+    f.reply(b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go ahead\r\n")
+    f.send(b"Subject: again\r\n\r\n<< 16#41414141 >> setpattern\r\n.\r\n")
+    f.reply(b"250 2.0.0 Ok: queued as 4F2A2\r\n")
+    f.send(b"QUIT\r\n")
+    f.reply(b"221 2.0.0 Bye\r\n")
     f.close()
     pc.close()
     pc = Pcap(os.path.join(out, "ipv6.pcap"), LINK_ETH)

@@ -119,4 +119,23 @@ else
 	echo "not ok inspector: pcap: et-open-dcerpc-wmi: got $got, want $want ($(tail -1 "$dir/et-dcerpc/err"))"
 	rc=1
 fi
+# SMTP from outside to a server in HOME_NET ($SMTP_SERVERS), with the whole
+# ET Open set: the Ghostscript setpattern rule (file_data, sid 2026090)
+# alerts once, on the PostScript attachment decoded from base64, with the
+# smtp and email objects; not on the second message, whose text body has
+# the same PostScript; besides it only ET's policy rule on traffic from
+# the documentation nets (by_src, once).
+mkdir -p "$dir/et-smtp" &&
+	"$out/bin/snet-inspect" -r "$dir/pcaps/smtp.pcap" -S "$et" -c "$dir/et.conf" -l "$dir/et-smtp" \
+		> "$dir/et-smtp/stats" 2> "$dir/et-smtp/err"
+got=$(jq -s -c '[([.[].alert.signature_id] | sort), (.[] | select(.alert.signature_id==2026090) |
+	[.app_proto, .dest_ip, .dest_port, .smtp.helo, .smtp.mail_from, .smtp.rcpt_to,
+	 .email.from, .email.to, .email.attachment])]' "$dir/et-smtp/eve.json" 2>&1)
+want='[[2002749,2026090],["smtp","10.0.0.25",25,"mail.attacker.example","<eve@attacker.example>",["<bob@example.com>"],"Eve <eve@attacker.example>",["Bob <bob@example.com>"],["invoice.ps"]]]'
+if [ "$got" = "$want" ]; then
+	echo "ok inspector: pcap: et-open-smtp-file-data"
+else
+	echo "not ok inspector: pcap: et-open-smtp-file-data: got $got, want $want ($(tail -1 "$dir/et-smtp/err"))"
+	rc=1
+fi
 exit $rc

@@ -194,6 +194,14 @@ struct snet_inspect_stats {
 	uint64_t dcerpc_memcap;
 	/* DCERPC flow sides no longer parsed: a malformed PDU */
 	uint64_t dcerpc_malformed;
+	/* SMTP parser state refused under the flow memory cap (an
+	 * attachment cut short, or a flow no longer parsed) */
+	uint64_t smtp_memcap;
+	/* attachments inspected only up to SMTP_FILE_MAX (1 MiB) or to
+	 * what the flow memory cap allowed */
+	uint64_t smtp_file_truncated;
+	/* attachments of a message past the 16th: not inspected */
+	uint64_t smtp_files_lost;
 };
 
 int snet_inspect_worker_new(struct snet_inspect_ruleset *rs,
