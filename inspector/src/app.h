@@ -75,6 +75,44 @@ struct dns_query {
 int dns_parse_request(const uint8_t *d, size_t n, struct dns_query *q, int max);
 const char *dns_type_name(uint16_t t, char *buf, size_t len);
 
+/*
+ * DNS over TCP: each message after a 2-byte big-endian length, from each
+ * direction's in-order data.  A message split across segments is gathered
+ * (up to 65535 bytes, memory asked of ops->room); a whole one is read in
+ * place.
+ */
+#define DNS_HDR_LEN 12
+#define DNS_TCP_QUERIES 4	/* questions of a message given to rules, as UDP */
+struct dns_tcp_dir {
+	uint8_t len[2], nlen;	/* the length prefix being read */
+	uint8_t *msg;		/* a message split across segments */
+	size_t nmsg, cap;
+	int dead;		/* 0, or why nothing more is parsed: -EBADMSG, -ENOMEM */
+};
+struct dns_tcp_state {
+	struct dns_tcp_dir d[2];	/* [0] client to server, [1] server to client */
+};
+struct dns_tcp_ops {
+	/* a request's questions (nq >= 1) */
+	void (*query)(void *ctx, const struct dns_query *q, int nq);
+	/* room for add more bytes of state (flow-memcap); NULL: always */
+	bool (*room)(void *ctx, size_t add);
+};
+/* the first data of a direction of a TCP flow looks like DNS (Suricata's probe) */
+bool dns_tcp_probe(const uint8_t *d, size_t n);
+struct dns_tcp_state *dns_tcp_state_new(void);
+void dns_tcp_state_free(struct dns_tcp_state *s);
+size_t dns_tcp_state_memory(const struct dns_tcp_state *s);
+/*
+ * In-order data of direction dir (0 to server, 1 to client).  Returns 0,
+ * or the negative errno that stopped this direction: -EBADMSG (a request
+ * that is not a query message with readable questions, or a response
+ * without the QR bit or shorter than a header), -ENOMEM.  Data after that
+ * is ignored.
+ */
+int dns_tcp_feed(struct dns_tcp_state *s, int dir, const uint8_t *d, size_t n,
+		 const struct dns_tcp_ops *ops, void *ctx);
+
 /* ---- TLS (tls.c) ---- */
 struct tls_hello {
 	char sni[256];		/* may hold NULs: sni_len bytes */

@@ -88,6 +88,8 @@ struct flow {
 	bool dce_off;		/* no memory for that state: not parsed */
 	struct smtp_state *smtp;	/* an SMTP flow's commands and messages (smtp.c) */
 	bool smtp_off;		/* no memory for that state: not parsed */
+	struct dns_tcp_state *dns;	/* a DNS over TCP flow's messages (dns.c) */
+	bool dns_off;		/* no memory for that state: not parsed */
 	struct stream_dir sd[2];
 	size_t mem;
 };

@@ -329,6 +329,8 @@ static size_t flow_memory(const struct flow *f)
 		m += dce_state_memory(f->dce);
 	if (f->smtp)
 		m += smtp_state_memory(f->smtp);
+	if (f->dns)
+		m += dns_tcp_state_memory(f->dns);
 	if (f->rs)
 		m += (f->rs->fbnames.n + 7) / 8;
 	return m;
@@ -362,6 +364,7 @@ static void flow_free(struct snet_inspect_worker *w, struct flow *f)
 	http_state_free(f->http);
 	dce_state_free(f->dce);
 	smtp_state_free(f->smtp);
+	dns_tcp_state_free(f->dns);
 	strbuf_free(&f->tls_buf);
 	strbuf_free(&f->tls_srv_buf);
 	strbuf_free(&f->ssh_line[0]);
@@ -1533,6 +1536,40 @@ static void dce_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 		w->st.dcerpc_malformed++;
 }
 
+/* ---- DNS over TCP ---- */
+
+static void on_dns_tcp_query(void *ctx, const struct dns_query *q, int nq)
+{
+	struct snet_inspect_worker *w = ctx;
+	for (int i = 0; i < nq; i++)
+		dns_event(w, &q[i]);
+}
+
+/* a message split across segments is gathered under flow-memcap */
+static bool dns_tcp_room(void *ctx, size_t add)
+{
+	struct snet_inspect_worker *w = ctx;
+	flow_account(w, w->f);
+	return mem_room(w, add);
+}
+
+static const struct dns_tcp_ops dns_tcp_ops = { on_dns_tcp_query, dns_tcp_room };
+
+static void dns_tcp_data(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
+{
+	struct flow *f = w->f;
+	if (!f->dns) {
+		if (f->dns_off)
+			return;
+		if (!mem_room(w, sizeof(struct dns_tcp_state)) || !(f->dns = dns_tcp_state_new())) {
+			f->dns_off = true;	/* a parser cannot start mid-stream */
+			return;
+		}
+	}
+	/* a malformed message or no memory stops its side (dns_tcp_feed) */
+	(void)dns_tcp_feed(f->dns, di, d, n, &dns_tcp_ops, w);
+}
+
 /* ---- SMTP ---- */
 
 struct smtp_ev_arg {
@@ -1652,6 +1689,10 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 	if (f->app == APP_NONE && !(f->probed & (1u << di))) {
 		f->alp_at = w->st.packets_seen;
 		f->app = app_probe(di, d, n);
+		/* Suricata probes DNS on TCP on its port 53 only, either side */
+		if (f->app == APP_NONE && (f->sport == 53 || f->cport == 53) &&
+		    dns_tcp_probe(d, n))
+			f->app = APP_DNS;
 		if (f->app == APP_NONE) {
 			f->probed |= (uint8_t)(1u << di);
 			if (f->probed == 3)
@@ -1688,6 +1729,8 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 		ssh_data(w, di, d, n);
 	} else if (f->app == APP_DCERPC) {
 		dce_data(w, di, d, n);
+	} else if (f->app == APP_DNS) {
+		dns_tcp_data(w, di, d, n);
 	} else if (f->app == APP_SMTP && f->rs->smtp_files) {
 		/* only a file_data rule reads what smtp.c keeps */
 		smtp_data(w, di, d, n);

@@ -14,6 +14,7 @@
  * fingerprint, names, chain and dates.
  * DCERPC rules read the contexts, calls and stub data dcerpc.c keeps;
  * SMTP rules the attachments smtp.c decodes from the messages' MIME.
+ * DNS rules read the questions of UDP and of TCP messages (dns.c).
  */
 #include <stdint.h>
 #include <stdio.h>

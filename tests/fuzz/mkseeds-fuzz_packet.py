@@ -8,7 +8,8 @@ hellos' JA3/JA3S would barely be reached; these flows start the fuzzer
 there, DCERPC flows (bind, bind_ack, fragmented requests, responses,
 in both byte orders) start it in dcerpc.c, and SMTP sessions with MIME
 messages (base64 and quoted-printable attachments, nested multiparts,
-PIPELINING, BDAT, STARTTLS) in smtp.c.  Generated, never fetched:
+PIPELINING, BDAT, STARTTLS) in smtp.c, and DNS over TCP (length-prefixed
+queries and responses, split and joined) in dns.c.  Generated, never fetched:
 the certificate is a self-signed test one (openssl req -x509, P-256,
 CN=evil.example)."""
 import os
@@ -189,6 +190,30 @@ def smtp_flow(seg, pipelining=False, extra=b""):
     return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
 
 
+def dns_msg(name, qid, response=False):
+    q = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+    return (struct.pack("!HHHHHH", qid, 0x8180 if response else 0x0100, 1, 0, 0, 0) + q +
+            struct.pack("!HH", 1, 1))
+
+
+def dns_tcp_flow(seg):
+    """queries on port 53, each after its 2-byte length, three in one
+    stream cut into seg-byte segments, and the server's responses"""
+    cs, ss = 1001, 5001
+    pkts = [tcp(CLI, SRV, 40053, 53, cs - 1, 0, 0x02), tcp(SRV, CLI, 53, 40053, ss - 1, cs, 0x12),
+            tcp(CLI, SRV, 40053, 53, cs, ss, 0x10)]
+    names = ("evil.example", "a.b.c.example.org", "x" * 63 + ".example")
+    req = b"".join(struct.pack("!H", len(m)) + m for m in
+                   (dns_msg(n, i + 1) for i, n in enumerate(names)))
+    for i in range(0, len(req), seg):
+        pkts.append(tcp(CLI, SRV, 40053, 53, cs, ss, 0x18, req[i:i + seg]))
+        cs += len(req[i:i + seg])
+    resp = b"".join(struct.pack("!H", len(m)) + m for m in
+                    (dns_msg(n, i + 1, True) for i, n in enumerate(names)))
+    pkts.append(tcp(SRV, CLI, 53, 40053, ss, cs, 0x18, resp))
+    return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -208,6 +233,9 @@ def main():
                                     b"BDAT 5 LAST\r\nABCDESTARTTLS\r\n")):
         with open(os.path.join(out, name), "wb") as f:
             f.write(smtp_flow(seg, pipe, extra))
+    for seg in (1400, 14, 33):
+        with open(os.path.join(out, "dns-tcp-%d" % seg), "wb") as f:
+            f.write(dns_tcp_flow(seg))
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ grep -q 'flow_dropped=[1-9]' "$dir/stream-cross-segment-ooo/stats" &&
 	echo "ok inspector: pcap: stream-flow-dropped-counted" ||
 	{ echo "not ok inspector: pcap: stream-flow-dropped-counted: $(cat "$dir/stream-cross-segment-ooo/stats")"; rc=1; }
 check dns-query dns.pcap '[.alert.signature_id,.dns.query[0].rrname,.app_proto]' '[9000004,"evil.example.com","dns"]'
+check dns-tcp-query dns-tcp.pcap '[.alert.signature_id,.dns.query[0].rrname,.dns.query[0].id,.app_proto,.proto]' '[9000004,"evil.example.com",6,"dns","TCP"]'
 check tls-sni tls.pcap '[.alert.signature_id,.tls.sni]' '[9000005,"coin-hive.com"]'
 check tls-cert-fingerprint tls-cert.pcap 'select(.alert.signature_id==9100005) | [.tls.fingerprint,.tls.subject,.dest_port]' \
 	"[\"$(expect fingerprint)\",\"C=US, O=Example Org, CN=evil.example\",40004]"
