@@ -187,22 +187,13 @@ int dcekw_parse(struct rule *r, const char *name, const char *v, char *err, size
 {
 	static const char *const names[] = { "dce_iface", "dcerpc.iface", "dce_opnum",
 					     "dcerpc.opnum" };
-	size_t i;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(name, names[i]))
-			break;
-	if (i == sizeof(names) / sizeof(names[0]))
+	int i = kw_index(name, names, sizeof(names) / sizeof(names[0]));
+	if (i < 0)
 		return -ENOENT;
-	if (!v) {
-		snprintf(err, errlen, "'%s' needs a value", name);
-		return -EINVAL;
-	}
 	char tmp[256];
-	if (strlen(v) >= sizeof(tmp)) {
-		snprintf(err, errlen, "%s: value too long", name);
-		return -EINVAL;
-	}
-	snprintf(tmp, sizeof(tmp), "%s", v);
+	int rc = kw_value_copy(name, v, tmp, sizeof(tmp), err, errlen);
+	if (rc)
+		return rc;
 	if (!r->dce && !(r->dce = calloc(1, sizeof(*r->dce)))) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;

@@ -240,11 +240,8 @@ int flowkw_parse(struct rule *r, const char *name, const char *v, char *err, siz
 		"app-layer-protocol", "stream_size", "ssl_version", "ssl_state", "ftpbounce",
 		"tls.version",
 	};
-	size_t k;
-	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-		if (!strcmp(name, names[k]))
-			break;
-	if (k == sizeof(names) / sizeof(names[0]))
+	int k = kw_index(name, names, sizeof(names) / sizeof(names[0]));
+	if (k < 0)
 		return -ENOENT;
 	struct flow_checks *fc = checks_of(r);
 	if (!fc) {
@@ -259,16 +256,10 @@ int flowkw_parse(struct rule *r, const char *name, const char *v, char *err, siz
 		fc->ftpbounce = true;
 		return 0;
 	}
-	if (!v) {
-		snprintf(err, errlen, "'%s' needs a value", name);
-		return -EINVAL;
-	}
 	char tmp[256];
-	if (strlen(v) >= sizeof(tmp)) {
-		snprintf(err, errlen, "%s: value too long", name);
-		return -EINVAL;
-	}
-	snprintf(tmp, sizeof(tmp), "%s", v);
+	int rc = kw_value_copy(name, v, tmp, sizeof(tmp), err, errlen);
+	if (rc)
+		return rc;
 	switch (k) {
 	case 0: return parse_alp(fc, tmp, err, errlen);
 	case 1: return parse_stream_size(fc, tmp, err, errlen);

@@ -30,6 +30,13 @@ void strbuf_free(struct strbuf *b);
 /* mkdir -p: every missing folder of path; 0 or -errno */
 int mkdir_parents(const char *path, mode_t mode);
 char *xstrndup(const char *s, size_t n);
+/* the keyword parsers of flowkw.c, tlskw.c, dcekw.c: the index of name in
+ * names[n], or -1 when it is not one of theirs */
+int kw_index(const char *name, const char *const *names, size_t n);
+/* a keyword's value copied into buf (the parsers cut it in place); a clear
+ * error when it is missing or longer than buf */
+int kw_value_copy(const char *name, const char *v, char *buf, size_t len, char *err,
+		  size_t errlen);
 /* network byte order readers of the packet and protocol parsers */
 static inline uint16_t rd16(const uint8_t *p)
 {

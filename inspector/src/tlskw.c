@@ -235,11 +235,8 @@ int tlskw_parse(struct rule *r, const char *name, const char *v, char *err, size
 		"tls.cert_chain_len", "tls_cert_notbefore", "tls_cert_notafter",
 		"tls_cert_expired", "tls_cert_valid",
 	};
-	size_t k;
-	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-		if (!strcmp(name, names[k]))
-			break;
-	if (k == sizeof(names) / sizeof(names[0]))
+	int k = kw_index(name, names, sizeof(names) / sizeof(names[0]));
+	if (k < 0)
 		return -ENOENT;
 	struct tls_checks *tc = checks_of(r, names[k]);
 	if (!tc) {

@@ -286,3 +286,26 @@ const uint8_t *memmem_anchor(const uint8_t *hay, size_t hlen, const uint8_t *nee
 	}
 	return NULL;
 }
+
+int kw_index(const char *name, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(name, names[i]))
+			return (int)i;
+	return -1;
+}
+
+int kw_value_copy(const char *name, const char *v, char *buf, size_t len, char *err,
+		  size_t errlen)
+{
+	if (!v) {
+		snprintf(err, errlen, "'%s' needs a value", name);
+		return -EINVAL;
+	}
+	if (strlen(v) >= len) {
+		snprintf(err, errlen, "%s: value too long", name);
+		return -EINVAL;
+	}
+	memcpy(buf, v, strlen(v) + 1);
+	return 0;
+}
