@@ -277,6 +277,9 @@ struct sm {
 			int32_t offset, post_offset;
 			uint32_t multiplier;
 			uint64_t bitmask;
+			/* variable + 1, or 0: nbytes and offset may be
+			 * byte_extract variables (Suricata 7) */
+			uint8_t var_nbytes, var_offset;
 		} bjump;
 		struct {
 			int32_t offset;

@@ -355,9 +355,19 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		return ok ? match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
 	}
 	case SM_BYTE_JUMP: {
-		long long pos = (rel ? (long long)prev_end : 0) + m->u.bjump.offset;
+		long long pos = (rel ? (long long)prev_end : 0) +
+				var_or(env, m->u.bjump.var_offset, m->u.bjump.offset);
+		uint8_t nbytes = m->u.bjump.nbytes;
+		if (m->u.bjump.var_nbytes) {
+			/* Suricata 7's bounds for a count known only now: 1 to
+			 * 8 bytes, 23 digits with 'string'; else no match */
+			uint64_t vn = env->vars[m->u.bjump.var_nbytes - 1];
+			if (vn == 0 || vn > (m->u.bjump.bflags & BF_STRING ? 23u : 8u))
+				return 0;
+			nbytes = (uint8_t)vn;
+		}
 		uint64_t val;
-		if (!read_at(m, pos, m->u.bjump.nbytes, byte_order(env, m->u.bjump.bflags),
+		if (!read_at(m, pos, nbytes, byte_order(env, m->u.bjump.bflags),
 			     m->u.bjump.bitmask,
 			     buf, len, &val))
 			return 0;
@@ -368,7 +378,7 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 			val = (val + 3) & ~3ull;
 		long long base = m->u.bjump.bflags & BF_FROM_BEGIN ? 0 :
 				 m->u.bjump.bflags & BF_FROM_END ? (long long)len :
-				 pos + m->u.bjump.nbytes;
+				 pos + nbytes;
 		long long to = base + (long long)val + m->u.bjump.post_offset;
 		if (to < 0 || to > (long long)len)
 			return 0;

@@ -770,6 +770,15 @@ static int opt_byte_test(struct pstate *ps, const char *v)
 	return 0;
 }
 
+/* a variable's name where byte_jump takes a number only (var_ref's test) */
+static bool var_named(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return isalpha((unsigned char)*s) || *s == '_';
+}
+#define VAR_NOT_HERE " (byte_jump takes a byte_extract variable as nbytes or offset only)"
+
 static int opt_byte_jump(struct pstate *ps, const char *v)
 {
 	if (!v)
@@ -780,14 +789,22 @@ static int opt_byte_jump(struct pstate *ps, const char *v)
 	int n = split_fields(tmp, f);
 	if (n < 2)
 		return fail(ps, -EINVAL, "byte_jump needs bytes, offset");
-	long long nb, off, x;
-	if (parse_int(f[0], 1, 10, &nb))
-		return fail(ps, -EINVAL, "byte_jump: bad number of bytes '%s'", f[0]);
+	long long nb = 0, off = 0, x;
+	/* Suricata 7 takes a byte_extract variable as the number of bytes
+	 * and as the offset; post_offset and multiplier stay numbers */
+	uint8_t var_nbytes = 0, var_offset = 0;
+	int vr;
+	if (parse_int(f[0], 1, 10, &nb)) {
+		if ((vr = var_ref(ps, f[0], current_list(ps), "byte_jump nbytes", &var_nbytes)) < 0)
+			return -EINVAL;
+		if (!vr)
+			return fail(ps, -EINVAL, "byte_jump: bad number of bytes '%s'", f[0]);
+	}
 	if (parse_int(f[1], -65535, 65535, &off)) {
-		if (isalpha((unsigned char)*f[1]))
-			return fail(ps, -ENOTSUP,
-				    "unsupported keyword 'byte_extract' (variable '%s' in byte_jump)", f[1]);
-		return fail(ps, -EINVAL, "byte_jump: bad offset '%s'", f[1]);
+		if ((vr = var_ref(ps, f[1], current_list(ps), "byte_jump offset", &var_offset)) < 0)
+			return -EINVAL;
+		if (!vr)
+			return fail(ps, -EINVAL, "byte_jump: bad offset '%s'", f[1]);
 	}
 	uint32_t bf = 0;
 	bool relative = false;
@@ -806,11 +823,13 @@ static int opt_byte_jump(struct pstate *ps, const char *v)
 			bf |= BF_FROM_END;
 		else if (!strncmp(f[i], "post_offset", 11)) {
 			if (parse_int(f[i] + 11, -65535, 65535, &x))
-				return fail(ps, -EINVAL, "byte_jump: bad post_offset '%s'", f[i]);
+				return fail(ps, -EINVAL, "byte_jump: bad post_offset '%s'%s", f[i],
+					    var_named(f[i] + 11) ? VAR_NOT_HERE : "");
 			post = (int32_t)x;
 		} else if (!strncmp(f[i], "multiplier", 10)) {
 			if (parse_int(f[i] + 10, 1, 65535, &x))
-				return fail(ps, -EINVAL, "byte_jump: bad multiplier '%s'", f[i]);
+				return fail(ps, -EINVAL, "byte_jump: bad multiplier '%s'%s", f[i],
+					    var_named(f[i] + 10) ? VAR_NOT_HERE : "");
 			mult = (uint32_t)x;
 		} else if (!strncmp(f[i], "bitmask", 7)) {
 			if (parse_u64v(f[i] + 7, &mask) || !mask)
@@ -837,6 +856,10 @@ static int opt_byte_jump(struct pstate *ps, const char *v)
 	m->u.bjump.post_offset = post;
 	m->u.bjump.multiplier = mult;
 	m->u.bjump.bitmask = mask;
+	m->u.bjump.var_nbytes = var_nbytes;
+	m->u.bjump.var_offset = var_offset;
+	if (var_nbytes || var_offset)
+		m->flags |= SMF_VARS;
 	return 0;
 }
 

@@ -84,6 +84,12 @@ static const struct kcase cases[] = {
 	{ "byte_test_bitmask_miss", TCP, 80, "F\xf0", 0, },
 	{ "byte_jump", TCP, 80, "\x03xyzOK", 1, },
 	{ "byte_jump_miss", TCP, 80, "\x02xyzOK", 0, },
+	{ "byte_jump_var_nbytes", TCP, 80, "J\x01\x03xyzOK", 1, },
+	{ "byte_jump_var_nbytes_miss", TCP, 80, "J\x02\x03xyzOK", 0, },
+	{ "byte_jump_var_offset", TCP, 80, "J\x02..\x03xyzOK", 1, },
+	{ "byte_jump_var_offset_miss", TCP, 80, "J\x01..\x03xyzOK", 0, },
+	{ "byte_jump_var_string", TCP, 80, "J\x02" "03xyzOK", 1, },
+	{ "byte_jump_var_string_miss", TCP, 80, "J\x02" "04xyzOK", 0, },
 	{ "dsize", TCP, 80, "12345", 1, },
 	{ "dsize_miss", TCP, 80, "123456789", 0, },
 	{ "flow_to_server", TCP, 80, "ABC", 1, },
@@ -213,6 +219,15 @@ static const char *opts_of(const char *name)
 		{ "byte_test_bitmask_miss", "content:\"F\"; byte_test:1,=,15,0,relative,bitmask 0x0f;" },
 		{ "byte_jump", "byte_jump:1,0; content:\"OK\"; within:2;" },
 		{ "byte_jump_miss", "byte_jump:1,0; content:\"OK\"; within:2;" },
+		/* Suricata 7: a byte_extract variable as byte_jump's nbytes or
+		 * offset; with 1 byte the jump reads 03, with 2 bytes 03 78 (888) */
+		{ "byte_jump_var_nbytes", "content:\"J\"; byte_extract:1,0,nb,relative; byte_jump:nb,0,relative; content:\"OK\"; within:2;" },
+		{ "byte_jump_var_nbytes_miss", "content:\"J\"; byte_extract:1,0,nb,relative; byte_jump:nb,0,relative; content:\"OK\"; within:2;" },
+		/* the offset skips the two dots: from 1 the jump reads '.' (46) */
+		{ "byte_jump_var_offset", "content:\"J\"; byte_extract:1,0,off,relative; byte_jump:1,off,relative; content:\"OK\"; within:2;" },
+		{ "byte_jump_var_offset_miss", "content:\"J\"; byte_extract:1,0,off,relative; byte_jump:1,off,relative; content:\"OK\"; within:2;" },
+		{ "byte_jump_var_string", "content:\"J\"; byte_extract:1,0,nb,relative; byte_jump:nb,0,relative,string,dec; content:\"OK\"; within:2;" },
+		{ "byte_jump_var_string_miss", "content:\"J\"; byte_extract:1,0,nb,relative; byte_jump:nb,0,relative,string,dec; content:\"OK\"; within:2;" },
 		{ "dsize", "dsize:<6; content:\"123\";" },
 		{ "dsize_miss", "dsize:<6; content:\"123\";" },
 		{ "flow_to_server", "flow:established,to_server; content:\"ABC\";" },
