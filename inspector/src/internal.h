@@ -397,7 +397,8 @@ int flowkw_parse(struct rule *r, const char *name, const char *v, char *err, siz
 /*
  * Keywords on the values of the server's certificate (tlskw.c):
  * tls.cert_chain_len, tls_cert_notbefore, tls_cert_notafter,
- * tls_cert_expired, tls_cert_valid.  A rule with any is decided on the
+ * tls_cert_expired, tls_cert_valid, tls.subject, tls.issuerdn,
+ * tls.fingerprint.  A rule with any is decided on the
  * certificate, as its buffers.
  */
 struct uint_cmp {
@@ -408,7 +409,17 @@ struct date_cmp {
 	char op;		/* = < (<=) > (>=) R (a<=v<=b); 0: none */
 	int64_t a, b;
 };
+/* tls.subject, tls.issuerdn, tls.fingerprint (Suricata's legacy value
+ * keywords): value is a case-sensitive substring of the certificate's */
+enum tls_str_field { TLS_STR_SUBJECT, TLS_STR_ISSUER, TLS_STR_FINGERPRINT };
+struct tls_str_check {
+	enum tls_str_field field;
+	bool negated;		/* the value must be absent */
+	char *value;
+};
 struct tls_checks {
+	struct tls_str_check *strs;	/* each must hold: a rule may repeat them */
+	size_t nstrs;
 	bool chain_len_set;
 	struct uint_cmp chain_len;
 	struct date_cmp notbefore, notafter;
@@ -419,6 +430,7 @@ struct tls_server;
 int tlskw_parse(struct rule *r, const char *name, const char *v, char *err, size_t errlen);
 /* the checks hold for this certificate at packet time now (seconds) */
 bool tlskw_match(const struct tls_checks *tc, const struct tls_server *s, int64_t now);
+void tlskw_free(struct tls_checks *tc);
 
 /* xbits (xbits.c): bits on hosts or address pairs, shared by the workers */
 enum { XB_TRACK_SRC = 1, XB_TRACK_DST, XB_TRACK_PAIR };

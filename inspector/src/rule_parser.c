@@ -2116,7 +2116,7 @@ void rule_free(struct rule *r)
 	free(r->fbits);
 	free(r->sup);
 	free(r->fc);
-	free(r->tc);
+	tlskw_free(r->tc);
 	free(r->dce);
 	free(r->xbits);
 	for (int b = 0; b < BUF__COUNT; b++) {

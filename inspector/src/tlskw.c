@@ -4,8 +4,10 @@
  * meaning: tls.cert_chain_len (an unsigned integer comparison),
  * tls_cert_notbefore and tls_cert_notafter (date comparisons),
  * tls_cert_expired and tls_cert_valid (notAfter against the packet's
- * time).  What Suricata's parser refuses, or what would depend on the
- * day the rules are loaded, is refused with the reason.
+ * time), and the legacy tls.subject, tls.issuerdn, tls.fingerprint
+ * (a quoted substring of the value, case sensitive, '!' for its absence).
+ * What Suricata's parser refuses, or what would depend on the day the
+ * rules are loaded, is refused with the reason.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -229,11 +231,79 @@ static bool date_match(const struct date_cmp *c, int64_t v)
 	return true;
 }
 
+/* the characters Suricata 7's parser takes in each keyword's value */
+static bool str_char_ok(enum tls_str_field f, char c)
+{
+	if ((c >= 'A' && c <= 'z') || isdigit((unsigned char)c) || c == '*')
+		return true;
+	if (f == TLS_STR_FINGERPRINT)
+		return c == ':';
+	return isspace((unsigned char)c) || strchr("-.=,@", c);
+}
+
+/*
+ * tls.subject:"..." and the others, as Suricata 7 reads them: '!' (blanks
+ * around it allowed) negates; the value must be in double quotes, not
+ * empty, of the characters str_char_ok takes.  A fingerprint's trailing
+ * blanks are dropped, as its parser's pattern leaves them out.
+ */
+static int parse_str_check(struct tls_checks *tc, enum tls_str_field f, const char *name,
+			   const char *v, char *err, size_t errlen)
+{
+	const char *p = v;
+	bool neg = false;
+	while (isblank((unsigned char)*p))
+		p++;
+	if (*p == '!') {
+		neg = true;
+		p++;
+		while (isblank((unsigned char)*p))
+			p++;
+	}
+	size_t n = strlen(p);
+	while (n && isblank((unsigned char)p[n - 1]))
+		n--;
+	if (n < 2 || p[0] != '"' || p[n - 1] != '"') {
+		snprintf(err, errlen, "%s: the value must be in double quotes ('%s')", name, v);
+		return -EINVAL;
+	}
+	p++;
+	n -= 2;
+	if (f == TLS_STR_FINGERPRINT)
+		while (n && isspace((unsigned char)p[n - 1]))
+			n--;
+	if (!n) {
+		snprintf(err, errlen, "%s: empty value", name);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!str_char_ok(f, p[i])) {
+			snprintf(err, errlen, "%s: '%c' is not taken in the value (Suricata's "
+				 "legacy keyword: letters, digits, %s)", name, p[i],
+				 f == TLS_STR_FINGERPRINT ? "':' and '*'" : "blanks and - . = , * @");
+			return -EINVAL;
+		}
+	struct tls_str_check *strs = realloc(tc->strs, (tc->nstrs + 1) * sizeof(*strs));
+	if (!strs) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	tc->strs = strs;
+	char *val = strndup(p, n);
+	if (!val) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	strs[tc->nstrs++] = (struct tls_str_check){ .field = f, .negated = neg, .value = val };
+	return 0;
+}
+
 int tlskw_parse(struct rule *r, const char *name, const char *v, char *err, size_t errlen)
 {
 	static const char *const names[] = {
 		"tls.cert_chain_len", "tls_cert_notbefore", "tls_cert_notafter",
 		"tls_cert_expired", "tls_cert_valid",
+		"tls.subject", "tls.issuerdn", "tls.fingerprint",
 	};
 	int k = kw_index(name, names, sizeof(names) / sizeof(names[0]));
 	if (k < 0)
@@ -242,6 +312,13 @@ int tlskw_parse(struct rule *r, const char *name, const char *v, char *err, size
 	if (!tc) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
+	}
+	if (k >= 5) {
+		if (!v) {
+			snprintf(err, errlen, "'%s' needs a value", name);
+			return -EINVAL;
+		}
+		return parse_str_check(tc, (enum tls_str_field)(k - 5), name, v, err, errlen);
 	}
 	if (k >= 3) {
 		if (v) {
@@ -279,10 +356,23 @@ int tlskw_parse(struct rule *r, const char *name, const char *v, char *err, size
 	return parse_date_cmp(v, c, err, errlen, name);
 }
 
+/* Suricata's: a certificate without the value matches neither form */
+static bool str_match(const struct tls_str_check *c, const struct tls_server *s)
+{
+	const char *have = c->field == TLS_STR_SUBJECT ? s->subject :
+			   c->field == TLS_STR_ISSUER ? s->issuer : s->fingerprint;
+	if (!*have)
+		return false;
+	return (strstr(have, c->value) != NULL) != c->negated;
+}
+
 bool tlskw_match(const struct tls_checks *tc, const struct tls_server *s, int64_t now)
 {
 	if (!s)
 		return false;
+	for (size_t i = 0; i < tc->nstrs; i++)
+		if (!str_match(&tc->strs[i], s))
+			return false;
 	if (tc->chain_len_set && !uint_match(&tc->chain_len, s->nchain))
 		return false;
 	/* an unreadable date matches nothing, as Suricata's 0 */
@@ -295,4 +385,14 @@ bool tlskw_match(const struct tls_checks *tc, const struct tls_server *s, int64_
 	if (tc->valid && (!s->not_after || now > s->not_after))
 		return false;
 	return true;
+}
+
+void tlskw_free(struct tls_checks *tc)
+{
+	if (!tc)
+		return;
+	for (size_t i = 0; i < tc->nstrs; i++)
+		free(tc->strs[i].value);
+	free(tc->strs);
+	free(tc);
 }

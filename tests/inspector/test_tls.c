@@ -516,6 +516,73 @@ static void cert_values(void **state)
 	tu_teardown(&RS, &W);
 }
 
+/*
+ * tls.subject, tls.issuerdn, tls.fingerprint: Suricata 7's legacy value
+ * keywords, a case-sensitive substring of the certificate's value; '!'
+ * for its absence, which a flow without a certificate does not have.
+ */
+static void legacy_value_keywords(void **state)
+{
+	(void)state;
+	uint8_t der[1024], flight[4096], hello[512];
+	size_t dn = make_cert(der, sizeof(der), "lv.example", NULL, T0 - 86400, T0 + 86400);
+	char fp[64], upper[64], other[64];
+	digest_hex(EVP_sha1(), der, dn, ':', fp);
+	for (size_t i = 0; i <= strlen(fp); i++)
+		upper[i] = (char)(fp[i] >= 'a' && fp[i] <= 'f' ? fp[i] - 32 : fp[i]);
+	snprintf(other, sizeof(other), "%s", fp);
+	other[0] = other[0] == '0' ? '1' : '0';
+	/* a fingerprint with a hex letter, so the uppercase one differs */
+	assert_string_not_equal(fp, upper);
+
+	char rules[4096];
+	snprintf(rules, sizeof(rules),
+		 "alert tls any any -> any any (msg:\"subj\"; tls.subject:\"CN=lv.example\"; sid:1;)\n"
+		 "alert tls any any -> any any (msg:\"subj other\"; tls.subject:\"CN=other\"; sid:2;)\n"
+		 "alert tls any any -> any any (msg:\"subj !other\"; tls.subject:!\"CN=other\"; sid:3;)\n"
+		 "alert tls any any -> any any (msg:\"subj !own\"; tls.subject:! \"lv.ex\"; sid:4;)\n"
+		 /* case sensitive */
+		 "alert tls any any -> any any (msg:\"subj case\"; tls.subject:\"cn=LV.example\"; sid:5;)\n"
+		 "alert tls any any -> any any (msg:\"iss\"; tls.issuerdn:\"=lv.exam\"; sid:6;)\n"
+		 "alert tls any any -> any any (msg:\"iss !own\"; tls.issuerdn:!\"CN=lv.example\"; sid:7;)\n"
+		 "alert tls any any -> any any (msg:\"fp\"; tls.fingerprint:\"%s\"; sid:8;)\n"
+		 "alert tls any any -> any any (msg:\"fp upper\"; tls.fingerprint:\"%s\"; sid:9;)\n"
+		 "alert tls any any -> any any (msg:\"fp !other\"; tls.fingerprint:!\"%s\"; sid:10;)\n"
+		 "alert tls any any -> any any (msg:\"fp part\"; tls.fingerprint:\"%.8s\"; sid:11;)\n"
+		 /* with buffers and other certificate keywords: all must hold */
+		 "alert tls any any -> any any (msg:\"mixed\"; tls.cert_subject; content:\"lv\"; "
+		 "tls.subject:\"CN=lv\"; tls.fingerprint:\"%s\"; tls_cert_valid; sid:12;)\n"
+		 "alert tls any any -> any any (msg:\"mixed miss\"; tls.cert_issuer; content:\"lv\"; "
+		 "tls.subject:\"CN=lv\"; tls.issuerdn:!\"lv\"; sid:13;)\n"
+		 /* the keyword makes a tcp rule a TLS one, as in Suricata */
+		 "alert tcp any any -> any any (msg:\"tcp\"; flow:to_client; "
+		 "tls.subject:\"lv.example\"; sid:14;)\n"
+		 "alert tls any any -> any any (msg:\"two\"; tls.subject:\"CN=\"; "
+		 "tls.subject:!\"CN=x\"; sid:15;)\n",
+		 fp, upper, other, fp, fp);
+	tu_setup(rules, &RS, &W);
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	tu_conn_open(&c, W, 443);
+	tu_conn_send(&c, (const char *)hello, plain_client_hello(hello, "lv.example"), &v);
+	assert_int_equal(v.nalerts, 0);
+	struct cert_der chain[] = { { der, dn } };
+	size_t fn = server_flight(flight, NULL, 0, chain, 1);
+	tu_conn_reply(&c, (const char *)flight, fn, &v);
+	uint32_t want = 1u << 1 | 1u << 3 | 1u << 6 | 1u << 8 | 1u << 10 | 1u << 11 |
+			1u << 12 | 1u << 14 | 1u << 15;
+	if (sids(&v, 15) != want)
+		fail_msg("sids 0x%x, want 0x%x", sids(&v, 15), want);
+
+	/* no certificate: the negated forms do not hold either */
+	tu_conn_open(&c, W, 8443);
+	tu_conn_send(&c, (const char *)hello, plain_client_hello(hello, "lv.example"), &v);
+	fn = server_flight(flight, NULL, 0, NULL, 0);
+	tu_conn_reply(&c, (const char *)flight, fn, &v);
+	assert_int_equal(v.nalerts, 0);
+	tu_teardown(&RS, &W);
+}
+
 /* tls.version: the version of the rule's side, as ssl_version reads it */
 static void tls_version_keyword(void **state)
 {
@@ -550,6 +617,7 @@ int main(void)
 		cmocka_unit_test(ja3_keywords),
 		cmocka_unit_test(ja3_rejected),
 		cmocka_unit_test(cert_values),
+		cmocka_unit_test(legacy_value_keywords),
 		cmocka_unit_test(tls_version_keyword),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
