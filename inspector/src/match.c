@@ -380,7 +380,11 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 				 m->u.bjump.bflags & BF_FROM_END ? (long long)len :
 				 pos + nbytes;
 		long long to = base + (long long)val + m->u.bjump.post_offset;
-		if (to < 0 || to > (long long)len)
+		/* Suricata 7's bounds: before the buffer is its start; the
+		 * end of the buffer or past it is no match */
+		if (to < 0)
+			to = 0;
+		else if (to >= (long long)len)
 			return 0;
 		return match_from(env, v, n, i + 1, buf, len, (size_t)to, hi);
 	}

@@ -90,6 +90,9 @@ static const struct kcase cases[] = {
 	{ "byte_jump_var_offset_miss", TCP, 80, "J\x01..\x03xyzOK", 0, },
 	{ "byte_jump_var_string", TCP, 80, "J\x02" "03xyzOK", 1, },
 	{ "byte_jump_var_string_miss", TCP, 80, "J\x02" "04xyzOK", 0, },
+	{ "byte_jump_last_byte", TCP, 80, "E\x01xQ", 1, },
+	{ "byte_jump_to_end_miss", TCP, 80, "E\x02xQ", 0, },
+	{ "byte_jump_before_start", TCP, 80, "Z\x01OK", 1, },
 	{ "dsize", TCP, 80, "12345", 1, },
 	{ "dsize_miss", TCP, 80, "123456789", 0, },
 	{ "flow_to_server", TCP, 80, "ABC", 1, },
@@ -228,6 +231,11 @@ static const char *opts_of(const char *name)
 		{ "byte_jump_var_offset_miss", "content:\"J\"; byte_extract:1,0,off,relative; byte_jump:1,off,relative; content:\"OK\"; within:2;" },
 		{ "byte_jump_var_string", "content:\"J\"; byte_extract:1,0,nb,relative; byte_jump:nb,0,relative,string,dec; content:\"OK\"; within:2;" },
 		{ "byte_jump_var_string_miss", "content:\"J\"; byte_extract:1,0,nb,relative; byte_jump:nb,0,relative,string,dec; content:\"OK\"; within:2;" },
+		/* Suricata 7's bounds: a jump must land inside the buffer (its
+		 * last byte at most); one landing before it starts at its start */
+		{ "byte_jump_last_byte", "content:\"E\"; byte_jump:1,0,relative; content:\"Q\"; within:1;" },
+		{ "byte_jump_to_end_miss", "content:\"E\"; byte_jump:1,0,relative; isdataat:!1,relative;" },
+		{ "byte_jump_before_start", "content:\"Z\"; byte_jump:1,0,relative,post_offset -10; content:\"Z\"; within:1;" },
 		{ "dsize", "dsize:<6; content:\"123\";" },
 		{ "dsize_miss", "dsize:<6; content:\"123\";" },
 		{ "flow_to_server", "flow:established,to_server; content:\"ABC\";" },
