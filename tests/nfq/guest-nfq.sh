@@ -251,8 +251,11 @@ check_that "fail open (bypass): traffic flows without snetd, byte-exact" \
 $NFT delete table inet snet
 
 # ============================================ a full queue is counted
-# fail_open = no: what does not fit is dropped, and counted.
-write_conf nfq_queue_maxlen=8 nfq_queues=0 nfq_fail_open=no
+# fail_open = no: what does not fit is dropped, and counted.  Only the
+# test's datagrams are queued: a late segment of an earlier test's
+# connection, dropped while snetd is stopped, would count as one more.
+write_conf nfq_queue_maxlen=8 nfq_queues=0 nfq_fail_open=no nfq_protocols=udp \
+	"nfq_ports=9070 9071"
 start_snetd
 in_peer $PEER udp-recv 10.99.0.2 9070 2 > $W/udp.recv &
 rcv_pid=$!
@@ -269,7 +272,8 @@ check "queue full: every datagram either inspected or counted as dropped" 300 \
 	"$((got + qd))"
 stop_snetd
 # fail_open = yes: what does not fit goes through uninspected.
-write_conf nfq_queue_maxlen=8 nfq_queues=0 nfq_fail_open=yes
+write_conf nfq_queue_maxlen=8 nfq_queues=0 nfq_fail_open=yes nfq_protocols=udp \
+	"nfq_ports=9070 9071"
 start_snetd
 in_peer $PEER udp-recv 10.99.0.2 9071 2 > $W/udp.recv &
 rcv_pid=$!
