@@ -326,6 +326,17 @@ grep -q "batch of 1000 events waits" $W/events.log && ok "1000 calls waited at o
 	fail "1000 calls waited at once" "$(tail -2 $W/events.log)"
 reset
 
+# The servers go once the handshakes of that burst are over.  Twice in
+# some thirty runs kmemleak reported TCP request sockets of port 8080
+# (NEW_SYN_RECV, allocated in this burst; the kernel's objects, not
+# snet's) at the end.  Why is not known: a listener closed with request
+# sockets pending did not reproduce it alone.  Not closing it then takes
+# that path away; at most 20 s, and usually none are left.
+i=0
+while [ $i -lt 200 ] && grep -q ':1F90 [0-9A-F]*:[0-9A-F]* 03 ' /proc/net/tcp; do
+	sleep 0.1
+	i=$((i + 1))
+done
 kill %1 %2 %3 2>/dev/null
 echo "kernel tests: $failures failed"
 [ $failures = 0 ]
