@@ -66,6 +66,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sched.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -649,12 +650,75 @@ static uint32_t genl_event_id(const struct nlmsghdr *nlh)
 	return 0;
 }
 
+/*
+ * The responder's variants (SNET_BENCH_RESPONDER, a comma list), each one
+ * step of libsnet's path added to the floor, to see what each costs:
+ * "epoll" waits in epoll_wait() and reads the non-blocking socket;
+ * "mmsg" reads with recvmmsg() (8 slots, as libsnet); "check" reads the
+ * verdict's socket with recv(MSG_DONTWAIT) for an error, as libsnet's
+ * verdict; "libsnet" reads, parses and answers through libsnet
+ * (snet_nl_recv_events(), snet_nl_verdict()) after epoll_wait(), as snetd.
+ */
+static bool responder_has(const char *word)
+{
+	const char *v = getenv("SNET_BENCH_RESPONDER");
+	size_t n = strlen(word);
+
+	while (v && *v) {
+		if (!strncmp(v, word, n) && (v[n] == ',' || !v[n]))
+			return true;
+		v = strchr(v, ',');
+		if (v)
+			v++;
+	}
+	return false;
+}
+
+static ssize_t responder_read(int fd, char *buf, size_t size, bool mmsg,
+			      int epfd)
+{
+	if (epfd >= 0) {
+		struct epoll_event ev;
+
+		while (epoll_wait(epfd, &ev, 1, -1) < 0)
+			if (errno != EINTR)
+				die("genl-responder epoll_wait");
+	}
+	if (mmsg) {
+		struct mmsghdr msgs[8];
+		struct iovec iov[8];
+		int n;
+
+		memset(msgs, 0, sizeof(msgs));
+		for (int i = 0; i < 8; i++) {
+			iov[i].iov_base = buf + i * (size / 8);
+			iov[i].iov_len = size / 8;
+			msgs[i].msg_hdr.msg_iov = &iov[i];
+			msgs[i].msg_hdr.msg_iovlen = 1;
+		}
+		/* The benchmark's events come one at a time: one slot. */
+		n = recvmmsg(fd, msgs, 8, epfd >= 0 ? MSG_DONTWAIT :
+			     MSG_WAITFORONE, NULL);
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -1;
+		return n ? (ssize_t)msgs[0].msg_len : 0;
+	}
+	return recv(fd, buf, size, epfd >= 0 ? MSG_DONTWAIT : 0);
+}
+
+static int libsnet_answer(const struct snet_event *ev, void *arg)
+{
+	return ev->id ? snet_nl_verdict(arg, ev->id, SNET_VERDICT_ALLOW,
+					SNET_TICKET_ONCE, 0) : 0;
+}
+
 static int genl_responder(const char *ready)
 {
 	static char buf[1 << 16];
+	bool mmsg = responder_has("mmsg"), check = responder_has("check");
 	struct snet_nl *events, *sender;
+	int err, fd, epfd = -1, efd;
 	uint32_t seq = 0;
-	int err, fd;
 
 	err = snet_nl_open(&events);
 	if (!err)
@@ -664,12 +728,42 @@ static int genl_responder(const char *ready)
 	if (!err)
 		err = snet_nl_open(&sender);
 	snet_err(err, "genl-responder set-up");
+	efd = snet_nl_fd(events);
+	if (responder_has("libsnet")) {
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		epfd = epoll_create1(EPOLL_CLOEXEC);
+		err = snet_nl_set_nonblocking(events, true);
+		if (epfd < 0 || err ||
+		    epoll_ctl(epfd, EPOLL_CTL_ADD, efd, &ev))
+			die("genl-responder libsnet");
+		fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			die(ready);
+		close(fd);
+		for (;;) {
+			while (epoll_wait(epfd, &ev, 1, -1) < 0)
+				if (errno != EINTR)
+					die("genl-responder epoll_wait");
+			err = snet_nl_recv_events(events, libsnet_answer,
+						  sender);
+			snet_err(err, "genl-responder libsnet");
+		}
+	}
+	if (responder_has("epoll")) {
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, efd, &ev) ||
+		    fcntl(efd, F_SETFL, O_NONBLOCK))
+			die("genl-responder epoll");
+	}
 	fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		die(ready);
 	close(fd);
 	for (;;) {
-		ssize_t len = recv(snet_nl_fd(events), buf, sizeof(buf), 0);
+		ssize_t len = responder_read(efd, buf, sizeof(buf), mmsg, epfd);
 		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 
 		if (len < 0 && errno == EINTR)
@@ -691,6 +785,13 @@ static int genl_responder(const char *ready)
 						  SNET_TICKET_ONCE, 0);
 			if (send(snet_nl_fd(sender), out, n, 0) < 0)
 				die("genl-responder send");
+			if (check) {
+				char e[256];
+
+				if (recv(snet_nl_fd(sender), e, sizeof(e),
+					 MSG_DONTWAIT) >= 0)
+					die("genl-responder: verdict refused");
+			}
 		}
 	}
 }
