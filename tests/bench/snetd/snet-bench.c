@@ -37,7 +37,9 @@
  *       daemon and answers every event "allow, once" at once, reading with
  *       a blocking recv() and answering with one send() of a message built
  *       on the stack (libmnl): the two system calls of a seccomp
- *       supervisor, no policy, no log; creates READY_FILE when registered
+ *       supervisor, no policy, no log; creates READY_FILE when registered.
+ *       SNET_BENCH_RESPONDER adds steps of libsnet's path (see
+ *       responder_has())
  *   snet-bench seccomp-connect PORT N
  *       the same loop with connect() under a seccomp filter that returns
  *       SECCOMP_RET_USER_NOTIF, answered SECCOMP_USER_NOTIF_FLAG_CONTINUE
