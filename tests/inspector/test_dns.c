@@ -22,30 +22,10 @@
 static struct snet_inspect_ruleset *RS;
 static struct snet_inspect_worker *W;
 
-/* a DNS message: query (qr 0) or response (qr 1) for name, type A */
-static size_t dns_msg(uint8_t *b, const char *name, uint16_t id, int qr)
-{
-	uint8_t h[12] = { (uint8_t)(id >> 8), (uint8_t)id, qr ? 0x81 : 0x01, qr ? 0x80 : 0x00,
-			  0, 1, 0, 0, 0, 0, 0, 0 };
-	memcpy(b, h, 12);
-	size_t n = 12;
-	for (const char *p = name; *p;) {
-		const char *dot = strchr(p, '.');
-		size_t l = dot ? (size_t)(dot - p) : strlen(p);
-		b[n++] = (uint8_t)l;
-		memcpy(b + n, p, l);
-		n += l;
-		p += l + (dot ? 1 : 0);
-	}
-	static const uint8_t tail[] = { 0, 0, 1, 0, 1 };
-	memcpy(b + n, tail, sizeof(tail));
-	return n + sizeof(tail);
-}
-
-/* the same after its 2-byte length, appended at b + at */
+/* tu_dns_msg() after its 2-byte length, appended at b + at */
 static size_t tcp_msg(uint8_t *b, size_t at, const char *name, uint16_t id, int qr)
 {
-	size_t n = dns_msg(b + at + 2, name, id, qr);
+	size_t n = tu_dns_msg(b + at + 2, name, id, qr);
 	b[at] = (uint8_t)(n >> 8);
 	b[at + 1] = (uint8_t)n;
 	return at + 2 + n;
@@ -281,7 +261,7 @@ static void engine_tcp(void **state)
 	assert_int_equal(tu_eve_count("select(.alert.signature_id==1)"), 2);
 
 	/* the same rules on UDP */
-	n = dns_msg(b, "udp.evil.example", 9, 0);
+	n = tu_dns_msg(b, "udp.evil.example", 9, 0);
 	uint8_t pkt[700];
 	size_t pl = tu_udp(pkt, "10.0.0.1", "10.0.0.53", 5000, 53, b, n);
 	struct timespec ts = { 1700000100, 0 };

@@ -11,11 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
-#include <openssl/bn.h>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
 
 #include "testutil.h"
 
@@ -389,29 +387,6 @@ static void http_buffer_parts(void **state)
 
 /* ---- dns.query ---- */
 
-static size_t dns_query(uint8_t *b, const char *name, uint16_t id)
-{
-	size_t n = 0;
-	uint8_t h[12] = { (uint8_t)(id >> 8), (uint8_t)id, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0 };
-	memcpy(b, h, 12);
-	n = 12;
-	const char *p = name;
-	while (*p) {
-		const char *dot = strchr(p, '.');
-		size_t l = dot ? (size_t)(dot - p) : strlen(p);
-		b[n++] = (uint8_t)l;
-		memcpy(b + n, p, l);
-		n += l;
-		p += l + (dot ? 1 : 0);
-	}
-	b[n++] = 0;
-	b[n++] = 0;
-	b[n++] = 1;	/* A */
-	b[n++] = 0;
-	b[n++] = 1;	/* IN */
-	return n;
-}
-
 static void dns_query_keyword(void **state)
 {
 	(void)state;
@@ -424,7 +399,7 @@ static void dns_query_keyword(void **state)
 	};
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		uint8_t q[300], pkt[400];
-		size_t ql = dns_query(q, c[i].name, (uint16_t)(0x100 + i));
+		size_t ql = tu_dns_msg(q, c[i].name, (uint16_t)(0x100 + i), 0);
 		size_t n = tu_udp(pkt, "10.0.0.1", "10.0.0.53", (uint16_t)(5000 + i), 53, q, ql);
 		struct snet_inspect_verdict v;
 		send_raw(pkt, n, &v);
@@ -437,31 +412,6 @@ static void dns_query_keyword(void **state)
 }
 
 /* ---- tls.sni ---- */
-
-static size_t client_hello(uint8_t *b, const char *sni)
-{
-	size_t nl = strlen(sni);
-	uint8_t body[512];
-	size_t n = 0;
-	body[n++] = 3; body[n++] = 3;		/* client version */
-	memset(body + n, 0x11, 32); n += 32;	/* random */
-	body[n++] = 0;				/* session id */
-	body[n++] = 0; body[n++] = 2; body[n++] = 0x13; body[n++] = 0x01;	/* suites */
-	body[n++] = 1; body[n++] = 0;		/* compression */
-	size_t ext_len = 4 + 5 + nl;
-	body[n++] = (uint8_t)(ext_len >> 8); body[n++] = (uint8_t)ext_len;
-	body[n++] = 0; body[n++] = 0;		/* server_name */
-	body[n++] = (uint8_t)((nl + 5) >> 8); body[n++] = (uint8_t)(nl + 5);
-	body[n++] = (uint8_t)((nl + 3) >> 8); body[n++] = (uint8_t)(nl + 3);
-	body[n++] = 0;				/* host_name */
-	body[n++] = (uint8_t)(nl >> 8); body[n++] = (uint8_t)nl;
-	memcpy(body + n, sni, nl); n += nl;
-	size_t hs = n + 4;
-	b[0] = 0x16; b[1] = 3; b[2] = 1; b[3] = (uint8_t)(hs >> 8); b[4] = (uint8_t)hs;
-	b[5] = 1; b[6] = 0; b[7] = (uint8_t)(n >> 8); b[8] = (uint8_t)n;
-	memcpy(b + 9, body, n);
-	return n + 9;
-}
 
 static void tls_sni_keyword(void **state)
 {
@@ -477,7 +427,7 @@ static void tls_sni_keyword(void **state)
 		struct tu_conn conn = { 0 };
 		tu_conn_open(&conn, W, 443);
 		uint8_t hello[600];
-		size_t n = client_hello(hello, c[i].sni);
+		size_t n = tu_client_hello(hello, c[i].sni);
 		struct snet_inspect_verdict v1, v2;
 		/* the hello in two segments */
 		tu_conn_send(&conn, (const char *)hello, 20, &v1);
@@ -611,79 +561,20 @@ static void ssh_banners(void **state)
 
 /* ---- the server's certificate ---- */
 
-/* a self-signed certificate (DER) with a serial whose top bit is set */
-static size_t make_cert(uint8_t *out, size_t cap, const char *cn)
-{
-	EVP_PKEY *key = EVP_EC_gen("P-256");
-	X509 *x = X509_new();
-	assert_non_null(key);
-	assert_non_null(x);
-	X509_set_version(x, 2);
-	static const unsigned char sn[] = { 0xe7, 0xf9, 0xb6, 0xde, 0x01 };
-	BIGNUM *bn = BN_bin2bn(sn, sizeof(sn), NULL);
-	BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x));
-	BN_free(bn);
-	X509_gmtime_adj(X509_getm_notBefore(x), 0);
-	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
-	X509_NAME *subj = X509_get_subject_name(x), *iss = X509_get_issuer_name(x);
-	X509_NAME_add_entry_by_txt(subj, "C", MBSTRING_ASC, (const unsigned char *)"US", -1, -1, 0);
-	X509_NAME_add_entry_by_txt(subj, "O", MBSTRING_ASC, (const unsigned char *)"Example Org", -1, -1, 0);
-	X509_NAME_add_entry_by_txt(subj, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
-	X509_NAME_add_entry_by_txt(iss, "C", MBSTRING_ASC, (const unsigned char *)"US", -1, -1, 0);
-	X509_NAME_add_entry_by_txt(iss, "O", MBSTRING_ASC, (const unsigned char *)"Let's Encrypt", -1, -1, 0);
-	X509_NAME_add_entry_by_txt(iss, "CN", MBSTRING_ASC, (const unsigned char *)"R3", -1, -1, 0);
-	X509_set_pubkey(x, key);
-	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
-	int n = i2d_X509(x, NULL);
-	assert_true(n > 0 && (size_t)n <= cap);
-	unsigned char *p = out;
-	i2d_X509(x, &p);
-	X509_free(x);
-	EVP_PKEY_free(key);
-	return (size_t)n;
-}
-
-static size_t put24(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 16), p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)v;
-	return 3;
-}
-
-/* ServerHello (TLS 1.3's supported_versions if tls13), Certificate,
- * ServerHelloDone: one handshake record */
-static size_t server_flight(uint8_t *out, const uint8_t *der, size_t dn, int tls13)
-{
-	uint8_t *p = out + 5;
-	/* ServerHello */
-	size_t ext = tls13 ? 6 : 0;
-	*p++ = 2;
-	p += put24(p, 38 + 2 + ext);
-	*p++ = 3, *p++ = 3;
-	memset(p, 0x42, 32), p += 32;
-	*p++ = 0;			/* session id */
-	*p++ = 0, *p++ = 0x2f;		/* cipher suite */
-	*p++ = 0;			/* compression */
-	*p++ = 0, *p++ = (uint8_t)ext;
-	if (tls13)
-		*p++ = 0, *p++ = 43, *p++ = 0, *p++ = 2, *p++ = 3, *p++ = 4;
-	/* Certificate */
-	*p++ = 11;
-	p += put24(p, dn + 6);
-	p += put24(p, dn + 3);
-	p += put24(p, dn);
-	memcpy(p, der, dn), p += dn;
-	/* ServerHelloDone */
-	*p++ = 14, *p++ = 0, *p++ = 0, *p++ = 0;
-	size_t rl = (size_t)(p - out - 5);
-	out[0] = 22, out[1] = 3, out[2] = 3, out[3] = (uint8_t)(rl >> 8), out[4] = (uint8_t)rl;
-	return (size_t)(p - out);
-}
-
 static void tls_cert_keywords(void **state)
 {
 	(void)state;
 	uint8_t der[2048], flight[4096], hello[600];
-	size_t dn = make_cert(der, sizeof(der), "evil.example");
+	/* a serial whose top bit is set */
+	static const uint8_t serial[] = { 0xe7, 0xf9, 0xb6, 0xde, 0x01 };
+	time_t now = time(NULL);
+	struct tu_cert spec = { .subject = "C=US,O=Example Org,CN=evil.example",
+				.issuer = "C=US,O=Let's Encrypt,CN=R3", .serial = serial,
+				.serial_len = sizeof(serial), .not_before = now,
+				.not_after = now + 86400 };
+	size_t dn = tu_make_cert(der, sizeof(der), &spec);
+	struct tu_der chain[] = { { der, dn } };
+	static const uint8_t tls13_ext[] = { 0, 43, 0, 2, 3, 4 };	/* supported_versions */
 
 	/* 0: TLS 1.2; 1: 1.3; 2: 1.2 with a change_cipher_spec record after
 	 * the flight in the same segment (the certificate came before it) */
@@ -702,9 +593,10 @@ static void tls_cert_keywords(void **state)
 		struct tu_conn conn = { 0 };
 		struct snet_inspect_verdict v1, v2;
 		tu_conn_open(&conn, W, 443);
-		size_t hn = client_hello(hello, "evil.example");
+		size_t hn = tu_client_hello(hello, "evil.example");
 		tu_conn_send(&conn, (const char *)hello, hn, &v1);
-		size_t fn = server_flight(flight, der, dn, tls13 == 1);
+		size_t fn = tu_server_flight(flight, tls13_ext, tls13 == 1 ? sizeof(tls13_ext) : 0,
+					     chain, 1);
 		if (tls13 == 2) {
 			static const uint8_t ccs[] = { 20, 3, 3, 0, 1, 1 };
 			memcpy(flight + fn, ccs, sizeof(ccs));

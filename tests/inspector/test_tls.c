@@ -16,10 +16,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include <openssl/bn.h>
 #include <openssl/evp.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include "testutil.h"
 
@@ -28,58 +25,18 @@ static struct snet_inspect_ruleset *RS;
 
 /* ---- handshake builders ---- */
 
-static size_t put16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
-	return 2;
-}
-
-static size_t put24(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 16), p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)v;
-	return 3;
-}
-
 /* the packet time of tu_conn (1700000000 s) */
 #define T0 1700000000L
 
-/*
- * A certificate signed by its own P-256 key: subject CN=cn, subjectAltName
- * from san (OpenSSL's "DNS:a,IP:1.2.3.4" form; NULL: none), valid from
- * not_before to not_after (seconds since the epoch).
- */
+/* a self-signed certificate: subject CN=cn, subjectAltName san (NULL: none) */
 static size_t make_cert(uint8_t *out, size_t cap, const char *cn, const char *san,
 			time_t not_before, time_t not_after)
 {
-	EVP_PKEY *key = EVP_EC_gen("P-256");
-	X509 *x = X509_new();
-	assert_non_null(key);
-	assert_non_null(x);
-	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), 4242);
-	assert_non_null(ASN1_TIME_set(X509_getm_notBefore(x), not_before));
-	assert_non_null(ASN1_TIME_set(X509_getm_notAfter(x), not_after));
-	X509_NAME *subj = X509_get_subject_name(x);
-	X509_NAME_add_entry_by_txt(subj, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
-	X509_set_issuer_name(x, subj);
-	if (san) {
-		X509V3_CTX ctx;
-		X509V3_set_ctx_nodb(&ctx);
-		X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
-		X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_alt_name, san);
-		assert_non_null(ext);
-		assert_true(X509_add_ext(x, ext, -1));
-		X509_EXTENSION_free(ext);
-	}
-	X509_set_pubkey(x, key);
-	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
-	int n = i2d_X509(x, NULL);
-	assert_true(n > 0 && (size_t)n <= cap);
-	unsigned char *p = out;
-	i2d_X509(x, &p);
-	X509_free(x);
-	EVP_PKEY_free(key);
-	return (size_t)n;
+	char subject[128];
+	snprintf(subject, sizeof(subject), "CN=%s", cn);
+	struct tu_cert c = { .subject = subject, .san = san,
+			     .not_before = not_before, .not_after = not_after };
+	return tu_make_cert(out, cap, &c);
 }
 
 /* hex of a digest of d, lowercase, pairs joined by sep (0: none) */
@@ -95,70 +52,6 @@ static void digest_hex(const EVP_MD *md, const void *d, size_t n, char sep, char
 			out[o++] = sep;
 	}
 	out[o] = 0;
-}
-
-struct cert_der {
-	const uint8_t *p;
-	size_t n;
-};
-
-/*
- * The server's flight in one handshake record: ServerHello (cipher suite
- * 0xc02f; its extensions as given), Certificate with the chain (none:
- * no Certificate message), ServerHelloDone.
- */
-static size_t server_flight(uint8_t *out, const uint8_t *exts, size_t extlen,
-			    const struct cert_der *chain, size_t ncerts)
-{
-	uint8_t *p = out + 5;
-	*p++ = 2;
-	p += put24(p, 38 + 2 + extlen);
-	*p++ = 3, *p++ = 3;
-	memset(p, 0x42, 32), p += 32;
-	*p++ = 0;			/* session id */
-	*p++ = 0xc0, *p++ = 0x2f;	/* cipher suite */
-	*p++ = 0;			/* compression */
-	p += put16(p, extlen);
-	if (extlen)
-		memcpy(p, exts, extlen), p += extlen;
-	if (ncerts) {
-		size_t total = 0;
-		for (size_t i = 0; i < ncerts; i++)
-			total += 3 + chain[i].n;
-		*p++ = 11;
-		p += put24(p, total + 3);
-		p += put24(p, total);
-		for (size_t i = 0; i < ncerts; i++) {
-			p += put24(p, chain[i].n);
-			memcpy(p, chain[i].p, chain[i].n), p += chain[i].n;
-		}
-	}
-	*p++ = 14, *p++ = 0, *p++ = 0, *p++ = 0;
-	size_t rl = (size_t)(p - out - 5);
-	out[0] = 22, out[1] = 3, out[2] = 3;
-	put16(out + 3, rl);
-	return (size_t)(p - out);
-}
-
-/* a ClientHello with a server name and nothing else */
-static size_t plain_client_hello(uint8_t *b, const char *sni)
-{
-	size_t nl = strlen(sni), n = 9;
-	b[n++] = 3, b[n++] = 3;
-	memset(b + n, 0x11, 32), n += 32;
-	b[n++] = 0;
-	n += put16(b + n, 2), b[n++] = 0x13, b[n++] = 0x01;
-	b[n++] = 1, b[n++] = 0;
-	n += put16(b + n, 4 + 5 + nl);
-	n += put16(b + n, 0), n += put16(b + n, nl + 5), n += put16(b + n, nl + 3);
-	b[n++] = 0;
-	n += put16(b + n, nl);
-	memcpy(b + n, sni, nl), n += nl;
-	b[0] = 0x16, b[1] = 3, b[2] = 1;
-	put16(b + 3, n - 5);
-	b[5] = 1;
-	put24(b + 6, n - 9);
-	return n;
 }
 
 /* ---- tls.cert_fingerprint ---- */
@@ -193,10 +86,10 @@ static void cert_fingerprint(void **state)
 	struct tu_conn c = { 0 };
 	struct snet_inspect_verdict v1, v2, v3;
 	tu_conn_open(&c, W, 443);
-	tu_conn_send(&c, (const char *)hello, plain_client_hello(hello, "bad.example"), &v1);
+	tu_conn_send(&c, (const char *)hello, tu_client_hello(hello, "bad.example"), &v1);
 	assert_int_equal(v1.nalerts, 0);
-	struct cert_der chain[] = { { der, dn } };
-	size_t fn = server_flight(flight, NULL, 0, chain, 1);
+	struct tu_der chain[] = { { der, dn } };
+	size_t fn = tu_server_flight(flight, NULL, 0, chain, 1);
 	/* the certificate split between two segments */
 	tu_conn_reply(&c, (const char *)flight, 200, &v1);
 	tu_conn_reply(&c, (const char *)flight + 200, fn - 200, &v2);
@@ -211,7 +104,7 @@ static void cert_fingerprint(void **state)
 	assert_int_equal(tu_eve_count(f), 1);
 	/* the client sending the same certificate is not the server's */
 	tu_conn_open(&c, W, 8443);
-	tu_conn_send(&c, (const char *)hello, plain_client_hello(hello, "x.example"), &v1);
+	tu_conn_send(&c, (const char *)hello, tu_client_hello(hello, "x.example"), &v1);
 	tu_conn_send(&c, (const char *)flight, fn, &v3);
 	assert_int_equal(v1.nalerts + v3.nalerts, 0);
 	tu_teardown(&RS, &W);
@@ -258,8 +151,8 @@ static void cert_fingerprint_rejected(void **state)
 /* an extension: type, length, body */
 static size_t ext(uint8_t *p, uint16_t type, const void *body, size_t n)
 {
-	put16(p, type);
-	put16(p + 2, n);
+	tu_put16(p, type);
+	tu_put16(p + 2, n);
 	if (n)
 		memcpy(p + 4, body, n);
 	return 4 + n;
@@ -285,7 +178,7 @@ static size_t browser_hello(uint8_t *b)
 	b[n++] = 3, b[n++] = 3;
 	memset(b + n, 0x11, 32), n += 32;
 	b[n++] = 0;
-	n += put16(b + n, sizeof(suites));
+	n += tu_put16(b + n, sizeof(suites));
 	memcpy(b + n, suites, sizeof(suites)), n += sizeof(suites);
 	b[n++] = 1, b[n++] = 0;
 	size_t elen_at = n;
@@ -298,11 +191,11 @@ static size_t browser_hello(uint8_t *b)
 	n += ext(b + n, 16, alpn, sizeof(alpn));
 	n += ext(b + n, 43, versions, sizeof(versions));
 	n += ext(b + n, 0x2a2a, one, sizeof(one));
-	put16(b + elen_at, n - elen_at - 2);
+	tu_put16(b + elen_at, n - elen_at - 2);
 	b[0] = 0x16, b[1] = 3, b[2] = 1;
-	put16(b + 3, n - 5);
+	tu_put16(b + 3, n - 5);
 	b[5] = 1;
-	put24(b + 6, n - 9);
+	tu_put24(b + 6, n - 9);
 	return n;
 }
 
@@ -378,8 +271,8 @@ static void ja3_keywords(void **state)
 		 ".tls.ja3.string == \"%s\" and .tls.sni == \"ja3.example\")", ja3, BROWSER_JA3);
 	assert_int_equal(tu_eve_count(f), 1);
 	size_t dn = make_cert(der, sizeof(der), "j.example", NULL, T0 - 10, T0 + 10);
-	struct cert_der chain[] = { { der, dn } };
-	size_t fn = server_flight(flight, exts, hello12_exts(exts), chain, 1);
+	struct tu_der chain[] = { { der, dn } };
+	size_t fn = tu_server_flight(flight, exts, hello12_exts(exts), chain, 1);
 	/* the ServerHello alone first, then the rest */
 	tu_conn_reply(&c, (const char *)flight, 60, &v);
 	tu_conn_reply(&c, (const char *)flight + 60, fn - 60, &v2);
@@ -395,7 +288,7 @@ static void ja3_keywords(void **state)
 	/* TLS 1.3: a ServerHello and no certificate in the clear */
 	tu_conn_open(&c, W, 8443);
 	tu_conn_send(&c, (const char *)hello, browser_hello(hello), &v);
-	fn = server_flight(flight, exts, hello13_exts(exts), NULL, 0);
+	fn = tu_server_flight(flight, exts, hello13_exts(exts), NULL, 0);
 	tu_conn_reply(&c, (const char *)flight, fn, &v);
 	assert_int_equal(sids(&v, 10), 1u << 7 | 1u << 9);
 	assert_int_equal(tu_eve_count("select(.alert.signature_id == 7 and "
@@ -409,10 +302,10 @@ static void ja3_keywords(void **state)
 		 "alert tls any any -> any any (msg:\"ja3\"; ja3.hash; content:\"%s\"; sid:1;)\n", ja3);
 	tu_setup(rules, &RS, &W);
 	tu_conn_open(&c, W, 443);
-	size_t n = plain_client_hello(hello, "x");
+	size_t n = tu_client_hello(hello, "x");
 	n -= 4 + 5 + 1 + 2;	/* no extensions block at all */
-	put16(hello + 3, n - 5);
-	put24(hello + 6, n - 9);
+	tu_put16(hello + 3, n - 5);
+	tu_put24(hello + 6, n - 9);
 	tu_conn_send(&c, (const char *)hello, n, &v);
 	assert_true(tu_has_sid(&v, 1));
 	tu_teardown(&RS, &W);
@@ -489,10 +382,10 @@ static void cert_values(void **state)
 	struct tu_conn c = { 0 };
 	struct snet_inspect_verdict v;
 	tu_conn_open(&c, W, 443);
-	tu_conn_send(&c, (const char *)hello, plain_client_hello(hello, "leaf.example"), &v);
+	tu_conn_send(&c, (const char *)hello, tu_client_hello(hello, "leaf.example"), &v);
 	assert_int_equal(v.nalerts, 0);
-	struct cert_der chain[] = { { leaf, ln }, { ca, cn } };
-	size_t fn = server_flight(flight, NULL, 0, chain, 2);
+	struct tu_der chain[] = { { leaf, ln }, { ca, cn } };
+	size_t fn = tu_server_flight(flight, NULL, 0, chain, 2);
 	tu_conn_reply(&c, (const char *)flight, fn, &v);
 	uint32_t want = 1u << 1 | 1u << 3 | 1u << 4 | 1u << 6 | 1u << 7 | 1u << 9 | 1u << 11 |
 			1u << 13 | 1u << 15 | 1u << 17 | 1u << 19 | 1u << 20 | 1u << 21;
@@ -504,10 +397,10 @@ static void cert_values(void **state)
 
 	/* an expired certificate, alone in its chain */
 	tu_conn_open(&c, W, 8443);
-	tu_conn_send(&c, (const char *)hello, plain_client_hello(hello, "old.example"), &v);
+	tu_conn_send(&c, (const char *)hello, tu_client_hello(hello, "old.example"), &v);
 	ln = make_cert(leaf, sizeof(leaf), "old.example", NULL, T0 - 1000, T0 - 10);
-	struct cert_der old[] = { { leaf, ln } };
-	fn = server_flight(flight, NULL, 0, old, 1);
+	struct tu_der old[] = { { leaf, ln } };
+	fn = tu_server_flight(flight, NULL, 0, old, 1);
 	tu_conn_reply(&c, (const char *)flight, fn, &v);
 	/* one certificate: 1-3 is exclusive, !1-3 holds; notAfter is still on
 	 * the 14th, past its midnight */
@@ -565,10 +458,10 @@ static void legacy_value_keywords(void **state)
 	struct tu_conn c = { 0 };
 	struct snet_inspect_verdict v;
 	tu_conn_open(&c, W, 443);
-	tu_conn_send(&c, (const char *)hello, plain_client_hello(hello, "lv.example"), &v);
+	tu_conn_send(&c, (const char *)hello, tu_client_hello(hello, "lv.example"), &v);
 	assert_int_equal(v.nalerts, 0);
-	struct cert_der chain[] = { { der, dn } };
-	size_t fn = server_flight(flight, NULL, 0, chain, 1);
+	struct tu_der chain[] = { { der, dn } };
+	size_t fn = tu_server_flight(flight, NULL, 0, chain, 1);
 	tu_conn_reply(&c, (const char *)flight, fn, &v);
 	uint32_t want = 1u << 1 | 1u << 3 | 1u << 6 | 1u << 8 | 1u << 10 | 1u << 11 |
 			1u << 12 | 1u << 14 | 1u << 15;
@@ -577,8 +470,8 @@ static void legacy_value_keywords(void **state)
 
 	/* no certificate: the negated forms do not hold either */
 	tu_conn_open(&c, W, 8443);
-	tu_conn_send(&c, (const char *)hello, plain_client_hello(hello, "lv.example"), &v);
-	fn = server_flight(flight, NULL, 0, NULL, 0);
+	tu_conn_send(&c, (const char *)hello, tu_client_hello(hello, "lv.example"), &v);
+	fn = tu_server_flight(flight, NULL, 0, NULL, 0);
 	tu_conn_reply(&c, (const char *)flight, fn, &v);
 	assert_int_equal(v.nalerts, 0);
 	tu_teardown(&RS, &W);
@@ -603,8 +496,8 @@ static void tls_version_keyword(void **state)
 	tu_conn_send(&c, (const char *)hello, browser_hello(hello), &v);
 	assert_int_equal(sids(&v, 4), 1u << 1);
 	size_t dn = make_cert(der, sizeof(der), "v.example", NULL, T0 - 10, T0 + 10);
-	struct cert_der chain[] = { { der, dn } };
-	size_t fn = server_flight(flight, exts, hello12_exts(exts), chain, 1);
+	struct tu_der chain[] = { { der, dn } };
+	size_t fn = tu_server_flight(flight, exts, hello12_exts(exts), chain, 1);
 	tu_conn_reply(&c, (const char *)flight, fn, &v);
 	assert_int_equal(sids(&v, 4), 1u << 2);
 	tu_teardown(&RS, &W);

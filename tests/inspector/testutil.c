@@ -10,6 +10,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
 #include "testutil.h"
 
 char tu_eve_path[256];
@@ -303,4 +308,147 @@ int tu_stream_hits(const char *rule, uint16_t dport, const char *payload)
 	tu_worker_free(w);
 	snet_inspect_ruleset_unref(rs);
 	return hit;
+}
+
+/* ---- application messages ---- */
+
+size_t tu_put16(uint8_t *p, size_t v)
+{
+	p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+	return 2;
+}
+
+size_t tu_put24(uint8_t *p, size_t v)
+{
+	p[0] = (uint8_t)(v >> 16), p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)v;
+	return 3;
+}
+
+size_t tu_dns_msg(uint8_t *b, const char *name, uint16_t id, int qr)
+{
+	uint8_t h[12] = { (uint8_t)(id >> 8), (uint8_t)id, qr ? 0x81 : 0x01, qr ? 0x80 : 0x00,
+			  0, 1, 0, 0, 0, 0, 0, 0 };
+	memcpy(b, h, 12);
+	size_t n = 12;
+	for (const char *p = name; *p;) {
+		const char *dot = strchr(p, '.');
+		size_t l = dot ? (size_t)(dot - p) : strlen(p);
+		b[n++] = (uint8_t)l;
+		memcpy(b + n, p, l);
+		n += l;
+		p += l + (dot ? 1 : 0);
+	}
+	static const uint8_t tail[] = { 0, 0, 1, 0, 1 };	/* root, A, IN */
+	memcpy(b + n, tail, sizeof(tail));
+	return n + sizeof(tail);
+}
+
+size_t tu_client_hello(uint8_t *b, const char *sni)
+{
+	size_t nl = strlen(sni), n = 9;
+	b[n++] = 3, b[n++] = 3;
+	memset(b + n, 0x11, 32), n += 32;			/* random */
+	b[n++] = 0;						/* session id */
+	n += tu_put16(b + n, 2), b[n++] = 0x13, b[n++] = 0x01;	/* suites */
+	b[n++] = 1, b[n++] = 0;					/* compression */
+	n += tu_put16(b + n, 4 + 5 + nl);
+	/* server_name: one host_name */
+	n += tu_put16(b + n, 0), n += tu_put16(b + n, nl + 5), n += tu_put16(b + n, nl + 3);
+	b[n++] = 0;
+	n += tu_put16(b + n, nl);
+	memcpy(b + n, sni, nl), n += nl;
+	b[0] = 0x16, b[1] = 3, b[2] = 1;
+	tu_put16(b + 3, n - 5);
+	b[5] = 1;
+	tu_put24(b + 6, n - 9);
+	return n;
+}
+
+/* "C=US,O=Example Org,CN=x" into name */
+static void add_name(X509_NAME *name, const char *spec)
+{
+	char buf[256];
+	assert_true(strlen(spec) < sizeof(buf));
+	strcpy(buf, spec);
+	for (char *save = NULL, *f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(f, '=');
+		assert_non_null(eq);
+		*eq = 0;
+		assert_true(X509_NAME_add_entry_by_txt(name, f, MBSTRING_ASC,
+						       (const unsigned char *)eq + 1, -1, -1, 0));
+	}
+}
+
+size_t tu_make_cert(uint8_t *out, size_t cap, const struct tu_cert *c)
+{
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	assert_non_null(key);
+	assert_non_null(x);
+	X509_set_version(x, 2);
+	if (c->serial) {
+		BIGNUM *bn = BN_bin2bn(c->serial, (int)c->serial_len, NULL);
+		assert_non_null(bn);
+		assert_non_null(BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)));
+		BN_free(bn);
+	} else {
+		ASN1_INTEGER_set(X509_get_serialNumber(x), 4242);
+	}
+	assert_non_null(ASN1_TIME_set(X509_getm_notBefore(x), c->not_before));
+	assert_non_null(ASN1_TIME_set(X509_getm_notAfter(x), c->not_after));
+	add_name(X509_get_subject_name(x), c->subject);
+	if (c->issuer)
+		add_name(X509_get_issuer_name(x), c->issuer);
+	else
+		X509_set_issuer_name(x, X509_get_subject_name(x));
+	if (c->san) {
+		X509V3_CTX ctx;
+		X509V3_set_ctx_nodb(&ctx);
+		X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+		X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_alt_name, c->san);
+		assert_non_null(ext);
+		assert_true(X509_add_ext(x, ext, -1));
+		X509_EXTENSION_free(ext);
+	}
+	X509_set_pubkey(x, key);
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	int n = i2d_X509(x, NULL);
+	assert_true(n > 0 && (size_t)n <= cap);
+	unsigned char *p = out;
+	i2d_X509(x, &p);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return (size_t)n;
+}
+
+size_t tu_server_flight(uint8_t *out, const uint8_t *exts, size_t extlen,
+			const struct tu_der *chain, size_t ncerts)
+{
+	uint8_t *p = out + 5;
+	*p++ = 2;
+	p += tu_put24(p, 38 + 2 + extlen);
+	*p++ = 3, *p++ = 3;
+	memset(p, 0x42, 32), p += 32;
+	*p++ = 0;			/* session id */
+	*p++ = 0xc0, *p++ = 0x2f;	/* cipher suite */
+	*p++ = 0;			/* compression */
+	p += tu_put16(p, extlen);
+	if (extlen)
+		memcpy(p, exts, extlen), p += extlen;
+	if (ncerts) {
+		size_t total = 0;
+		for (size_t i = 0; i < ncerts; i++)
+			total += 3 + chain[i].n;
+		*p++ = 11;
+		p += tu_put24(p, total + 3);
+		p += tu_put24(p, total);
+		for (size_t i = 0; i < ncerts; i++) {
+			p += tu_put24(p, chain[i].n);
+			memcpy(p, chain[i].p, chain[i].n), p += chain[i].n;
+		}
+	}
+	*p++ = 14, *p++ = 0, *p++ = 0, *p++ = 0;	/* ServerHelloDone */
+	out[0] = 22, out[1] = 3, out[2] = 3;
+	tu_put16(out + 3, (size_t)(p - out - 5));
+	return (size_t)(p - out);
 }

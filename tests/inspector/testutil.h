@@ -4,6 +4,7 @@
 #define SNET_TESTUTIL_H
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include "snet/inspect.h"
 
 /* load rules given as text; returns the load rc, *rs and *rep as the API */
@@ -60,4 +61,39 @@ int tu_udp_send(struct snet_inspect_worker *w, const char *src, const char *dst,
 int tu_eve_count(const char *jq_filter);
 /* one rule, one client payload on port dport: 1 if sid 1 alerted */
 int tu_stream_hits(const char *rule, uint16_t dport, const char *payload);
+
+/* ---- application messages, byte by byte ---- */
+
+/* big-endian v at p; returns the bytes written (2, 3) */
+size_t tu_put16(uint8_t *p, size_t v);
+size_t tu_put24(uint8_t *p, size_t v);
+/* a DNS message for name, type A, class IN: a query (qr 0) or the header
+ * of a response (qr 1) */
+size_t tu_dns_msg(uint8_t *b, const char *name, uint16_t id, int qr);
+/* a TLS 1.2 ClientHello record with a server name and nothing else */
+size_t tu_client_hello(uint8_t *b, const char *sni);
+
+/* a certificate signed by its own P-256 key (OpenSSL, at test time) */
+struct tu_cert {
+	const char *subject;	/* "C=US,O=Example Org,CN=host" (',' separates) */
+	const char *issuer;	/* the same form; NULL: the subject */
+	const char *san;	/* OpenSSL's "DNS:a,IP:1.2.3.4"; NULL: none */
+	const uint8_t *serial;	/* big-endian; NULL: 4242 */
+	size_t serial_len;
+	time_t not_before, not_after;
+};
+/* its DER in out (the test fails if more than cap); returns the length */
+size_t tu_make_cert(uint8_t *out, size_t cap, const struct tu_cert *c);
+
+struct tu_der {
+	const uint8_t *p;
+	size_t n;
+};
+/*
+ * The server's flight in one handshake record: ServerHello (cipher suite
+ * 0xc02f; its extensions as given), Certificate with the chain (none: no
+ * Certificate message), ServerHelloDone.
+ */
+size_t tu_server_flight(uint8_t *out, const uint8_t *exts, size_t extlen,
+			const struct tu_der *chain, size_t ncerts);
 #endif
