@@ -50,6 +50,7 @@ for arg in $(cat /proc/cmdline); do
 done
 
 fail() { echo "not ok snetd-bench: $*"; exit 1; }
+. ${SNET_TOP}/tests/bench/snetd/guest-common.sh
 # run MODE PORT N: one timed loop; "BEST MEAN" ns per call
 run() {
 	out=$(taskset -c 0 $BENCH "$@")
@@ -65,7 +66,6 @@ events_on() {
 }
 events_off() { $NL event-flush > /dev/null; }
 side() { if [ "$1" = on ]; then events_on; else events_off; fi; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 mkdir -p $W $ETC /run/snet
 cat > $ETC/bench.policy <<EOF
@@ -193,15 +193,6 @@ wait $snetd
 # genl-responder (a blocking recv() and one send() of a ready message per
 # event, the system calls of a seccomp supervisor), the floor of the
 # generic-netlink transport itself.
-# daemon CMD...: start it on CPU 0, wait for its ready file
-daemon() {
-	rm -f $W/ready
-	taskset -c 0 "$@" &
-	dpid=$!
-	i=0
-	while [ ! -f $W/ready ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-	[ -f $W/ready ] || fail "$1 did not start"
-}
 : > $W/min
 for r in $(seq 1 3); do
 	events_off

@@ -21,19 +21,12 @@ variants="${SNET_PATHS_VARIANTS:-floor epoll mmsg check epoll,mmsg,check libsnet
 mkdir -p $W/etc /run/snet
 export SNET_BENCH_DAEMON_CPU=0
 fail() { echo "not ok snetd-upcall-paths: $*"; exit 1; }
+. ${SNET_TOP}/tests/bench/snetd/guest-common.sh
 best() {
 	out=$(taskset -c 0 $BENCH "$@")
 	v=$(echo "$out" | sed -n 's/^ns_best_batch=//p')
 	[ -n "$v" ] || fail "snet-bench $* gave no figure"
 	echo "$v"
-}
-daemon() {
-	rm -f $W/ready
-	taskset -c 0 "$@" &
-	dpid=$!
-	i=0
-	while [ ! -f $W/ready ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-	[ -f $W/ready ] || fail "$1 did not start"
 }
 cat > $W/etc/p.policy <<P
 allow syscall connect proto udp remote 127.0.0.1 remote-port 9903 ticket once
@@ -86,8 +79,7 @@ for r in $(seq 1 $rounds); do
 	echo "$line"
 done
 for v in $variants testd snetd; do
-	m=$(awk -v v=$v '$1 == v { print $2 }' $W/all | sort -n |
-		awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	m=$(awk -v v=$v '$1 == v { print $2 }' $W/all | median)
 	echo "median $v $m"
 done
 echo "ok snetd-upcall-paths: done"

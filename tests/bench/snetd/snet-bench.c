@@ -718,6 +718,7 @@ static int genl_responder(const char *ready)
 {
 	static char buf[1 << 16];
 	bool mmsg = responder_has("mmsg"), check = responder_has("check");
+	bool libsnet = responder_has("libsnet");
 	struct snet_nl *events, *sender;
 	int err, fd, epfd = -1, efd;
 	uint32_t seq = 0;
@@ -731,39 +732,28 @@ static int genl_responder(const char *ready)
 		err = snet_nl_open(&sender);
 	snet_err(err, "genl-responder set-up");
 	efd = snet_nl_fd(events);
-	if (responder_has("libsnet")) {
+	if (libsnet || responder_has("epoll")) {
 		struct epoll_event ev = { .events = EPOLLIN };
 
 		epfd = epoll_create1(EPOLL_CLOEXEC);
-		err = snet_nl_set_nonblocking(events, true);
-		if (epfd < 0 || err ||
-		    epoll_ctl(epfd, EPOLL_CTL_ADD, efd, &ev))
-			die("genl-responder libsnet");
-		fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd < 0)
-			die(ready);
-		close(fd);
-		for (;;) {
-			while (epoll_wait(epfd, &ev, 1, -1) < 0)
-				if (errno != EINTR)
-					die("genl-responder epoll_wait");
-			err = snet_nl_recv_events(events, libsnet_answer,
-						  sender);
-			snet_err(err, "genl-responder libsnet");
-		}
-	}
-	if (responder_has("epoll")) {
-		struct epoll_event ev = { .events = EPOLLIN };
-
-		epfd = epoll_create1(EPOLL_CLOEXEC);
-		if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, efd, &ev) ||
-		    fcntl(efd, F_SETFL, O_NONBLOCK))
+		if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, efd, &ev))
 			die("genl-responder epoll");
+		snet_err(snet_nl_set_nonblocking(events, true),
+			 "genl-responder non-blocking");
 	}
 	fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		die(ready);
 	close(fd);
+	while (libsnet) {
+		struct epoll_event ev;
+
+		while (epoll_wait(epfd, &ev, 1, -1) < 0)
+			if (errno != EINTR)
+				die("genl-responder epoll_wait");
+		snet_err(snet_nl_recv_events(events, libsnet_answer, sender),
+			 "genl-responder libsnet");
+	}
 	for (;;) {
 		ssize_t len = responder_read(efd, buf, sizeof(buf), mmsg, epfd);
 		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
