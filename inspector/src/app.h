@@ -125,12 +125,17 @@ struct tls_hello {
 	 * EllipticCurvePointFormats", and ja3.hash, its MD5 in hex */
 	struct strbuf ja3;
 	char ja3_hash[33];
+	/* ja4.hash, "t13d1516h2_8daaf6152771_e5627efa2ab1" (the ALPN
+	 * characters may each take two bytes), if asked for */
+	char ja4[40];
+	bool has_ja4;
 };
 /*
  * 1: complete ClientHello parsed (release it with tls_hello_release);
- * 0: need more data; -1: not TLS / bad; -ENOMEM.
+ * 0: need more data; -1: not TLS / bad; -ENOMEM.  JA4 is computed only
+ * when @ja4 (a loaded rule reads it).
  */
-int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h);
+int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h, bool ja4);
 void tls_hello_release(struct tls_hello *h);
 
 /*

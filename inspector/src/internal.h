@@ -196,6 +196,7 @@ enum buf_id {
 	BUF_TLS_JA3_STRING,
 	BUF_TLS_JA3S_HASH,	/* the ServerHello's */
 	BUF_TLS_JA3S_STRING,
+	BUF_TLS_JA4_HASH,	/* the ClientHello's, if a rule reads it */
 	BUF_SSH_PROTO,		/* side of the rule: the banner of that side */
 	BUF_SSH_SOFTWARE,
 	BUF_DCE_STUB_DATA,	/* side of the rule: the request's or the response's stub */
@@ -757,6 +758,7 @@ struct snet_inspect_ruleset {
 	struct xbits_table xbits;	/* its own lock */
 	bool tls_track;		/* a rule reads ssl_version or ssl_state */
 	bool smtp_files;	/* a rule reads SMTP attachments: smtp.c parses SMTP flows */
+	bool tls_ja4;		/* a rule reads ja4.hash: tls.c computes JA4 */
 	struct addr_node **sup_addrs;	/* threshold.config's suppress addresses */
 	size_t nsup_addrs;
 	uint64_t generation;

@@ -61,6 +61,7 @@ static const struct {
 	[BUF_TLS_JA3_STRING] = { "ja3.string", SIDE_REQ },
 	[BUF_TLS_JA3S_HASH] = { "ja3s.hash", SIDE_RESP },
 	[BUF_TLS_JA3S_STRING] = { "ja3s.string", SIDE_RESP },
+	[BUF_TLS_JA4_HASH] = { "ja4.hash", SIDE_REQ },
 	[BUF_SSH_PROTO] = { "ssh.proto", SIDE_BOTH },
 	[BUF_SSH_SOFTWARE] = { "ssh.software", SIDE_BOTH },
 	[BUF_DCE_STUB_DATA] = { "dcerpc.stub_data", SIDE_BOTH },
@@ -156,6 +157,7 @@ static const struct {
 	{ "ja3s.hash", BUF_TLS_JA3S_HASH, true },
 	{ "ja3s_string", BUF_TLS_JA3S_STRING, true },
 	{ "ja3s.string", BUF_TLS_JA3S_STRING, true },
+	{ "ja4.hash", BUF_TLS_JA4_HASH, true },
 	{ "ssh_proto", BUF_SSH_PROTO, true },
 	{ "ssh.proto", BUF_SSH_PROTO, true },
 	{ "ssh_software", BUF_SSH_SOFTWARE, true },
@@ -1800,7 +1802,8 @@ static int resolve_directions(struct pstate *ps)
 		if (b == BUF_DNS_QUERY)
 			dns = true;
 		/* the ClientHello's; the ServerHello's; the certificate's */
-		if (b == BUF_TLS_SNI || b == BUF_TLS_JA3_HASH || b == BUF_TLS_JA3_STRING) {
+		if (b == BUF_TLS_SNI || b == BUF_TLS_JA3_HASH || b == BUF_TLS_JA3_STRING ||
+		    b == BUF_TLS_JA4_HASH) {
 			tls = true;
 			if (tls_cli_buf < 0)
 				tls_cli_buf = b;
@@ -1830,7 +1833,8 @@ static int resolve_directions(struct pstate *ps)
 	if (tls_sh && r->flow_dirs == DIR_TO_SERVER)
 		return fail(ps, -EINVAL, "ja3s.* (the server's hello) in a to_server rule");
 	if (tls && tls_cli_buf != BUF_TLS_SNI && r->flow_dirs == DIR_TO_CLIENT)
-		return fail(ps, -EINVAL, "ja3.* (the client's hello) in a to_client rule");
+		return fail(ps, -EINVAL, "%s (the client's hello) in a to_client rule",
+			    tls_cli_buf == BUF_TLS_JA4_HASH ? "ja4.hash" : "ja3.*");
 	tls_cert |= tls_sh;	/* the server's side, decided below */
 	if (r->urilen.set)
 		http = req_only = true;

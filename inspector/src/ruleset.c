@@ -450,6 +450,8 @@ static int pre_build(struct snet_inspect_ruleset *rs)
 			rs->tls_track = true;
 		if (r->bufmask & (1ull << BUF_SMTP_FILE_DATA))
 			rs->smtp_files = true;
+		if (r->bufmask & (1ull << BUF_TLS_JA4_HASH))
+			rs->tls_ja4 = true;
 		p->hdr = r->has_hdr ? &r->hdr : NULL;
 	}
 	return pre_number_headers(rs);

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * TLS handshake parsers: the client's ClientHello (the server name that
- * tls.sni inspects) and the server's first certificate (tls.cert_subject,
- * tls.cert_issuer, tls.cert_serial, tls.cert_fingerprint), read with
- * OpenSSL.  Only what is sent in the clear: TLS 1.3 encrypts the
+ * tls.sni inspects, JA3, JA4) and the server's first certificate
+ * (tls.cert_subject, tls.cert_issuer, tls.cert_serial,
+ * tls.cert_fingerprint), read with OpenSSL.  Only what is sent in the clear: TLS 1.3 encrypts the
  * certificate.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,12 +119,179 @@ static int client_ja3(struct tls_hello *h, uint16_t legacy, const uint8_t *ciphe
 	return rc;
 }
 
+static int cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* "xxxx,xxxx,...": the values as 4 lowercase hex digits */
+static int hex4_list(struct strbuf *b, const uint16_t *v, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		char t[5] = { ',', hex[v[i] >> 12], hex[(v[i] >> 8) & 15],
+			      hex[(v[i] >> 4) & 15], hex[v[i] & 15] };
+		int rc = i ? strbuf_append(b, t, 5) : strbuf_append(b, t + 1, 4);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* the first 12 hex digits of the SHA-256 of @b, after a '_' */
+static int sha256_12(const struct strbuf *b, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	static const char hex[] = "0123456789abcdef";
+
+	if (!EVP_Digest(b->s ? b->s : "", b->len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
+		return -EIO;
+	*out++ = '_';
+	for (int i = 0; i < 6; i++) {
+		*out++ = hex[md[i] >> 4];
+		*out++ = hex[md[i] & 15];
+	}
+	*out = 0;
+	return 0;
+}
+
+/* an ALPN character as Suricata 7 writes it: the byte as a code point */
+static char *alpn_char(char *o, uint8_t c)
+{
+	if (c < 0x80) {
+		*o++ = (char)c;
+	} else {
+		*o++ = (char)(0xc0 | c >> 6);
+		*o++ = (char)(0x80 | (c & 0x3f));
+	}
+	return o;
+}
+
+static uint16_t ja4_version(uint16_t v)
+{
+	switch (v) {
+	case 0x0304: return '1' << 8 | '3';
+	case 0x0303: return '1' << 8 | '2';
+	case 0x0302: return '1' << 8 | '1';
+	case 0x0301: return '1' << 8 | '0';
+	case 0x0300: return 's' << 8 | '3';
+	}
+	return '0' << 8 | '0';
+}
+
+/*
+ * JA4 of a ClientHello as Suricata 7 computes it (FoxIO's JA4, rust/src/
+ * ja4.rs): "t" + version + "d"/"i" + cipher count + extension count +
+ * ALPN's first and last characters, "_", SHA-256 (12 hex) of the sorted
+ * ciphers, "_", SHA-256 of the sorted extensions without SNI and ALPN,
+ * "_" and the signature algorithms in order.  GREASE is left out
+ * everywhere; the version is the higher of the legacy field and the first
+ * known supported_versions entry; counts stop at 99.  Unlike FoxIO's
+ * reference, empty lists are hashed as well (Suricata's "e3b0c44298fc").
+ */
+static int client_ja4(struct tls_hello *h, uint16_t legacy, const uint8_t *ciphers, size_t nc,
+		      const uint8_t *exts, size_t elen)
+{
+	size_t ncs = 0, nex = 0, nsig = 0, next_total = 0;
+	uint16_t *cs = malloc((nc / 2 + elen / 2 + 1) * 2 * sizeof(uint16_t));
+	const uint8_t *alpn = NULL;
+	uint16_t version = grease(legacy) ? 0 : legacy;
+	bool sni = false;
+	int rc = 0;
+
+	if (!cs)
+		return -ENOMEM;
+	uint16_t *ex = cs + nc / 2, *sig = ex + elen / 4 + 1;
+	size_t alpn_len = 0;
+	for (size_t i = 0; i + 1 < nc; i += 2)
+		if (!grease(rd16(ciphers + i)))
+			cs[ncs++] = rd16(ciphers + i);
+	for (size_t i = 0; i + 4 <= elen;) {
+		uint16_t type = rd16(exts + i), len = rd16(exts + i + 2);
+		const uint8_t *v = exts + i + 4;
+		if (len > elen - i - 4)
+			break;
+		/* a malformed extension ends the walk, as in Suricata */
+		if (type == 13 && len) {	/* signature_algorithms */
+			size_t sl = len >= 2 ? rd16(v) : 1;
+			if (sl % 2 || sl > len - 2u)
+				break;
+			for (size_t k = 0; k < sl; k += 2)
+				if (!grease(rd16(v + 2 + k)))
+					sig[nsig++] = rd16(v + 2 + k);
+		} else if (type == 16 && len) {	/* ALPN: its first protocol */
+			size_t ll = len >= 2 ? rd16(v) : SIZE_MAX, pl = len >= 3 ? v[2] : 0;
+			if (ll > len - 2u || (ll && 3 + pl > len))
+				break;
+			if (ll && 1 + pl <= ll && !alpn) {
+				alpn = v + 3;
+				alpn_len = pl;
+			}
+		} else if (type == 43 && len >= 1) {	/* supported_versions */
+			for (size_t k = 1; k + 1 < (size_t)len && k < (size_t)v[0] + 1; k += 2) {
+				uint16_t sv = rd16(v + k);
+				if ((sv >= 0x0300 && sv <= 0x0304) || (sv >> 8) == 0x7f) {
+					if (sv > version)
+						version = sv;
+					break;
+				}
+			}
+		}
+		if (!grease(type)) {
+			next_total++;
+			if (type == 0)
+				sni = true;
+			else if (type != 16)
+				ex[nex++] = type;
+		}
+		i += 4u + len;
+	}
+	qsort(cs, ncs, sizeof(*cs), cmp_u16);
+	qsort(ex, nex, sizeof(*ex), cmp_u16);
+
+	char *o = h->ja4;
+	uint16_t vc = ja4_version(version);
+	*o++ = 't';
+	*o++ = (char)(vc >> 8);
+	*o++ = (char)vc;
+	*o++ = sni ? 'd' : 'i';
+	size_t c99 = ncs < 99 ? ncs : 99, e99 = next_total < 99 ? next_total : 99;
+	*o++ = (char)('0' + c99 / 10), *o++ = (char)('0' + c99 % 10);
+	*o++ = (char)('0' + e99 / 10), *o++ = (char)('0' + e99 % 10);
+	/* one character or a GREASE value: as none */
+	if (alpn && alpn_len > 1 && !(alpn_len == 2 && grease(rd16(alpn)))) {
+		o = alpn_char(o, alpn[0]);
+		o = alpn_char(o, alpn[alpn_len - 1]);
+	} else {
+		*o++ = '0', *o++ = '0';
+	}
+	struct strbuf b = { 0 };
+	rc = hex4_list(&b, cs, ncs);
+	if (!rc)
+		rc = sha256_12(&b, o);
+	o += 13;
+	b.len = 0;
+	if (!rc)
+		rc = hex4_list(&b, ex, nex);
+	if (!rc)
+		rc = strbuf_append(&b, "_", 1);
+	if (!rc)
+		rc = hex4_list(&b, sig, nsig);
+	if (!rc)
+		rc = sha256_12(&b, o);
+	strbuf_free(&b);
+	free(cs);
+	h->has_ja4 = !rc;
+	return rc;
+}
+
 void tls_hello_release(struct tls_hello *h)
 {
 	strbuf_free(&h->ja3);
 }
 
-int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h)
+int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h, bool ja4)
 {
 	memset(h, 0, sizeof(*h));
 	if (n < 5)
@@ -159,8 +327,15 @@ int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h)
 	if (end - p < 1 || end - p < 1 + p[0])
 		return -1;
 	p += 1 + p[0];		/* compression */
-	if (end - p < 2)	/* no extensions */
-		return client_ja3(h, legacy, ciphers, nc, NULL, 0) ? -ENOMEM : 1;
+	if (end - p < 2) {	/* no extensions */
+		if (client_ja3(h, legacy, ciphers, nc, NULL, 0))
+			return -ENOMEM;
+		if (ja4 && client_ja4(h, legacy, ciphers, nc, NULL, 0)) {
+			tls_hello_release(h);
+			return -ENOMEM;
+		}
+		return 1;
+	}
 	size_t elen = rd16(p);
 	p += 2;
 	if (elen > (size_t)(end - p))
@@ -195,7 +370,8 @@ int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h)
 		}
 		p += len;
 	}
-	if (client_ja3(h, legacy, ciphers, nc, exts, elen)) {
+	if (client_ja3(h, legacy, ciphers, nc, exts, elen) ||
+	    (ja4 && client_ja4(h, legacy, ciphers, nc, exts, elen))) {
 		tls_hello_release(h);
 		return -ENOMEM;
 	}

@@ -1293,6 +1293,8 @@ static json_t *tls_json(const void *arg)
 		json_object_set_new(o, "sni", json_stringn_nocheck(h->sni, h->sni_len));
 	json_object_set_new(o, "version", tls_version_json(h->version));
 	json_object_set_new(o, "ja3", ja3_json(h->ja3_hash, &h->ja3));
+	if (h->has_ja4)
+		json_object_set_new(o, "ja4", json_string(h->ja4));
 	return o;
 }
 
@@ -1308,6 +1310,10 @@ static void tls_event(struct snet_inspect_worker *w, const struct tls_hello *h)
 	ev_buf(&ev, BUF_TLS_JA3_HASH, (const uint8_t *)h->ja3_hash, strlen(h->ja3_hash));
 	ev_buf(&ev, BUF_TLS_JA3_STRING, (const uint8_t *)h->ja3.s, h->ja3.len);
 	ev.scan_mask |= 1ull << BUF_TLS_JA3_HASH | 1ull << BUF_TLS_JA3_STRING;
+	if (h->has_ja4) {
+		ev_buf(&ev, BUF_TLS_JA4_HASH, (const uint8_t *)h->ja4, strlen(h->ja4));
+		ev.scan_mask |= 1ull << BUF_TLS_JA4_HASH;
+	}
 	stream_window_buf(w, &ev);
 	ev.app_fn = tls_json;
 	ev.app_arg = h;
@@ -1713,7 +1719,8 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 		size_t room = 16384 + 2048 + 5 - f->tls_buf.len;
 		strbuf_append(&f->tls_buf, d, n < room ? n : room);
 		struct tls_hello h;
-		int rc = tls_parse_client_hello((uint8_t *)f->tls_buf.s, f->tls_buf.len, &h);
+		int rc = tls_parse_client_hello((uint8_t *)f->tls_buf.s, f->tls_buf.len, &h,
+						f->rs->tls_ja4);
 		if (rc != 0) {
 			f->tls_done = true;
 			strbuf_free(&f->tls_buf);

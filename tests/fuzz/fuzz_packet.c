@@ -71,6 +71,7 @@ static const char rules[] =
 	"alert tls any any -> any any (msg:\"j3\"; ja3.string; content:\"771,\"; ja3.hash; "
 	"content:\"0123456789abcdef0123456789abcdef\"; sid:34;)\n"
 	"alert tls any any -> any any (msg:\"js\"; ja3s.string; content:\"-\"; sid:35;)\n"
+	"alert tls any any -> any any (msg:\"j4\"; ja4.hash; content:\"t13d\"; startswith; sid:46;)\n"
 	"alert tls any any -> any any (msg:\"fp\"; tls.cert_fingerprint; content:\""
 	"ed:c9:50:6d:35:1c:01:3f:d9:7b:1a:46:83:3c:0b:0d:84:4f:2f:7b\"; ja3s.hash; "
 	"content:\"303951d4c50efb2e991652225a6f02b1\"; sid:36;)\n"

@@ -311,6 +311,118 @@ static void ja3_keywords(void **state)
 	tu_teardown(&RS, &W);
 }
 
+/*
+ * ja4.hash of three hellos, each worked out by hand from what is written
+ * in it: the browser's above, one with signature algorithms, and one
+ * without extensions.  Two values are Suricata's own (rust/src/ja4.rs's
+ * tests): the cipher part f500716053f9 and the empty extension part
+ * d2e2adf7177b; the others are SHA-256 of the raw strings written here.
+ */
+#define BROWSER_JA4_A "t13d0306h2"		/* 1.3 from supported_versions */
+#define BROWSER_JA4_B "002f,1301,c02f"		/* sorted, GREASE left out */
+#define BROWSER_JA4_C "000a,000b,0023,002b_"	/* no SNI, no ALPN, no sigalgs */
+#define SIG_JA4_A "t12i0305h6"			/* no SNI; ALPN "h3-16" */
+#define SIG_JA4_C "000d,0121,1234,face_0804,0403"	/* sigalgs in order */
+
+static size_t sigalg_hello(uint8_t *b)
+{
+	static const uint8_t suites[] = { 0x11, 0x11, 0x0a, 0x20, 0xba, 0xda };
+	static const uint8_t alpn[] = { 0, 9, 5, 'h', '3', '-', '1', '6', 2, 'h', '2' };
+	static const uint8_t sig[] = { 0, 6, 0x08, 0x04, 0x0a, 0x0a, 0x04, 0x03 };
+	size_t n = 9;
+	b[n++] = 3, b[n++] = 3;
+	memset(b + n, 0x11, 32), n += 32;
+	b[n++] = 0;
+	n += tu_put16(b + n, sizeof(suites));
+	memcpy(b + n, suites, sizeof(suites)), n += sizeof(suites);
+	b[n++] = 1, b[n++] = 0;
+	size_t elen_at = n;
+	n += 2;
+	n += ext(b + n, 16, alpn, sizeof(alpn));
+	n += ext(b + n, 0xface, NULL, 0);
+	n += ext(b + n, 0x0a0a, NULL, 0);
+	n += ext(b + n, 0x0121, NULL, 0);
+	n += ext(b + n, 13, sig, sizeof(sig));
+	n += ext(b + n, 0x1234, NULL, 0);
+	tu_put16(b + elen_at, n - elen_at - 2);
+	b[0] = 0x16, b[1] = 3, b[2] = 1;
+	tu_put16(b + 3, n - 5);
+	b[5] = 1;
+	tu_put24(b + 6, n - 9);
+	return n;
+}
+
+/* "a_" + the first 12 hex digits of SHA-256(b) + "_" + those of SHA-256(c) */
+static void ja4_expect(char *out, const char *a, const char *b, const char *c)
+{
+	char hb[65], hc[65];
+	digest_hex(EVP_sha256(), b, strlen(b), 0, hb);
+	digest_hex(EVP_sha256(), c, strlen(c), 0, hc);
+	sprintf(out, "%s_%.12s_%.12s", a, hb, hc);
+}
+
+static void ja4_keyword(void **state)
+{
+	(void)state;
+	uint8_t hello[512];
+	char browser[40], sigs[40], rules[1024], f[256];
+	ja4_expect(browser, BROWSER_JA4_A, BROWSER_JA4_B, BROWSER_JA4_C);
+	ja4_expect(sigs, SIG_JA4_A, "0a20,1111,bada", SIG_JA4_C);
+	/* Suricata's own value for these three ciphers */
+	assert_memory_equal(sigs + 11, "f500716053f9", 12);
+	snprintf(rules, sizeof(rules),
+		 "alert tls any any -> any any (msg:\"browser\"; ja4.hash; content:\"%s\"; "
+		 "startswith; endswith; sid:1;)\n"
+		 "alert tls any any -> any any (msg:\"sigalgs\"; ja4.hash; content:\"%s\"; sid:2;)\n"
+		 "alert tls any any -> any any (msg:\"no ext\"; ja4.hash; "
+		 "content:\"_d2e2adf7177b\"; endswith; sid:3;)\n"
+		 "alert tls any any -> any any (msg:\"prefix\"; ja4.hash; content:\"t13d\"; "
+		 "startswith; sid:4;)\n",
+		 browser, sigs);
+	tu_setup(rules, &RS, &W);
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	tu_conn_open(&c, W, 443);
+	tu_conn_send(&c, (const char *)hello, browser_hello(hello), &v);
+	assert_int_equal(sids(&v, 4), 1u << 1 | 1u << 4);
+	snprintf(f, sizeof(f), "select(.alert.signature_id == 1 and .tls.ja4 == \"%s\")", browser);
+	assert_int_equal(tu_eve_count(f), 1);
+	tu_conn_open(&c, W, 8443);
+	tu_conn_send(&c, (const char *)hello, sigalg_hello(hello), &v);
+	assert_int_equal(sids(&v, 4), 1u << 2);
+	/* no extensions: nothing after the second '_' but the empty list's */
+	tu_conn_open(&c, W, 9443);
+	size_t n = tu_client_hello(hello, "x");
+	n -= 4 + 5 + 1 + 2;
+	tu_put16(hello + 3, n - 5);
+	tu_put24(hello + 6, n - 9);
+	tu_conn_send(&c, (const char *)hello, n, &v);
+	assert_int_equal(sids(&v, 4), 1u << 3);
+	char none[40];
+	ja4_expect(none, "t12i010000", "1301", "_");
+	snprintf(f, sizeof(f), "select(.alert.signature_id == 3 and .tls.ja4 == \"%s\")", none);
+	assert_int_equal(tu_eve_count(f), 1);
+	tu_teardown(&RS, &W);
+
+	/* no rule reads JA4: not computed, not in EVE (Suricata's "auto") */
+	tu_setup("alert tls any any -> any any (msg:\"sni\"; tls.sni; content:\"ja3.example\"; "
+		 "sid:1;)\n", &RS, &W);
+	tu_conn_open(&c, W, 443);
+	tu_conn_send(&c, (const char *)hello, browser_hello(hello), &v);
+	assert_true(tu_has_sid(&v, 1));
+	assert_int_equal(tu_eve_count("select(.alert.signature_id == 1 and .tls.ja3 != null and "
+				      ".tls.ja4 == null)"), 1);
+	tu_teardown(&RS, &W);
+
+	static const struct refused r[] = {
+		{ "alert tls any any -> any any (msg:\"x\"; flow:to_client; ja4.hash; "
+		  "content:\"t13\"; sid:1;)", "ja4.hash (the client's hello) in a to_client rule" },
+		{ "alert tls any any -> any any (msg:\"x\"; ja4.hash; content:\"t13\"; "
+		  "ja3s.hash; content:\"abc\"; sid:1;)", "ja4.hash and ja3s.hash in one rule" },
+	};
+	expect_refused(r, sizeof(r) / sizeof(r[0]));
+}
+
 /* what cannot match, or is in the wrong direction, is refused */
 static void ja3_rejected(void **state)
 {
@@ -510,6 +622,7 @@ int main(void)
 		cmocka_unit_test(cert_fingerprint_rejected),
 		cmocka_unit_test(ja3_keywords),
 		cmocka_unit_test(ja3_rejected),
+		cmocka_unit_test(ja4_keyword),
 		cmocka_unit_test(cert_values),
 		cmocka_unit_test(legacy_value_keywords),
 		cmocka_unit_test(tls_version_keyword),
