@@ -146,8 +146,8 @@ def tls_ext(etype, body):
 
 
 def browser_hello(sni):
-    """A ClientHello with GREASE values, as browsers send; returns it and its
-    JA3 string, worked out here from the same lists (Salesforce's rules)."""
+    """A ClientHello with GREASE values, as browsers send; returns it, its
+    JA3 string and its JA4, worked out here from the same lists."""
     suites = [0x3A3A, 0x1301, 0x1302, 0xC02B, 0xC02F, 0x009C]
     groups = [0x8A8A, 29, 23, 24]
     formats = [0]
@@ -176,7 +176,15 @@ def browser_hello(sni):
         "-".join(str(g) for g in groups if not grease(g)),
         "-".join(str(f) for f in formats),
     ])
-    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs, ja3
+    # JA4 (as Suricata 7): version 1.3 from supported_versions, SNI, the
+    # counts, ALPN "h2", sorted ciphers, sorted extensions less SNI and ALPN
+    ciphers = sorted(c for c in suites if not grease(c))
+    types = [t for t, _ in exts if not grease(t)]
+    h12 = lambda v: hashlib.sha256(v.encode()).hexdigest()[:12]
+    ja4 = "t13d%02d%02dh2_%s_%s" % (
+        len(ciphers), len(types), h12(",".join("%04x" % c for c in ciphers)),
+        h12(",".join("%04x" % t for t in sorted(t for t in types if t not in (0, 16))) + "_"))
+    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs, ja3, ja4
 
 
 def server_flight(cert):
@@ -300,7 +308,7 @@ def write_tests(out):
     pc = Pcap(os.path.join(out, "tls-cert.pcap"), LINK_ETH)
     f = TcpFlow(pc, "10.0.0.7", "198.51.100.44", 40004, 443)
     f.open()
-    hello, ja3 = browser_hello("evil.example")
+    hello, ja3, ja4 = browser_hello("evil.example")
     f.send(hello)
     flight, ja3s = server_flight(TEST_CERT)
     f.reply(flight, mss=300)
@@ -316,9 +324,11 @@ def write_tests(out):
                 'sid:9100006; rev:1;)\n' % ja3_md5)
         r.write('alert tls any any -> any any (msg:"T JA3S"; ja3s.hash; content:"%s"; '
                 'sid:9100007; rev:1;)\n' % ja3s_md5)
+        r.write('alert tls any any -> any any (msg:"T JA4"; ja4.hash; content:"%s"; '
+                'sid:9100008; rev:1;)\n' % ja4)
     with open(os.path.join(out, "tls-cert.expect"), "w") as e:
-        e.write("fingerprint=%s\nja3=%s\nja3_string=%s\nja3s=%s\nja3s_string=%s\n" %
-                (fp, ja3_md5, ja3, ja3s_md5, ja3s))
+        e.write("fingerprint=%s\nja3=%s\nja3_string=%s\nja3s=%s\nja3s_string=%s\nja4=%s\n" %
+                (fp, ja3_md5, ja3, ja3s_md5, ja3s, ja4))
     pc = Pcap(os.path.join(out, "icmp.pcap"))
     pc.add(ip4("10.0.0.5", "10.0.0.6", 1, struct.pack("!BBHHH", 8, 0, 0, 1, 1) + b"PINGDATA"))
     pc.close()

@@ -55,6 +55,8 @@ check tls-ja3 tls-cert.pcap 'select(.alert.signature_id==9100006) | [.tls.ja3.ha
 	"[\"$(expect ja3)\",\"$(expect ja3_string)\",\"evil.example\"]"
 check tls-ja3s tls-cert.pcap 'select(.alert.signature_id==9100007) | [.tls.ja3s.hash,.tls.ja3s.string,.tls.version]' \
 	"[\"$(expect ja3s)\",\"$(expect ja3s_string)\",\"TLS 1.2\"]"
+check tls-ja4 tls-cert.pcap 'select(.alert.signature_id==9100008) | [.tls.ja4,.tls.sni]' \
+	"[\"$(expect ja4)\",\"evil.example\"]"
 check icmp icmp.pcap '[.alert.signature_id,.proto,.icmp_type]' '[9100003,"ICMP",8]'
 check ipv6-http ipv6.pcap '[.alert.signature_id,.src_ip,.proto]' '[9100002,"2001:db8::1","TCP"]'
 # As installed: make install's inspector.conf (classification-file unset)
