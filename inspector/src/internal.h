@@ -78,6 +78,8 @@ struct snet_inspect_config {
 	uint64_t http_body_limit;
 	uint32_t tcp_timeout, tcp_closed_timeout, udp_timeout;
 	uint32_t cache_keep;		/* database files kept in cache_dir */
+	uint64_t defrag_memcap;		/* fragment bytes held, per worker */
+	uint32_t defrag_timeout;	/* seconds from a datagram's first fragment */
 	bool midstream;
 };
 const char *config_var(const struct snet_inspect_config *cfg, const char *name);
