@@ -619,6 +619,9 @@ static void fragment_keywords(void **state)
 	assert_int_equal(v.nalerts, 4);	/* 2, 3 on the fragment; 3, 4 on the datagram */
 	assert_int_equal(tu_eve_count("select(.alert.signature_id==3)"), 2);
 	assert_int_equal(tu_eve_count("select(.alert.signature_id==4 and .src_port==4000)"), 1);
+	/* a fragment's alert: its protocol, no ports (it has no UDP header) */
+	assert_int_equal(tu_eve_count("select(.alert.signature_id==2 and .proto==\"UDP\" and "
+				      "(has(\"src_port\") or has(\"dest_port\") | not))"), 1);
 	check_invariant();
 	teardown();
 }
