@@ -252,14 +252,21 @@ int snet_inspect_worker_set_ruleset(struct snet_inspect_worker *w,
  * Inspect one packet starting at its IPv4/IPv6 header.  ts is the packet
  * time (drives flow timeouts).  meta may be NULL.  Fills *v; returns 0, or
  * a negative errno for a caller error (NULL pointers).  An undecodable
- * packet is not an error: it is accepted and counted as invalid.
+ * packet is not an error: it is accepted and counted as invalid.  An IP
+ * fragment is inspected alone and kept for reassembly; for the fragment
+ * that completes a datagram, *v is the whole datagram's verdict (unless
+ * the fragment's own rules dropped or rejected it) with both their alerts.
  */
 int snet_inspect_worker_packet(struct snet_inspect_worker *w,
 			       const uint8_t *pkt, size_t len,
 			       const struct timespec *ts,
 			       const struct snet_inspect_meta *meta,
 			       struct snet_inspect_verdict *v);
-/* End flows idle past their timeout at time ts (all flows if ts == NULL). */
+/*
+ * End flows idle past their timeout at time ts, and give up the datagrams
+ * whose fragments came more than defrag-timeout ago (all flows and all
+ * held fragments if ts == NULL).
+ */
 void snet_inspect_worker_expire(struct snet_inspect_worker *w,
 				const struct timespec *ts);
 void snet_inspect_worker_stats(const struct snet_inspect_worker *w,
