@@ -19,7 +19,9 @@
 static int decode_l4(struct packet *p, const uint8_t *l4, size_t len, const char **why)
 {
 	p->payload = l4;
-	p->plen = len;
+	/* a fragment has no payload of its own, as in Suricata: content
+	 * rules see its bytes in the datagram, header keywords see it */
+	p->plen = p->is_frag ? 0 : len;
 	if (p->is_frag)
 		return 0;
 	p->l4 = l4;
