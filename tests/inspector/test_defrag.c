@@ -600,7 +600,10 @@ static void fragment_keywords(void **state)
 	setup_with("alert ip any any -> any any (msg:\"M\"; fragbits:M; sid:1;)\n"
 		   "alert ip any any -> any any (msg:\"fo\"; fragoffset:>0; sid:2;)\n"
 		   "alert ip any any -> any any (msg:\"not M\"; fragbits:!M; sid:3;)\n"
-		   "alert udp any any -> any 9999 (msg:\"u\"; content:\"BBBB\"; sid:4;)\n", NULL);
+		   "alert udp any any -> any 9999 (msg:\"u\"; content:\"BBBB\"; sid:4;)\n"
+		   /* any port: the content is whole in the second fragment */
+		   "alert udp any any -> any any (msg:\"any\"; content:\"AAAABBBB\"; sid:5;)\n",
+		   NULL);
 	uint8_t whole[256], f[256];
 	struct snet_inspect_verdict v;
 	size_t n = tu_udp(whole, "10.0.0.3", "192.0.2.9", 4000, 9999, "xxxxxxxxAAAABBBB", 16);
@@ -616,8 +619,12 @@ static void fragment_keywords(void **state)
 	assert_true(tu_has_sid(&v, 2));
 	assert_true(tu_has_sid(&v, 3));
 	assert_true(tu_has_sid(&v, 4));
-	assert_int_equal(v.nalerts, 4);	/* 2, 3 on the fragment; 3, 4 on the datagram */
+	assert_true(tu_has_sid(&v, 5));
+	/* 2, 3 on the fragment; 3, 4, 5 on the datagram: a fragment has no
+	 * payload, so 5 is not reported twice */
+	assert_int_equal(v.nalerts, 5);
 	assert_int_equal(tu_eve_count("select(.alert.signature_id==3)"), 2);
+	assert_int_equal(tu_eve_count("select(.alert.signature_id==5)"), 1);
 	assert_int_equal(tu_eve_count("select(.alert.signature_id==4 and .src_port==4000)"), 1);
 	/* a fragment's alert: its protocol, no ports (it has no UDP header) */
 	assert_int_equal(tu_eve_count("select(.alert.signature_id==2 and .proto==\"UDP\" and "
