@@ -55,6 +55,8 @@ int snet_inspect_config_new(struct snet_inspect_config **out)
 	c->tcp_closed_timeout = 10;
 	c->udp_timeout = 60;
 	c->cache_keep = 4;
+	c->defrag_memcap = 16ull << 20;
+	c->defrag_timeout = 60;	/* Suricata's */
 	c->midstream = true;
 	for (size_t i = 0; i < sizeof(default_vars) / sizeof(default_vars[0]); i++) {
 		int rc = snet_inspect_config_set_var(c, default_vars[i][0],
@@ -204,6 +206,8 @@ int snet_inspect_config_set(struct snet_inspect_config *c, const char *key,
 		{ "tcp-closed-timeout", offsetof(struct snet_inspect_config, tcp_closed_timeout), false, true, 0 },
 		{ "udp-timeout", offsetof(struct snet_inspect_config, udp_timeout), false, true, 1 },
 		{ "cache-keep", offsetof(struct snet_inspect_config, cache_keep), false, true, 1 },
+		{ "defrag-memcap", offsetof(struct snet_inspect_config, defrag_memcap), true, false, 0 },
+		{ "defrag-timeout", offsetof(struct snet_inspect_config, defrag_timeout), false, true, 1 },
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(key, nums[i].key))

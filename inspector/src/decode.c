@@ -2,8 +2,13 @@
 /*
  * Packet decoder: IPv4/IPv6 (extension headers skipped), then TCP, UDP,
  * ICMP/ICMPv6.  Input starts at the IP header, as NFQUEUE delivers it.
- * Fragments are not reassembled: on LOCAL_OUT, where snetd reads, the
- * kernel has not fragmented yet; a non-first fragment is decoded as IP only.
+ * A fragment (IPv4 MF or an offset; IPv6 a fragment header that is not an
+ * atomic one, RFC 6946) is decoded as IP only, first fragment included:
+ * its L4 header may be cut, and its bytes are the datagram's only once
+ * defrag.c has put them together.  The decoder notes where the fragment's
+ * part of the datagram is and what keys it; the worker inspects the
+ * fragment as an IP packet, then gives it to defrag.c, and a datagram made
+ * whole comes back here as one packet.
  */
 #include <errno.h>
 #include <string.h>
@@ -11,12 +16,13 @@
 
 #include "internal.h"
 
-static int decode_l4(struct packet *p, const uint8_t *l4, size_t len,
-		     bool first_frag, const char **why)
+static int decode_l4(struct packet *p, const uint8_t *l4, size_t len, const char **why)
 {
 	p->payload = l4;
-	p->plen = len;
-	if (!first_frag)
+	/* a fragment has no payload of its own, as in Suricata: content
+	 * rules see its bytes in the datagram, header keywords see it */
+	p->plen = p->is_frag ? 0 : len;
+	if (p->is_frag)
 		return 0;
 	p->l4 = l4;
 	p->l4len = len;
@@ -99,8 +105,17 @@ int packet_decode(const uint8_t *d, size_t len, struct packet *p, const char **w
 		memcpy(p->dst.a, d + 16, 4);
 		p->ipproto = d[9];
 		uint16_t frag = rd16(d + 6);
-		bool first = (frag & 0x1fff) == 0;
-		return decode_l4(p, d + hl, tot - hl, first, why);
+		if (frag & 0x3fff) {
+			p->is_frag = true;
+			p->frag_more = frag & 0x2000;
+			p->frag_off = (uint32_t)(frag & 0x1fff) * 8;
+			p->frag_id = rd16(d + 4);
+			p->frag_nh = d[9];
+			p->frag_hoff = (uint32_t)hl;
+			p->frag_data = d + hl;
+			p->frag_len = tot - hl;
+		}
+		return decode_l4(p, d + hl, tot - hl, why);
 	}
 	if (ver == 6) {
 		if (len < 40) {
@@ -118,39 +133,66 @@ int packet_decode(const uint8_t *d, size_t len, struct packet *p, const char **w
 		uint8_t nh = d[6];
 		const uint8_t *q = d + 40;
 		size_t left = plen;
-		bool first = true;
+		size_t nh_at = 6;	/* the byte that names the header at q */
 		for (int hops = 0; hops < 16; hops++) {
 			if (nh == 0 || nh == 43 || nh == 60 || nh == 51) {
+				size_t el = left < 8 ? 0 :
+					    nh == 51 ? ((size_t)q[1] + 2) * 4 : ((size_t)q[1] + 1) * 8;
+				/* a first fragment may end inside a header of its
+				 * fragmentable part: the datagram has the rest */
+				if ((left < 8 || el > left) && p->is_frag)
+					break;
 				if (left < 8) {
 					*why = "truncated IPv6 extension header";
 					return -EINVAL;
 				}
-				size_t el = nh == 51 ? ((size_t)q[1] + 2) * 4 : ((size_t)q[1] + 1) * 8;
 				if (el > left) {
 					*why = "bad IPv6 extension header length";
 					return -EINVAL;
 				}
+				nh_at = (size_t)(q - d);
 				nh = q[0];
 				q += el;
 				left -= el;
 			} else if (nh == 44) {
+				if (left < 8 && p->is_frag)
+					break;
 				if (left < 8) {
 					*why = "truncated IPv6 fragment header";
 					return -EINVAL;
 				}
-				p->has_frag6 = true;
-				p->frag6_off = rd16(q + 2) & 0xfff8;
-				if (p->frag6_off != 0)
-					first = false;
+				uint16_t fo = rd16(q + 2);
+				/* the first fragment header that fragments: a later one
+				 * is in the fragmentable part, an atomic one (offset 0,
+				 * no M) fragments nothing */
+				if (!p->is_frag && (fo & 0xfff9)) {
+					p->is_frag = true;
+					p->frag_more = fo & 1;
+					p->frag_off = fo & 0xfff8;
+					p->frag_id = rd32(q + 4);
+					p->frag_nh = q[0];
+					p->frag_hoff = (uint32_t)(q - d);
+					p->frag_nhoff = (uint32_t)nh_at;
+					p->frag_data = q + 8;
+					p->frag_len = left - 8;
+				}
+				if (!p->has_frag6) {
+					p->has_frag6 = true;
+					p->frag6_off = fo & 0xfff8;
+				}
+				nh_at = (size_t)(q - d);
 				nh = q[0];
 				q += 8;
 				left -= 8;
+				/* past a later fragment's header: data, not headers */
+				if (p->is_frag && p->frag_off)
+					break;
 			} else {
 				break;
 			}
 		}
 		p->ipproto = nh;
-		return decode_l4(p, q, left, first, why);
+		return decode_l4(p, q, left, why);
 	}
 	*why = "not IPv4 or IPv6";
 	return -EINVAL;

@@ -290,7 +290,8 @@ static int alert_head(const struct eve_alert *a, struct strbuf *out)
 {
 	const struct packet *p = a->p;
 	const struct rule *r = a->rule;
-	bool ports = p->ipproto == IPPROTO_TCP || p->ipproto == IPPROTO_UDP;
+	/* a fragment alone has no L4 header: no ports */
+	bool ports = (p->ipproto == IPPROTO_TCP || p->ipproto == IPPROTO_UDP) && !p->is_frag;
 	/* at most about 400 bytes: two IPv6 addresses, numbers, fixed names */
 	char b[640], pbuf[8], *d = put_s(b, "{\"timestamp\":\"");
 	char *e = put_ts(d, p->ts_usec);
@@ -312,7 +313,7 @@ static int alert_head(const struct eve_alert *a, struct strbuf *out)
 		d = put_u(put_s(d, ",\"dest_port\":"), p->dport, 0);
 	d = put_s(put_s(d, ",\"proto\":\""), proto_name(p->ipproto, pbuf, sizeof(pbuf)));
 	*d++ = '"';
-	if (p->ipproto == IPPROTO_ICMP || p->ipproto == IPPROTO_ICMPV6) {
+	if ((p->ipproto == IPPROTO_ICMP || p->ipproto == IPPROTO_ICMPV6) && !p->is_frag) {
 		d = put_u(put_s(d, ",\"icmp_type\":"), p->icmp_type, 0);
 		d = put_u(put_s(d, ",\"icmp_code\":"), p->icmp_code, 0);
 	}
@@ -356,13 +357,13 @@ static int alert_head_json(const struct eve_alert *a, struct strbuf *out)
 		json_object_set_new(o, "flow_id", json_integer((json_int_t)a->flow_id));
 	json_object_set_new(o, "event_type", json_string("alert"));
 	set_ip(o, "src_ip", &a->p->src);
-	if (a->p->ipproto == IPPROTO_TCP || a->p->ipproto == IPPROTO_UDP)
+	if ((a->p->ipproto == IPPROTO_TCP || a->p->ipproto == IPPROTO_UDP) && !a->p->is_frag)
 		json_object_set_new(o, "src_port", json_integer(a->p->sport));
 	set_ip(o, "dest_ip", &a->p->dst);
-	if (a->p->ipproto == IPPROTO_TCP || a->p->ipproto == IPPROTO_UDP)
+	if ((a->p->ipproto == IPPROTO_TCP || a->p->ipproto == IPPROTO_UDP) && !a->p->is_frag)
 		json_object_set_new(o, "dest_port", json_integer(a->p->dport));
 	json_object_set_new(o, "proto", json_string(proto_name(a->p->ipproto, pbuf, sizeof(pbuf))));
-	if (a->p->ipproto == IPPROTO_ICMP || a->p->ipproto == IPPROTO_ICMPV6) {
+	if ((a->p->ipproto == IPPROTO_ICMP || a->p->ipproto == IPPROTO_ICMPV6) && !a->p->is_frag) {
 		json_object_set_new(o, "icmp_type", json_integer(a->p->icmp_type));
 		json_object_set_new(o, "icmp_code", json_integer(a->p->icmp_code));
 	}
@@ -406,7 +407,8 @@ int eve_alert_line(const struct eve_alert *a, struct strbuf *out)
 	}
 	if (!rc && r->target) {
 		/* Suricata's source/target: who attacks whom, from target: */
-		bool ports = a->p->ipproto == IPPROTO_TCP || a->p->ipproto == IPPROTO_UDP;
+		bool ports = (a->p->ipproto == IPPROTO_TCP || a->p->ipproto == IPPROTO_UDP) &&
+			     !a->p->is_frag;
 		json_t *side[2] = { json_object(), json_object() };	/* src, dst */
 		set_ip(side[0], "ip", &a->p->src);
 		set_ip(side[1], "ip", &a->p->dst);
@@ -493,7 +495,8 @@ int eve_packet_line(const struct packet *p, uint64_t flow_id, struct strbuf *out
 		json_object_set_new(o, "flow_id", json_integer((json_int_t)flow_id));
 	json_object_set_new(o, "event_type", json_string("packet"));
 	set_ip(o, "src_ip", &p->src);
-	bool ports = p->ipproto == IPPROTO_TCP || p->ipproto == IPPROTO_UDP;
+	/* a fragment alone has no L4 header: no ports */
+	bool ports = (p->ipproto == IPPROTO_TCP || p->ipproto == IPPROTO_UDP) && !p->is_frag;
 	if (ports)
 		json_object_set_new(o, "src_port", json_integer(p->sport));
 	set_ip(o, "dest_ip", &p->dst);

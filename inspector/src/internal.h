@@ -78,6 +78,8 @@ struct snet_inspect_config {
 	uint64_t http_body_limit;
 	uint32_t tcp_timeout, tcp_closed_timeout, udp_timeout;
 	uint32_t cache_keep;		/* database files kept in cache_dir */
+	uint64_t defrag_memcap;		/* fragment bytes held, per worker */
+	uint32_t defrag_timeout;	/* seconds from a datagram's first fragment */
 	bool midstream;
 };
 const char *config_var(const struct snet_inspect_config *cfg, const char *name);
@@ -798,7 +800,22 @@ struct packet {
 	uint8_t icmp_type, icmp_code;
 	bool has_frag6;		/* an IPv6 fragment header: its offset in bytes */
 	uint16_t frag6_off;
-	const uint8_t *l4;	/* the TCP/UDP/ICMP header of a first fragment, or NULL */
+	/*
+	 * A fragment (IPv4 MF or offset, IPv6 a fragment header not atomic):
+	 * no L4 header is decoded; what defrag.c needs.  frag_hoff: IPv4 the
+	 * header length, IPv6 where the fragment header is (the unfragmentable
+	 * part ends there); frag_nhoff: IPv6, the next-header byte that names
+	 * it; frag_nh: the IP protocol of the datagram (IPv6: the fragment
+	 * header's next header); frag_data: this fragment's bytes of the
+	 * datagram, at byte frag_off of it.
+	 */
+	bool is_frag, frag_more;
+	uint8_t frag_nh;
+	uint32_t frag_id, frag_off;
+	uint32_t frag_hoff, frag_nhoff;
+	const uint8_t *frag_data;
+	size_t frag_len;
+	const uint8_t *l4;	/* the TCP/UDP/ICMP header; NULL in a fragment */
 	size_t l4len;
 	const uint8_t *payload;
 	size_t plen;

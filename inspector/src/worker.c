@@ -8,7 +8,9 @@
  * Per packet: decode, find the flow, then run the detection events this
  * packet causes (packet payload, new stream data, HTTP/DNS/TLS events),
  * collect every rule that fully matched, and decide the verdict with
- * Suricata's action order (pass > drop > reject > alert).
+ * Suricata's action order (pass > drop > reject > alert).  An IP fragment
+ * is inspected as IP alone, with no flow, then given to defrag.c; the
+ * datagram it completes goes through the whole path as one more packet.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <time.h>
 #include <jansson.h>
 
+#include "defrag.h"
 #include "eve.h"
 #include "flow.h"
 #include "match.h"
@@ -93,6 +96,7 @@ struct snet_inspect_worker {
 	size_t npm;
 	struct strbuf eve_buf;	/* the EVE lines of the current packet */
 	struct snet_inspect_stats st;
+	struct defrag defrag;	/* IP fragments held */
 	/* the packet being processed */
 	const struct packet *p;
 	struct flow *f;
@@ -2138,6 +2142,98 @@ static void finish_packet(struct snet_inspect_worker *w, const struct snet_inspe
 	}
 }
 
+/* one decoded packet through flows, reassembly, parsers and detection */
+static void inspect_packet(struct snet_inspect_worker *w, struct packet *pp,
+			   const struct snet_inspect_meta *meta, struct snet_inspect_verdict *v)
+{
+	const struct packet *p = pp;
+	w->p = p;
+	w->f = NULL;
+	w->dir = DIR_TO_SERVER;
+	bool created = false;
+	/* a fragment has no ports: its datagram has the flow */
+	if ((p->ipproto == IPPROTO_TCP || p->ipproto == IPPROTO_UDP) && !p->is_frag) {
+		int dir;
+		w->f = flow_get(w, p, &dir, &created);
+		if (w->f)
+			w->dir = dir;
+	}
+	struct flow *f = w->f;
+	if (f) {
+		f->last_usec = p->ts_usec;
+		if (f->dropped) {
+			w->st.packets_flow_dropped++;
+			w->st.verdict_drop++;
+			v->action = SNET_INSPECT_DROP;
+			w->p = NULL;
+			w->f = NULL;
+			return;
+		}
+		if (f->passed) {
+			w->st.packets_bypassed++;
+			w->st.verdict_pass++;
+			v->action = SNET_INSPECT_PASS;
+			w->p = NULL;
+			w->f = NULL;
+			return;
+		}
+		f->seen[w->dir - 1] = true;
+		if (p->ipproto == IPPROTO_UDP && f->seen[0] && f->seen[1])
+			f->established = true;
+	}
+	w->st.packets_scanned++;
+	v->scanned = 1;
+	w->cur = f ? f->rs : w->rs;
+	w->npm = 0;
+	memo_begin(w, f, w->dir);
+	/* per-packet rules */
+	struct event ev;
+	ev_init(&ev, PH_PACKET);
+	ev.slot = l4_slot(p->ipproto);
+	ev_buf(&ev, BUF_PAYLOAD, p->payload, p->plen);
+	ev.scan_mask = 1ull << BUF_PAYLOAD;
+	if (f && p->ipproto == IPPROTO_TCP)
+		tcp_track(w, f, created);
+	/* DNS is known before the packet's rules run, as TCP protocols are */
+	struct dns_query q[4];
+	int nq = 0;
+	if (p->ipproto == IPPROTO_UDP && !p->is_frag && (p->sport == 53 || p->dport == 53) &&
+	    (!f || f->app == APP_NONE || f->app == APP_DNS)) {
+		nq = dns_parse_request(p->payload, p->plen, q, 4);
+		if (nq > 0 && f && f->app == APP_NONE) {
+			f->app = APP_DNS;
+			f->alp_at = w->st.packets_seen;
+		}
+	} else if (f && created && p->ipproto == IPPROTO_UDP) {
+		f->alp_at = w->st.packets_seen;	/* no UDP protocol but DNS is detected */
+	}
+	run_event(w, &ev);
+	for (int i = 0; i < nq; i++)
+		dns_event(w, &q[i]);
+	finish_packet(w, meta, v);
+	if (f)
+		flow_account(w, f);
+	w->p = NULL;
+	w->f = NULL;
+}
+
+/*
+ * The caller's verdict for the fragment that completed a datagram: the
+ * datagram's, unless the fragment's own rules dropped or rejected it; the
+ * alerts of both.
+ */
+static void merge_verdict(struct snet_inspect_verdict *v, const struct snet_inspect_verdict *dv)
+{
+	bool frag_blocks = v->action == SNET_INSPECT_DROP || v->action == SNET_INSPECT_REJECT;
+	bool dg_blocks = dv->action == SNET_INSPECT_DROP || dv->action == SNET_INSPECT_REJECT;
+	if (!frag_blocks || dg_blocks)
+		v->action = dv->action;
+	v->scanned |= dv->scanned;
+	v->nalerts += dv->nalerts;
+	for (unsigned i = 0; i < dv->nalerts_kept && v->nalerts_kept < SNET_INSPECT_MAX_ALERTS; i++)
+		v->alerts[v->nalerts_kept++] = dv->alerts[i];
+}
+
 int snet_inspect_worker_packet(struct snet_inspect_worker *w, const uint8_t *pkt, size_t len,
 			       const struct timespec *ts, const struct snet_inspect_meta *meta,
 			       struct snet_inspect_verdict *v)
@@ -2159,73 +2255,37 @@ int snet_inspect_worker_packet(struct snet_inspect_worker *w, const uint8_t *pkt
 		w->ts_unordered = true;
 	else
 		w->max_ts = p.ts_usec;
+	const struct snet_inspect_config *cfg = &w->rs->cfg;
 	if (p.ts_usec >= w->last_expire + 1000000ull || p.ts_usec < w->last_expire) {
 		expire_flows(w, p.ts_usec, false);
+		defrag_expire(&w->defrag, p.ts_usec, cfg->defrag_timeout, false, &w->st);
 		w->last_expire = p.ts_usec;
 	}
-	w->p = &p;
-	w->f = NULL;
-	w->dir = DIR_TO_SERVER;
-	bool created = false;
-	if (p.ipproto == IPPROTO_TCP || p.ipproto == IPPROTO_UDP) {
-		int dir;
-		w->f = flow_get(w, &p, &dir, &created);
-		if (w->f)
-			w->dir = dir;
+	inspect_packet(w, &p, meta, v);
+	if (!p.is_frag)
+		return 0;
+	w->st.defrag_fragments++;
+	const uint8_t *dg;
+	size_t dglen;
+	if (defrag_add(&w->defrag, &p, p.ts_usec, cfg->defrag_memcap, cfg->defrag_timeout,
+		       &w->st, &dg, &dglen, &why) != 1)
+		return 0;
+	/* the datagram whole: one more packet, inspected as if it came so */
+	w->st.defrag_reassembled++;
+	w->st.packets_seen++;
+	struct snet_inspect_verdict dv;
+	memset(&dv, 0, sizeof(dv));
+	struct packet dp;
+	if (packet_decode(dg, dglen, &dp, &why)) {
+		w->st.packets_invalid++;
+		w->st.verdict_accept++;
+		return 0;
 	}
-	struct flow *f = w->f;
-	if (f) {
-		f->last_usec = p.ts_usec;
-		if (f->dropped) {
-			w->st.packets_flow_dropped++;
-			w->st.verdict_drop++;
-			v->action = SNET_INSPECT_DROP;
-			return 0;
-		}
-		if (f->passed) {
-			w->st.packets_bypassed++;
-			w->st.verdict_pass++;
-			v->action = SNET_INSPECT_PASS;
-			return 0;
-		}
-		f->seen[w->dir - 1] = true;
-		if (p.ipproto == IPPROTO_UDP && f->seen[0] && f->seen[1])
-			f->established = true;
-	}
-	w->st.packets_scanned++;
-	v->scanned = 1;
-	w->cur = f ? f->rs : w->rs;
-	w->npm = 0;
-	memo_begin(w, f, w->dir);
-	/* per-packet rules */
-	struct event ev;
-	ev_init(&ev, PH_PACKET);
-	ev.slot = l4_slot(p.ipproto);
-	ev_buf(&ev, BUF_PAYLOAD, p.payload, p.plen);
-	ev.scan_mask = 1ull << BUF_PAYLOAD;
-	if (f && p.ipproto == IPPROTO_TCP)
-		tcp_track(w, f, created);
-	/* DNS is known before the packet's rules run, as TCP protocols are */
-	struct dns_query q[4];
-	int nq = 0;
-	if (p.ipproto == IPPROTO_UDP && (p.sport == 53 || p.dport == 53) &&
-	    (!f || f->app == APP_NONE || f->app == APP_DNS)) {
-		nq = dns_parse_request(p.payload, p.plen, q, 4);
-		if (nq > 0 && f && f->app == APP_NONE) {
-			f->app = APP_DNS;
-			f->alp_at = w->st.packets_seen;
-		}
-	} else if (f && created && p.ipproto == IPPROTO_UDP) {
-		f->alp_at = w->st.packets_seen;	/* no UDP protocol but DNS is detected */
-	}
-	run_event(w, &ev);
-	for (int i = 0; i < nq; i++)
-		dns_event(w, &q[i]);
-	finish_packet(w, meta, v);
-	if (f)
-		flow_account(w, f);
-	w->p = NULL;
-	w->f = NULL;
+	dp.ts_usec = p.ts_usec;
+	/* a fragment inside the datagram (fragmented twice) is inspected as
+	 * a fragment, not reassembled again */
+	inspect_packet(w, &dp, meta, &dv);
+	merge_verdict(v, &dv);
 	return 0;
 }
 
@@ -2235,9 +2295,12 @@ void snet_inspect_worker_expire(struct snet_inspect_worker *w, const struct time
 		return;
 	if (!ts) {
 		expire_flows(w, 0, true);
+		defrag_expire(&w->defrag, 0, 0, true, &w->st);
 		return;
 	}
-	expire_flows(w, (uint64_t)ts->tv_sec * 1000000ull + (uint64_t)ts->tv_nsec / 1000, false);
+	uint64_t now = (uint64_t)ts->tv_sec * 1000000ull + (uint64_t)ts->tv_nsec / 1000;
+	expire_flows(w, now, false);
+	defrag_expire(&w->defrag, now, w->rs->cfg.defrag_timeout, false, &w->st);
 }
 
 void snet_inspect_worker_stats(const struct snet_inspect_worker *w, struct snet_inspect_stats *st)
@@ -2246,6 +2309,7 @@ void snet_inspect_worker_stats(const struct snet_inspect_worker *w, struct snet_
 		return;
 	*st = w->st;
 	st->flow_memory = w->mem;
+	st->defrag_memory = w->defrag.mem;
 	uint64_t old = 0;
 	for (const struct flow *f = w->lru_head; f; f = f->lnext)
 		if (f->rs != w->rs)
@@ -2258,6 +2322,7 @@ void snet_inspect_worker_free(struct snet_inspect_worker *w)
 	if (!w)
 		return;
 	expire_flows(w, 0, true);
+	defrag_free(&w->defrag);
 	hs_free_scratch(w->scratch);
 	match_env_free(&w->env);
 	strbuf_free(&w->eve_buf);

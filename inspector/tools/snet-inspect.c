@@ -151,7 +151,10 @@ int main(int argc, char **argv)
 	snet_inspect_worker_stats(w, &st);
 	printf("stats packets=%llu scanned=%llu invalid=%llu bypassed=%llu flow_dropped=%llu "
 	       "skipped_link=%llu bytes=%llu alerts=%llu accept=%llu drop=%llu reject=%llu pass=%llu "
-	       "flows=%llu flows_memcap=%llu truncated=%llu ooo_dropped=%llu eve_lines=%llu\n",
+	       "flows=%llu flows_memcap=%llu truncated=%llu ooo_dropped=%llu "
+	       "defrag_fragments=%llu defrag_reassembled=%llu defrag_invalid=%llu "
+	       "defrag_memcap=%llu defrag_timeouts=%llu defrag_too_large=%llu "
+	       "defrag_overlaps=%llu defrag_overlap_conflicts=%llu eve_lines=%llu\n",
 	       (unsigned long long)st.packets_seen, (unsigned long long)st.packets_scanned,
 	       (unsigned long long)st.packets_invalid, (unsigned long long)st.packets_bypassed,
 	       (unsigned long long)st.packets_flow_dropped, (unsigned long long)skipped,
@@ -161,6 +164,11 @@ int main(int argc, char **argv)
 	       (unsigned long long)st.flows_created, (unsigned long long)st.flows_memcap,
 	       (unsigned long long)st.reassembly_truncated,
 	       (unsigned long long)st.reassembly_ooo_dropped,
+	       (unsigned long long)st.defrag_fragments, (unsigned long long)st.defrag_reassembled,
+	       (unsigned long long)st.defrag_invalid, (unsigned long long)st.defrag_memcap,
+	       (unsigned long long)st.defrag_timeouts, (unsigned long long)st.defrag_too_large,
+	       (unsigned long long)st.defrag_overlaps,
+	       (unsigned long long)st.defrag_overlap_conflicts,
 	       (unsigned long long)snet_inspect_eve_lines(eve));
 	snet_inspect_worker_free(w);
 	snet_inspect_eve_close(eve);

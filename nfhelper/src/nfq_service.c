@@ -165,6 +165,15 @@ static json_t *worker_json(const struct nfq_worker_stats *w)
 	json_object_set_new(o, "smtp_memcap", J(i->smtp_memcap));
 	json_object_set_new(o, "smtp_file_truncated", J(i->smtp_file_truncated));
 	json_object_set_new(o, "smtp_files_lost", J(i->smtp_files_lost));
+	json_object_set_new(o, "defrag_fragments", J(i->defrag_fragments));
+	json_object_set_new(o, "defrag_reassembled", J(i->defrag_reassembled));
+	json_object_set_new(o, "defrag_invalid", J(i->defrag_invalid));
+	json_object_set_new(o, "defrag_memcap", J(i->defrag_memcap));
+	json_object_set_new(o, "defrag_timeouts", J(i->defrag_timeouts));
+	json_object_set_new(o, "defrag_too_large", J(i->defrag_too_large));
+	json_object_set_new(o, "defrag_overlaps", J(i->defrag_overlaps));
+	json_object_set_new(o, "defrag_overlap_conflicts", J(i->defrag_overlap_conflicts));
+	json_object_set_new(o, "defrag_memory", J(i->defrag_memory));
 	json_object_set_new(o, "flows_on_old_ruleset", J(i->flows_on_old_ruleset));
 	json_object_set_new(o, "ruleset_switches", J(i->ruleset_switches));
 	json_object_set_new(o, "socket_cache_hits", J(w->attr.cache_hits));

@@ -15,6 +15,10 @@
  * DCERPC rules read the contexts, calls and stub data dcerpc.c keeps;
  * SMTP rules the attachments smtp.c decodes from the messages' MIME.
  * DNS rules read the questions of UDP and of TCP messages (dns.c).
+ * IP fragments are reassembled (defrag.c) under a small memory cap and a
+ * timeout of 300 packets (each packet is a second later), so the memory,
+ * time and fragment-count limits can all be reached; the datagrams made
+ * whole take the same path again.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -104,7 +108,9 @@ static void setup(void)
 	if (snet_inspect_config_new(&cfg) ||
 	    snet_inspect_config_set(cfg, "http-body-limit", "4096") ||
 	    snet_inspect_config_set(cfg, "flow-memcap", "1mb") ||
-	    snet_inspect_config_set(cfg, "reassembly-depth", "16kb"))
+	    snet_inspect_config_set(cfg, "reassembly-depth", "16kb") ||
+	    snet_inspect_config_set(cfg, "defrag-memcap", "8kb") ||
+	    snet_inspect_config_set(cfg, "defrag-timeout", "300"))
 		abort();
 	const char *p[] = { path };
 	if (snet_inspect_ruleset_load(cfg, p, 1, &rs, NULL))

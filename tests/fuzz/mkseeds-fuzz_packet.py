@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """mkseeds-fuzz_packet.py DIR: seeds for fuzz_packet (its input: packets,
-each a 2-byte big-endian length and the IPv4 packet).  Random bytes rarely
+each a 2-byte big-endian length and the IP packet).  Random bytes rarely
 make a whole TCP handshake and then a TLS server flight, so the server
 certificate parser (OpenSSL's X.509 reader behind tls.cert_*) and the
 hellos' JA3/JA3S would barely be reached; these flows start the fuzzer
 there, DCERPC flows (bind, bind_ack, fragmented requests, responses,
 in both byte orders) start it in dcerpc.c, and SMTP sessions with MIME
 messages (base64 and quoted-printable attachments, nested multiparts,
-PIPELINING, BDAT, STARTTLS) in smtp.c, and DNS over TCP (length-prefixed
-queries and responses, split and joined) in dns.c.  Generated, never fetched:
+PIPELINING, BDAT, STARTTLS) in smtp.c, DNS over TCP (length-prefixed
+queries and responses, split and joined) in dns.c, and IP fragments (IPv4
+and IPv6, out of order, overlapping, duplicated, past the limits) in
+defrag.c.  Packets are IPv4 or IPv6.  Generated, never fetched:
 the certificate is a self-signed test one (openssl req -x509, P-256,
 CN=evil.example)."""
 import os
@@ -208,6 +210,83 @@ def dns_tcp_flow(seg):
     return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
 
 
+def frag4(pkt, pieces, ident):
+    """IPv4 fragments of pkt: pieces are (offset, length, more) of its
+    payload, in the order sent; an offset past the payload gives zeros"""
+    hdr, pay = pkt[:20], pkt[20:] + bytes(66000)
+    out = []
+    for off, n, more in pieces:
+        h = hdr[:2] + struct.pack("!HHH", 20 + n, ident, (off // 8) | (0x2000 if more else 0))
+        out.append(h + hdr[8:] + pay[off:off + n])
+    return out
+
+
+def frag6(pkt, pieces, ident, hbh=False):
+    """the same for IPv6, a fragment header after a hop-by-hop one if hbh"""
+    hdr, pay, nh = pkt[:40], pkt[40:], pkt[6]
+    out = []
+    for off, n, more in pieces:
+        ext = ((b"\x2c\x00\x01\x04\x00\x00\x00\x00" if hbh else b"") +
+               struct.pack("!BBHI", nh, 0, off | more, ident))
+        body = ext + pay[off:off + n]
+        out.append(hdr[:4] + struct.pack("!HB", len(body), 0 if hbh else 44) + hdr[7:] + body)
+    return out
+
+
+V6CLI = bytes.fromhex("20010db8000000000000000000000001")
+V6SRV = bytes.fromhex("20010db8000000000000000000000002")
+
+
+def ip6_tcp(src, dst, sport, dport, seq, ack, flags, data=b"", ext=b"", nh=6):
+    th = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 65535, 0, 0)
+    body = ext + th + data
+    return struct.pack("!IHBB16s16s", 6 << 28, len(body), nh if ext else 6, 64, src, dst) + body
+
+
+def frag_flows():
+    """seeds of fragments: name -> the input"""
+    cs, ss = 1001, 5001
+    hs = [tcp(CLI, SRV, 40080, 80, cs - 1, 0, 0x02), tcp(SRV, CLI, 80, 40080, ss - 1, cs, 0x12),
+          tcp(CLI, SRV, 40080, 80, cs, ss, 0x10)]
+    req = b"GET /x HTTP/1.1\r\nHost: e\r\nUser-Agent: GOSTOP!ABMZ\r\n\r\n"
+    seg = tcp(CLI, SRV, 40080, 80, cs, ss, 0x18, req)
+    plen = len(seg) - 20
+    tail = plen - 48
+    seeds = {
+        # the last fragment first, then the first, then the middle
+        "frag-tcp-ooo": hs + frag4(seg, [(48, tail, 0), (0, 24, 1), (24, 24, 1)], 7),
+        # a conflicting overlap, a duplicate, then the rest
+        "frag-tcp-overlap": hs + frag4(seg, [(0, 32, 1), (0, 32, 1)], 8) +
+        frag4(seg[:20] + bytes(len(seg) - 20), [(16, 16, 1)], 8) +
+        frag4(seg, [(32, plen - 32, 0)], 8),
+    }
+    dns = dns_msg("evil.example", 9)
+    udp = struct.pack("!HHHH", 40053, 53, 8 + len(dns), 0) + dns
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, CLI, SRV) + udp
+    seeds["frag-udp-dns"] = frag4(ip, [(0, 16, 1), (16, len(udp) - 16, 0)], 9)
+    # IPv6: a handshake, data after a hop-by-hop header, destination
+    # options cut by the first fragment
+    hs6 = [ip6_tcp(V6CLI, V6SRV, 40443, 80, cs - 1, 0, 0x02),
+           ip6_tcp(V6SRV, V6CLI, 80, 40443, ss - 1, cs, 0x12),
+           ip6_tcp(V6CLI, V6SRV, 40443, 80, cs, ss, 0x10)]
+    d6 = ip6_tcp(V6CLI, V6SRV, 40443, 80, cs, ss, 0x18, req)
+    p6 = len(d6) - 40
+    opts = ip6_tcp(V6CLI, V6SRV, 40443, 80, cs + len(req), ss, 0x18, b"GO STOP!",
+                   ext=b"\x06\x01\x01\x0c" + bytes(12), nh=60)
+    seeds["frag-ipv6"] = (hs6 + frag6(d6, [(0, 32, 1), (32, p6 - 32, 0)], 0x10203, hbh=True) +
+                          frag6(opts, [(0, 8, 1), (8, len(opts) - 48, 0)], 0x10204))
+    # the limits: 300 small fragments, an offset past 65535, a length not a
+    # multiple of 8, an empty fragment, a fragment header cut short; and
+    # datagrams of 1400 bytes held past the fuzzer's memory cap
+    many = frag4(ip, [(i * 8, 8, 1) for i in range(300)], 10)
+    big = frag4(ip, [(65528, 16, 0)], 11)
+    odd = frag4(ip, [(0, 12, 1), (8, 0, 1)], 12)
+    cut = d6[:4] + struct.pack("!HB", 4, 44) + d6[7:40] + b"\x06\x00\x00\x01"
+    seeds["frag-limits"] = many + big + odd + [cut]
+    seeds["frag-memcap"] = [p for i in range(8) for p in frag4(ip, [(0, 1400, 1)], 100 + i)]
+    return {k: b"".join(struct.pack("!H", len(p)) + p for p in v) for k, v in seeds.items()}
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -230,6 +309,9 @@ def main():
     for seg in (1400, 14, 33):
         with open(os.path.join(out, "dns-tcp-%d" % seg), "wb") as f:
             f.write(dns_tcp_flow(seg))
+    for name, data in frag_flows().items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,33 @@ def udp(sport, dport, data):
     return struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
 
 
+def frag4(pkt, cuts, ident):
+    """The IPv4 packet pkt (20-byte header) as fragments: its payload cut at
+    the offsets cuts (multiples of 8), each with identification ident."""
+    hdr, pay = pkt[:20], pkt[20:]
+    edges = [0] + list(cuts) + [len(pay)]
+    out = []
+    for a, b in zip(edges, edges[1:]):
+        fo = (a // 8) | (0x2000 if b < len(pay) else 0)
+        h = hdr[:2] + struct.pack("!HHH", 20 + b - a, ident, fo) + hdr[8:10] + b"\0\0" + hdr[12:]
+        out.append(h[:10] + struct.pack("!H", csum(h)) + h[12:] + pay[a:b])
+    return out
+
+
+def frag6(pkt, cuts, ident, hbh=False):
+    """The same for IPv6 (no extension header in pkt): a fragment header,
+    after a hop-by-hop header (PadN) if hbh."""
+    hdr, pay, nh = pkt[:40], pkt[40:], pkt[6]
+    edges = [0] + list(cuts) + [len(pay)]
+    out = []
+    for a, b in zip(edges, edges[1:]):
+        fh = struct.pack("!BBHI", nh, 0, a | (1 if b < len(pay) else 0), ident)
+        ext = (struct.pack("!BB6s", 44, 0, b"\x01\x04\0\0\0\0") if hbh else b"") + fh
+        body = ext + pay[a:b]
+        out.append(hdr[:4] + struct.pack("!HB", len(body), 0 if hbh else 44) + hdr[7:] + body)
+    return out
+
+
 class Pcap:
     def __init__(self, path, link=LINK_RAW):
         self.f = open(path, "wb")
@@ -82,6 +109,17 @@ class TcpFlow:
         self.pc.add(self._ip(self.cli, self.srv, tcp(self.cport, self.sport, s, self.sseq, flags, data)))
         if seq is None:
             self.cseq += len(data) + (1 if "S" in flags or "F" in flags else 0)
+
+    def c_frags(self, data, split, ident, reverse=False, hbh=False):
+        """Client data in one segment sent as IP fragments, its TCP payload
+        cut near byte split (the cut falls on 8 bytes of the IP payload)."""
+        seg = tcp(self.cport, self.sport, self.cseq, self.sseq, "PA", data)
+        pkt = self._ip(self.cli, self.srv, seg)
+        cut = (20 + split) // 8 * 8
+        frags = frag6(pkt, [cut], ident, hbh) if self.v6 else frag4(pkt, [cut], ident)
+        for fr in (reversed(frags) if reverse else frags):
+            self.pc.add(fr)
+        self.cseq += len(data)
 
     def s(self, flags, data=b""):
         self.pc.add(self._ip(self.srv, self.cli, tcp(self.sport, self.cport, self.sseq, self.cseq, flags, data)))
@@ -387,6 +425,24 @@ def write_tests(out):
     f.send(b"QUIT\r\n")
     f.reply(b"221 2.0.0 Bye\r\n")
     f.close()
+    pc.close()
+    # frag.pcap: what the demo rules look for, split across IP fragments:
+    # an HTTP user agent (IPv4, the last fragment first), an IPv6 URI (a
+    # fragment header after a hop-by-hop header) and a DNS query (UDP)
+    pc = Pcap(os.path.join(out, "frag.pcap"), LINK_ETH)
+    f = TcpFlow(pc, "10.0.0.5", "93.184.216.34", 40010, 80)
+    f.open()
+    req = http_get("/", "example.com", "EvilBot/6.6")
+    f.c_frags(req, req.index(b"EvilBot") + 3, 0x1001, reverse=True)
+    f.close()
+    f = TcpFlow(pc, "2001:db8::1", "2001:db8::80", 40011, 80, v6=True)
+    f.open()
+    req = http_get("/v6/secret.cgi", "v6.example")
+    f.c_frags(req, req.index(b"secret") + 2, 0x2002, hbh=True)
+    f.close()
+    for fr in frag4(ip4("10.0.0.3", "10.0.0.53", 17, udp(5355, 53, dns_query("evil.example.com"))),
+                    [24], 0x3003):
+        pc.add(fr)
     pc.close()
     pc = Pcap(os.path.join(out, "ipv6.pcap"), LINK_ETH)
     f = TcpFlow(pc, "2001:db8::1", "2001:db8::80", 40003, 80, v6=True)

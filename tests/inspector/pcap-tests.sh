@@ -59,6 +59,16 @@ check tls-ja4 tls-cert.pcap 'select(.alert.signature_id==9100008) | [.tls.ja4,.t
 	"[\"$(expect ja4)\",\"evil.example\"]"
 check icmp icmp.pcap '[.alert.signature_id,.proto,.icmp_type]' '[9100003,"ICMP",8]'
 check ipv6-http ipv6.pcap '[.alert.signature_id,.src_ip,.proto]' '[9100002,"2001:db8::1","TCP"]'
+# what the rules look for split across IP fragments: found once reassembled
+check frag-ipv4-http frag.pcap 'select(.alert.signature_id==9000001) | [.alert.action,.http.http_user_agent,.src_ip,.dest_port]' \
+	'["blocked","EvilBot/6.6","10.0.0.5",80]'
+check frag-ipv6-http frag.pcap 'select(.alert.signature_id==9100002) | [.src_ip,.proto,.http.url]' \
+	'["2001:db8::1","TCP","/v6/secret.cgi"]'
+check frag-dns frag.pcap 'select(.alert.signature_id==9000004) | [.dns.query[0].rrname,.app_proto,.src_port]' \
+	'["evil.example.com","dns",5355]'
+grep -q ' defrag_fragments=6 defrag_reassembled=3 defrag_invalid=0 defrag_memcap=0 defrag_timeouts=0 ' "$dir/frag-dns/stats" &&
+	echo "ok inspector: pcap: frag-counted" ||
+	{ echo "not ok inspector: pcap: frag-counted: $(cat "$dir/frag-dns/stats")"; rc=1; }
 # As installed: make install's inspector.conf (classification-file unset)
 # and a rules release reached through a "current" link, as snet-update
 # lays it out; the classtypes come from the release's own file.

@@ -50,7 +50,8 @@ int snet_inspect_config_set_var(struct snet_inspect_config *cfg,
  * Set an engine option (same keys as the [engine] section):
  * classification-file, cache-dir, cache-keep, threshold-file,
  * reassembly-depth, flow-memcap, flow-max, http-body-limit, tcp-timeout,
- * tcp-closed-timeout, udp-timeout, midstream.  Returns -EINVAL for an unknown key or a bad value.
+ * tcp-closed-timeout, udp-timeout, midstream, defrag-memcap, defrag-timeout.
+ * Returns -EINVAL for an unknown key or a bad value.
  */
 int snet_inspect_config_set(struct snet_inspect_config *cfg, const char *key,
 			    const char *value);
@@ -159,6 +160,13 @@ struct snet_inspect_verdict {
  * earlier), invalid (could not be decoded).  So
  *   packets_seen == packets_scanned + packets_bypassed
  *                   + packets_flow_dropped + packets_invalid.
+ * An IP fragment is a packet (inspected as IP alone, with no flow: it is
+ * scanned, or invalid), and so is each datagram reassembled from
+ * fragments, inspected like a packet that came whole: packets_seen is the
+ * packets given to snet_inspect_worker_packet plus defrag_reassembled.
+ * The verdict_* counters count each of them too (their sum is
+ * packets_seen), though the caller gets one merged verdict for the
+ * fragment that completed a datagram.
  */
 struct snet_inspect_stats {
 	uint64_t packets_seen;
@@ -202,6 +210,32 @@ struct snet_inspect_stats {
 	uint64_t smtp_file_truncated;
 	/* attachments of a message past the 16th: not inspected */
 	uint64_t smtp_files_lost;
+	/*
+	 * IP fragment reassembly (defrag-memcap, defrag-timeout).  A
+	 * datagram dropped from reassembly is not inspected whole; its
+	 * fragments still are, one by one.
+	 */
+	uint64_t defrag_fragments;	/* fragments seen (decoded) */
+	uint64_t defrag_reassembled;	/* datagrams made whole and inspected */
+	/* fragments not taken in: empty, or a fragment with more after it
+	 * whose length is not a multiple of 8 */
+	uint64_t defrag_invalid;
+	/* fragments refused under defrag-memcap (or for lack of memory):
+	 * their datagram is dropped from reassembly */
+	uint64_t defrag_memcap;
+	/* datagrams given up incomplete: past defrag-timeout after their
+	 * first fragment, or at an expiry of everything (end of input) */
+	uint64_t defrag_timeouts;
+	/* datagrams dropped: longer than 65535 bytes (IPv4 total length,
+	 * IPv6 payload length), or more than 256 fragments */
+	uint64_t defrag_too_large;
+	/* fragments that overlapped bytes held (duplicates included), and
+	 * those of them whose bytes differ from what is held, or that
+	 * disagree on where the datagram ends: the evasion signal (the
+	 * bytes held first are the ones inspected) */
+	uint64_t defrag_overlaps;
+	uint64_t defrag_overlap_conflicts;
+	uint64_t defrag_memory;		/* bytes held now */
 };
 
 int snet_inspect_worker_new(struct snet_inspect_ruleset *rs,
@@ -218,14 +252,21 @@ int snet_inspect_worker_set_ruleset(struct snet_inspect_worker *w,
  * Inspect one packet starting at its IPv4/IPv6 header.  ts is the packet
  * time (drives flow timeouts).  meta may be NULL.  Fills *v; returns 0, or
  * a negative errno for a caller error (NULL pointers).  An undecodable
- * packet is not an error: it is accepted and counted as invalid.
+ * packet is not an error: it is accepted and counted as invalid.  An IP
+ * fragment is inspected alone and kept for reassembly; for the fragment
+ * that completes a datagram, *v is the whole datagram's verdict (unless
+ * the fragment's own rules dropped or rejected it) with both their alerts.
  */
 int snet_inspect_worker_packet(struct snet_inspect_worker *w,
 			       const uint8_t *pkt, size_t len,
 			       const struct timespec *ts,
 			       const struct snet_inspect_meta *meta,
 			       struct snet_inspect_verdict *v);
-/* End flows idle past their timeout at time ts (all flows if ts == NULL). */
+/*
+ * End flows idle past their timeout at time ts, and give up the datagrams
+ * whose fragments came more than defrag-timeout ago (all flows and all
+ * held fragments if ts == NULL).
+ */
 void snet_inspect_worker_expire(struct snet_inspect_worker *w,
 				const struct timespec *ts);
 void snet_inspect_worker_stats(const struct snet_inspect_worker *w,
