@@ -521,6 +521,8 @@ struct dce_checks;
 #define FLOW_ESTABLISHED 0x01
 #define FLOW_STATELESS	 0x02
 #define FLOW_NOT_ESTABLISHED 0x04
+#define FLOW_ONLY_FRAG	 0x08	/* the packet is a datagram defrag.c rebuilt */
+#define FLOW_NO_FRAG	 0x10	/* it is not */
 
 struct rule {
 	uint32_t idx;		/* position in the sorted rule array */
@@ -810,6 +812,7 @@ struct packet {
 	 * datagram, at byte frag_off of it.
 	 */
 	bool is_frag, frag_more;
+	bool rebuilt;		/* a datagram defrag.c put together */
 	uint8_t frag_nh;
 	uint32_t frag_id, frag_off;
 	uint32_t frag_hoff, frag_nhoff;

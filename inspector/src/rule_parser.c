@@ -1036,8 +1036,10 @@ static int opt_flow(struct pstate *ps, const char *v)
 			ps->r->only_stream = true;
 		else if (!strcmp(w, "no_stream"))
 			ps->r->no_stream = true;
-		else if (!strcmp(w, "no_frag") || !strcmp(w, "only_frag"))
-			return fail(ps, -ENOTSUP, "unsupported keyword 'flow:%s'", w);
+		else if (!strcmp(w, "only_frag"))
+			ps->r->flow_state |= FLOW_ONLY_FRAG;
+		else if (!strcmp(w, "no_frag"))
+			ps->r->flow_state |= FLOW_NO_FRAG;
 		else
 			return fail(ps, -EINVAL, "flow: unknown option '%s'", w);
 	}
@@ -1048,6 +1050,8 @@ static int opt_flow(struct pstate *ps, const char *v)
 		return fail(ps, -EINVAL, "flow: established and not_established");
 	if (ps->r->only_stream && ps->r->no_stream)
 		return fail(ps, -EINVAL, "flow: only_stream and no_stream");
+	if ((ps->r->flow_state & FLOW_ONLY_FRAG) && (ps->r->flow_state & FLOW_NO_FRAG))
+		return fail(ps, -EINVAL, "flow: only_frag and no_frag");
 	return 0;
 }
 

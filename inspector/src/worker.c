@@ -854,6 +854,10 @@ static bool pre_ok(struct snet_inspect_worker *w, uint32_t rid, const struct eve
 		return false;
 	if ((p->flow_state & FLOW_NOT_ESTABLISHED) && f && f->established)
 		return false;
+	if ((p->flow_state & FLOW_ONLY_FRAG) && !pk->rebuilt)
+		return false;
+	if ((p->flow_state & FLOW_NO_FRAG) && pk->rebuilt)
+		return false;
 	if (p->dsize.set && !numcmp_match(&p->dsize, (uint32_t)pk->plen))
 		return false;
 	return pre_header_ok(w, p, rid);
@@ -877,6 +881,9 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 	if (r->flow_state & FLOW_ESTABLISHED && !(f && f->established))
 		return false;
 	if (r->flow_state & FLOW_NOT_ESTABLISHED && f && f->established)
+		return false;
+	if ((r->flow_state & FLOW_ONLY_FRAG && !p->rebuilt) ||
+	    (r->flow_state & FLOW_NO_FRAG && p->rebuilt))
 		return false;
 	if (r->dsize.set && !numcmp_match(&r->dsize, (uint32_t)p->plen))
 		return false;
@@ -2282,6 +2289,7 @@ int snet_inspect_worker_packet(struct snet_inspect_worker *w, const uint8_t *pkt
 		return 0;
 	}
 	dp.ts_usec = p.ts_usec;
+	dp.rebuilt = true;
 	/* a fragment inside the datagram (fragmented twice) is inspected as
 	 * a fragment, not reassembled again */
 	inspect_packet(w, &dp, meta, &dv);

@@ -633,6 +633,38 @@ static void fragment_keywords(void **state)
 	teardown();
 }
 
+/* flow:only_frag and flow:no_frag: whether the packet is a datagram
+ * defrag.c rebuilt (Suricata's PKT_REBUILT_FRAGMENT) */
+static void flow_frag_options(void **state)
+{
+	(void)state;
+	setup_with("alert udp any any -> any any (msg:\"only\"; flow:only_frag; "
+		   "content:\"AAAABBBB\"; sid:1;)\n"
+		   "alert udp any any -> any any (msg:\"no\"; flow:no_frag; content:\"AAAABBBB\"; "
+		   "sid:2;)\n"
+		   /* a fragment is not a rebuilt datagram */
+		   "alert ip any any -> any any (msg:\"frag\"; flow:no_frag; fragbits:M; sid:3;)\n"
+		   "alert ip any any -> any any (msg:\"frag only\"; flow:only_frag; fragbits:M; "
+		   "sid:4;)\n", NULL);
+	uint8_t whole[256], f[256];
+	struct snet_inspect_verdict v;
+	size_t n = tu_udp(whole, "10.0.0.3", "192.0.2.9", 4000, 9999, "xxxxxxxxAAAABBBB", 16);
+	size_t m = frag4(f, whole, 0, 16, true, 52);
+	send_pkt(f, m, &v);
+	assert_true(tu_has_sid(&v, 3));
+	assert_false(tu_has_sid(&v, 4));
+	m = frag4(f, whole, 16, n - 36, false, 52);
+	send_pkt(f, m, &v);
+	assert_true(tu_has_sid(&v, 1));
+	assert_false(tu_has_sid(&v, 2));
+	/* the same datagram whole, never fragmented */
+	send_pkt(whole, n, &v);
+	assert_false(tu_has_sid(&v, 1));
+	assert_true(tu_has_sid(&v, 2));
+	check_invariant();
+	teardown();
+}
+
 /* the config keys: their values and their refusals */
 static void config_keys(void **state)
 {
@@ -667,6 +699,7 @@ int main(void)
 		cmocka_unit_test(too_large),
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(fragment_keywords),
+		cmocka_unit_test(flow_frag_options),
 		cmocka_unit_test(config_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
