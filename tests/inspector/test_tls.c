@@ -158,6 +158,32 @@ static size_t ext(uint8_t *p, uint16_t type, const void *body, size_t n)
 	return 4 + n;
 }
 
+/* a ClientHello up to its extensions (TLS 1.2, random 0x11..., the
+ * suites as given, no compression): its length so far */
+static size_t hello_open(uint8_t *b, const uint8_t *suites, size_t ns)
+{
+	size_t n = 9;
+	b[n++] = 3, b[n++] = 3;
+	memset(b + n, 0x11, 32), n += 32;
+	b[n++] = 0;
+	n += tu_put16(b + n, ns);
+	memcpy(b + n, suites, ns), n += ns;
+	b[n++] = 1, b[n++] = 0;
+	return n + 2;	/* the extensions' length, set by hello_close() */
+}
+
+/* the lengths of a hello of n bytes that hello_open() began */
+static size_t hello_close(uint8_t *b, size_t n)
+{
+	size_t elen_at = 9 + 2 + 32 + 1 + 2 + ((size_t)b[44] << 8 | b[45]) + 2;
+	tu_put16(b + elen_at, n - elen_at - 2);
+	b[0] = 0x16, b[1] = 3, b[2] = 1;
+	tu_put16(b + 3, n - 5);
+	b[5] = 1;
+	tu_put24(b + 6, n - 9);
+	return n;
+}
+
 /*
  * A ClientHello as browsers send them: GREASE cipher, extensions, group
  * and version, several extensions, groups and point formats.  Its JA3,
@@ -174,15 +200,7 @@ static size_t browser_hello(uint8_t *b)
 	static const uint8_t alpn[] = { 0, 3, 2, 'h', '2' };
 	static const uint8_t versions[] = { 6, 0x5a, 0x5a, 3, 4, 3, 3 };
 	static const uint8_t one[] = { 0 };
-	size_t n = 9;
-	b[n++] = 3, b[n++] = 3;
-	memset(b + n, 0x11, 32), n += 32;
-	b[n++] = 0;
-	n += tu_put16(b + n, sizeof(suites));
-	memcpy(b + n, suites, sizeof(suites)), n += sizeof(suites);
-	b[n++] = 1, b[n++] = 0;
-	size_t elen_at = n;
-	n += 2;
+	size_t n = hello_open(b, suites, sizeof(suites));
 	n += ext(b + n, 0x1a1a, NULL, 0);
 	n += ext(b + n, 0, sni, sizeof(sni));
 	n += ext(b + n, 10, groups, sizeof(groups));
@@ -191,12 +209,7 @@ static size_t browser_hello(uint8_t *b)
 	n += ext(b + n, 16, alpn, sizeof(alpn));
 	n += ext(b + n, 43, versions, sizeof(versions));
 	n += ext(b + n, 0x2a2a, one, sizeof(one));
-	tu_put16(b + elen_at, n - elen_at - 2);
-	b[0] = 0x16, b[1] = 3, b[2] = 1;
-	tu_put16(b + 3, n - 5);
-	b[5] = 1;
-	tu_put24(b + 6, n - 9);
-	return n;
+	return hello_close(b, n);
 }
 
 /* the ServerHello's extensions: TLS 1.2 (renegotiation_info, point
@@ -329,27 +342,14 @@ static size_t sigalg_hello(uint8_t *b)
 	static const uint8_t suites[] = { 0x11, 0x11, 0x0a, 0x20, 0xba, 0xda };
 	static const uint8_t alpn[] = { 0, 9, 5, 'h', '3', '-', '1', '6', 2, 'h', '2' };
 	static const uint8_t sig[] = { 0, 6, 0x08, 0x04, 0x0a, 0x0a, 0x04, 0x03 };
-	size_t n = 9;
-	b[n++] = 3, b[n++] = 3;
-	memset(b + n, 0x11, 32), n += 32;
-	b[n++] = 0;
-	n += tu_put16(b + n, sizeof(suites));
-	memcpy(b + n, suites, sizeof(suites)), n += sizeof(suites);
-	b[n++] = 1, b[n++] = 0;
-	size_t elen_at = n;
-	n += 2;
+	size_t n = hello_open(b, suites, sizeof(suites));
 	n += ext(b + n, 16, alpn, sizeof(alpn));
 	n += ext(b + n, 0xface, NULL, 0);
 	n += ext(b + n, 0x0a0a, NULL, 0);
 	n += ext(b + n, 0x0121, NULL, 0);
 	n += ext(b + n, 13, sig, sizeof(sig));
 	n += ext(b + n, 0x1234, NULL, 0);
-	tu_put16(b + elen_at, n - elen_at - 2);
-	b[0] = 0x16, b[1] = 3, b[2] = 1;
-	tu_put16(b + 3, n - 5);
-	b[5] = 1;
-	tu_put24(b + 6, n - 9);
-	return n;
+	return hello_close(b, n);
 }
 
 /* "a_" + the first 12 hex digits of SHA-256(b) + "_" + those of SHA-256(c) */
