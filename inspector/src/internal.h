@@ -33,6 +33,8 @@ char *xstrndup(const char *s, size_t n);
 /* the keyword parsers of flowkw.c, tlskw.c, dcekw.c: the index of name in
  * names[n], or -1 when it is not one of theirs */
 int kw_index(const char *name, const char *const *names, size_t n);
+/* a value's leading "!" (blanks around it skipped): true if there, *v past it */
+bool kw_negated(const char **v);
 /* a keyword's value copied into buf (the parsers cut it in place); a clear
  * error when it is missing or longer than buf */
 int kw_value_copy(const char *name, const char *v, char *buf, size_t len, char *err,

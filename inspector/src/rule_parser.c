@@ -317,15 +317,7 @@ static int opt_content(struct pstate *ps, const char *v, const char *kw)
 {
 	if (!v)
 		return fail(ps, -EINVAL, "'%s' needs a value", kw);
-	bool neg = false;
-	while (isspace((unsigned char)*v))
-		v++;
-	if (*v == '!') {
-		neg = true;
-		v++;
-		while (isspace((unsigned char)*v))
-			v++;
-	}
+	bool neg = kw_negated(&v);
 	size_t n = strlen(v);
 	if (n < 2 || v[0] != '"' || v[n - 1] != '"')
 		return fail(ps, -EINVAL, "%s must be a quoted string", kw);

@@ -251,15 +251,7 @@ static int parse_str_check(struct tls_checks *tc, enum tls_str_field f, const ch
 			   const char *v, char *err, size_t errlen)
 {
 	const char *p = v;
-	bool neg = false;
-	while (isblank((unsigned char)*p))
-		p++;
-	if (*p == '!') {
-		neg = true;
-		p++;
-		while (isblank((unsigned char)*p))
-			p++;
-	}
+	bool neg = kw_negated(&p);
 	size_t n = strlen(p);
 	while (n && isblank((unsigned char)p[n - 1]))
 		n--;

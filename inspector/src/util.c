@@ -287,6 +287,22 @@ const uint8_t *memmem_anchor(const uint8_t *hay, size_t hlen, const uint8_t *nee
 	return NULL;
 }
 
+bool kw_negated(const char **v)
+{
+	const char *p = *v;
+	bool neg = false;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '!') {
+		neg = true;
+		p++;
+		while (isspace((unsigned char)*p))
+			p++;
+	}
+	*v = p;
+	return neg;
+}
+
 int kw_index(const char *name, const char *const *names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
