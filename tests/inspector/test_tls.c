@@ -54,6 +54,14 @@ static void digest_hex(const EVP_MD *md, const void *d, size_t n, char sep, char
 	out[o] = 0;
 }
 
+/* src with a-f in uppercase, into dst (as long) */
+static void hex_upper(char *dst, const char *src)
+{
+	do
+		*dst++ = (char)(*src >= 'a' && *src <= 'f' ? *src - 32 : *src);
+	while (*src++);
+}
+
 /* ---- tls.cert_fingerprint ---- */
 
 static void cert_fingerprint(void **state)
@@ -65,8 +73,7 @@ static void cert_fingerprint(void **state)
 	/* the value, independently: SHA-1 of the DER as sent */
 	digest_hex(EVP_sha1(), der, dn, ':', fp);
 	assert_int_equal(strlen(fp), 59);
-	for (size_t i = 0; i <= strlen(fp); i++)
-		upper[i] = (char)(fp[i] >= 'a' && fp[i] <= 'f' ? fp[i] - 32 : fp[i]);
+	hex_upper(upper, fp);
 	snprintf(other, sizeof(other), "%s", fp);
 	other[0] = other[0] == '0' ? '1' : '0';
 
@@ -247,8 +254,7 @@ static void ja3_keywords(void **state)
 	digest_hex(EVP_md5(), BROWSER_JA3, strlen(BROWSER_JA3), 0, ja3);
 	digest_hex(EVP_md5(), JA3S_12, strlen(JA3S_12), 0, ja3s12);
 	digest_hex(EVP_md5(), JA3S_13, strlen(JA3S_13), 0, ja3s13);
-	for (size_t i = 0; i <= 32; i++)
-		upper[i] = (char)(ja3[i] >= 'a' && ja3[i] <= 'f' ? ja3[i] - 32 : ja3[i]);
+	hex_upper(upper, ja3);
 	char rules[2048];
 	snprintf(rules, sizeof(rules),
 		 "alert tls any any -> any any (msg:\"ja3\"; ja3.hash; content:\"%s\"; sid:1;)\n"
@@ -534,8 +540,7 @@ static void legacy_value_keywords(void **state)
 	size_t dn = make_cert(der, sizeof(der), "lv.example", NULL, T0 - 86400, T0 + 86400);
 	char fp[64], upper[64], other[64];
 	digest_hex(EVP_sha1(), der, dn, ':', fp);
-	for (size_t i = 0; i <= strlen(fp); i++)
-		upper[i] = (char)(fp[i] >= 'a' && fp[i] <= 'f' ? fp[i] - 32 : fp[i]);
+	hex_upper(upper, fp);
 	snprintf(other, sizeof(other), "%s", fp);
 	other[0] = other[0] == '0' ? '1' : '0';
 	/* a fingerprint with a hex letter, so the uppercase one differs */
