@@ -33,6 +33,7 @@ struct http_dir_state {
 	struct strbuf chunk_line;
 	void *zs;		/* z_stream when the body is compressed */
 	bool broken;		/* gave up on this direction */
+	bool body_cut;		/* the rest of this body is not kept (flow-memcap) */
 };
 
 struct http_state {
@@ -48,18 +49,31 @@ struct http_state {
 	size_t mem;
 	bool mem_valid;
 	bool busy;		/* inside http_feed/http_eof: nothing is cached */
+	size_t zmem;		/* held by zlib for the bodies being inflated */
+	/* the caller's, during http_feed/http_eof only */
+	const struct http_ops *ops;
+	void *ctx;
 };
 
 enum http_event { HTTP_EV_REQ_HEADERS, HTTP_EV_REQ_BODY, HTTP_EV_RESP_HEADERS,
 		  HTTP_EV_RESP_BODY };
-typedef void (*http_event_fn)(void *ctx, enum http_event ev, struct http_tx *tx);
+struct http_ops {
+	void (*event)(void *ctx, enum http_event ev, struct http_tx *tx);
+	/*
+	 * Room for add more bytes of state (flow-memcap); NULL: always.
+	 * Refused, a header block stops its direction (it cannot be parsed
+	 * without it) and a body is kept only up to where it was refused.
+	 */
+	bool (*room)(void *ctx, size_t add);
+};
 
 struct http_state *http_state_new(uint64_t body_limit);
 void http_state_free(struct http_state *h);
-/* dir: 0 = to_server, 1 = to_client.  eof: the direction ended. */
+/* dir: 0 = to_server, 1 = to_client */
 void http_feed(struct http_state *h, int dir, const uint8_t *data, size_t len,
-	       http_event_fn cb, void *ctx);
-void http_eof(struct http_state *h, int dir, http_event_fn cb, void *ctx);
+	       const struct http_ops *ops, void *ctx);
+/* direction dir ended: a body until close is complete */
+void http_eof(struct http_state *h, int dir, const struct http_ops *ops, void *ctx);
 /* does this look like the start of an HTTP request / response? */
 bool http_probe_request(const uint8_t *d, size_t n);
 bool http_probe_response(const uint8_t *d, size_t n);

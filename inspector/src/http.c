@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,69 @@ struct http_state *http_state_new(uint64_t body_limit)
 	return h;
 }
 
+/* room for add more bytes of state, under the caller's cap */
+static bool grow(struct http_state *h, size_t add)
+{
+	return !add || !h->ops || !h->ops->room || h->ops->room(h->ctx, add);
+}
+
+static void emit(struct http_state *h, enum http_event ev, struct http_tx *tx)
+{
+	h->ops->event(h->ctx, ev, tx);
+}
+
+/*
+ * zlib's allocations (some 7 KiB of state, then the 32 KiB window at the
+ * first inflate) are most of what a compressed body's parser holds: they
+ * are counted and asked for under the cap like the rest.  Each block
+ * starts with its size, for z_free.
+ */
+#define ZHDR sizeof(max_align_t)
+
+static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
+{
+	struct http_state *h = opaque;
+	size_t n = (size_t)items * size;
+	char *p;
+
+	if (!grow(h, ZHDR + n) || !(p = malloc(ZHDR + n)))
+		return Z_NULL;
+	memcpy(p, &n, sizeof(n));
+	h->zmem += ZHDR + n;
+	return p + ZHDR;
+}
+
+static void z_free(voidpf opaque, voidpf addr)
+{
+	struct http_state *h = opaque;
+	char *p = (char *)addr - ZHDR;
+	size_t n;
+
+	memcpy(&n, p, sizeof(n));
+	h->zmem -= ZHDR + n;
+	free(p);
+}
+
+/* an inflater for d's body; false when refused under the cap */
+static bool zs_start(struct http_state *h, struct http_dir_state *d)
+{
+	z_stream *zs;
+
+	if (!grow(h, sizeof(*zs)) || !(zs = calloc(1, sizeof(*zs))))
+		return false;
+	h->zmem += sizeof(*zs);
+	zs->zalloc = z_alloc;
+	zs->zfree = z_free;
+	zs->opaque = h;
+	if (inflateInit2(zs, 15 + 32) != Z_OK) {
+		free(zs);
+		h->zmem -= sizeof(*zs);
+		return false;
+	}
+	d->zs = zs;
+	return true;
+}
+
 /* a buffer's own bytes, not those it shares with http.start */
 static void hbuf_free(struct hbuf *b)
 {
@@ -87,11 +151,12 @@ static void tx_done(struct http_state *h, struct http_tx *tx)
 	h->spare = tx;
 }
 
-static void zs_end(struct http_dir_state *d)
+static void zs_end(struct http_state *h, struct http_dir_state *d)
 {
 	if (d->zs) {
 		inflateEnd(d->zs);
 		free(d->zs);
+		h->zmem -= sizeof(z_stream);
 		d->zs = NULL;
 	}
 }
@@ -103,7 +168,7 @@ void http_state_free(struct http_state *h)
 	for (int i = 0; i < 2; i++) {
 		strbuf_free(&h->d[i].hdr);
 		strbuf_free(&h->d[i].chunk_line);
-		zs_end(&h->d[i]);
+		zs_end(h, &h->d[i]);
 	}
 	for (unsigned i = 0; i < h->ntx; i++)
 		tx_free(h->tx[i]);
@@ -111,16 +176,18 @@ void http_state_free(struct http_state *h)
 	free(h);
 }
 
+/* what the state holds: allocations as made (a part of http.start is in it) */
 size_t http_state_memory(struct http_state *h)
 {
 	if (h->mem_valid)
 		return h->mem;
-	size_t m = sizeof(*h) + h->d[0].hdr.cap + h->d[1].hdr.cap +
-		   (h->spare ? sizeof(struct http_tx) : 0);
+	size_t m = sizeof(*h) + h->zmem + (h->spare ? sizeof(struct http_tx) : 0);
+	for (int d = 0; d < 2; d++)
+		m += h->d[d].hdr.cap + h->d[d].chunk_line.cap;
 	for (unsigned i = 0; i < h->ntx; i++) {
 		m += sizeof(struct http_tx);
 		for (int b = 0; b < BUF__COUNT; b++)
-			m += h->tx[i]->req[b].n + h->tx[i]->resp[b].n;
+			m += h->tx[i]->req[b].cap + h->tx[i]->resp[b].cap;
 	}
 	/* during a feed the parser is still changing the state */
 	if (!h->busy) {
@@ -130,10 +197,10 @@ size_t http_state_memory(struct http_state *h)
 	return m;
 }
 
-static int hbuf_set(struct hbuf *b, const void *p, size_t n)
+static int hbuf_set(struct http_state *h, struct hbuf *b, const void *p, size_t n)
 {
-	uint8_t *c = malloc(n + 1);
-	if (!c)
+	uint8_t *c;
+	if (!grow(h, n + 1) || !(c = malloc(n + 1)))
 		return -ENOMEM;
 	memcpy(c, p, n);
 	c[n] = 0;
@@ -165,14 +232,14 @@ static void hbuf_part(struct hbuf *b, const struct hbuf *start, const char *hb, 
 }
 
 /* room for n more bytes and the terminating 0 */
-static int hbuf_reserve(struct hbuf *b, size_t n)
+static int hbuf_reserve(struct http_state *h, struct hbuf *b, size_t n)
 {
 	if (b->n + n + 1 <= b->cap)
 		return 0;
 	if (!b->cap && b->p) {
 		/* a part of http.start: a copy of its own first */
-		uint8_t *c = malloc(b->n + n + 1);
-		if (!c)
+		uint8_t *c;
+		if (!grow(h, b->n + n + 1) || !(c = malloc(b->n + n + 1)))
 			return -ENOMEM;
 		memcpy(c, b->p, b->n);
 		b->p = c;
@@ -183,6 +250,8 @@ static int hbuf_reserve(struct hbuf *b, size_t n)
 	size_t cap = b->cap * 2 > 64 ? b->cap * 2 : 64;
 	if (cap < b->n + n + 1)
 		cap = b->n + n + 1;
+	if (!grow(h, cap - b->cap))
+		return -ENOMEM;
 	uint8_t *c = realloc(b->p, cap);
 	if (!c)
 		return -ENOMEM;
@@ -191,9 +260,9 @@ static int hbuf_reserve(struct hbuf *b, size_t n)
 	return 0;
 }
 
-static int hbuf_append(struct hbuf *b, const void *p, size_t n)
+static int hbuf_append(struct http_state *h, struct hbuf *b, const void *p, size_t n)
 {
-	int rc = hbuf_reserve(b, n);
+	int rc = hbuf_reserve(h, b, n);
 	if (rc)
 		return rc;
 	memcpy(b->p + b->n, p, n);
@@ -227,8 +296,8 @@ static bool uri_plain(const uint8_t *u, size_t q)
  * query string stays as sent.  A URI it leaves as it is (most) becomes a
  * part of http.start like the raw URI, without a copy.
  */
-static int normalize_uri(const uint8_t *u, size_t n, struct hbuf *out, const struct hbuf *st,
-			 const char *hb)
+static int normalize_uri(struct http_state *h, const uint8_t *u, size_t n, struct hbuf *out,
+			 const struct hbuf *st, const char *hb)
 {
 	const uint8_t *qm = memchr(u, '?', n);
 	size_t q = qm ? (size_t)(qm - u) : n;
@@ -238,8 +307,8 @@ static int normalize_uri(const uint8_t *u, size_t n, struct hbuf *out, const str
 	}
 	/* decoded in place: the dot removal never writes past where it reads */
 	size_t cap = n + 1;
-	uint8_t *path = malloc(cap);
-	if (!path)
+	uint8_t *path;
+	if (!grow(h, cap) || !(path = malloc(cap)))
 		return -ENOMEM;
 	size_t pl = 0;
 	for (size_t i = 0; i < q; i++) {
@@ -317,7 +386,7 @@ struct parsed_hdrs {
  * seen once (most) is a part of st; a repeated one gets a copy of its own
  * (hbuf_reserve) for ", " and the next value.
  */
-static int parse_headers(struct hbuf *bufs, const char *p, const char *end,
+static int parse_headers(struct http_state *h, struct hbuf *bufs, const char *p, const char *end,
 			 bool request, struct parsed_hdrs *ph, const struct hbuf *st,
 			 const char *hb)
 {
@@ -325,11 +394,11 @@ static int parse_headers(struct hbuf *bufs, const char *p, const char *end,
 	struct hbuf names = { 0 };
 	/* the header buffers hold at most the block and a few separators */
 	size_t most = (size_t)(end - p) + 4;
-	int rc = hbuf_reserve(&names, most);
+	int rc = hbuf_reserve(h, &names, most);
 	if (!rc)
-		rc = hbuf_reserve(&bufs[BUF_HTTP_HEADER], most);
+		rc = hbuf_reserve(h, &bufs[BUF_HTTP_HEADER], most);
 	if (!rc)
-		rc = hbuf_append(&names, "\r\n", 2);
+		rc = hbuf_append(h, &names, "\r\n", 2);
 	memset(ph, 0, sizeof(*ph));
 	bool has_clen = false;
 	while (!rc && p < end) {
@@ -352,17 +421,17 @@ static int parse_headers(struct hbuf *bufs, const char *p, const char *end,
 			while (ve > vs && (ve[-1] == ' ' || ve[-1] == '\t'))
 				ve--;
 			size_t nl = (size_t)(ne - p), vl = (size_t)(ve - vs);
-			rc = hbuf_append(&names, p, nl);
+			rc = hbuf_append(h, &names, p, nl);
 			if (!rc)
-				rc = hbuf_append(&names, "\r\n", 2);
+				rc = hbuf_append(h, &names, "\r\n", 2);
 			if (!rc)
-				rc = hbuf_append(&bufs[BUF_HTTP_HEADER], p, nl);
+				rc = hbuf_append(h, &bufs[BUF_HTTP_HEADER], p, nl);
 			if (!rc)
-				rc = hbuf_append(&bufs[BUF_HTTP_HEADER], ": ", 2);
+				rc = hbuf_append(h, &bufs[BUF_HTTP_HEADER], ": ", 2);
 			if (!rc)
-				rc = hbuf_append(&bufs[BUF_HTTP_HEADER], vs, vl);
+				rc = hbuf_append(h, &bufs[BUF_HTTP_HEADER], vs, vl);
 			if (!rc)
-				rc = hbuf_append(&bufs[BUF_HTTP_HEADER], "\r\n", 2);
+				rc = hbuf_append(h, &bufs[BUF_HTTP_HEADER], "\r\n", 2);
 			for (int i = 0; !rc && fields[i].name; i++) {
 				if (fields[i].len != nl || strncasecmp(fields[i].name, p, nl))
 					continue;
@@ -371,9 +440,9 @@ static int parse_headers(struct hbuf *bufs, const char *p, const char *end,
 					hbuf_part(b, st, hb, vs, vl);
 					continue;
 				}
-				rc = hbuf_append(b, ", ", 2);
+				rc = hbuf_append(h, b, ", ", 2);
 				if (!rc)
-					rc = hbuf_append(b, vs, vl);
+					rc = hbuf_append(h, b, vs, vl);
 			}
 			if (nl == 14 && !strncasecmp(p, "Content-Length", 14)) {
 				char num[32];
@@ -400,7 +469,7 @@ static int parse_headers(struct hbuf *bufs, const char *p, const char *end,
 		p = eol < end ? eol + 1 : end;
 	}
 	if (!rc)
-		rc = hbuf_append(&names, "\r\n", 2);
+		rc = hbuf_append(h, &names, "\r\n", 2);
 	if (!rc) {
 		hbuf_free(&bufs[BUF_HTTP_HEADER_NAMES]);
 		bufs[BUF_HTTP_HEADER_NAMES] = names;
@@ -420,8 +489,10 @@ static struct http_tx *tx_push(struct http_state *h)
 		h->ntx--;
 		h->txs_dropped++;
 	}
-	struct http_tx *tx = h->spare ? h->spare : calloc(1, sizeof(*tx));
+	struct http_tx *tx = h->spare;
 	h->spare = NULL;
+	if (!tx && grow(h, sizeof(*tx)))
+		tx = calloc(1, sizeof(*tx));
 	if (tx)
 		h->tx[h->ntx++] = tx;
 	return tx;
@@ -453,8 +524,7 @@ static struct http_tx *current_resp_tx(struct http_state *h)
 }
 
 /* a complete header block [hb, he): request or status line, headers */
-static int on_header_block(struct http_state *h, int dir, const char *hb,
-			   const char *he, http_event_fn cb, void *ctx)
+static int on_header_block(struct http_state *h, int dir, const char *hb, const char *he)
 {
 	struct http_dir_state *d = &h->d[dir];
 	const char *eol = memchr(hb, '\n', (size_t)(he - hb));
@@ -477,7 +547,7 @@ static int on_header_block(struct http_state *h, int dir, const char *hb,
 			us++;
 		const char *sp2 = memrchr(us, ' ', (size_t)(le - us));
 		const char *ue = sp2 ? sp2 : le;
-		rc = hbuf_set(&b[BUF_HTTP_START], hb, (size_t)(he - hb));
+		rc = hbuf_set(h, &b[BUF_HTTP_START], hb, (size_t)(he - hb));
 		if (rc)
 			return rc;
 		const struct hbuf *st = &b[BUF_HTTP_START];
@@ -487,9 +557,9 @@ static int on_header_block(struct http_state *h, int dir, const char *hb,
 			  sp2 ? (size_t)(le - sp2 - 1) : 0);
 		hbuf_part(&b[BUF_HTTP_REQUEST_LINE], st, hb, hb, (size_t)(le - hb));
 		hbuf_part(&b[BUF_HTTP_RAW_HEADER], st, hb, rest, (size_t)(he - rest));
-		rc = normalize_uri((const uint8_t *)us, (size_t)(ue - us), &b[BUF_HTTP_URI], st, hb);
+		rc = normalize_uri(h, (const uint8_t *)us, (size_t)(ue - us), &b[BUF_HTTP_URI], st, hb);
 		if (!rc)
-			rc = parse_headers(b, rest, he, true, &ph, st, hb);
+			rc = parse_headers(h, b, rest, he, true, &ph, st, hb);
 		if (rc)
 			return rc;
 		if (b[BUF_HTTP_RAW_HOST].set) {
@@ -501,7 +571,7 @@ static int on_header_block(struct http_state *h, int dir, const char *hb,
 				if (c)
 					hn = (size_t)(c - hp);
 			}
-			rc = hbuf_set(&b[BUF_HTTP_HOST], hp, hn);
+			rc = hbuf_set(h, &b[BUF_HTTP_HOST], hp, hn);
 			if (rc)
 				return rc;
 			for (size_t i = 0; i < hn; i++)
@@ -511,7 +581,8 @@ static int on_header_block(struct http_state *h, int dir, const char *hb,
 		d->body_mode = ph.body_mode == BODY_CLOSE ? BODY_NONE : ph.body_mode;
 		d->body_left = ph.clen;
 		d->chunk_state = CH_SIZE;
-		cb(ctx, HTTP_EV_REQ_HEADERS, tx);
+		d->body_cut = false;
+		emit(h, HTTP_EV_REQ_HEADERS, tx);
 		if (d->body_mode == BODY_NONE)
 			tx->req_done = true;
 		return 0;
@@ -537,7 +608,7 @@ static int on_header_block(struct http_state *h, int dir, const char *hb,
 	const char *cs = sp1 + 1;
 	const char *sp2 = memchr(cs, ' ', (size_t)(le - cs));
 	const char *ce = sp2 ? sp2 : le;
-	rc = hbuf_set(&b[BUF_HTTP_START], hb, (size_t)(he - hb));
+	rc = hbuf_set(h, &b[BUF_HTTP_START], hb, (size_t)(he - hb));
 	if (rc)
 		return rc;
 	const struct hbuf *st = &b[BUF_HTTP_START];
@@ -545,7 +616,7 @@ static int on_header_block(struct http_state *h, int dir, const char *hb,
 	hbuf_part(&b[BUF_HTTP_STAT_MSG], st, hb, sp2 ? sp2 + 1 : hb, sp2 ? (size_t)(le - sp2 - 1) : 0);
 	hbuf_part(&b[BUF_HTTP_RESPONSE_LINE], st, hb, hb, (size_t)(le - hb));
 	hbuf_part(&b[BUF_HTTP_RAW_HEADER], st, hb, rest, (size_t)(he - rest));
-	rc = parse_headers(b, rest, he, false, &ph, st, hb);
+	rc = parse_headers(h, b, rest, he, false, &ph, st, hb);
 	if (rc)
 		return rc;
 	/* the code ends at a space, a line end or the block's end (0) */
@@ -569,15 +640,12 @@ static int on_header_block(struct http_state *h, int dir, const char *hb,
 		d->body_mode = ph.body_mode;
 	d->body_left = ph.clen;
 	d->chunk_state = CH_SIZE;
-	zs_end(d);
-	if (ph.gzip && d->body_mode != BODY_NONE) {
-		d->zs = calloc(1, sizeof(z_stream));
-		if (d->zs && inflateInit2(d->zs, 15 + 32) != Z_OK) {
-			free(d->zs);
-			d->zs = NULL;
-		}
-	}
-	cb(ctx, HTTP_EV_RESP_HEADERS, tx);
+	d->body_cut = false;
+	zs_end(h, d);
+	/* no inflater: the body is not kept, rather than kept compressed */
+	if (ph.gzip && d->body_mode != BODY_NONE && !zs_start(h, d))
+		d->body_cut = true;
+	emit(h, HTTP_EV_RESP_HEADERS, tx);
 	if (d->body_mode == BODY_NONE)
 		tx_pop(h, tx);
 	return 0;
@@ -590,6 +658,9 @@ static void body_append(struct http_state *h, int dir, struct http_tx *tx,
 	struct hbuf *b = dir == 0 ? &tx->req[BUF_HTTP_CLIENT_BODY] : &tx->resp[BUF_HTTP_SERVER_BODY];
 	uint64_t *total = dir == 0 ? &tx->req_body_len : &tx->resp_body_len;
 	*total += n;
+	/* refused memory once, the body stops there: no gap inside it */
+	if (d->body_cut)
+		return;
 	if (d->zs) {
 		z_stream *zs = d->zs;
 		uint8_t out[8192];
@@ -601,8 +672,12 @@ static void body_append(struct http_state *h, int dir, struct http_tx *tx,
 			int zr = inflate(zs, Z_NO_FLUSH);
 			size_t got = sizeof(out) - zs->avail_out;
 			size_t room = h->body_limit - b->n;
-			if (got)
-				hbuf_append(b, out, got < room ? got : room);
+			if (got && hbuf_append(h, b, out, got < room ? got : room)) {
+				d->body_cut = true;
+				break;
+			}
+			if (zr == Z_MEM_ERROR)
+				d->body_cut = true;
 			if (zr != Z_OK)
 				break;	/* end of stream or corrupt: keep what we have */
 		}
@@ -617,32 +692,33 @@ static void body_append(struct http_state *h, int dir, struct http_tx *tx,
 		size_t want = d->body_left < room ? (size_t)d->body_left : room;
 		if (want > BODY_RESERVE_MAX)
 			want = BODY_RESERVE_MAX;
-		if (want > n && hbuf_reserve(b, want))
+		if (want > n && hbuf_reserve(h, b, want)) {
+			d->body_cut = true;
 			return;
+		}
 	}
-	hbuf_append(b, p, n < room ? n : room);
+	if (hbuf_append(h, b, p, n < room ? n : room))
+		d->body_cut = true;
 }
 
-static void body_done(struct http_state *h, int dir, struct http_tx *tx,
-		      http_event_fn cb, void *ctx)
+static void body_done(struct http_state *h, int dir, struct http_tx *tx)
 {
 	struct http_dir_state *d = &h->d[dir];
-	zs_end(d);
+	zs_end(h, d);
 	d->state = ST_IDLE;
 	if (dir == 0) {
 		if (tx->req[BUF_HTTP_CLIENT_BODY].n)
-			cb(ctx, HTTP_EV_REQ_BODY, tx);
+			emit(h, HTTP_EV_REQ_BODY, tx);
 		tx->req_done = true;
 	} else {
 		if (tx->resp[BUF_HTTP_SERVER_BODY].n)
-			cb(ctx, HTTP_EV_RESP_BODY, tx);
+			emit(h, HTTP_EV_RESP_BODY, tx);
 		tx_pop(h, tx);
 	}
 }
 
 /* consume body bytes; returns how many were used */
-static size_t feed_body(struct http_state *h, int dir, const uint8_t *p, size_t n,
-			http_event_fn cb, void *ctx)
+static size_t feed_body(struct http_state *h, int dir, const uint8_t *p, size_t n)
 {
 	struct http_dir_state *d = &h->d[dir];
 	struct http_tx *tx = dir == 0 ? current_req_tx(h) : current_resp_tx(h);
@@ -656,7 +732,7 @@ static size_t feed_body(struct http_state *h, int dir, const uint8_t *p, size_t 
 		body_append(h, dir, tx, p, take);
 		d->body_left -= take;
 		if (!d->body_left)
-			body_done(h, dir, tx, cb, ctx);
+			body_done(h, dir, tx);
 		return take;
 	}
 	if (d->body_mode == BODY_CLOSE) {
@@ -669,11 +745,12 @@ static size_t feed_body(struct http_state *h, int dir, const uint8_t *p, size_t 
 		case CH_TRAILER: {
 			const uint8_t *nl = memchr(p + used, '\n', n - used);
 			size_t take = nl ? (size_t)(nl - (p + used)) + 1 : n - used;
-			if (d->chunk_line.len + take > 1024) {
+			if (d->chunk_line.len + take > 1024 ||
+			    !grow(h, strbuf_growth(&d->chunk_line, take)) ||
+			    strbuf_append(&d->chunk_line, p + used, take)) {
 				d->broken = true;
 				return n;
 			}
-			strbuf_append(&d->chunk_line, p + used, take);
 			used += take;
 			if (!nl)
 				break;
@@ -689,7 +766,7 @@ static size_t feed_body(struct http_state *h, int dir, const uint8_t *p, size_t 
 				d->chunk_state = sz ? CH_DATA : CH_TRAILER;
 			} else if (!strcmp(line, "\r\n") || !strcmp(line, "\n")) {
 				d->chunk_line.len = 0;
-				body_done(h, dir, tx, cb, ctx);
+				body_done(h, dir, tx);
 				return used;
 			}
 			d->chunk_line.len = 0;
@@ -719,13 +796,12 @@ static size_t feed_body(struct http_state *h, int dir, const uint8_t *p, size_t 
 	return used;
 }
 
-static void feed(struct http_state *h, int dir, const uint8_t *p, size_t n,
-		 http_event_fn cb, void *ctx)
+static void feed(struct http_state *h, int dir, const uint8_t *p, size_t n)
 {
 	struct http_dir_state *d = &h->d[dir];
 	while (n && !d->broken) {
 		if (d->state == ST_BODY) {
-			size_t used = feed_body(h, dir, p, n, cb, ctx);
+			size_t used = feed_body(h, dir, p, n);
 			p += used;
 			n -= used;
 			continue;
@@ -745,7 +821,7 @@ static void feed(struct http_state *h, int dir, const uint8_t *p, size_t n,
 		size_t take = n;
 		if (old + take > HDR_LIMIT)
 			take = HDR_LIMIT - old;
-		if (strbuf_append(&d->hdr, p, take)) {
+		if (!grow(h, strbuf_growth(&d->hdr, take)) || strbuf_append(&d->hdr, p, take)) {
 			d->broken = true;
 			break;
 		}
@@ -775,7 +851,7 @@ static void feed(struct http_state *h, int dir, const uint8_t *p, size_t n,
 		n -= consumed;
 		bool ok = dir == 0 ? http_probe_request((uint8_t *)s, end) :
 				      http_probe_response((uint8_t *)s, end);
-		if (!ok || on_header_block(h, dir, s, s + end, cb, ctx)) {
+		if (!ok || on_header_block(h, dir, s, s + end)) {
 			d->broken = true;
 			break;
 		}
@@ -784,14 +860,14 @@ static void feed(struct http_state *h, int dir, const uint8_t *p, size_t n,
 	}
 }
 
-static void eof(struct http_state *h, int dir, http_event_fn cb, void *ctx)
+static void eof(struct http_state *h, int dir)
 {
 	struct http_dir_state *d = &h->d[dir];
 	if (d->state != ST_BODY || d->broken)
 		return;
 	struct http_tx *tx = dir == 0 ? current_req_tx(h) : current_resp_tx(h);
 	if (tx)
-		body_done(h, dir, tx, cb, ctx);	/* body until close, or cut short */
+		body_done(h, dir, tx);	/* body until close, or cut short */
 	d->state = ST_IDLE;
 }
 
@@ -799,18 +875,26 @@ static void eof(struct http_state *h, int dir, http_event_fn cb, void *ctx)
  * figure is dropped, and none is kept while the parser (or a callback)
  * runs, since the parser goes on changing the state after a callback */
 void http_feed(struct http_state *h, int dir, const uint8_t *p, size_t n,
-	       http_event_fn cb, void *ctx)
+	       const struct http_ops *ops, void *ctx)
 {
 	h->busy = true;
 	h->mem_valid = false;
-	feed(h, dir, p, n, cb, ctx);
+	h->ops = ops;
+	h->ctx = ctx;
+	feed(h, dir, p, n);
+	h->ops = NULL;
+	h->ctx = NULL;
 	h->busy = false;
 }
 
-void http_eof(struct http_state *h, int dir, http_event_fn cb, void *ctx)
+void http_eof(struct http_state *h, int dir, const struct http_ops *ops, void *ctx)
 {
 	h->busy = true;
 	h->mem_valid = false;
-	eof(h, dir, cb, ctx);
+	h->ops = ops;
+	h->ctx = ctx;
+	eof(h, dir);
+	h->ops = NULL;
+	h->ctx = NULL;
 	h->busy = false;
 }

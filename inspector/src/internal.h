@@ -24,6 +24,8 @@ struct strbuf {
 	size_t len, cap;
 };
 int strbuf_append(struct strbuf *b, const void *data, size_t n);
+/* bytes strbuf_append(b, .., extra) would allocate (0: it fits) */
+size_t strbuf_growth(const struct strbuf *b, size_t extra);
 int strbuf_printf(struct strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_free(struct strbuf *b);

@@ -13,14 +13,28 @@
 
 #include "internal.h"
 
-static int strbuf_reserve(struct strbuf *b, size_t extra)
+/* what b's allocation becomes to hold extra more bytes (b->cap: as it is) */
+static size_t strbuf_cap_for(const struct strbuf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
-		return 0;
+		return b->cap;
 	size_t cap = b->cap ? b->cap * 2 : 64;
 	while (cap < need)
 		cap *= 2;
+	return cap;
+}
+
+size_t strbuf_growth(const struct strbuf *b, size_t extra)
+{
+	return strbuf_cap_for(b, extra) - b->cap;
+}
+
+static int strbuf_reserve(struct strbuf *b, size_t extra)
+{
+	size_t cap = strbuf_cap_for(b, extra);
+	if (cap == b->cap)
+		return 0;
 	char *s = realloc(b->s, cap);
 	if (!s)
 		return -ENOMEM;

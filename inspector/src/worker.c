@@ -1698,6 +1698,19 @@ static void tls_server_data(struct snet_inspect_worker *w, const uint8_t *d, siz
 
 /* ---- TCP reassembly ---- */
 
+/* parser state grows only under flow-memcap; a refusal is counted */
+static bool http_room(void *ctx, size_t add)
+{
+	struct snet_inspect_worker *w = ctx;
+	flow_account(w, w->f);
+	if (mem_room(w, add))
+		return true;
+	w->st.http_memcap++;
+	return false;
+}
+
+static const struct http_ops http_ops = { on_http_event, http_room };
+
 static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
 {
 	struct flow *f = w->f;
@@ -1716,22 +1729,30 @@ static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 				f->app = APP_UNKNOWN;
 		}
 		if (f->app == APP_HTTP) {
-			f->http = http_state_new(w->cur->cfg.http_body_limit);
-			if (!f->http)
+			f->http = mem_room(w, sizeof(struct http_state)) ?
+				  http_state_new(w->cur->cfg.http_body_limit) : NULL;
+			if (!f->http) {
+				w->st.http_memcap++;
 				f->app = APP_UNKNOWN;
+			}
 		}
 	}
 	/* the record layer, all the flow long: only for rules that read it */
 	if (f->app == APP_TLS && f->rs->tls_track)
 		tls_track_data(&f->tls, di, d, n);
 	if (f->app == APP_HTTP)
-		http_feed(f->http, di, d, n, on_http_event, w);
+		http_feed(f->http, di, d, n, &http_ops, w);
 	else if (f->app == APP_TLS && di == 0 && !f->tls_done) {
 		size_t room = 16384 + 2048 + 5 - f->tls_buf.len;
-		strbuf_append(&f->tls_buf, d, n < room ? n : room);
+		size_t take = n < room ? n : room;
+		size_t grow = strbuf_growth(&f->tls_buf, take);
 		struct tls_hello h;
-		int rc = tls_parse_client_hello((uint8_t *)f->tls_buf.s, f->tls_buf.len, &h,
-						f->rs->tls_ja4);
+		int rc = -1;	/* no room for the hello: not parsed */
+		if ((grow && !mem_room(w, grow)) || strbuf_append(&f->tls_buf, d, take))
+			w->st.tls_memcap++;
+		else
+			rc = tls_parse_client_hello((uint8_t *)f->tls_buf.s, f->tls_buf.len, &h,
+						    f->rs->tls_ja4);
 		if (rc != 0) {
 			f->tls_done = true;
 			strbuf_free(&f->tls_buf);
@@ -1992,7 +2013,7 @@ static void tcp_track(struct snet_inspect_worker *w, struct flow *f, bool create
 			sd->fin = true;
 			sd->fin_seq = p->seq + (uint32_t)p->plen + ((fl & TH_SYN) ? 1 : 0);
 			if (f->http)
-				http_eof(f->http, di, on_http_event, w);
+				http_eof(f->http, di, &http_ops, w);
 			if (f->dce)
 				dce_eof(f->dce, di, &dce_ops, w);
 			if (f->smtp)

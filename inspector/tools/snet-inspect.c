@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 	snet_inspect_worker_stats(w, &st);
 	printf("stats packets=%llu scanned=%llu invalid=%llu bypassed=%llu flow_dropped=%llu "
 	       "skipped_link=%llu bytes=%llu alerts=%llu accept=%llu drop=%llu reject=%llu pass=%llu "
-	       "flows=%llu flows_memcap=%llu truncated=%llu ooo_dropped=%llu "
+	       "flows=%llu flows_memcap=%llu http_memcap=%llu truncated=%llu ooo_dropped=%llu "
 	       "defrag_fragments=%llu defrag_reassembled=%llu defrag_invalid=%llu "
 	       "defrag_memcap=%llu defrag_timeouts=%llu defrag_too_large=%llu "
 	       "defrag_overlaps=%llu defrag_overlap_conflicts=%llu eve_lines=%llu\n",
@@ -162,6 +162,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)st.verdict_accept, (unsigned long long)st.verdict_drop,
 	       (unsigned long long)st.verdict_reject, (unsigned long long)st.verdict_pass,
 	       (unsigned long long)st.flows_created, (unsigned long long)st.flows_memcap,
+	       (unsigned long long)st.http_memcap,
 	       (unsigned long long)st.reassembly_truncated,
 	       (unsigned long long)st.reassembly_ooo_dropped,
 	       (unsigned long long)st.defrag_fragments, (unsigned long long)st.defrag_reassembled,

@@ -158,6 +158,7 @@ static json_t *worker_json(const struct nfq_worker_stats *w)
 	json_object_set_new(o, "flows_memcap", J(i->flows_memcap));
 	json_object_set_new(o, "reassembly_memcap", J(i->reassembly_memcap));
 	json_object_set_new(o, "tls_memcap", J(i->tls_memcap));
+	json_object_set_new(o, "http_memcap", J(i->http_memcap));
 	json_object_set_new(o, "xbits_full", J(i->xbits_full));
 	json_object_set_new(o, "tagged_packets", J(i->tagged_packets));
 	json_object_set_new(o, "dcerpc_memcap", J(i->dcerpc_memcap));

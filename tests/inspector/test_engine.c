@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <zlib.h>
 
 #include "app.h"
 #include "internal.h"
@@ -628,6 +629,8 @@ static void http_mem_cb(void *ctx, enum http_event ev, struct http_tx *tx)
 		http_mem_wrong++;
 }
 
+static const struct http_ops http_mem_ops = { http_mem_cb, NULL };
+
 /* the cached memory figure follows every feed, and callbacks in one feed */
 static void http_memory_cached(void **state)
 {
@@ -639,7 +642,7 @@ static void http_memory_cached(void **state)
 				  "GET /bbbbbbbbbbbbbbbb HTTP/1.1\r\nHost: yyyyyyyy\r\n"
 				  "User-Agent: zzzzzzzzzzzzzzzzzz\r\n\r\n";
 	/* two requests in one feed: each callback sees the state as it is */
-	http_feed(h, 0, (const uint8_t *)two, sizeof(two) - 1, http_mem_cb, h);
+	http_feed(h, 0, (const uint8_t *)two, sizeof(two) - 1, &http_mem_ops, h);
 	assert_int_equal(http_mem_events, 2);
 	assert_int_equal(http_mem_wrong, 0);
 	size_t m1 = http_state_memory(h);
@@ -647,12 +650,96 @@ static void http_memory_cached(void **state)
 	assert_int_equal(http_state_memory(h), m1);	/* from the cache */
 	static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n"
 				   "Server: wwwwwwwwwwww\r\n\r\nabcd";
-	http_feed(h, 1, (const uint8_t *)resp, sizeof(resp) - 1, http_mem_cb, h);
+	http_feed(h, 1, (const uint8_t *)resp, sizeof(resp) - 1, &http_mem_ops, h);
 	assert_int_equal(http_mem_wrong, 0);
 	assert_int_equal(http_state_memory(h), http_mem_fresh(h));
 	assert_int_not_equal(http_state_memory(h), m1);
-	http_eof(h, 1, http_mem_cb, h);
+	http_eof(h, 1, &http_mem_ops, h);
 	assert_int_equal(http_state_memory(h), http_mem_fresh(h));
+	http_state_free(h);
+}
+
+/* a gzip response of the text repeated: headers and body in r */
+static size_t gzip_response(uint8_t *r, size_t cap, const char *text, int times)
+{
+	uint8_t plain[8192], z[4096];
+	size_t pl = 0, tl = strlen(text);
+	for (int i = 0; i < times && pl + tl <= sizeof(plain); i++, pl += tl)
+		memcpy(plain + pl, text, tl);
+	z_stream zs = { 0 };
+	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = plain;
+	zs.avail_in = (uInt)pl;
+	zs.next_out = z;
+	zs.avail_out = sizeof(z);
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	size_t zl = sizeof(z) - zs.avail_out;
+	deflateEnd(&zs);
+	int n = snprintf((char *)r, cap, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+			 "Content-Length: %zu\r\n\r\n", zl);
+	assert_true(n > 0 && (size_t)n + zl <= cap);
+	memcpy(r + n, z, zl);
+	return (size_t)n + zl;
+}
+
+static unsigned gz_bodies;
+static size_t gz_room_max;	/* the largest one addition allowed */
+static unsigned gz_refused;
+
+static void gz_event(void *ctx, enum http_event ev, struct http_tx *tx)
+{
+	(void)ctx;
+	if (ev == HTTP_EV_RESP_BODY && strstr((const char *)tx->resp[BUF_HTTP_SERVER_BODY].p,
+					      "inflated"))
+		gz_bodies++;
+}
+
+static bool gz_room(void *ctx, size_t add)
+{
+	(void)ctx;
+	if (add <= gz_room_max)
+		return true;
+	gz_refused++;
+	return false;
+}
+
+/*
+ * An inflated body's zlib state (its 32 KiB window most of all) counts in
+ * the flow's memory while the body lasts, and is asked for: refused, the
+ * body is not kept (not kept compressed either).
+ */
+static void http_gzip_memory(void **state)
+{
+	(void)state;
+	static uint8_t r[8192];
+	size_t n = gzip_response(r, sizeof(r), "inflated text, ", 200);
+	const struct http_ops ops = { gz_event, gz_room };
+	gz_room_max = SIZE_MAX;
+	struct http_state *h = http_state_new(1 << 20);
+	assert_non_null(h);
+	size_t idle = http_state_memory(h);
+	http_feed(h, 1, r, n - 10, &ops, NULL);
+	size_t mid = http_state_memory(h);
+	assert_true(mid >= idle + 32768 + 3000);	/* the window and the text */
+	assert_int_equal(mid, http_mem_fresh(h));
+	http_feed(h, 1, r + n - 10, 10, &ops, NULL);
+	assert_int_equal(gz_bodies, 1);
+	assert_int_equal(h->zmem, 0);		/* the body ended: zlib freed */
+	assert_true(http_state_memory(h) < idle + 4096);
+	http_state_free(h);
+
+	/* no room for zlib's state (some 7 KiB): the body is not kept */
+	gz_room_max = 4096;
+	h = http_state_new(1 << 20);
+	assert_non_null(h);
+	http_feed(h, 1, r, n, &ops, NULL);
+	assert_int_equal(gz_bodies, 1);
+	assert_int_equal(gz_refused, 1);
+	assert_int_equal(h->zmem, 0);
+	/* the side goes on: the next response is kept */
+	gz_room_max = SIZE_MAX;
+	http_feed(h, 1, r, n, &ops, NULL);
+	assert_int_equal(gz_bodies, 2);
 	http_state_free(h);
 }
 
@@ -855,6 +942,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(action_order),
 		cmocka_unit_test(http_memory_cached),
+		cmocka_unit_test(http_gzip_memory),
 		cmocka_unit_test(threshold_many_addresses),
 		cmocka_unit_test(cross_segment),
 		cmocka_unit_test(no_prefilter_per_side),

@@ -181,6 +181,148 @@ static void tcp_ooo_capped(void **state)
 	snet_inspect_ruleset_unref(rs);
 }
 
+/* a POST of a body of len bytes: "HEADMARK", filler, "TAILMARK" */
+static void post_body(struct tu_conn *c, size_t len, struct snet_inspect_verdict *all)
+{
+	char hdr[128];
+	int hn = snprintf(hdr, sizeof(hdr), "POST /up HTTP/1.1\r\nHost: h\r\n"
+			  "Content-Length: %zu\r\n\r\n", len);
+	char *body = malloc(len);
+	assert_non_null(body);
+	memset(body, 'a', len);
+	memcpy(body, "HEADMARK", 8);
+	memcpy(body + len - 8, "TAILMARK", 8);
+	struct snet_inspect_verdict v;
+	memset(all, 0, sizeof(*all));
+	tu_conn_send(c, hdr, (size_t)hn, &v);
+	for (size_t off = 0; off < len; off += 1400) {
+		tu_conn_send(c, body + off, len - off < 1400 ? len - off : 1400, &v);
+		for (unsigned i = 0; i < v.nalerts_kept && all->nalerts_kept < SNET_INSPECT_MAX_ALERTS; i++)
+			all->alerts[all->nalerts_kept++] = v.alerts[i];
+	}
+	free(body);
+}
+
+#define BODY_RULES \
+	"alert http any any -> any any (msg:\"head\"; http.request_body; content:\"HEADMARK\"; sid:1;)\n" \
+	"alert http any any -> any any (msg:\"tail\"; http.request_body; content:\"TAILMARK\"; sid:2;)\n"
+
+/*
+ * HTTP parser state grows only under the cap: a request body is kept up
+ * to where memory was refused (its start still inspected, no gap inside
+ * it), and the refusal is counted.
+ */
+static void http_body_cut_at_memcap(void **state)
+{
+	(void)state;
+	struct snet_inspect_verdict all;
+	struct tu_conn c = { 0 };
+	/* the same body under the default cap: both ends seen */
+	const char *roomy[] = { "http-body-limit", "1mb", NULL };
+	struct snet_inspect_ruleset *rs = tu_load_ok(BODY_RULES, roomy);
+	assert_non_null(rs);
+	struct snet_inspect_worker *w = tu_worker(rs);
+	tu_conn_open(&c, w, 80);
+	post_body(&c, 200000, &all);
+	assert_true(tu_has_sid(&all, 1));
+	assert_true(tu_has_sid(&all, 2));
+	assert_int_equal(stats(w).http_memcap, 0);
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(rs);
+
+	const char *tight[] = { "http-body-limit", "1mb", "flow-memcap", "64kb", NULL };
+	rs = tu_load_ok(BODY_RULES, tight);
+	assert_non_null(rs);
+	w = tu_worker(rs);
+	tu_conn_open(&c, w, 80);
+	post_body(&c, 200000, &all);
+	assert_true(tu_has_sid(&all, 1));
+	assert_false(tu_has_sid(&all, 2));
+	struct snet_inspect_stats st = stats(w);
+	assert_int_equal(st.http_memcap, 1);	/* once: the body stops there */
+	assert_true(st.flow_memory <= 64 * 1024);
+	/* the flow goes on: the next request on it is parsed */
+	post_body(&c, 100, &all);
+	assert_true(tu_has_sid(&all, 1));
+	assert_true(tu_has_sid(&all, 2));
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(rs);
+}
+
+/* a header block that cannot be held stops its direction, counted */
+static void http_headers_refused_at_memcap(void **state)
+{
+	(void)state;
+	const char *kv[] = { "flow-memcap", "64kb", NULL };
+	struct snet_inspect_ruleset *rs = tu_load_ok(
+		"alert http any any -> any any (msg:\"ua\"; http.user_agent; content:\"evil\"; sid:1;)\n",
+		kv);
+	assert_non_null(rs);
+	struct snet_inspect_worker *w = tu_worker(rs);
+	struct snet_inspect_verdict v;
+	struct tu_conn c = { 0 };
+	tu_conn_open(&c, w, 80);
+	/* a 60 KB header block: the parser's copy would pass the cap */
+	static char filler[1401];
+	memset(filler, 'x', 1400);
+	tu_conn_send(&c, "GET / HTTP/1.1\r\nX-Pad: ", 23, &v);
+	for (int i = 0; i < 43; i++)
+		tu_conn_send(&c, filler, 1400, &v);
+	tu_conn_send(&c, "\r\nUser-Agent: evil\r\n\r\n", 22, &v);
+	assert_false(tu_has_sid(&v, 1));
+	struct snet_inspect_stats st = stats(w);
+	assert_true(st.http_memcap >= 1);
+	assert_true(st.flow_memory <= 64 * 1024);
+	/* nothing more is parsed on that side */
+	tu_conn_send(&c, "GET / HTTP/1.1\r\nUser-Agent: evil\r\n\r\n", 36, &v);
+	assert_false(tu_has_sid(&v, 1));
+	/* another flow, with room, is */
+	struct tu_conn c2 = { 0 };
+	tu_conn_open(&c2, w, 8080);
+	tu_conn_send(&c2, "GET / HTTP/1.1\r\nUser-Agent: evil\r\n\r\n", 36, &v);
+	assert_true(tu_has_sid(&v, 1));
+	tu_worker_free(w);
+	snet_inspect_ruleset_unref(rs);
+}
+
+/* a ClientHello is gathered under the cap too: refused, it is not parsed */
+static void tls_hello_refused_at_memcap(void **state)
+{
+	(void)state;
+	const char *kv[] = { "flow-memcap", "64kb", NULL };
+	static uint8_t hello[16384];
+	size_t n = tu_client_hello_padded(hello, "victim.example", 15000);
+	static char chunk[8000];
+	memset(chunk, 'o', sizeof(chunk));
+	for (int hog = 0; hog < 2; hog++) {
+		struct snet_inspect_ruleset *rs = tu_load_ok(
+			"alert tls any any -> any any (msg:\"sni\"; tls.sni; content:\"victim\"; sid:1;)\n",
+			kv);
+		assert_non_null(rs);
+		struct snet_inspect_worker *w = tu_worker(rs);
+		struct snet_inspect_verdict v;
+		struct tu_conn c = { 0 };
+		if (hog) {
+			/* another flow's segments after a hole fill the cap */
+			tu_conn_open(&c, w, 80);
+			for (uint32_t i = 0; i < 10; i++)
+				tu_conn_send_at(&c, 100 + i * 8000, chunk, sizeof(chunk), NULL);
+		}
+		tu_conn_open(&c, w, 443);
+		int seen = 0;
+		for (size_t off = 0; off < n; off += 1400) {
+			tu_conn_send(&c, (const char *)hello + off, n - off < 1400 ? n - off : 1400, &v);
+			seen |= tu_has_sid(&v, 1);
+		}
+		struct snet_inspect_stats st = stats(w);
+		assert_int_equal(seen, !hog);
+		assert_int_equal(st.tls_memcap, hog);
+		assert_true(st.flow_memory <= 64 * 1024);
+		tu_worker_free(w);
+		snet_inspect_ruleset_unref(rs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +332,9 @@ int main(void)
 		cmocka_unit_test(idle_flow_expired_out_of_time_order),
 		cmocka_unit_test(flow_max_refuses),
 		cmocka_unit_test(tcp_ooo_capped),
+		cmocka_unit_test(http_body_cut_at_memcap),
+		cmocka_unit_test(http_headers_refused_at_memcap),
+		cmocka_unit_test(tls_hello_refused_at_memcap),
 	};
 	return cmocka_run_group_tests_name("flows", tests, NULL, NULL);
 }

@@ -345,18 +345,27 @@ size_t tu_dns_msg(uint8_t *b, const char *name, uint16_t id, int qr)
 
 size_t tu_client_hello(uint8_t *b, const char *sni)
 {
+	return tu_client_hello_padded(b, sni, 0);
+}
+
+size_t tu_client_hello_padded(uint8_t *b, const char *sni, size_t pad)
+{
 	size_t nl = strlen(sni), n = 9;
 	b[n++] = 3, b[n++] = 3;
 	memset(b + n, 0x11, 32), n += 32;			/* random */
 	b[n++] = 0;						/* session id */
 	n += tu_put16(b + n, 2), b[n++] = 0x13, b[n++] = 0x01;	/* suites */
 	b[n++] = 1, b[n++] = 0;					/* compression */
-	n += tu_put16(b + n, 4 + 5 + nl);
+	n += tu_put16(b + n, 4 + 5 + nl + (pad ? 4 + pad : 0));
 	/* server_name: one host_name */
 	n += tu_put16(b + n, 0), n += tu_put16(b + n, nl + 5), n += tu_put16(b + n, nl + 3);
 	b[n++] = 0;
 	n += tu_put16(b + n, nl);
 	memcpy(b + n, sni, nl), n += nl;
+	if (pad) {
+		n += tu_put16(b + n, 21), n += tu_put16(b + n, pad);	/* padding */
+		memset(b + n, 0, pad), n += pad;
+	}
 	b[0] = 0x16, b[1] = 3, b[2] = 1;
 	tu_put16(b + 3, n - 5);
 	b[5] = 1;

@@ -72,6 +72,8 @@ size_t tu_put24(uint8_t *p, size_t v);
 size_t tu_dns_msg(uint8_t *b, const char *name, uint16_t id, int qr);
 /* a TLS 1.2 ClientHello record with a server name and nothing else */
 size_t tu_client_hello(uint8_t *b, const char *sni);
+/* ... with a padding extension of pad bytes after the SNI */
+size_t tu_client_hello_padded(uint8_t *b, const char *sni, size_t pad);
 
 /* a certificate signed by its own P-256 key (OpenSSL, at test time) */
 struct tu_cert {

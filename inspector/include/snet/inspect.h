@@ -189,8 +189,12 @@ struct snet_inspect_stats {
 	 * parsers still saw them).
 	 */
 	uint64_t reassembly_memcap;
-	/* TLS servers whose certificate was not looked for: flow memory cap */
+	/* TLS ClientHellos not parsed, and servers whose certificate was not
+	 * looked for: flow memory cap */
 	uint64_t tls_memcap;
+	/* HTTP parser state refused under the flow memory cap (a body kept
+	 * only up to there, or a flow side no longer parsed) */
+	uint64_t http_memcap;
 	/* Hyperscan scan errors, and prefilter hits lost for lack of memory */
 	uint64_t prefilter_errors;
 	/* xbits sets refused: the rule set's table was full of live bits */
