@@ -326,17 +326,20 @@ grep -q "batch of 1000 events waits" $W/events.log && ok "1000 calls waited at o
 	fail "1000 calls waited at once" "$(tail -2 $W/events.log)"
 reset
 
-# The servers go once the handshakes of that burst are over.  Twice in
-# some thirty runs kmemleak reported TCP request sockets of port 8080
-# (NEW_SYN_RECV, allocated in this burst; the kernel's objects, not
-# snet's) at the end.  Why is not known: a listener closed with request
-# sockets pending did not reproduce it alone.  Not closing it then takes
-# that path away; at most 20 s, and usually none are left.
+# The servers go, and with them their listeners, accept queues and
+# half-open request sockets.  Under load the burst above leaves hundreds
+# of connections queued on port 8080; when the servers' children still
+# held the listener (before snet-probe's children closed it), kmemleak
+# scanning at the end reported some of those request sockets as
+# unreferenced, and they were freed seconds later (tests/guest/init.sh
+# now also checks that a report stays).  Wait until none is left: at most
+# 20 s, usually none.
+kill %1 %2 %3 2>/dev/null
 i=0
-while [ $i -lt 200 ] && grep -q ':1F90 [0-9A-F]*:[0-9A-F]* 03 ' /proc/net/tcp; do
+while [ $i -lt 200 ] &&
+	grep -q ':1F9[012] [0-9A-F]*:[0-9A-F]* 0[A3] ' /proc/net/tcp /proc/net/tcp6; do
 	sleep 0.1
 	i=$((i + 1))
 done
-kill %1 %2 %3 2>/dev/null
 echo "kernel tests: $failures failed"
 [ $failures = 0 ]

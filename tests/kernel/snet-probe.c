@@ -371,6 +371,9 @@ static int cmd_serve(const char *addr, const char *port)
 		if (fd < 0)
 			continue;
 		if (fork() == 0) {
+			/* the listener closes with the server, not with its
+			 * last connection: its accept queue goes then */
+			close(lfd);
 			while ((n = read(fd, buf, sizeof(buf))) > 0)
 				if (write(fd, buf, n) != n)
 					break;
