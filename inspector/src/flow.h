@@ -72,6 +72,9 @@ struct flow {
 	uint8_t *fbits;
 	enum app_proto app;
 	uint8_t probed;		/* directions whose first data named no protocol */
+	/* each direction's first bytes while too few to name one (worker.c) */
+	uint8_t hold[2][PROBE_MIN - 1];
+	uint8_t nhold[2];
 	uint64_t alp_at;	/* the packet (packets_seen) that decided app or a probe */
 	struct http_state *http;
 	struct strbuf tls_buf;

@@ -1711,32 +1711,94 @@ static bool http_room(void *ctx, size_t add)
 
 static const struct http_ops http_ops = { on_http_event, http_room };
 
+/*
+ * Each direction's first data may name the protocol (a server's greeting
+ * may not: the client's first command then does).  Data too short to
+ * tell (under PROBE_MIN bytes, no probe matching) is held and probed again
+ * with what follows, as Suricata probes the stream, not a segment: "G"
+ * then "ET / HTTP/1.1" is HTTP, a DNS length in a segment of its own then
+ * the message is DNS.  Returns how many held bytes the protocol's parser
+ * gets before d (copied to held), or -1 when d is held too.
+ */
+/* direction di names no protocol: given up on, what it held goes */
+static void app_probe_failed(struct snet_inspect_worker *w, struct flow *f, int di)
+{
+	f->alp_at = w->st.packets_seen;
+	f->nhold[di] = 0;
+	f->probed |= (uint8_t)(1u << di);
+	if (f->probed == 3)
+		f->app = APP_UNKNOWN;
+}
+
+static int app_detect(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n,
+		      uint8_t held[PROBE_MIN])
+{
+	struct flow *f = w->f;
+	uint8_t buf[PROBE_MIN + PROBE_LOOK];
+	const uint8_t *pd = d;
+	size_t pn = n, nheld = f->nhold[di];
+
+	if (nheld) {
+		size_t take = n < PROBE_LOOK ? n : PROBE_LOOK;
+		memcpy(held, f->hold[di], nheld);
+		memcpy(buf, held, nheld);
+		memcpy(buf + nheld, d, take);
+		pd = buf;
+		pn = nheld + take;
+		f->nhold[di] = 0;
+	}
+	enum app_proto app = app_probe(di, pd, pn);
+	/* Suricata probes DNS on TCP on its port 53 only, either side */
+	if (app == APP_NONE && (f->sport == 53 || f->cport == 53) && dns_tcp_probe(pd, pn))
+		app = APP_DNS;
+	if (app == APP_NONE && pn < PROBE_MIN) {
+		memcpy(f->hold[di], pd, pn);
+		f->nhold[di] = (uint8_t)pn;
+		return -1;
+	}
+	if (app == APP_NONE) {
+		app_probe_failed(w, f, di);
+		return 0;
+	}
+	f->alp_at = w->st.packets_seen;
+	f->app = app;
+	/* the other side's held bytes named nothing there: dropped, as its
+	 * first data was before holding */
+	f->nhold[!di] = 0;
+	if (app == APP_HTTP) {
+		f->http = mem_room(w, sizeof(struct http_state)) ?
+			  http_state_new(w->cur->cfg.http_body_limit) : NULL;
+		if (!f->http) {
+			w->st.http_memcap++;
+			f->app = APP_UNKNOWN;
+		}
+	}
+	return (int)nheld;
+}
+
+static void app_feed(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n);
+
 static void app_data(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
 {
 	struct flow *f = w->f;
-	/* each direction's first data may name the protocol (a server's
-	 * greeting may not: the client's first command then does) */
+
 	if (f->app == APP_NONE && !(f->probed & (1u << di))) {
-		f->alp_at = w->st.packets_seen;
-		f->app = app_probe(di, d, n);
-		/* Suricata probes DNS on TCP on its port 53 only, either side */
-		if (f->app == APP_NONE && (f->sport == 53 || f->cport == 53) &&
-		    dns_tcp_probe(d, n))
-			f->app = APP_DNS;
-		if (f->app == APP_NONE) {
-			f->probed |= (uint8_t)(1u << di);
-			if (f->probed == 3)
-				f->app = APP_UNKNOWN;
-		}
-		if (f->app == APP_HTTP) {
-			f->http = mem_room(w, sizeof(struct http_state)) ?
-				  http_state_new(w->cur->cfg.http_body_limit) : NULL;
-			if (!f->http) {
-				w->st.http_memcap++;
-				f->app = APP_UNKNOWN;
-			}
-		}
+		uint8_t held[PROBE_MIN];
+		int nheld = app_detect(w, di, d, n, held);
+
+		if (nheld < 0)
+			return;
+		if (nheld)
+			app_feed(w, di, held, (size_t)nheld);
 	}
+	app_feed(w, di, d, n);
+}
+
+/* in-order data of direction di for the flow's protocol parser */
+static void app_feed(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
+{
+	struct flow *f = w->f;
+
 	/* the record layer, all the flow long: only for rules that read it */
 	if (f->app == APP_TLS && f->rs->tls_track)
 		tls_track_data(&f->tls, di, d, n);
@@ -2012,6 +2074,9 @@ static void tcp_track(struct snet_inspect_worker *w, struct flow *f, bool create
 		if (!sd->fin) {
 			sd->fin = true;
 			sd->fin_seq = p->seq + (uint32_t)p->plen + ((fl & TH_SYN) ? 1 : 0);
+			/* no more data will tell what the held bytes are */
+			if (f->app == APP_NONE && f->nhold[di])
+				app_probe_failed(w, f, di);
 			if (f->http)
 				http_eof(f->http, di, &http_ops, w);
 			if (f->dce)

@@ -506,6 +506,71 @@ static void text_protocols(void **state)
 	}
 }
 
+/* ---- protocol detection over the stream, not the first segment ---- */
+
+/* data in pieces of at most `piece` bytes; did any carry sid? */
+static int send_pieces(struct tu_conn *c, const uint8_t *d, size_t n, size_t piece, uint32_t sid)
+{
+	struct snet_inspect_verdict v;
+	int hit = 0;
+	for (size_t off = 0; off < n; off += piece) {
+		tu_conn_send(c, (const char *)d + off, n - off < piece ? n - off : piece, &v);
+		hit |= tu_has_sid(&v, sid);
+	}
+	return hit;
+}
+
+/*
+ * A first segment too short for any probe is held and probed again with
+ * what follows, and the parser gets it: a client writing "G" before "ET /"
+ * or a DNS length before its message is not a way around the HTTP and
+ * DNS rules.
+ */
+static void probe_across_segments(void **state)
+{
+	(void)state;
+	setup_rules("alert http any any -> any any (msg:\"u\"; http.uri; content:\"/evil\"; sid:1;)\n"
+		    "alert dns any any -> any any (msg:\"d\"; dns.query; content:\"evil.example\"; sid:2;)\n"
+		    "alert tls any any -> any any (msg:\"t\"; tls.sni; content:\"evil.example\"; sid:3;)\n"
+		    "alert tcp any any -> any any (msg:\"f\"; flow:to_server; "
+		    "app-layer-protocol:failed; sid:4;)\n");
+	static const char req[] = "GET /evil HTTP/1.1\r\nHost: x\r\n\r\n";
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	tu_conn_open(&c, W, 80);
+	assert_true(send_pieces(&c, (const uint8_t *)req, sizeof(req) - 1, 1, 1));	/* a byte each */
+	tu_conn_open(&c, W, 8080);
+	tu_conn_send(&c, "G", 1, &v);
+	assert_false(tu_has_sid(&v, 1));
+	tu_conn_send(&c, req + 1, sizeof(req) - 2, &v);
+	assert_true(tu_has_sid(&v, 1));
+	assert_int_equal(tu_eve_count("select(.alert.signature_id == 1 and .app_proto == \"http\" "
+				      "and .http.url == \"/evil\")"), 2);
+
+	uint8_t m[300];
+	size_t mn = tu_dns_msg(m + 2, "evil.example", 7, 0);
+	tu_put16(m, mn);
+	tu_conn_open(&c, W, 53);
+	tu_conn_send(&c, (const char *)m, 2, &v);	/* the length alone */
+	tu_conn_send(&c, (const char *)m + 2, mn, &v);
+	assert_true(tu_has_sid(&v, 2));
+
+	uint8_t h[512];
+	size_t hn = tu_client_hello(h, "evil.example");
+	tu_conn_open(&c, W, 443);
+	tu_conn_send(&c, (const char *)h, 1, &v);	/* the record type alone */
+	tu_conn_send(&c, (const char *)h + 1, hn - 1, &v);
+	assert_true(tu_has_sid(&v, 3));
+
+	/* held bytes the side's end leaves unnamed: that side named nothing */
+	tu_conn_open(&c, W, 7000);
+	tu_conn_send(&c, "hel", 3, &v);
+	assert_false(tu_has_sid(&v, 4));
+	tu_conn_fin(&c, &v);
+	assert_true(tu_has_sid(&v, 4));
+	teardown_rules();
+}
+
 /* ---- ssh.proto, ssh.software: each side's identification line ---- */
 
 static void ssh_banners(void **state)
@@ -900,6 +965,7 @@ int main(void)
 		cmocka_unit_test(tls_sni_keyword),
 		cmocka_unit_test(tls_cert_keywords),
 		cmocka_unit_test(text_protocols),
+		cmocka_unit_test(probe_across_segments),
 		cmocka_unit_test(ssh_banners),
 		cmocka_unit_test(flow_established),
 		cmocka_unit_test(flow_directions),
