@@ -150,6 +150,8 @@ struct tls_hello {
  * when @ja4 (a loaded rule reads it).
  */
 int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h, bool ja4);
+/* the bytes of a client's first records gathered for its ClientHello at most */
+#define TLS_HELLO_GATHER (16384 + 2048 + 5)
 void tls_hello_release(struct tls_hello *h);
 
 /*

@@ -19,8 +19,6 @@
 
 #include "app.h"
 
-#define MAX_HELLO (16384 + 5)
-
 bool tls_probe(const uint8_t *d, size_t n)
 {
 	return n >= 3 && d[0] == 0x16 && d[1] == 0x03 && d[2] <= 0x04;
@@ -291,26 +289,81 @@ void tls_hello_release(struct tls_hello *h)
 	strbuf_free(&h->ja3);
 }
 
+/*
+ * The first want bytes of the handshake layer that the records at d carry,
+ * copied to out (NULL: counted only).  A handshake message may be split
+ * over several records (RFC 8446 5.1), and clients split the ClientHello
+ * so to get past SNI filters.  Returns how many there are (at most want),
+ * or -1: a record that is not a handshake one, or too long.
+ */
+static long hs_bytes(const uint8_t *d, size_t n, uint8_t *out, size_t want)
+{
+	size_t off = 0, got = 0;
+
+	while (got < want && n - off >= 5) {
+		if (d[off] != 0x16 || d[off + 1] != 3)
+			return -1;
+		size_t rlen = rd16(d + off + 3);
+		if (rlen > 16384 + 2048)
+			return -1;
+		size_t in = n - off - 5 < rlen ? n - off - 5 : rlen;
+		size_t take = in < want - got ? in : want - got;
+		if (out)
+			memcpy(out + got, d + off + 5, take);
+		got += take;
+		if (in < rlen)
+			break;	/* the rest of this record is still to come */
+		off += 5 + rlen;
+	}
+	return (long)got;
+}
+
+static int parse_hello_body(const uint8_t *p, const uint8_t *end, struct tls_hello *h,
+			    bool ja4);
+
 int tls_parse_client_hello(const uint8_t *d, size_t n, struct tls_hello *h, bool ja4)
 {
+	uint8_t head[4];
+
 	memset(h, 0, sizeof(*h));
 	if (n < 5)
 		return 0;
 	if (!tls_probe(d, n))
 		return -1;
-	size_t rlen = rd16(d + 3);
-	if (rlen > 16384 + 2048)
+	long got = hs_bytes(d, n, head, sizeof(head));
+	if (got < 0)
 		return -1;
-	if (n < 5 + rlen)
-		return n >= MAX_HELLO ? -1 : 0;
-	const uint8_t *p = d + 5, *end = d + 5 + rlen;
-	if (end - p < 4 || p[0] != 1)
+	if (got < 4)
+		return n >= TLS_HELLO_GATHER ? -1 : 0;
+	if (head[0] != 1)
 		return -1;	/* not a ClientHello */
-	size_t hlen = (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
-	p += 4;
-	if (hlen > (size_t)(end - p))
-		return -1;	/* ClientHello spread over records: not handled */
-	end = p + hlen;
+	size_t hlen = (size_t)head[1] << 16 | (size_t)head[2] << 8 | head[3];
+	if (hlen > TLS_HELLO_GATHER)
+		return -1;	/* could never be gathered */
+	/* the common case: the whole hello in the first record, read in place */
+	if (rd16(d + 3) >= 4 + hlen) {
+		if (n < 9 + hlen)
+			return n >= TLS_HELLO_GATHER ? -1 : 0;
+		return parse_hello_body(d + 9, d + 9 + hlen, h, ja4);
+	}
+	got = hs_bytes(d, n, NULL, 4 + hlen);
+	if (got < 0)
+		return -1;
+	if ((size_t)got < 4 + hlen)
+		return n >= TLS_HELLO_GATHER ? -1 : 0;
+	uint8_t *m = malloc(4 + hlen);
+	if (!m)
+		return -ENOMEM;
+	hs_bytes(d, n, m, 4 + hlen);
+	int rc = parse_hello_body(m + 4, m + 4 + hlen, h, ja4);
+	free(m);
+	return rc;
+}
+
+/* the fields of a ClientHello's body [p, end); as tls_parse_client_hello */
+static int parse_hello_body(const uint8_t *p, const uint8_t *end, struct tls_hello *h,
+			    bool ja4)
+{
 	if (end - p < 34)
 		return -1;
 	h->version = rd16(p);

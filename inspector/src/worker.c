@@ -1805,7 +1805,7 @@ static void app_feed(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 	if (f->app == APP_HTTP)
 		http_feed(f->http, di, d, n, &http_ops, w);
 	else if (f->app == APP_TLS && di == 0 && !f->tls_done) {
-		size_t room = 16384 + 2048 + 5 - f->tls_buf.len;
+		size_t room = TLS_HELLO_GATHER - f->tls_buf.len;
 		size_t take = n < room ? n : room;
 		size_t grow = strbuf_growth(&f->tls_buf, take);
 		struct tls_hello h;

@@ -46,9 +46,10 @@ def ext(etype, body):
     return struct.pack("!HH", etype, len(body)) + body
 
 
-def client_hello(browser=False):
+def client_hello(browser=False, records=0):
     """A bare ClientHello, or one as browsers send (GREASE values, groups,
-    point formats, versions) whose JA3 parsing the fuzzer starts from."""
+    point formats, versions) whose JA3 parsing the fuzzer starts from;
+    with records, its handshake message split over records that long."""
     if not browser:
         body = b"\x03\x03" + b"\x11" * 32 + b"\x00" + b"\x00\x02\x00\x2f" + b"\x01\x00"
     else:
@@ -58,7 +59,9 @@ def client_hello(browser=False):
         body = (b"\x03\x03" + b"\x11" * 32 + b"\x00" + b"\x00\x06\x1a\x1a\x13\x01\xc0\x2f" +
                 b"\x01\x00" + struct.pack("!H", len(exts)) + exts)
     hs = b"\x01" + u24(len(body)) + body
-    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
+    size = records or len(hs)
+    return b"".join(b"\x16\x03\x01" + struct.pack("!H", len(hs[i:i + size])) + hs[i:i + size]
+                    for i in range(0, len(hs), size))
 
 
 def server_flight(chain=1, tls13=False):
@@ -77,9 +80,9 @@ def server_flight(chain=1, tls13=False):
     return b"\x16\x03\x03" + struct.pack("!H", len(hs)) + hs
 
 
-def flow(split, browser=False, chain=1, tls13=False):
+def flow(split, browser=False, chain=1, tls13=False, records=0):
     cs, ss = 1000, 5000
-    ch, sf = client_hello(browser), server_flight(chain, tls13)
+    ch, sf = client_hello(browser, records), server_flight(chain, tls13)
     pkts = [tcp(CLI, SRV, 40000, 443, cs, 0, 0x02),
             tcp(SRV, CLI, 443, 40000, ss, cs + 1, 0x12),
             tcp(CLI, SRV, 40000, 443, cs + 1, ss + 1, 0x10),
@@ -298,6 +301,9 @@ def main():
         f.write(flow(100, browser=True, chain=2))
     with open(os.path.join(out, "tls-ja3-tls13"), "wb") as f:
         f.write(flow(40, browser=True, tls13=True))
+    # a ClientHello over several records
+    with open(os.path.join(out, "tls-hello-records-7"), "wb") as f:
+        f.write(flow(60, browser=True, records=7))
     for le, seg in ((True, 1000), (False, 7), (True, 23)):
         with open(os.path.join(out, "dcerpc-%s-%d" % ("le" if le else "be", seg)), "wb") as f:
             f.write(dce_flow(le, seg))
@@ -306,7 +312,8 @@ def main():
                                     b"BDAT 5 LAST\r\nABCDESTARTTLS\r\n")):
         with open(os.path.join(out, name), "wb") as f:
             f.write(smtp_flow(seg, pipe, extra))
-    for seg in (1400, 14, 33):
+    # 2: the length alone, held until the message says DNS
+    for seg in (1400, 14, 33, 2):
         with open(os.path.join(out, "dns-tcp-%d" % seg), "wb") as f:
             f.write(dns_tcp_flow(seg))
     for name, data in frag_flows().items():

@@ -620,6 +620,68 @@ static void tls_version_keyword(void **state)
 	tu_teardown(&RS, &W);
 }
 
+/*
+ * hello's handshake message in records of at most k bytes each (RFC 8446
+ * 5.1 allows it; clients do it to get past SNI filters), with `between`
+ * (a whole record) after the first
+ */
+static size_t hello_records(uint8_t *out, const uint8_t *hello, size_t n, size_t k,
+			    const uint8_t *between, size_t bn)
+{
+	size_t o = 0;
+	for (size_t off = 5; off < n; off += k) {
+		size_t c = n - off < k ? n - off : k;
+		out[o++] = 0x16, out[o++] = 3, out[o++] = 1;
+		o += tu_put16(out + o, c);
+		memcpy(out + o, hello + off, c), o += c;
+		if (off == 5 && between)
+			memcpy(out + o, between, bn), o += bn;
+	}
+	return o;
+}
+
+/* r on a new connection (a port of its own); did it alert? */
+static int send_hello(const uint8_t *r, size_t n)
+{
+	static uint16_t port = 4430;
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	int hit = 0;
+	tu_conn_open(&c, W, port++);
+	for (size_t off = 0; off < n; off += 1400) {
+		tu_conn_send(&c, (const char *)r + off, n - off < 1400 ? n - off : 1400, &v);
+		hit |= tu_has_sid(&v, 1);
+	}
+	return hit;
+}
+
+static void hello_over_records(void **state)
+{
+	(void)state;
+	tu_setup("alert tls any any -> any any (msg:\"sni\"; tls.sni; content:\"split.example\"; "
+		 "sid:1;)\n", &RS, &W);
+	static uint8_t h[512], r[8192];
+	size_t n = tu_client_hello(h, "split.example");
+	assert_true(send_hello(h, n));
+	/* the same hello in records of 1, 3 and 40 bytes, and in two */
+	const size_t ks[] = { 1, 3, 40, n - 6 };
+	for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++) {
+		size_t rn = hello_records(r, h, n, ks[i], NULL, 0);
+		if (!send_hello(r, rn))
+			fail_msg("records of %zu bytes: no alert", ks[i]);
+	}
+	/* the whole hello read each time: its JA3 on all five alerts */
+	assert_int_equal(tu_eve_count("select(.alert.signature_id == 1 and "
+				      ".tls.ja3.string == \"771,4865,0,,\")"), 5);
+	/* an empty handshake record in between carries nothing */
+	static const uint8_t empty[] = { 0x16, 3, 1, 0, 0 };
+	assert_true(send_hello(r, hello_records(r, h, n, 20, empty, sizeof(empty))));
+	/* a record of another type inside the hello: not a ClientHello */
+	static const uint8_t ccs[] = { 0x14, 3, 3, 0, 1, 1 };
+	assert_false(send_hello(r, hello_records(r, h, n, 20, ccs, sizeof(ccs))));
+	tu_teardown(&RS, &W);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -631,6 +693,7 @@ int main(void)
 		cmocka_unit_test(cert_values),
 		cmocka_unit_test(legacy_value_keywords),
 		cmocka_unit_test(tls_version_keyword),
+		cmocka_unit_test(hello_over_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
