@@ -444,6 +444,25 @@ def write_tests(out):
                     [24], 0x3003):
         pc.add(fr)
     pc.close()
+    # split.pcap: what the demo rules look for, written to slip past a
+    # probe of the first segment: an HTTP request whose "G" goes alone, a
+    # ClientHello in 3-byte records whose record type goes alone
+    pc = Pcap(os.path.join(out, "split.pcap"), LINK_ETH)
+    f = TcpFlow(pc, "10.0.0.6", "93.184.216.34", 40020, 80)
+    f.open()
+    req = http_get("/", "example.com", "EvilBot/6.6")
+    f.send(req[:1])
+    f.send(req[1:])
+    f.close()
+    f = TcpFlow(pc, "10.0.0.6", "203.0.113.9", 40021, 443)
+    f.open()
+    hs = client_hello("coin-hive.com")[5:]
+    recs = b"".join(b"\x16\x03\x01" + struct.pack("!H", len(hs[i:i + 3])) + hs[i:i + 3]
+                    for i in range(0, len(hs), 3))
+    f.send(recs[:1])
+    f.send(recs[1:])
+    f.close()
+    pc.close()
     pc = Pcap(os.path.join(out, "ipv6.pcap"), LINK_ETH)
     f = TcpFlow(pc, "2001:db8::1", "2001:db8::80", 40003, 80, v6=True)
     f.open()

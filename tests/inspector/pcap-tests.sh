@@ -57,6 +57,11 @@ check tls-ja3s tls-cert.pcap 'select(.alert.signature_id==9100007) | [.tls.ja3s.
 	"[\"$(expect ja3s)\",\"$(expect ja3s_string)\",\"TLS 1.2\"]"
 check tls-ja4 tls-cert.pcap 'select(.alert.signature_id==9100008) | [.tls.ja4,.tls.sni]' \
 	"[\"$(expect ja4)\",\"evil.example\"]"
+# the same, with the first bytes in segments and records of their own
+check split-http split.pcap 'select(.alert.signature_id==9000001) | [.alert.action,.http.http_user_agent,.app_proto]' \
+	'["blocked","EvilBot/6.6","http"]'
+check split-tls split.pcap 'select(.alert.signature_id==9000005) | [.tls.sni,.tls.ja3.string]' \
+	'["coin-hive.com","771,4865,0,,"]'
 check icmp icmp.pcap '[.alert.signature_id,.proto,.icmp_type]' '[9100003,"ICMP",8]'
 check ipv6-http ipv6.pcap '[.alert.signature_id,.src_ip,.proto]' '[9100002,"2001:db8::1","TCP"]'
 # what the rules look for split across IP fragments: found once reassembled
