@@ -72,9 +72,7 @@ struct flow {
 	uint8_t *fbits;
 	enum app_proto app;
 	uint8_t probed;		/* directions whose first data named no protocol */
-	/* each direction's first bytes while too few to name one (worker.c) */
-	uint8_t hold[2][PROBE_MIN - 1];
-	uint8_t nhold[2];
+	uint8_t nhold[2];	/* bytes in hold[], below */
 	uint64_t alp_at;	/* the packet (packets_seen) that decided app or a probe */
 	struct http_state *http;
 	struct strbuf tls_buf;
@@ -95,6 +93,10 @@ struct flow {
 	bool dns_off;		/* no memory for that state: not parsed */
 	struct stream_dir sd[2];
 	size_t mem;
+	/* each direction's first bytes while too few to name a protocol
+	 * (worker.c): at the end, out of the way of the fields used on
+	 * every packet */
+	uint8_t hold[2][PROBE_MIN - 1];
 };
 /* flowkw.c: the rule's flow keywords hold for this packet of direction dir;
  * decided_at non-zero: app-layer-protocol only on the packet that decided
