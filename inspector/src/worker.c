@@ -1419,6 +1419,21 @@ static void tls_cert_event(struct snet_inspect_worker *w, const struct tls_serve
 
 static bool mem_room(struct snet_inspect_worker *w, size_t add);
 
+/*
+ * The parsers' room callbacks: add more bytes of the current flow's
+ * parser state under flow-memcap, the flow's figure brought up to date
+ * first (the parser has grown since); a refusal is counted in *refused.
+ */
+static bool parser_room(struct snet_inspect_worker *w, size_t add, uint64_t *refused)
+{
+	flow_account(w, w->f);
+	if (mem_room(w, add))
+		return true;
+	if (refused)
+		(*refused)++;
+	return false;
+}
+
 /* Suricata's EVE ssh object: the banners seen so far */
 static json_t *ssh_json(const void *arg)
 {
@@ -1522,15 +1537,10 @@ static void on_dce_event(void *ctx, enum dce_event dev, const struct dce_state *
 	w->env.dce_little = false;
 }
 
-/* parser state grows only under flow-memcap; a refusal is counted */
 static bool dce_room(void *ctx, size_t add)
 {
 	struct snet_inspect_worker *w = ctx;
-	flow_account(w, w->f);
-	if (mem_room(w, add))
-		return true;
-	w->st.dcerpc_memcap++;
-	return false;
+	return parser_room(w, add, &w->st.dcerpc_memcap);
 }
 
 static const struct dce_ops dce_ops = { on_dce_event, dce_room };
@@ -1565,9 +1575,7 @@ static void on_dns_tcp_query(void *ctx, const struct dns_query *q, int nq)
 /* a message split across segments is gathered under flow-memcap */
 static bool dns_tcp_room(void *ctx, size_t add)
 {
-	struct snet_inspect_worker *w = ctx;
-	flow_account(w, w->f);
-	return mem_room(w, add);
+	return parser_room(ctx, add, NULL);
 }
 
 static const struct dns_tcp_ops dns_tcp_ops = { on_dns_tcp_query, dns_tcp_room };
@@ -1634,15 +1642,10 @@ static void on_smtp_message(void *ctx, const struct smtp_state *s, const struct 
 	run_event(w, &ev);
 }
 
-/* parser state grows only under flow-memcap; a refusal is counted */
 static bool smtp_room(void *ctx, size_t add)
 {
 	struct snet_inspect_worker *w = ctx;
-	flow_account(w, w->f);
-	if (mem_room(w, add))
-		return true;
-	w->st.smtp_memcap++;
-	return false;
+	return parser_room(w, add, &w->st.smtp_memcap);
 }
 
 static const struct smtp_ops smtp_ops = { on_smtp_message, smtp_room };
@@ -1698,15 +1701,10 @@ static void tls_server_data(struct snet_inspect_worker *w, const uint8_t *d, siz
 
 /* ---- TCP reassembly ---- */
 
-/* parser state grows only under flow-memcap; a refusal is counted */
 static bool http_room(void *ctx, size_t add)
 {
 	struct snet_inspect_worker *w = ctx;
-	flow_account(w, w->f);
-	if (mem_room(w, add))
-		return true;
-	w->st.http_memcap++;
-	return false;
+	return parser_room(w, add, &w->st.http_memcap);
 }
 
 static const struct http_ops http_ops = { on_http_event, http_room };
