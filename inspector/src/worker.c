@@ -1709,15 +1709,6 @@ static bool http_room(void *ctx, size_t add)
 
 static const struct http_ops http_ops = { on_http_event, http_room };
 
-/*
- * Each direction's first data may name the protocol (a server's greeting
- * may not: the client's first command then does).  Data too short to
- * tell (under PROBE_MIN bytes, no probe matching) is held and probed again
- * with what follows, as Suricata probes the stream, not a segment: "G"
- * then "ET / HTTP/1.1" is HTTP, a DNS length in a segment of its own then
- * the message is DNS.  Returns how many held bytes the protocol's parser
- * gets before d (copied to held), or -1 when d is held too.
- */
 /* direction di names no protocol: given up on, what it held goes */
 static void app_probe_failed(struct snet_inspect_worker *w, struct flow *f, int di)
 {
@@ -1728,6 +1719,15 @@ static void app_probe_failed(struct snet_inspect_worker *w, struct flow *f, int 
 		f->app = APP_UNKNOWN;
 }
 
+/*
+ * Each direction's first data may name the protocol (a server's greeting
+ * may not: the client's first command then does).  Data too short to
+ * tell (under PROBE_MIN bytes, no probe matching) is held and probed again
+ * with what follows, as Suricata probes the stream, not a segment: "G"
+ * then "ET / HTTP/1.1" is HTTP, a DNS length in a segment of its own then
+ * the message is DNS.  Returns how many held bytes the protocol's parser
+ * gets before d (copied to held), or -1 when d is held too.
+ */
 static int app_detect(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n,
 		      uint8_t held[PROBE_MIN])
 {
@@ -1808,11 +1808,13 @@ static void app_feed(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 		size_t grow = strbuf_growth(&f->tls_buf, take);
 		struct tls_hello h;
 		int rc = -1;	/* no room for the hello: not parsed */
-		if ((grow && !mem_room(w, grow)) || strbuf_append(&f->tls_buf, d, take))
-			w->st.tls_memcap++;
-		else
-			rc = tls_parse_client_hello((uint8_t *)f->tls_buf.s, f->tls_buf.len, &h,
-						    f->rs->tls_ja4);
+		if (!grow || parser_room(w, grow, &w->st.tls_memcap)) {
+			if (strbuf_append(&f->tls_buf, d, take))
+				w->st.tls_memcap++;
+			else
+				rc = tls_parse_client_hello((uint8_t *)f->tls_buf.s,
+							    f->tls_buf.len, &h, f->rs->tls_ja4);
+		}
 		if (rc != 0) {
 			f->tls_done = true;
 			strbuf_free(&f->tls_buf);
