@@ -255,9 +255,10 @@ int ssh_banner_split(const uint8_t *line, size_t n, struct ssh_banner *b);
 /* the protocol the first data of direction di shows; APP_NONE: not known
  * from this direction */
 enum app_proto app_probe(int di, const uint8_t *d, size_t n);
-/* every probe can tell from this many bytes (the longest: DNS over TCP's
- * length and header, 14; a DCERPC header's first 10; "PROPPATCH ")... */
-#define PROBE_MIN 16
+/* every probe can tell from this many bytes (the longest: an HTTP method
+ * and its blank, "BASELINE-CONTROL ", 17; DNS over TCP's length and
+ * header, 14; a DCERPC header's first 10)... */
+#define PROBE_MIN 17
 /* ... and reads at most this far (a "220" greeting's first line) */
 #define PROBE_LOOK 256
 #endif

@@ -25,15 +25,28 @@ enum { ST_IDLE, ST_HDR, ST_BODY };
 enum { BODY_NONE, BODY_LENGTH, BODY_CHUNKED, BODY_CLOSE };
 enum { CH_SIZE, CH_DATA, CH_DATA_END, CH_TRAILER };
 
+/*
+ * The methods Suricata's protocol detection knows (WebDAV and DeltaV
+ * included), and SEARCH and SUBSCRIBE; as there, in any case and followed
+ * by a space or a tab.  The longest, with its blank, is 17 bytes: the
+ * probe's PROBE_MIN (app.h) covers it.
+ */
 static const char *const methods[] = { "GET", "POST", "HEAD", "PUT", "DELETE",
 	"OPTIONS", "CONNECT", "TRACE", "PATCH", "PROPFIND", "PROPPATCH", "MKCOL",
-	"COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "REPORT", "SUBSCRIBE", NULL };
+	"COPY", "MOVE", "LOCK", "UNLOCK", "CHECKOUT", "UNCHECKOUT", "CHECKIN",
+	"UPDATE", "LABEL", "REPORT", "MKWORKSPACE", "MKACTIVITY", "MERGE", "INVALID",
+	"VERSION-CONTROL", "BASELINE-CONTROL", "SEARCH", "SUBSCRIBE", NULL };
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
 
 bool http_probe_request(const uint8_t *d, size_t n)
 {
 	for (int i = 0; methods[i]; i++) {
 		size_t l = strlen(methods[i]);
-		if (n > l && !memcmp(d, methods[i], l) && d[l] == ' ')
+		if (n > l && !strncasecmp((const char *)d, methods[i], l) && blank((char)d[l]))
 			return true;
 	}
 	return false;
@@ -41,7 +54,24 @@ bool http_probe_request(const uint8_t *d, size_t n)
 
 bool http_probe_response(const uint8_t *d, size_t n)
 {
-	return n >= 5 && !memcmp(d, "HTTP/", 5);
+	return n >= 5 && !strncasecmp((const char *)d, "HTTP/", 5);
+}
+
+/* the first / last space or tab of [p, end), or NULL */
+static const char *blank_first(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (blank(*p))
+			return p;
+	return NULL;
+}
+
+static const char *blank_last(const char *p, const char *end)
+{
+	while (end > p)
+		if (blank(*--end))
+			return end;
+	return NULL;
 }
 
 struct http_state *http_state_new(uint64_t body_limit)
@@ -539,13 +569,14 @@ static int on_header_block(struct http_state *h, int dir, const char *hb, const 
 		if (!tx)
 			return -ENOMEM;
 		struct hbuf *b = tx->req;
-		const char *sp1 = memchr(hb, ' ', (size_t)(le - hb));
+		/* the request line's parts are apart by spaces or tabs */
+		const char *sp1 = blank_first(hb, le);
 		if (!sp1)
 			return -EINVAL;
 		const char *us = sp1 + 1;
-		while (us < le && *us == ' ')
+		while (us < le && blank(*us))
 			us++;
-		const char *sp2 = memrchr(us, ' ', (size_t)(le - us));
+		const char *sp2 = blank_last(us, le);
 		const char *ue = sp2 ? sp2 : le;
 		rc = hbuf_set(h, &b[BUF_HTTP_START], hb, (size_t)(he - hb));
 		if (rc)
@@ -577,7 +608,8 @@ static int on_header_block(struct http_state *h, int dir, const char *hb, const 
 			for (size_t i = 0; i < hn; i++)
 				b[BUF_HTTP_HOST].p[i] = (uint8_t)tolower(b[BUF_HTTP_HOST].p[i]);
 		}
-		tx->head_request = b[BUF_HTTP_METHOD].n == 4 && !memcmp(b[BUF_HTTP_METHOD].p, "HEAD", 4);
+		tx->head_request = b[BUF_HTTP_METHOD].n == 4 &&
+				   !strncasecmp((const char *)b[BUF_HTTP_METHOD].p, "HEAD", 4);
 		d->body_mode = ph.body_mode == BODY_CLOSE ? BODY_NONE : ph.body_mode;
 		d->body_left = ph.clen;
 		d->chunk_state = CH_SIZE;

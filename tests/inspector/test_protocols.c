@@ -571,6 +571,44 @@ static void probe_across_segments(void **state)
 	teardown_rules();
 }
 
+/*
+ * Request lines as Suricata's detection takes them: any of its methods, in
+ * any case, followed by a space or a tab; the longest sent a byte a segment.
+ */
+static void http_request_line_forms(void **state)
+{
+	(void)state;
+	setup_rules("alert http any any -> any any (msg:\"u\"; http.uri; content:\"/evil\"; sid:1;)\n"
+		    "alert http any any -> any any (msg:\"m\"; http.method; content:\"get\"; "
+		    "startswith; endswith; sid:2;)\n"
+		    "alert http any any -> any any (msg:\"p\"; http.protocol; content:\"HTTP/1.1\"; "
+		    "startswith; endswith; sid:3;)\n");
+	static const char *const req[] = {
+		"get /evil HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET\t/evil\tHTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET \t /evil HTTP/1.1\r\nHost: x\r\n\r\n",
+		"BASELINE-CONTROL /evil HTTP/1.1\r\nHost: x\r\n\r\n",
+		"MKWORKSPACE /evil HTTP/1.1\r\nHost: x\r\n\r\n",
+	};
+	const uint32_t want[] = { 1u << 1 | 1u << 2 | 1u << 3, 1u << 1 | 1u << 3,
+				  1u << 1 | 1u << 3, 1u << 1 | 1u << 3, 1u << 1 | 1u << 3 };
+	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+		struct tu_conn c = { 0 };
+		uint32_t got = 0;
+		tu_conn_open(&c, W, (uint16_t)(9000 + i));
+		/* a byte a segment: the method is held until its blank */
+		for (size_t off = 0; req[i][off]; off++) {
+			struct snet_inspect_verdict v;
+			tu_conn_send(&c, req[i] + off, 1, &v);
+			for (uint32_t sid = 1; sid <= 3; sid++)
+				got |= (uint32_t)tu_has_sid(&v, sid) << sid;
+		}
+		if (got != want[i])
+			fail_msg("request %zu: sids 0x%x, want 0x%x", i, got, want[i]);
+	}
+	teardown_rules();
+}
+
 /* ---- ssh.proto, ssh.software: each side's identification line ---- */
 
 static void ssh_banners(void **state)
@@ -966,6 +1004,7 @@ int main(void)
 		cmocka_unit_test(tls_cert_keywords),
 		cmocka_unit_test(text_protocols),
 		cmocka_unit_test(probe_across_segments),
+		cmocka_unit_test(http_request_line_forms),
 		cmocka_unit_test(ssh_banners),
 		cmocka_unit_test(flow_established),
 		cmocka_unit_test(flow_directions),
