@@ -322,6 +322,27 @@ static bool uri_plain(const uint8_t *u, size_t q)
 }
 
 /*
+ * Where an absolute-form URI's path starts ("http://host:80/a?b" -> "/a?b";
+ * every server takes the form, RFC 9112 3.2.2): as Suricata's http.uri
+ * (uri-include-all off) is the path, query and fragment only, scheme,
+ * credentials, host and port left to http.uri.raw.  Other forms: u.
+ */
+static const uint8_t *uri_path_start(const uint8_t *u, size_t n)
+{
+	const uint8_t *e = u + n, *p = u;
+
+	if (!n || !isalpha(*p))
+		return u;
+	while (p < e && (isalnum(*p) || *p == '+' || *p == '-' || *p == '.'))
+		p++;
+	if (e - p < 3 || memcmp(p, "://", 3))
+		return u;
+	for (p += 3; p < e && *p != '/' && *p != '?' && *p != '#'; p++)
+		;
+	return p;
+}
+
+/*
  * libhtp-like normalization: %-decode the path, remove dot segments; the
  * query string stays as sent.  A URI it leaves as it is (most) becomes a
  * part of http.start like the raw URI, without a copy.
@@ -588,7 +609,8 @@ static int on_header_block(struct http_state *h, int dir, const char *hb, const 
 			  sp2 ? (size_t)(le - sp2 - 1) : 0);
 		hbuf_part(&b[BUF_HTTP_REQUEST_LINE], st, hb, hb, (size_t)(le - hb));
 		hbuf_part(&b[BUF_HTTP_RAW_HEADER], st, hb, rest, (size_t)(he - rest));
-		rc = normalize_uri(h, (const uint8_t *)us, (size_t)(ue - us), &b[BUF_HTTP_URI], st, hb);
+		const uint8_t *ps = uri_path_start((const uint8_t *)us, (size_t)(ue - us));
+		rc = normalize_uri(h, ps, (size_t)((const uint8_t *)ue - ps), &b[BUF_HTTP_URI], st, hb);
 		if (!rc)
 			rc = parse_headers(h, b, rest, he, true, &ph, st, hb);
 		if (rc)

@@ -609,6 +609,40 @@ static void http_request_line_forms(void **state)
 	teardown_rules();
 }
 
+/*
+ * An absolute-form request URI (which every server takes): http.uri is its
+ * path and query, as Suricata's, so a rule anchored at the path still
+ * holds; http.uri.raw keeps it whole.
+ */
+static void http_absolute_uri(void **state)
+{
+	(void)state;
+	setup_rules("alert http any any -> any any (msg:\"u\"; http.uri; content:\"/evil.php?x=1\"; "
+		    "startswith; endswith; sid:1;)\n"
+		    "alert http any any -> any any (msg:\"r\"; http.uri.raw; content:\"http\"; "
+		    "startswith; content:\"/evil.php?x=1\"; endswith; sid:2;)\n"
+		    "alert http any any -> any any (msg:\"h\"; http.uri; content:\"victim\"; sid:3;)\n");
+	static const char *const req[] = {
+		"GET http://victim.example:8080/evil.php?x=1 HTTP/1.1\r\nHost: victim.example\r\n\r\n",
+		"GET HTTP://u:p@victim.example/a/../evil.php?x=1 HTTP/1.1\r\nHost: victim.example\r\n\r\n",
+		"GET /evil.php?x=1 HTTP/1.1\r\nHost: victim.example\r\n\r\n",
+	};
+	/* (sid 2's "http" is case-sensitive: not the second's "HTTP") */
+	const uint32_t want[] = { 1u << 1 | 1u << 2, 1u << 1, 1u << 1 };
+	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+		struct tu_conn c = { 0 };
+		struct snet_inspect_verdict v;
+		uint32_t got = 0;
+		tu_conn_open(&c, W, (uint16_t)(9100 + i));
+		tu_conn_send(&c, req[i], strlen(req[i]), &v);
+		for (uint32_t sid = 1; sid <= 3; sid++)
+			got |= (uint32_t)tu_has_sid(&v, sid) << sid;
+		if (got != want[i])
+			fail_msg("request %zu: sids 0x%x, want 0x%x", i, got, want[i]);
+	}
+	teardown_rules();
+}
+
 /* ---- ssh.proto, ssh.software: each side's identification line ---- */
 
 static void ssh_banners(void **state)
@@ -1005,6 +1039,7 @@ int main(void)
 		cmocka_unit_test(text_protocols),
 		cmocka_unit_test(probe_across_segments),
 		cmocka_unit_test(http_request_line_forms),
+		cmocka_unit_test(http_absolute_uri),
 		cmocka_unit_test(ssh_banners),
 		cmocka_unit_test(flow_established),
 		cmocka_unit_test(flow_directions),
