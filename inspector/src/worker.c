@@ -870,22 +870,16 @@ static bool pre_fbits_ok(const struct snet_inspect_worker *w, uint32_t rid)
 	       (p->fbit_clear == NO_FBIT || !fbit_get(w->f, p->fbit_clear));
 }
 
-/* everything but the header and ip_proto (pre_ok) */
+/*
+ * What pre_ok() does not test (it has passed for every rule verify() gives
+ * here: the header, ip_proto, flow state and dsize are not tested again)
+ */
 static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 			 const struct event *ev)
 {
 	const struct packet *p = w->p;
 	const struct flow *f = w->f;
 	if (!proto_match(r, p, f))
-		return false;
-	if (r->flow_state & FLOW_ESTABLISHED && !(f && f->established))
-		return false;
-	if (r->flow_state & FLOW_NOT_ESTABLISHED && f && f->established)
-		return false;
-	if ((r->flow_state & FLOW_ONLY_FRAG && !p->rebuilt) ||
-	    (r->flow_state & FLOW_NO_FRAG && p->rebuilt))
-		return false;
-	if (r->dsize.set && !numcmp_match(&r->dsize, (uint32_t)p->plen))
 		return false;
 	if ((r->itype.set || r->icode.set) &&
 	    (p->ipproto != IPPROTO_ICMP && p->ipproto != IPPROTO_ICMPV6))
