@@ -37,16 +37,11 @@ static const char *const methods[] = { "GET", "POST", "HEAD", "PUT", "DELETE",
 	"UPDATE", "LABEL", "REPORT", "MKWORKSPACE", "MKACTIVITY", "MERGE", "INVALID",
 	"VERSION-CONTROL", "BASELINE-CONTROL", "SEARCH", "SUBSCRIBE", NULL };
 
-static bool blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 bool http_probe_request(const uint8_t *d, size_t n)
 {
 	for (int i = 0; methods[i]; i++) {
 		size_t l = strlen(methods[i]);
-		if (n > l && !strncasecmp((const char *)d, methods[i], l) && blank((char)d[l]))
+		if (n > l && !strncasecmp((const char *)d, methods[i], l) && isblank(d[l]))
 			return true;
 	}
 	return false;
@@ -61,7 +56,7 @@ bool http_probe_response(const uint8_t *d, size_t n)
 static const char *blank_first(const char *p, const char *end)
 {
 	for (; p < end; p++)
-		if (blank(*p))
+		if (isblank((unsigned char)*p))
 			return p;
 	return NULL;
 }
@@ -69,7 +64,7 @@ static const char *blank_first(const char *p, const char *end)
 static const char *blank_last(const char *p, const char *end)
 {
 	while (end > p)
-		if (blank(*--end))
+		if (isblank((unsigned char)*--end))
 			return end;
 	return NULL;
 }
@@ -595,7 +590,7 @@ static int on_header_block(struct http_state *h, int dir, const char *hb, const 
 		if (!sp1)
 			return -EINVAL;
 		const char *us = sp1 + 1;
-		while (us < le && blank(*us))
+		while (us < le && isblank((unsigned char)*us))
 			us++;
 		const char *sp2 = blank_last(us, le);
 		const char *ue = sp2 ? sp2 : le;
