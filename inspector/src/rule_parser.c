@@ -504,13 +504,7 @@ static int opt_pcre(struct pstate *ps, const char *v)
 {
 	if (!v)
 		return fail(ps, -EINVAL, "'pcre' needs a value");
-	bool neg = false;
-	while (isspace((unsigned char)*v))
-		v++;
-	if (*v == '!') {
-		neg = true;
-		v++;
-	}
+	bool neg = kw_negated(&v);
 	size_t n = strlen(v);
 	if (n < 4 || v[0] != '"' || v[n - 1] != '"' || v[1] != '/')
 		return fail(ps, -EINVAL, "pcre must look like \"/regex/flags\"");
