@@ -22,7 +22,9 @@ struct http_tx {
 	int status;
 };
 
-#define HTTP_MAX_TX 8
+/* transactions waiting for their response, as Suricata's default max-tx;
+ * a client pipelining more stops its side rather than mispair them */
+#define HTTP_MAX_TX 512
 
 struct http_dir_state {
 	int state;		/* parser state, see http.c */
@@ -32,17 +34,18 @@ struct http_dir_state {
 	int chunk_state;
 	struct strbuf chunk_line;
 	void *zs;		/* z_stream when the body is compressed */
+	uint8_t zhead[2];	/* its first bytes, for a raw deflate retry */
+	bool zraw;		/* inflating raw deflate (no zlib header) */
 	bool broken;		/* gave up on this direction */
 	bool body_cut;		/* the rest of this body is not kept (flow-memcap) */
 };
 
 struct http_state {
 	struct http_dir_state d[2];	/* [0] requests, [1] responses */
-	struct http_tx *tx[HTTP_MAX_TX];
-	unsigned ntx;		/* txs in the queue; tx[0] is the oldest */
+	struct http_tx **tx;	/* the queue, tx[0] the oldest */
+	unsigned ntx, cap;	/* txs in it, room at tx */
 	struct http_tx *spare;	/* a zeroed tx for the next one, or NULL */
 	uint64_t body_limit;
-	uint64_t txs_dropped;
 	/* http_state_memory() of the state as the last feed left it: the
 	 * flow's accounting asks twice a segment, and the sum walks every
 	 * buffer of every transaction */

@@ -137,7 +137,23 @@ static bool zs_start(struct http_state *h, struct http_dir_state *d)
 		return false;
 	}
 	d->zs = zs;
+	d->zraw = false;
 	return true;
+}
+
+/*
+ * "deflate" is zlib's format (RFC 9110 8.4.1.2), but many servers send
+ * raw deflate, which browsers take, and so does libhtp: when the first
+ * bytes are no zlib or gzip header, the body is inflated again as raw
+ * deflate, once.  A header's failure comes within its first two bytes,
+ * so what earlier calls inflated is all in d->zhead.
+ */
+static bool zs_raw_retry(struct http_dir_state *d, z_stream *zs)
+{
+	if (d->zraw || zs->total_out || zs->total_in > sizeof(d->zhead))
+		return false;
+	d->zraw = true;
+	return inflateReset2(zs, -15) == Z_OK;
 }
 
 /* a buffer's own bytes, not those it shares with http.start */
@@ -197,6 +213,7 @@ void http_state_free(struct http_state *h)
 	}
 	for (unsigned i = 0; i < h->ntx; i++)
 		tx_free(h->tx[i]);
+	free(h->tx);
 	free(h->spare);
 	free(h);
 }
@@ -206,7 +223,8 @@ size_t http_state_memory(struct http_state *h)
 {
 	if (h->mem_valid)
 		return h->mem;
-	size_t m = sizeof(*h) + h->zmem + (h->spare ? sizeof(struct http_tx) : 0);
+	size_t m = sizeof(*h) + h->zmem + (h->spare ? sizeof(struct http_tx) : 0) +
+		   h->cap * sizeof(*h->tx);
 	for (int d = 0; d < 2; d++)
 		m += h->d[d].hdr.cap + h->d[d].chunk_line.cap;
 	for (unsigned i = 0; i < h->ntx; i++) {
@@ -529,11 +547,14 @@ static int parse_headers(struct http_state *h, struct hbuf *bufs, const char *p,
 
 static struct http_tx *tx_push(struct http_state *h)
 {
-	if (h->ntx == HTTP_MAX_TX) {
-		tx_done(h, h->tx[0]);
-		memmove(&h->tx[0], &h->tx[1], (HTTP_MAX_TX - 1) * sizeof(h->tx[0]));
-		h->ntx--;
-		h->txs_dropped++;
+	if (h->ntx == h->cap) {
+		unsigned cap = h->cap ? 2 * h->cap : 8;
+		struct http_tx **q;
+		if (h->cap == HTTP_MAX_TX || !grow(h, (cap - h->cap) * sizeof(*q)) ||
+		    !(q = realloc(h->tx, cap * sizeof(*q))))
+			return NULL;
+		h->tx = q;
+		h->cap = cap;
 	}
 	struct http_tx *tx = h->spare;
 	h->spare = NULL;
@@ -713,6 +734,9 @@ static void body_append(struct http_state *h, int dir, struct http_tx *tx,
 	if (d->zs) {
 		z_stream *zs = d->zs;
 		uint8_t out[8192];
+		uLong before = zs->total_in;
+		for (size_t i = before; i < sizeof(d->zhead) && i - before < n; i++)
+			d->zhead[i] = p[i - before];
 		zs->next_in = (Bytef *)p;
 		zs->avail_in = (uInt)n;
 		while (zs->avail_in && b->n < h->body_limit) {
@@ -727,6 +751,16 @@ static void body_append(struct http_state *h, int dir, struct http_tx *tx,
 			}
 			if (zr == Z_MEM_ERROR)
 				d->body_cut = true;
+			if (zr == Z_DATA_ERROR && zs_raw_retry(d, zs)) {
+				/* the bytes before this call, then all of it again */
+				zs->next_in = d->zhead;
+				zs->avail_in = (uInt)before;
+				zr = inflate(zs, Z_NO_FLUSH);
+				zs->next_in = (Bytef *)p;
+				zs->avail_in = (uInt)n;
+				if (zr == Z_OK || zr == Z_BUF_ERROR)
+					continue;
+			}
 			if (zr != Z_OK)
 				break;	/* end of stream or corrupt: keep what we have */
 		}

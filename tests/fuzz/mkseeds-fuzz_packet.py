@@ -16,6 +16,7 @@ the certificate is a self-signed test one (openssl req -x509, P-256,
 CN=evil.example)."""
 import os
 import struct
+import zlib
 import sys
 
 # the certificate gen_pcaps.py uses too
@@ -213,6 +214,45 @@ def dns_tcp_flow(seg):
     return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
 
 
+def http_flow(seg):
+    """an HTTP/1.1 connection on port 80 in seg-byte segments both ways: a
+    chunked POST after a 100 Continue, a raw-deflate response, a chunked
+    gzip one, a HEAD and its body-less answer, then a body to the close"""
+    cs, ss = 1001, 5001
+    pkts = [tcp(CLI, SRV, 40080, 80, cs - 1, 0, 0x02), tcp(SRV, CLI, 80, 40080, ss - 1, cs, 0x12),
+            tcp(CLI, SRV, 40080, 80, cs, ss, 0x10)]
+
+    def send(d, server):
+        nonlocal cs, ss
+        for i in range(0, len(d), seg):
+            part = d[i:i + seg]
+            if server:
+                pkts.append(tcp(SRV, CLI, 80, 40080, ss, cs, 0x18, part))
+                ss += len(part)
+            else:
+                pkts.append(tcp(CLI, SRV, 40080, 80, cs, ss, 0x18, part))
+                cs += len(part)
+    raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+    deflated = raw.compress(b"zzzy " * 40) + raw.flush()
+    gz = zlib.compressobj(9, zlib.DEFLATED, 31)
+    gzipped = gz.compress(b"zzy " * 50) + gz.flush()
+    half = len(gzipped) // 2
+    send(b"POST /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n"
+         b"Transfer-Encoding: chunked\r\n\r\n", False)
+    send(b"HTTP/1.1 100 Continue\r\n\r\n", True)
+    send(b"3;e=1\r\na\x05b\r\n0\r\nT: 1\r\n\r\nGET /x HTTP/1.1\r\nHost: h\r\n\r\n"
+         b"HEAD /x HTTP/1.1\r\n\r\nGET /c HTTP/1.0\r\n\r\n", False)
+    send(b"HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nContent-Length: %d\r\n\r\n"
+         % len(deflated) + deflated, True)
+    send(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+         + b"%x\r\n" % half + gzipped[:half] + b"\r\n%x\r\n" % (len(gzipped) - half)
+         + gzipped[half:] + b"\r\n0\r\n\r\n", True)
+    send(b"HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n", True)
+    send(b"HTTP/1.0 200 OK\r\n\r\nzzzy until the close", True)
+    pkts.append(tcp(SRV, CLI, 80, 40080, ss, cs, 0x11))
+    return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
+
+
 def frag4(pkt, pieces, ident):
     """IPv4 fragments of pkt: pieces are (offset, length, more) of its
     payload, in the order sent; an offset past the payload gives zeros"""
@@ -312,6 +352,9 @@ def main():
                                     b"BDAT 5 LAST\r\nABCDESTARTTLS\r\n")):
         with open(os.path.join(out, name), "wb") as f:
             f.write(smtp_flow(seg, pipe, extra))
+    for seg in (1400, 5):
+        with open(os.path.join(out, "http-framing-%d" % seg), "wb") as f:
+            f.write(http_flow(seg))
     # 2: the length alone, held until the message says DNS
     for seg in (1400, 14, 33, 2):
         with open(os.path.join(out, "dns-tcp-%d" % seg), "wb") as f:

@@ -238,6 +238,11 @@ int tu_conn_fin(struct tu_conn *c, struct snet_inspect_verdict *v)
 	return send_pkt(c, 1, 0x11, "", 0, v);
 }
 
+int tu_conn_reply_fin(struct tu_conn *c, struct snet_inspect_verdict *v)
+{
+	return send_pkt(c, 0, 0x11, "", 0, v);
+}
+
 int tu_conn_send_at(struct tu_conn *c, uint32_t off, const char *d, size_t n,
 		    struct snet_inspect_verdict *v)
 {

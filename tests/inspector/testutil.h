@@ -49,6 +49,8 @@ int tu_conn_reply(struct tu_conn *c, const char *data, size_t len,
 		  struct snet_inspect_verdict *v);
 /* the client's side of a connection closes (FIN) */
 int tu_conn_fin(struct tu_conn *c, struct snet_inspect_verdict *v);
+/* ... and the server's */
+int tu_conn_reply_fin(struct tu_conn *c, struct snet_inspect_verdict *v);
 /* client data sent at an explicit sequence offset from the stream start */
 int tu_conn_send_at(struct tu_conn *c, uint32_t stream_off, const char *data, size_t len,
 		    struct snet_inspect_verdict *v);
