@@ -58,30 +58,50 @@ static uint64_t apply_bitmask(uint64_t v, uint64_t bitmask)
 	return v;
 }
 
-/* read nbytes at p as a number (binary or string); false if not a number */
-static bool read_number(const struct sm *m, uint8_t nbytes, uint32_t bf,
-			uint64_t bitmask, const uint8_t *p, uint64_t *out)
+/*
+ * The number written in [p, end) as strtoull() reads it, which is how
+ * Suricata reads a string byte_test, byte_jump or byte_extract: blanks
+ * first, a sign, "0x" in base 16, then digits up to the first non-digit;
+ * false without a digit or past 64 bits (ERANGE).
+ */
+static bool read_string(uint32_t bf, const uint8_t *p, const uint8_t *end, uint64_t *out)
+{
+	unsigned base = bf & BF_BASE_HEX ? 16 : bf & BF_BASE_OCT ? 8 : 10;
+	bool neg = false;
+	uint64_t v = 0;
+
+	while (p < end && isspace(*p))
+		p++;
+	if (p < end && (*p == '+' || *p == '-'))
+		neg = *p++ == '-';
+	if (base == 16 && end - p > 2 && p[0] == '0' && (p[1] | 0x20) == 'x' && isxdigit(p[2]))
+		p += 2;
+	const uint8_t *s = p;
+	for (; s < end; s++) {
+		int c = tolower(*s);
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 99;
+		if (d >= base)
+			break;
+		if (v > (UINT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	if (s == p)
+		return false;
+	*out = neg ? -v : v;
+	return true;
+}
+
+/* read nbytes at p as a number (binary, or a string the rule parser
+ * bounds); false if not a number */
+static bool read_number(size_t nbytes, uint32_t bf, uint64_t bitmask, const uint8_t *p,
+			uint64_t *out)
 {
 	uint64_t v = 0;
-	(void)m;
 	if (bf & BF_STRING) {
-		char tmp[24];
-		if (nbytes >= sizeof(tmp))
+		if (!read_string(bf, p, p + nbytes, &v))
 			return false;
-		memcpy(tmp, p, nbytes);
-		tmp[nbytes] = 0;
-		int base = bf & BF_BASE_HEX ? 16 : bf & BF_BASE_OCT ? 8 : 10;
-		for (unsigned i = 0; i < nbytes; i++) {
-			int c = tolower((unsigned char)tmp[i]);
-			int d = c >= '0' && c <= '9' ? c - '0' :
-				c >= 'a' && c <= 'f' ? c - 'a' + 10 : 99;
-			if (d >= base) {
-				if (i == 0)
-					return false;
-				break;	/* like strtoul: stop at the first non-digit */
-			}
-			v = v * (uint64_t)base + (uint64_t)d;
-		}
 	} else {
 		for (unsigned i = 0; i < nbytes; i++) {
 			if (bf & BF_LITTLE)
@@ -96,34 +116,6 @@ static bool read_number(const struct sm *m, uint8_t nbytes, uint32_t bf,
 	return true;
 }
 
-/*
- * The number written at p, up to end, for a string byte_test of 0 bytes:
- * as strtoull reads it (Suricata's), leading digits up to the first
- * non-digit or the end; false without a digit or past 64 bits.
- */
-static bool read_string_rest(uint32_t bf, uint64_t bitmask, const uint8_t *p,
-			     const uint8_t *end, uint64_t *out)
-{
-	unsigned base = bf & BF_BASE_HEX ? 16 : bf & BF_BASE_OCT ? 8 : 10;
-	uint64_t v = 0;
-	const uint8_t *s = p;
-
-	for (; s < end; s++) {
-		int c = tolower(*s);
-		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
-			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 99;
-		if (d >= base)
-			break;
-		if (v > (UINT64_MAX - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	if (s == p)
-		return false;
-	*out = bf & BF_HAS_BITMASK ? apply_bitmask(v, bitmask) : v;
-	return true;
-}
-
 /* the flags a number is read with: 'dce' takes the DCERPC stub's byte order */
 static uint32_t byte_order(const struct match_env *env, uint32_t bf)
 {
@@ -133,12 +125,12 @@ static uint32_t byte_order(const struct match_env *env, uint32_t bf)
 }
 
 /* nbytes at pos of buf as a number, if they are all inside it */
-static bool read_at(const struct sm *m, long long pos, uint8_t nbytes, uint32_t bf,
-		    uint64_t bitmask, const uint8_t *buf, size_t len, uint64_t *out)
+static bool read_at(long long pos, uint8_t nbytes, uint32_t bf, uint64_t bitmask,
+		    const uint8_t *buf, size_t len, uint64_t *out)
 {
 	if (pos < 0 || pos + nbytes > (long long)len)
 		return false;
-	return read_number(m, nbytes, bf, bitmask, buf + pos, out);
+	return read_number(nbytes, bf, bitmask, buf + pos, out);
 }
 
 /* content m in hay: its rarest byte first (needle_anchor) */
@@ -331,11 +323,10 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		if (pos < 0 || pos + m->u.btest.nbytes > (long long)len)
 			return 0;
 		uint64_t val;
-		if (m->u.btest.nbytes == 0 ?
-		    !read_string_rest(m->u.btest.bflags, m->u.btest.bitmask, buf + pos,
-				      buf + len, &val) :
-		    !read_number(m, m->u.btest.nbytes, byte_order(env, m->u.btest.bflags),
-				 m->u.btest.bitmask, buf + pos, &val))
+		/* 0 bytes (a string): all the digits there are */
+		if (!read_number(m->u.btest.nbytes ? m->u.btest.nbytes : len - (size_t)pos,
+				 byte_order(env, m->u.btest.bflags), m->u.btest.bitmask, buf + pos,
+				 &val))
 			return 0;
 		uint64_t ref = m->u.btest.var_value ? env->vars[m->u.btest.var_value - 1] :
 			       m->u.btest.value;
@@ -367,7 +358,7 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 			nbytes = (uint8_t)vn;
 		}
 		uint64_t val;
-		if (!read_at(m, pos, nbytes, byte_order(env, m->u.bjump.bflags),
+		if (!read_at(pos, nbytes, byte_order(env, m->u.bjump.bflags),
 			     m->u.bjump.bitmask,
 			     buf, len, &val))
 			return 0;
@@ -406,7 +397,7 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 	case SM_BYTE_EXTRACT: {
 		long long pos = (rel ? (long long)prev_end : 0) + m->u.bextract.offset;
 		uint64_t val;
-		if (!read_at(m, pos, m->u.bextract.nbytes, byte_order(env, m->u.bextract.bflags),
+		if (!read_at(pos, m->u.bextract.nbytes, byte_order(env, m->u.bextract.bflags),
 			     m->u.bextract.bitmask, buf, len, &val))
 			return 0;
 		if (val > UINT64_MAX / m->u.bextract.multiplier)
