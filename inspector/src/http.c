@@ -672,18 +672,26 @@ static int on_header_block(struct http_state *h, int dir, const char *hb, const 
 		tx->req_done = true;
 	}
 	struct hbuf *b = tx->resp;
-	const char *sp1 = memchr(hb, ' ', (size_t)(le - hb));
+	/* as libhtp: the status line's parts are apart by any run of spaces
+	 * or tabs */
+	const char *sp1 = blank_first(hb, le);
 	if (!sp1)
 		return -EINVAL;
 	const char *cs = sp1 + 1;
-	const char *sp2 = memchr(cs, ' ', (size_t)(le - cs));
-	const char *ce = sp2 ? sp2 : le;
+	while (cs < le && isblank((unsigned char)*cs))
+		cs++;
+	const char *ce = blank_first(cs, le);
+	if (!ce)
+		ce = le;
+	const char *ms = ce;
+	while (ms < le && isblank((unsigned char)*ms))
+		ms++;
 	rc = hbuf_set(h, &b[BUF_HTTP_START], hb, (size_t)(he - hb));
 	if (rc)
 		return rc;
 	const struct hbuf *st = &b[BUF_HTTP_START];
 	hbuf_part(&b[BUF_HTTP_STAT_CODE], st, hb, cs, (size_t)(ce - cs));
-	hbuf_part(&b[BUF_HTTP_STAT_MSG], st, hb, sp2 ? sp2 + 1 : hb, sp2 ? (size_t)(le - sp2 - 1) : 0);
+	hbuf_part(&b[BUF_HTTP_STAT_MSG], st, hb, ms, (size_t)(le - ms));
 	hbuf_part(&b[BUF_HTTP_RESPONSE_LINE], st, hb, hb, (size_t)(le - hb));
 	hbuf_part(&b[BUF_HTTP_RAW_HEADER], st, hb, rest, (size_t)(he - rest));
 	rc = parse_headers(h, b, rest, he, false, &ph, st, hb);

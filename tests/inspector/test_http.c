@@ -338,6 +338,36 @@ static void pipelined_requests(void **state)
 	tu_teardown(&RS, &W);
 }
 
+/* the status line's parts apart by spaces or tabs, any number, as libhtp
+ * reads them: http.stat_code and http.stat_msg without the blanks */
+static void status_line_forms(void **state)
+{
+	(void)state;
+	tu_setup("alert http any any -> any any (msg:\"code\"; flow:to_client; http.stat_code; "
+		 "content:\"404\"; startswith; endswith; sid:1;)\n"
+		 "alert http any any -> any any (msg:\"msg\"; flow:to_client; http.stat_msg; "
+		 "content:\"Not Found\"; startswith; endswith; sid:2;)\n"
+		 "alert http any any -> any any (msg:\"file\"; flow:to_client; file_data; "
+		 "content:\"gone\"; sid:3;)\n",
+		 &RS, &W);
+	static const char *const lines[] = {
+		"HTTP/1.1 404 Not Found", "HTTP/1.1\t404\tNot Found", "HTTP/1.1  404 \t Not Found",
+		"http/1.1 404 Not Found", "HTTP/1.1 404",
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		char resp[128];
+		snprintf(resp, sizeof(resp), "%s\r\nContent-Length: 4\r\n\r\ngone", lines[i]);
+		const struct step conv[] = {
+			{ 0, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n", 0 },
+			{ 1, resp, 0 },
+			END,
+		};
+		expect(lines[i], (uint16_t)(9800 + 10 * i), conv, 0,
+		       S(1) | S(3) | (strchr(lines[i] + 9, 'N') ? S(2) : 0));
+	}
+	tu_teardown(&RS, &W);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +378,7 @@ int main(void)
 		cmocka_unit_test(body_until_close),
 		cmocka_unit_test(compressed_bodies),
 		cmocka_unit_test(pipelined_requests),
+		cmocka_unit_test(status_line_forms),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }
