@@ -200,17 +200,24 @@ static bool hs_bounds(enum buf_id buf)
 	return buf == BUF_PAYLOAD || buf == BUF_STREAM;
 }
 
-/* the Hyperscan expression of a literal fast pattern; adds to *flags */
-static char *fp_literal(const struct sm *fp, enum buf_id buf, unsigned *flags,
-			hs_expr_ext_t *ext)
+/* the Hyperscan expression of a literal fast pattern of a list with
+ * transforms xf; adds to *flags */
+static char *fp_literal(const struct sm *fp, const struct xform_chain *xf, enum buf_id buf,
+			unsigned *flags, hs_expr_ext_t *ext)
 {
 	const uint8_t *b = fp->u.content.bytes;
 	size_t n = fp->u.content.len;
+	bool at_start = true, nocase = fp->flags & SMF_NOCASE;
 	if (fp->u.content.has_chop) {
 		b += fp->u.content.fp_chop_off;
 		n = fp->u.content.fp_chop_len;
+		at_start = fp->u.content.fp_chop_off == 0;
 	}
-	if (fp->flags & SMF_NOCASE)
+	/* the buffer is scanned as it came: what its transforms allow
+	 * (choose_fast_pattern took a content that has such a literal) */
+	if (xf->n && !xform_prefilter(xf, at_start, &b, &n, &nocase))
+		return NULL;
+	if (nocase)
 		*flags |= HS_FLAG_CASELESS;
 	if (hs_bounds(buf))
 		*ext = fp_bounds(fp);
@@ -365,7 +372,8 @@ static int collect(struct rule **rules, size_t nrules, struct groups *gs,
 					break;
 				}
 				if (r->fp) {
-					expr = fp_literal(r->fp, (enum buf_id)r->fp_buf, &flags, &ext);
+					expr = fp_literal(r->fp, &r->lists[r->fp_buf].xf,
+							  (enum buf_id)r->fp_buf, &flags, &ext);
 				} else {
 					expr = strdup(r->fp_regex);
 					flags |= HS_FLAG_PREFILTER | r->fp_regex_flags;
@@ -474,7 +482,7 @@ static int compile_group(struct group *g, struct ruleset_dbs *d, unsigned mode,
 			/* the regex replaced a short literal: go back to it */
 			unsigned flags = g->flags[bad] & HS_FLAG_SINGLEMATCH;
 			hs_expr_ext_t x;
-			char *lit = fp_literal(r->fp_alt, g->buf, &flags, &x);
+			char *lit = fp_literal(r->fp_alt, &r->lists[g->buf].xf, g->buf, &flags, &x);
 			if (!lit) {
 				free(ids);
 				free(ext);
@@ -538,7 +546,8 @@ static int set_max_ends(struct ruleset_dbs *d, struct rule **rules)
 			continue;
 		for (size_t k = 0; k < p->nids; k++) {
 			const struct rule *r = rules[p->rule_ids[k]];
-			if (!r->fp || r->fp_buf != (int)p->buf)
+			/* a transform may move the bytes (dotprefix) */
+			if (!r->fp || r->fp_buf != (int)p->buf || r->lists[p->buf].xf.n)
 				continue;
 			hs_expr_ext_t x = fp_bounds(r->fp);
 			if (!(x.flags & HS_EXT_FLAG_MAX_OFFSET))

@@ -214,7 +214,7 @@ bool buf_is_http(enum buf_id b);
 
 /* ---- match elements (rule_parser.c builds, match.c runs) ---- */
 enum sm_type { SM_CONTENT, SM_PCRE, SM_BYTE_TEST, SM_BYTE_JUMP, SM_ISDATAAT,
-	       SM_BYTE_EXTRACT, SM_ASN1 };
+	       SM_BYTE_EXTRACT, SM_ASN1, SM_BSIZE };
 
 /* byte_extract variables of a rule: a value set while a list is matched */
 #define SM_MAX_VARS 8
@@ -243,6 +243,13 @@ enum sm_type { SM_CONTENT, SM_PCRE, SM_BYTE_TEST, SM_BYTE_JUMP, SM_ISDATAAT,
 #define BF_HAS_BITMASK	0x80
 #define BF_FROM_END	0x100
 #define BF_DCE		0x200	/* the byte order of the DCERPC stub (match_env) */
+
+/* numeric comparisons: dsize, urilen, itype, icode, bsize */
+struct numcmp {
+	bool set;
+	char op;		/* '=', '<', '>', 'l' (<=), 'g' (>=), '!', 'R' (lo<>hi, exclusive) */
+	uint32_t a, b;
+};
 
 struct sm {
 	enum sm_type type;
@@ -300,12 +307,44 @@ struct sm {
 			uint64_t bitmask;
 		} bextract;
 		struct asn1_opts asn1;
+		struct numcmp bsize;	/* the (transformed) buffer's length */
 	} u;
 };
+
+/*
+ * Transforms (xform.c): what a sticky buffer's keywords inspect is the
+ * buffer after these, in order, as Suricata 7 computes it.
+ */
+enum xform { XF_NONE, XF_DOTPREFIX, XF_STRIP_WHITESPACE, XF_COMPRESS_WHITESPACE,
+	     XF_TO_LOWERCASE, XF_TO_UPPERCASE, XF_TO_MD5, XF_TO_SHA1, XF_TO_SHA256,
+	     XF_URL_DECODE, XF_XOR };
+#define XF_MAX 8
+struct xform_chain {
+	uint8_t n;
+	uint8_t v[XF_MAX];	/* enum xform */
+	uint8_t *xor_key;	/* XF_XOR's (one in a chain), owned */
+	uint8_t xor_len;
+};
+/* the transform of a keyword name, or XF_NONE */
+enum xform xform_lookup(const char *name);
+bool xform_equal(const struct xform_chain *a, const struct xform_chain *b);
+/* why content can never match after the chain (Suricata's check), or NULL */
+const char *xform_content_problem(const struct xform_chain *c, const uint8_t *b, size_t n,
+				  bool nocase);
+/*
+ * A literal the untransformed buffer must hold wherever a content [b, b+n)
+ * (at_start: its first byte is the content's first) occurs in the
+ * transformed one: the prefilter's pattern.  false if the chain allows
+ * none (a hash, whitespace or decoding changes the bytes themselves).
+ */
+bool xform_prefilter(const struct xform_chain *c, bool at_start, const uint8_t **b, size_t *n,
+		     bool *nocase);
 
 struct smlist {
 	struct sm *v;
 	size_t n;
+	struct xform_chain xf;	/* applied to the buffer before v */
+	bool xf_fixed;		/* a statement of the buffer set xf (rule_parser.c) */
 	int32_t last_anchor;	/* index of the last positive content/pcre, or -1 */
 	bool only_contents;	/* it has positive contents and no positive pcre */
 	int8_t ncmemo;		/* contents with a memo slot (raw stream) */
@@ -323,12 +362,6 @@ void smlist_prepare(struct smlist *l);
 /* give them their memo slots and the JIT code for partial matching */
 void smlist_prepare_memos(struct smlist *l);
 
-/* numeric comparisons: dsize, urilen, itype, icode */
-struct numcmp {
-	bool set;
-	char op;		/* '=', '<', '>', '!', 'R' (lo<>hi, exclusive) */
-	uint32_t a, b;
-};
 bool numcmp_match(const struct numcmp *c, uint32_t v);
 
 /*

@@ -390,6 +390,9 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 			has = !has;
 		return has ? match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
 	}
+	case SM_BSIZE:
+		return numcmp_match(&m->u.bsize, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len) ?
+		       match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
 	case SM_ASN1:
 		/* the decoding reads to the buffer's end; the position stays */
 		return asn1_match(&m->u.asn1, buf, len, prev_end) ?
@@ -577,6 +580,10 @@ bool smlist_match(struct match_env *env, const struct smlist *l,
 	env->last_anchor = l->last_anchor;
 	if (!buf)
 		buf = (const uint8_t *)"";
+	if (l->xf.n && xform_apply(env, &l->xf, &buf, &len)) {
+		env->xform_errors++;
+		return false;
+	}
 	if (min_end && l->only_contents && !content_ends_past(l, buf, len, min_end))
 		return false;
 	if (env->pmemo && (l->ncmemo || l->npmemo) && !present_gate(env, l, buf, len))
@@ -606,6 +613,10 @@ void match_env_free(struct match_env *env)
 {
 	pcre2_match_data_free(env->md);
 	pcre2_match_context_free(env->mctx);
+	free(env->xbuf[0]);
+	free(env->xbuf[1]);
+	env->xbuf[0] = env->xbuf[1] = NULL;
+	env->xcap[0] = env->xcap[1] = 0;
 	env->md = NULL;
 	env->mctx = NULL;
 }

@@ -26,7 +26,14 @@ struct match_env {
 	uint64_t vars[SM_MAX_VARS];	/* byte_extract values on the current path */
 	bool dce_little;	/* the DCERPC stub being matched is little-endian (BF_DCE) */
 	uint64_t budget_exhausted, pcre_errors;
+	/* transformed buffers (xform.c): two, the chain's steps alternate */
+	uint8_t *xbuf[2];
+	size_t xcap[2];
+	uint64_t xform_errors;	/* a list not matched: no memory or digest */
 };
+/* buf after the chain, in env's scratch; a negative errno if it cannot be */
+int xform_apply(struct match_env *env, const struct xform_chain *c, const uint8_t **buf,
+		size_t *len);
 int match_env_init(struct match_env *env);
 void match_env_free(struct match_env *env);
 /*

@@ -189,6 +189,10 @@ struct pstate {
 	char var_name[SM_MAX_VARS][32];
 	int var_list[SM_MAX_VARS];
 	int nvars;
+	/* the sticky buffer's statement: its transforms (owned until the
+	 * statement ends) and how many keywords put something in its list */
+	struct xform_chain xf;
+	size_t stmt_items;
 };
 
 static int fail(struct pstate *ps, int rc, const char *fmt, ...)
@@ -266,6 +270,8 @@ static char *unquote(const char *v)
 static struct sm *list_push(struct pstate *ps, int list)
 {
 	struct smlist *l = &ps->r->lists[list];
+	if (list == ps->cur_buf)
+		ps->stmt_items++;
 	struct sm *v = realloc(l->v, (l->n + 1) * sizeof(*v));
 	if (!v)
 		return NULL;
@@ -313,6 +319,44 @@ static struct sm *last_content(struct pstate *ps)
 	return &ps->r->lists[ps->lc_list].v[ps->lc_index];
 }
 
+/*
+ * The sticky buffer's statement ends (another buffer, pkt_data, the
+ * rule's end): what it put in its list was inspected through its
+ * transforms.  Every statement of one buffer must have the same ones:
+ * Suricata makes each chain a buffer of its own, this engine one list.
+ */
+static int stmt_end(struct pstate *ps)
+{
+	int rc = 0;
+	if (ps->cur_buf >= 0 && ps->stmt_items) {
+		struct smlist *l = &ps->r->lists[ps->cur_buf];
+		if (!l->xf_fixed) {
+			l->xf = ps->xf;
+			l->xf_fixed = true;
+			memset(&ps->xf, 0, sizeof(ps->xf));
+		} else if (!xform_equal(&l->xf, &ps->xf)) {
+			rc = fail(ps, -ENOTSUP, "'%s' with other transforms than in its statement "
+				  "before (each chain a buffer of its own) is not supported",
+				  buf_name((enum buf_id)ps->cur_buf));
+		}
+	}
+	free(ps->xf.xor_key);
+	memset(&ps->xf, 0, sizeof(ps->xf));
+	ps->stmt_items = 0;
+	return rc;
+}
+
+/* a legacy modifier or pcre flag puts something in list, untransformed */
+static int legacy_into(struct pstate *ps, int list)
+{
+	struct smlist *l = &ps->r->lists[list];
+	if (l->xf.n)
+		return fail(ps, -ENOTSUP, "'%s' both with transforms and as a content modifier "
+			    "is not supported", buf_name((enum buf_id)list));
+	l->xf_fixed = true;
+	return 0;
+}
+
 static int opt_content(struct pstate *ps, const char *v, const char *kw)
 {
 	if (!v)
@@ -350,6 +394,9 @@ static int opt_content(struct pstate *ps, const char *v, const char *kw)
 /* move the last content to another list (legacy modifiers) */
 static int move_last_content_to(struct pstate *ps, int list)
 {
+	int rc = legacy_into(ps, list);
+	if (rc)
+		return rc;
 	struct smlist *to = &ps->r->lists[list];
 	struct sm *v = realloc(to->v, (to->n + 1) * sizeof(*v));
 	if (!v)
@@ -379,6 +426,9 @@ static int opt_buffer(struct pstate *ps, const char *kw, enum buf_id buf,
 		return fail(ps, -ENOTSUP, "'%s' a second time in one rule (each statement of "
 			    "a multi-buffer matching its own instance) is not supported", kw);
 	if (sticky) {
+		int rc = stmt_end(ps);
+		if (rc)
+			return rc;
 		ps->cur_buf = (int)buf;
 		ps->cur_is_file_data = fdata;
 		return 0;
@@ -581,6 +631,10 @@ static int opt_pcre(struct pstate *ps, const char *v)
 		goto out;
 	}
 	bool jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+	if (buf >= 0 && ps->cur_buf < 0 && (rc = legacy_into(ps, buf))) {
+		pcre2_code_free(code);
+		goto out;
+	}
 	struct sm *m = list_push(ps, buf >= 0 ? buf : current_list(ps));
 	if (!m) {
 		pcre2_code_free(code);
@@ -1248,7 +1302,10 @@ static int parse_numcmp(struct pstate *ps, const char *kw, const char *v,
 		c->b = (uint32_t)b;
 	} else {
 		char op = '=';
-		if (*s == '<' || *s == '>' || *s == '!' || *s == '=') {
+		if ((*s == '<' || *s == '>') && s[1] == '=') {
+			op = *s == '<' ? 'l' : 'g';
+			s += 2;
+		} else if (*s == '<' || *s == '>' || *s == '!' || *s == '=') {
 			op = *s++;
 		}
 		if (parse_int(s, 0, max, &a))
@@ -1269,6 +1326,8 @@ bool numcmp_match(const struct numcmp *c, uint32_t v)
 	case '!': return v != c->a;
 	case '<': return v < c->a;
 	case '>': return v > c->a;
+	case 'l': return v <= c->a;
+	case 'g': return v >= c->a;
 	case 'R': return v > c->a && v < c->b;
 	}
 	return false;
@@ -1590,6 +1649,71 @@ static int opt_ipopts(struct pstate *ps, const char *v)
 	return 0;
 }
 
+/* xor's key: "hex" (Suricata's form), up to 255 bytes */
+static int xor_key(struct pstate *ps, const char *v)
+{
+	size_t n = v ? strlen(v) : 0;
+	if (n < 4 || v[0] != '"' || v[n - 1] != '"' || (n - 2) % 2 || (n - 2) / 2 > 255)
+		return fail(ps, -EINVAL, "xor: the key must be a quoted even number of hex "
+			    "digits, up to 255 bytes");
+	uint8_t *k = malloc((n - 2) / 2);
+	if (!k)
+		return -ENOMEM;
+	for (size_t i = 1; i + 1 < n - 1; i += 2) {
+		char hx[3] = { v[i], v[i + 1], 0 }, *e;
+		if (!isxdigit((unsigned char)v[i]) || !isxdigit((unsigned char)v[i + 1])) {
+			free(k);
+			return fail(ps, -EINVAL, "xor: '%s' is not hex", hx);
+		}
+		k[i / 2] = (uint8_t)strtoul(hx, &e, 16);
+	}
+	ps->xf.xor_key = k;
+	ps->xf.xor_len = (uint8_t)((n - 2) / 2);
+	return 0;
+}
+
+/* a transform: right after its sticky buffer, as Suricata requires */
+static int opt_transform(struct pstate *ps, const char *kw, enum xform xf, const char *v)
+{
+	if (ps->cur_buf < 0)
+		return fail(ps, -EINVAL, "transform '%s' needs a sticky buffer before it", kw);
+	if (ps->stmt_items)
+		return fail(ps, -EINVAL, "transform '%s' after a keyword of its buffer: transforms "
+			    "follow the sticky buffer", kw);
+	if (ps->xf.n == XF_MAX)
+		return fail(ps, -ENOTSUP, "more than %d transforms on one buffer", XF_MAX);
+	if (xf == XF_XOR) {
+		if (ps->xf.xor_key)
+			return fail(ps, -ENOTSUP, "two xor transforms on one buffer");
+		int rc = xor_key(ps, v);
+		if (rc)
+			return rc;
+	} else if (v) {
+		return fail(ps, -EINVAL, "'%s' takes no value", kw);
+	}
+	ps->xf.v[ps->xf.n++] = (uint8_t)xf;
+	return 0;
+}
+
+/* bsize: the length of the sticky buffer (after its transforms) */
+static int opt_bsize(struct pstate *ps, const char *v)
+{
+	if (ps->cur_buf < 0)
+		return fail(ps, -EINVAL, "bsize needs a sticky buffer before it");
+	struct numcmp c = { 0 };
+	int rc = parse_numcmp(ps, "bsize", v, &c, UINT32_MAX);
+	if (rc)
+		return rc;
+	struct sm *m = list_push(ps, ps->cur_buf);
+	if (!m)
+		return -ENOMEM;
+	if (ps->cur_is_file_data)
+		ps->file_data_lists[ps->last_list] = true;
+	m->type = SM_BSIZE;
+	m->u.bsize = c;
+	return 0;
+}
+
 static int handle_option(struct pstate *ps, const char *name, const char *v)
 {
 	struct rule *r = ps->r;
@@ -1653,10 +1777,16 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 		return move_last_content_to(ps, BUF_HTTP_URI);
 	}
 	if (!strcmp(name, "pkt_data")) {
+		int rc = stmt_end(ps);
 		ps->cur_buf = -1;
 		ps->cur_is_file_data = false;
-		return 0;
+		return rc;
 	}
+	enum xform xf = xform_lookup(name);
+	if (xf != XF_NONE)
+		return opt_transform(ps, name, xf, v);
+	if (!strcmp(name, "bsize"))
+		return opt_bsize(ps, v);
 	if (!strcmp(name, "nocase") || !strcmp(name, "offset") ||
 	    !strcmp(name, "depth") || !strcmp(name, "distance") ||
 	    !strcmp(name, "within") || !strcmp(name, "fast_pattern") ||
@@ -1987,6 +2117,24 @@ static int resolve_directions(struct pstate *ps)
  * (the buffers hold lowercase hex), and a rule whose content cannot be a
  * whole value is refused, as Suricata refuses it (it could never match).
  */
+/* a content a list's transforms make unmatchable is an error, as in Suricata */
+static int xform_check_contents(struct pstate *ps)
+{
+	for (int b = 0; b < BUF__COUNT; b++) {
+		const struct smlist *l = &ps->r->lists[b];
+		for (size_t i = 0; l->xf.n && i < l->n; i++) {
+			const struct sm *m = &l->v[i];
+			const char *why = m->type == SM_CONTENT ?
+				xform_content_problem(&l->xf, m->u.content.bytes, m->u.content.len,
+						      m->flags & SMF_NOCASE) : NULL;
+			if (why)
+				return fail(ps, -EINVAL, "%s: a content can never match: it %s",
+					    buf_name((enum buf_id)b), why);
+		}
+	}
+	return 0;
+}
+
 static int hash_buffer_contents(struct pstate *ps)
 {
 	static const struct {
@@ -2002,6 +2150,8 @@ static int hash_buffer_contents(struct pstate *ps)
 	for (size_t k = 0; k < sizeof(hb) / sizeof(hb[0]); k++) {
 		struct smlist *l = &ps->r->lists[hb[k].buf];
 		const char *name = buf_name(hb[k].buf);
+		if (l->xf.n)
+			continue;	/* the value transformed: any length */
 		bool checked = false;
 		for (size_t i = 0; i < l->n; i++) {
 			struct sm *m = &l->v[i];
@@ -2030,11 +2180,32 @@ static size_t fp_len(const struct sm *m)
 	return m->u.content.has_chop ? m->u.content.fp_chop_len : m->u.content.len;
 }
 
+/* can m prefilter its list, through the list's transforms? */
+static bool xform_fp_ok(const struct smlist *l, const struct sm *m)
+{
+	const uint8_t *b = m->u.content.bytes;
+	size_t n = m->u.content.len;
+	bool at_start = true, nocase = false;
+	if (m->u.content.has_chop) {
+		b += m->u.content.fp_chop_off;
+		n = m->u.content.fp_chop_len;
+		at_start = m->u.content.fp_chop_off == 0;
+	}
+	return !l->xf.n || xform_prefilter(&l->xf, at_start, &b, &n, &nocase);
+}
+
 static int choose_fast_pattern(struct pstate *ps)
 {
 	struct rule *r = ps->r;
 	const struct sm *best = NULL;
 	int best_buf = -1;
+	/* Hyperscan scans the buffer untransformed: no pcre of a transformed
+	 * list says anything about it */
+	if (r->fp_regex && r->fp_buf >= 0 && r->lists[r->fp_buf].xf.n) {
+		free(r->fp_regex);
+		r->fp_regex = NULL;
+		r->fp_buf = -1;
+	}
 	/* an application-phase rule is a candidate only when its application
 	 * event runs: its fast pattern must come from an application buffer */
 	bool app_phase = r->phase_ts >= PH_REQ_HEADERS || r->phase_tc >= PH_REQ_HEADERS;
@@ -2046,7 +2217,7 @@ static int choose_fast_pattern(struct pstate *ps)
 	for (int b = app_phase ? BUF_HTTP_METHOD : 0; b < BUF__COUNT; b++) {
 		for (size_t i = 0; i < r->lists[b].n; i++) {
 			const struct sm *m = &r->lists[b].v[i];
-			if (m->type != SM_CONTENT)
+			if (m->type != SM_CONTENT || !xform_fp_ok(&r->lists[b], m))
 				continue;
 			if (m->flags & SMF_FAST_PATTERN) {
 				if (m->flags & SMF_NEGATED)
@@ -2124,6 +2295,7 @@ void rule_free(struct rule *r)
 			}
 		}
 		free(r->lists[b].v);
+		free(r->lists[b].xf.xor_key);
 	}
 	free(r->fp_regex);
 	free(r->file);
@@ -2244,6 +2416,11 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 			goto out;
 		}
 	}
+	rc = stmt_end(&ps);
+	if (!rc)
+		rc = xform_check_contents(&ps);
+	if (rc)
+		goto out;
 	if (!r->sid) {
 		rc = fail(&ps, -EINVAL, "no sid");
 		goto out;
@@ -2292,6 +2469,7 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 	}
 	r->fb_rank = sets && !checks ? 0 : sets ? 1 : 2;
 out:
+	free(ps.xf.xor_key);
 	json_decref(ps.meta);
 	rule_text_free(&t);
 	if (rc) {

@@ -94,6 +94,7 @@ static uint64_t list_max_end(const struct smlist *l)
 			break;
 		case SM_BYTE_TEST:
 		case SM_ISDATAAT:
+		case SM_BSIZE:
 			break;
 		case SM_ASN1:	/* decodes to the end: more data may change it */
 			maxend = STREAM_UNBOUNDED;
@@ -156,6 +157,7 @@ static uint64_t list_reach(const struct smlist *l, const struct sm *fp)
 			return STREAM_UNBOUNDED;
 		case SM_BYTE_TEST:
 		case SM_ISDATAAT:
+		case SM_BSIZE:
 			break;
 		}
 	}

@@ -15,6 +15,7 @@
  * DCERPC rules read the contexts, calls and stub data dcerpc.c keeps;
  * SMTP rules the attachments smtp.c decodes from the messages' MIME.
  * DNS rules read the questions of UDP and of TCP messages (dns.c).
+ * Transformed buffers (xform.c) and bsize: chains of every transform.
  * IP fragments are reassembled (defrag.c) under a small memory cap and a
  * timeout of 300 packets (each packet is a second later), so the memory,
  * time and fragment-count limits can all be reached; the datagrams made
@@ -95,7 +96,12 @@ static const char rules[] =
 	"alert smtp any any -> any any (msg:\"sf\"; file_data; content:\"PS\"; pcre:\"/P+S/R\"; "
 	"sid:44;)\n"
 	"alert smtp any any -> any any (msg:\"sb\"; flow:to_server; file_data; content:\"A\"; "
-	"byte_jump:1,0,relative; isdataat:2,relative; sid:45;)\n";
+	"byte_jump:1,0,relative; isdataat:2,relative; sid:45;)\n"
+	"alert http any any -> any any (msg:\"x1\"; http.uri.raw; url_decode; compress_whitespace; "
+	"to_lowercase; dotprefix; content:\"./x\"; bsize:<200; pcre:\"/z+y/R\"; sid:47;)\n"
+	"alert http any any -> any any (msg:\"x2\"; file_data; xor:\"0a1b\"; strip_whitespace; "
+	"to_uppercase; content:\"ZZ\"; http.user_agent; to_sha256; bsize:32; sid:48;)\n"
+	"alert dns any any -> any any (msg:\"x3\"; dns.query; to_md5; to_sha1; bsize:!20; sid:49;)\n";
 
 static void setup(void)
 {
