@@ -201,7 +201,7 @@ static bool hs_bounds(enum buf_id buf)
 }
 
 /* the Hyperscan expression of a literal fast pattern of a list with
- * transforms xf; adds to *flags */
+ * transforms xf (NULL: none); adds to *flags */
 static char *fp_literal(const struct sm *fp, const struct xform_chain *xf, enum buf_id buf,
 			unsigned *flags, hs_expr_ext_t *ext)
 {
@@ -215,7 +215,7 @@ static char *fp_literal(const struct sm *fp, const struct xform_chain *xf, enum 
 	}
 	/* the buffer is scanned as it came: what its transforms allow
 	 * (choose_fast_pattern took a content that has such a literal) */
-	if (xf->n && !xform_prefilter(xf, at_start, &b, &n, &nocase))
+	if (xf && !xform_prefilter(xf, at_start, &b, &n, &nocase))
 		return NULL;
 	if (nocase)
 		*flags |= HS_FLAG_CASELESS;
@@ -372,7 +372,7 @@ static int collect(struct rule **rules, size_t nrules, struct groups *gs,
 					break;
 				}
 				if (r->fp) {
-					expr = fp_literal(r->fp, &r->lists[r->fp_buf].xf,
+					expr = fp_literal(r->fp, rule_xf(r, r->fp_buf),
 							  (enum buf_id)r->fp_buf, &flags, &ext);
 				} else {
 					expr = strdup(r->fp_regex);
@@ -482,7 +482,7 @@ static int compile_group(struct group *g, struct ruleset_dbs *d, unsigned mode,
 			/* the regex replaced a short literal: go back to it */
 			unsigned flags = g->flags[bad] & HS_FLAG_SINGLEMATCH;
 			hs_expr_ext_t x;
-			char *lit = fp_literal(r->fp_alt, &r->lists[g->buf].xf, g->buf, &flags, &x);
+			char *lit = fp_literal(r->fp_alt, rule_xf(r, g->buf), g->buf, &flags, &x);
 			if (!lit) {
 				free(ids);
 				free(ext);
@@ -547,7 +547,7 @@ static int set_max_ends(struct ruleset_dbs *d, struct rule **rules)
 		for (size_t k = 0; k < p->nids; k++) {
 			const struct rule *r = rules[p->rule_ids[k]];
 			/* a transform may move the bytes (dotprefix) */
-			if (!r->fp || r->fp_buf != (int)p->buf || r->lists[p->buf].xf.n)
+			if (!r->fp || r->fp_buf != (int)p->buf || r->lists[p->buf].xf)
 				continue;
 			hs_expr_ext_t x = fp_bounds(r->fp);
 			if (!(x.flags & HS_EXT_FLAG_MAX_OFFSET))

@@ -343,12 +343,11 @@ bool xform_prefilter(const struct xform_chain *c, bool at_start, const uint8_t *
 struct smlist {
 	struct sm *v;
 	size_t n;
-	struct xform_chain xf;	/* applied to the buffer before v */
-	bool xf_fixed;		/* a statement of the buffer set xf (rule_parser.c) */
 	int32_t last_anchor;	/* index of the last positive content/pcre, or -1 */
 	bool only_contents;	/* it has positive contents and no positive pcre */
 	int8_t ncmemo;		/* contents with a memo slot (raw stream) */
 	int8_t npmemo;		/* pcres with a memo slot */
+	uint8_t xf;		/* its transforms: the rule's xfs[xf - 1]; 0: none */
 };
 /* set last_anchor once the list is complete (match.c) */
 void smlist_prepare(struct smlist *l);
@@ -603,6 +602,8 @@ struct rule {
 	struct suppress *sup;	/* threshold.config suppressions by address */
 	size_t nsup;
 	struct smlist lists[BUF__COUNT];
+	struct xform_chain *xfs;	/* the lists' transforms (rule_xf) */
+	uint8_t nxfs;
 	uint64_t bufmask;	/* which lists are non-empty */
 	/* direction(s) and phase it is inspected in */
 	uint8_t dirs;
@@ -627,6 +628,12 @@ struct rule {
 };
 
 void rule_free(struct rule *r);
+
+/* the transforms of r's list b, or NULL */
+static inline const struct xform_chain *rule_xf(const struct rule *r, int b)
+{
+	return r->lists[b].xf ? &r->xfs[r->lists[b].xf - 1] : NULL;
+}
 
 /*
  * What rejects most candidates, packed per rule (in rule order) so the

@@ -570,7 +570,7 @@ static bool present_gate(struct match_env *env, const struct smlist *l, const ui
 	return true;
 }
 
-bool smlist_match(struct match_env *env, const struct smlist *l,
+bool smlist_match(struct match_env *env, const struct smlist *l, const struct xform_chain *xf,
 		  const uint8_t *buf, size_t len, size_t min_end)
 {
 	env->steps = 0;
@@ -580,7 +580,7 @@ bool smlist_match(struct match_env *env, const struct smlist *l,
 	env->last_anchor = l->last_anchor;
 	if (!buf)
 		buf = (const uint8_t *)"";
-	if (l->xf.n && xform_apply(env, &l->xf, &buf, &len)) {
+	if (xf && xform_apply(env, xf, &buf, &len)) {
 		env->xform_errors++;
 		return false;
 	}

@@ -37,10 +37,10 @@ int xform_apply(struct match_env *env, const struct xform_chain *c, const uint8_
 int match_env_init(struct match_env *env);
 void match_env_free(struct match_env *env);
 /*
- * Does the list match buf?  min_end > 0: only a match whose last content
+ * Does the list match buf (after xf, its transforms, if not NULL)?  min_end > 0: only a match whose last content
  * or pcre byte lies after min_end counts (a list with no positive content
  * or pcre always counts).
  */
-bool smlist_match(struct match_env *env, const struct smlist *l,
+bool smlist_match(struct match_env *env, const struct smlist *l, const struct xform_chain *xf,
 		  const uint8_t *buf, size_t len, size_t min_end);
 #endif

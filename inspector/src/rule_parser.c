@@ -193,6 +193,7 @@ struct pstate {
 	 * statement ends) and how many keywords put something in its list */
 	struct xform_chain xf;
 	size_t stmt_items;
+	bool xf_fixed[BUF__COUNT];	/* a list's transforms are set */
 };
 
 static int fail(struct pstate *ps, int rc, const char *fmt, ...)
@@ -329,12 +330,21 @@ static int stmt_end(struct pstate *ps)
 {
 	int rc = 0;
 	if (ps->cur_buf >= 0 && ps->stmt_items) {
-		struct smlist *l = &ps->r->lists[ps->cur_buf];
-		if (!l->xf_fixed) {
-			l->xf = ps->xf;
-			l->xf_fixed = true;
-			memset(&ps->xf, 0, sizeof(ps->xf));
-		} else if (!xform_equal(&l->xf, &ps->xf)) {
+		struct rule *r = ps->r;
+		const struct xform_chain *had = rule_xf(r, ps->cur_buf);
+		static const struct xform_chain none;
+		if (!ps->xf_fixed[ps->cur_buf]) {
+			ps->xf_fixed[ps->cur_buf] = true;
+			if (ps->xf.n) {
+				struct xform_chain *v = realloc(r->xfs, (r->nxfs + 1) * sizeof(*v));
+				if (!v)
+					return -ENOMEM;	/* ps->xf is freed with ps */
+				r->xfs = v;
+				v[r->nxfs++] = ps->xf;
+				r->lists[ps->cur_buf].xf = r->nxfs;
+				memset(&ps->xf, 0, sizeof(ps->xf));
+			}
+		} else if (!xform_equal(had ? had : &none, &ps->xf)) {
 			rc = fail(ps, -ENOTSUP, "'%s' with other transforms than in its statement "
 				  "before (each chain a buffer of its own) is not supported",
 				  buf_name((enum buf_id)ps->cur_buf));
@@ -349,11 +359,10 @@ static int stmt_end(struct pstate *ps)
 /* a legacy modifier or pcre flag puts something in list, untransformed */
 static int legacy_into(struct pstate *ps, int list)
 {
-	struct smlist *l = &ps->r->lists[list];
-	if (l->xf.n)
+	if (ps->r->lists[list].xf)
 		return fail(ps, -ENOTSUP, "'%s' both with transforms and as a content modifier "
 			    "is not supported", buf_name((enum buf_id)list));
-	l->xf_fixed = true;
+	ps->xf_fixed[list] = true;
 	return 0;
 }
 
@@ -2122,10 +2131,11 @@ static int xform_check_contents(struct pstate *ps)
 {
 	for (int b = 0; b < BUF__COUNT; b++) {
 		const struct smlist *l = &ps->r->lists[b];
-		for (size_t i = 0; l->xf.n && i < l->n; i++) {
+		const struct xform_chain *xf = rule_xf(ps->r, b);
+		for (size_t i = 0; xf && i < l->n; i++) {
 			const struct sm *m = &l->v[i];
 			const char *why = m->type == SM_CONTENT ?
-				xform_content_problem(&l->xf, m->u.content.bytes, m->u.content.len,
+				xform_content_problem(xf, m->u.content.bytes, m->u.content.len,
 						      m->flags & SMF_NOCASE) : NULL;
 			if (why)
 				return fail(ps, -EINVAL, "%s: a content can never match: it %s",
@@ -2150,7 +2160,7 @@ static int hash_buffer_contents(struct pstate *ps)
 	for (size_t k = 0; k < sizeof(hb) / sizeof(hb[0]); k++) {
 		struct smlist *l = &ps->r->lists[hb[k].buf];
 		const char *name = buf_name(hb[k].buf);
-		if (l->xf.n)
+		if (l->xf)
 			continue;	/* the value transformed: any length */
 		bool checked = false;
 		for (size_t i = 0; i < l->n; i++) {
@@ -2180,8 +2190,8 @@ static size_t fp_len(const struct sm *m)
 	return m->u.content.has_chop ? m->u.content.fp_chop_len : m->u.content.len;
 }
 
-/* can m prefilter its list, through the list's transforms? */
-static bool xform_fp_ok(const struct smlist *l, const struct sm *m)
+/* can m prefilter its list, through the list's transforms xf (NULL: none)? */
+static bool xform_fp_ok(const struct xform_chain *xf, const struct sm *m)
 {
 	const uint8_t *b = m->u.content.bytes;
 	size_t n = m->u.content.len;
@@ -2191,7 +2201,7 @@ static bool xform_fp_ok(const struct smlist *l, const struct sm *m)
 		n = m->u.content.fp_chop_len;
 		at_start = m->u.content.fp_chop_off == 0;
 	}
-	return !l->xf.n || xform_prefilter(&l->xf, at_start, &b, &n, &nocase);
+	return !xf || xform_prefilter(xf, at_start, &b, &n, &nocase);
 }
 
 static int choose_fast_pattern(struct pstate *ps)
@@ -2201,7 +2211,7 @@ static int choose_fast_pattern(struct pstate *ps)
 	int best_buf = -1;
 	/* Hyperscan scans the buffer untransformed: no pcre of a transformed
 	 * list says anything about it */
-	if (r->fp_regex && r->fp_buf >= 0 && r->lists[r->fp_buf].xf.n) {
+	if (r->fp_regex && r->fp_buf >= 0 && r->lists[r->fp_buf].xf) {
 		free(r->fp_regex);
 		r->fp_regex = NULL;
 		r->fp_buf = -1;
@@ -2217,7 +2227,7 @@ static int choose_fast_pattern(struct pstate *ps)
 	for (int b = app_phase ? BUF_HTTP_METHOD : 0; b < BUF__COUNT; b++) {
 		for (size_t i = 0; i < r->lists[b].n; i++) {
 			const struct sm *m = &r->lists[b].v[i];
-			if (m->type != SM_CONTENT || !xform_fp_ok(&r->lists[b], m))
+			if (m->type != SM_CONTENT || !xform_fp_ok(rule_xf(r, b), m))
 				continue;
 			if (m->flags & SMF_FAST_PATTERN) {
 				if (m->flags & SMF_NEGATED)
@@ -2295,8 +2305,10 @@ void rule_free(struct rule *r)
 			}
 		}
 		free(r->lists[b].v);
-		free(r->lists[b].xf.xor_key);
 	}
+	for (unsigned i = 0; i < r->nxfs; i++)
+		free(r->xfs[i].xor_key);
+	free(r->xfs);
 	free(r->fp_regex);
 	free(r->file);
 	free(r);

@@ -932,14 +932,14 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 				const uint8_t *ip;
 				size_t in;
 				ev_instance(ev, b, i, &ip, &in);
-				any = smlist_match(&w->env, &r->lists[b], ip, in, 0);
+				any = smlist_match(&w->env, &r->lists[b], rule_xf(r, b), ip, in, 0);
 			}
 			if (!any)
 				return false;
 			continue;
 		}
-		if (!smlist_match(&w->env, &r->lists[b], has ? ev->b[b] : NULL, has ? ev->n[b] : 0,
-				  b == BUF_STREAM ? ev->min_end : 0))
+		if (!smlist_match(&w->env, &r->lists[b], rule_xf(r, b), has ? ev->b[b] : NULL,
+				  has ? ev->n[b] : 0, b == BUF_STREAM ? ev->min_end : 0))
 			return false;
 	}
 	return true;
