@@ -434,6 +434,7 @@ static const struct hdr_field req_fields[] = {
 static const struct hdr_field resp_fields[] = {
 	F("Set-Cookie", BUF_HTTP_COOKIE), F("Connection", BUF_HTTP_CONNECTION),
 	F("Content-Type", BUF_HTTP_CONTENT_TYPE), F("Content-Length", BUF_HTTP_CONTENT_LEN),
+	F("Server", BUF_HTTP_SERVER), F("Location", BUF_HTTP_LOCATION),
 	{ NULL, 0, 0 }
 };
 #undef F

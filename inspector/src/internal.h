@@ -189,6 +189,8 @@ enum buf_id {
 	BUF_HTTP_STAT_CODE,
 	BUF_HTTP_STAT_MSG,
 	BUF_HTTP_RESPONSE_LINE,
+	BUF_HTTP_SERVER,	/* the response's Server header */
+	BUF_HTTP_LOCATION,	/* the response's Location header */
 	BUF_HTTP_SERVER_BODY,	/* file_data to_client */
 	BUF_DNS_QUERY,
 	BUF_TLS_SNI,

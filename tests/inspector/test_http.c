@@ -368,6 +368,29 @@ static void status_line_forms(void **state)
 	tu_teardown(&RS, &W);
 }
 
+/* http.server and http.location: the response's Server and Location
+ * headers (Suricata 7), not the request's */
+static void server_and_location(void **state)
+{
+	(void)state;
+	tu_setup("alert http any any -> any any (msg:\"server\"; flow:to_client; http.server; "
+		 "content:\"nginx/1.0\"; startswith; endswith; sid:1;)\n"
+		 "alert http any any -> any any (msg:\"location\"; http.location; "
+		 "content:\"http://evil.example/x.exe\"; bsize:25; sid:2;)\n",
+		 &RS, &W);
+	static const struct step conv[] = {
+		{ 0, "GET /a HTTP/1.1\r\nHost: h\r\nServer: nginx/1.0\r\n"
+		     "Location: http://evil.example/x.exe\r\n\r\n", 0 },
+		{ 1, "HTTP/1.1 302 Found\r\nServer:   nginx/1.0 \r\n"
+		     "Location: http://evil.example/x.exe\r\nContent-Length: 0\r\n\r\n", 0 },
+		END,
+	};
+	expect("302 from nginx", 9900, conv, 0, S(1) | S(2));
+	const struct step req_only[] = { conv[0], END };
+	expect("request with those headers", 9910, req_only, 0, 0);
+	tu_teardown(&RS, &W);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +402,7 @@ int main(void)
 		cmocka_unit_test(compressed_bodies),
 		cmocka_unit_test(pipelined_requests),
 		cmocka_unit_test(status_line_forms),
+		cmocka_unit_test(server_and_location),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }
