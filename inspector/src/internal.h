@@ -216,7 +216,7 @@ bool buf_is_http(enum buf_id b);
 
 /* ---- match elements (rule_parser.c builds, match.c runs) ---- */
 enum sm_type { SM_CONTENT, SM_PCRE, SM_BYTE_TEST, SM_BYTE_JUMP, SM_ISDATAAT,
-	       SM_BYTE_EXTRACT, SM_ASN1, SM_BSIZE };
+	       SM_BYTE_EXTRACT, SM_ASN1, SM_BSIZE, SM_BYTE_MATH };
 
 /* byte_extract variables of a rule: a value set while a list is matched */
 #define SM_MAX_VARS 8
@@ -310,6 +310,14 @@ struct sm {
 		} bextract;
 		struct asn1_opts asn1;
 		struct numcmp bsize;	/* the (transformed) buffer's length */
+		struct {
+			uint8_t nbytes, var;	/* var: the result's index */
+			uint8_t var_rvalue;	/* variable + 1, or 0: rvalue */
+			char oper;		/* + - * / < (<<) > (>>) */
+			uint32_t bflags, rvalue;
+			int32_t offset;
+			uint64_t bitmask;
+		} bmath;
 	} u;
 };
 

@@ -390,6 +390,32 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 			has = !has;
 		return has ? match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
 	}
+	case SM_BYTE_MATH: {
+		long long pos = (rel ? (long long)prev_end : 0) + m->u.bmath.offset;
+		uint64_t val;
+		uint32_t bf = byte_order(env, m->u.bmath.bflags) & ~(uint32_t)BF_HAS_BITMASK;
+		if (!read_at(pos, m->u.bmath.nbytes, bf, 0, buf, len, &val))
+			return 0;
+		uint64_t rv = m->u.bmath.var_rvalue ? env->vars[m->u.bmath.var_rvalue - 1] :
+			      m->u.bmath.rvalue;
+		switch (m->u.bmath.oper) {
+		case '+': val += rv; break;
+		case '-': val -= rv; break;
+		case '*': val *= rv; break;
+		case '/':
+			if (!rv)
+				return 0;	/* never a match, as Suricata */
+			val /= rv;
+			break;
+		case '<': val = rv < 64 ? val << rv : 0; break;
+		case '>': val = rv < 64 ? val >> rv : 0; break;
+		}
+		/* the bitmask on the result, as Suricata's byte_math applies it */
+		if (m->u.bmath.bflags & BF_HAS_BITMASK)
+			val = apply_bitmask(val, m->u.bmath.bitmask);
+		env->vars[m->u.bmath.var] = val;
+		return match_from(env, v, n, i + 1, buf, len, (size_t)(pos + m->u.bmath.nbytes), hi);
+	}
 	case SM_BSIZE:
 		return numcmp_match(&m->u.bsize, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len) ?
 		       match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -989,6 +990,19 @@ static int opt_asn1(struct pstate *ps, const char *v)
  * [,string[,hex|dec|oct]][,align 2|4][,bitmask B]: reads a number, as
  * byte_test does, into NAME for the options after it in the same buffer.
  */
+/* a new variable's name for kw: checked, not yet taken; 0 or -errno */
+static int new_var(struct pstate *ps, const char *kw, const char *name)
+{
+	if ((!isalpha((unsigned char)*name) && *name != '_') || strlen(name) >= 32)
+		return fail(ps, -EINVAL, "%s: bad variable name '%s'", kw, name);
+	for (int i = 0; i < ps->nvars; i++)
+		if (!strcmp(ps->var_name[i], name))
+			return fail(ps, -EINVAL, "%s: variable '%s' set twice", kw, name);
+	if (ps->nvars == SM_MAX_VARS)
+		return fail(ps, -EINVAL, "%s: more than %d variables", kw, SM_MAX_VARS);
+	return 0;
+}
+
 static int opt_byte_extract(struct pstate *ps, const char *v)
 {
 	if (!v)
@@ -1005,13 +1019,9 @@ static int opt_byte_extract(struct pstate *ps, const char *v)
 	if (parse_int(f[1], -65535, 65535, &off))
 		return fail(ps, -EINVAL, "byte_extract: bad offset '%s'", f[1]);
 	const char *name = f[2];
-	if ((!isalpha((unsigned char)*name) && *name != '_') || strlen(name) >= 32)
-		return fail(ps, -EINVAL, "byte_extract: bad variable name '%s'", name);
-	for (int i = 0; i < ps->nvars; i++)
-		if (!strcmp(ps->var_name[i], name))
-			return fail(ps, -EINVAL, "byte_extract: variable '%s' extracted twice", name);
-	if (ps->nvars == SM_MAX_VARS)
-		return fail(ps, -EINVAL, "byte_extract: more than %d variables", SM_MAX_VARS);
+	int vrc = new_var(ps, "byte_extract", name);
+	if (vrc)
+		return vrc;
 	uint32_t bf = 0, mult = 1;
 	uint8_t align = 0;
 	bool relative = false;
@@ -1060,6 +1070,122 @@ static int opt_byte_extract(struct pstate *ps, const char *v)
 	m->u.bextract.offset = (int32_t)off;
 	m->u.bextract.multiplier = mult;
 	m->u.bextract.bitmask = mask;
+	return 0;
+}
+
+/*
+ * byte_math: "bytes N, offset N, oper OP, rvalue V, result NAME" and
+ * optionally relative, "endian big|little|dce", dce, "string hex|dec|oct",
+ * "bitmask HEX"; the result is a variable as byte_extract's.
+ */
+static int opt_byte_math(struct pstate *ps, const char *v)
+{
+	if (!v)
+		return fail(ps, -EINVAL, "'byte_math' needs a value");
+	char tmp[256];
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *f[MAX_FIELDS];
+	int n = split_fields(tmp, f);
+	long long nb = -1, off = LLONG_MIN, x;
+	const char *oper = NULL, *rv = NULL, *result = NULL;
+	uint32_t bf = 0;
+	bool relative = false, dce = false;
+	uint64_t mask = 0;
+	for (int i = 0; i < n; i++) {
+		char *val = f[i] + strcspn(f[i], " \t");
+		if (*val)
+			*val++ = 0;
+		val = trim(val);
+		const char *k = f[i];
+		if (!strcmp(k, "relative") && !*val) {
+			relative = true;
+		} else if (!strcmp(k, "dce") && !*val) {
+			dce = true;
+		} else if (!strcmp(k, "bytes")) {
+			if (parse_int(val, 1, 10, &nb))
+				return fail(ps, -EINVAL, "byte_math: bad bytes '%s' (1 to 10)", val);
+		} else if (!strcmp(k, "offset")) {
+			if (parse_int(val, -65535, 65535, &off))
+				return fail(ps, -EINVAL, "byte_math: bad offset '%s'", val);
+		} else if (!strcmp(k, "oper")) {
+			oper = val;
+		} else if (!strcmp(k, "rvalue")) {
+			rv = val;
+		} else if (!strcmp(k, "result")) {
+			result = val;
+		} else if (!strcmp(k, "endian") && !strcmp(val, "dce")) {
+			dce = true;
+		} else if (!strcmp(k, "endian") && (!strcmp(val, "big") || !strcmp(val, "little"))) {
+			bf = !strcmp(val, "little") ? bf | BF_LITTLE : bf & ~(uint32_t)BF_LITTLE;
+		} else if (!strcmp(k, "string") && (!strcmp(val, "hex") || !strcmp(val, "dec") ||
+						    !strcmp(val, "oct"))) {
+			bf |= BF_STRING | (val[0] == 'h' ? BF_BASE_HEX : val[0] == 'o' ? BF_BASE_OCT : 0);
+		} else if (!strcmp(k, "bitmask")) {
+			/* hex, as Suricata reads it */
+			char *e;
+			errno = 0;
+			mask = strtoull(val, &e, 16);
+			if (!*val || *e || errno || !mask || mask > UINT32_MAX)
+				return fail(ps, -EINVAL, "byte_math: bad bitmask '%s'", val);
+			bf |= BF_HAS_BITMASK;
+		} else {
+			return fail(ps, -EINVAL, "byte_math: unknown option '%s%s%s'", k,
+				    *val ? " " : "", val);
+		}
+	}
+	if (nb < 0 || off == LLONG_MIN || !oper || !rv || !result)
+		return fail(ps, -EINVAL, "byte_math needs bytes, offset, oper, rvalue and result");
+	char op;
+	if (!strcmp(oper, "+") || !strcmp(oper, "-") || !strcmp(oper, "*") || !strcmp(oper, "/"))
+		op = oper[0];
+	else if (!strcmp(oper, "<<") || !strcmp(oper, ">>"))
+		op = oper[0];
+	else
+		return fail(ps, -EINVAL, "byte_math: bad oper '%s' (+ - * / << >>)", oper);
+	if ((op == '<' || op == '>') && nb > 4)
+		return fail(ps, -EINVAL, "byte_math: bytes must be 1 to 4 with '%s'", oper);
+	if (!(bf & BF_STRING) && nb > 8)
+		return fail(ps, -EINVAL, "byte_math: more than 8 bytes needs 'string'");
+	if (dce) {
+		if (ps->cur_buf != BUF_DCE_STUB_DATA)
+			return fail(ps, -ENOTSUP, "unsupported keyword 'dce' (byte_math outside "
+				    "dce_stub_data)");
+		if (bf & (BF_STRING | BF_LITTLE) || (nb != 1 && nb != 2 && nb != 4))
+			return fail(ps, -EINVAL, "byte_math: 'dce' takes 1, 2 or 4 bytes and no "
+				    "string or endian of its own");
+		bf |= BF_DCE;
+	}
+	int list = current_list(ps);
+	uint8_t var_rv = 0;
+	uint32_t rvalue = 0;
+	if (isalpha((unsigned char)*rv) || *rv == '_') {
+		if (var_ref(ps, rv, list, "byte_math rvalue", &var_rv) <= 0)
+			return -EINVAL;
+	} else if (parse_int(rv, 0, UINT32_MAX, &x)) {
+		return fail(ps, -EINVAL, "byte_math: bad rvalue '%s'", rv);
+	} else {
+		rvalue = (uint32_t)x;
+	}
+	int rc = new_var(ps, "byte_math", result);
+	if (rc)
+		return rc;
+	struct sm *m = list_push(ps, list);
+	if (!m)
+		return -ENOMEM;
+	if (ps->cur_is_file_data)
+		ps->file_data_lists[ps->last_list] = true;
+	snprintf(ps->var_name[ps->nvars], sizeof(ps->var_name[0]), "%s", result);
+	ps->var_list[ps->nvars] = list;
+	m->type = SM_BYTE_MATH;
+	m->flags = relative ? SMF_RELATIVE : 0;
+	m->u.bmath.nbytes = (uint8_t)nb;
+	m->u.bmath.var = (uint8_t)ps->nvars++;
+	m->u.bmath.var_rvalue = var_rv;
+	m->u.bmath.oper = op;
+	m->u.bmath.bflags = bf;
+	m->u.bmath.rvalue = rvalue;
+	m->u.bmath.offset = (int32_t)off;
+	m->u.bmath.bitmask = mask;
 	return 0;
 }
 
@@ -1813,6 +1939,8 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 		return opt_byte_jump(ps, v);
 	if (!strcmp(name, "byte_extract"))
 		return opt_byte_extract(ps, v);
+	if (!strcmp(name, "byte_math"))
+		return opt_byte_math(ps, v);
 	if (!strcmp(name, "isdataat"))
 		return opt_isdataat(ps, v);
 	if (!strcmp(name, "asn1"))

@@ -89,7 +89,8 @@ static uint64_t list_max_end(const struct smlist *l)
 			any = true;
 			break;
 		case SM_BYTE_JUMP:
-		case SM_BYTE_EXTRACT:	/* moves the relative position */
+		case SM_BYTE_EXTRACT:
+		case SM_BYTE_MATH:	/* moves the relative position */
 			prev = STREAM_UNBOUNDED;
 			break;
 		case SM_BYTE_TEST:
@@ -106,6 +107,12 @@ static uint64_t list_max_end(const struct smlist *l)
 	return any ? maxend : STREAM_UNBOUNDED;
 }
 
+/* a byte keyword that sets the relative position where its bytes end */
+static bool moves_position(const struct sm *m)
+{
+	return m->type == SM_BYTE_JUMP || m->type == SM_BYTE_EXTRACT || m->type == SM_BYTE_MATH;
+}
+
 /* how far past the end of a fast pattern hit a match containing it ends */
 static uint64_t list_reach(const struct smlist *l, const struct sm *fp)
 {
@@ -115,14 +122,13 @@ static uint64_t list_reach(const struct smlist *l, const struct sm *fp)
 	/* everything before the fast pattern must be chained to it, in order */
 	for (size_t i = 1; i <= f; i++) {
 		const struct sm *m = &l->v[i];
-		if (!(m->flags & SMF_RELATIVE) || m->type == SM_BYTE_JUMP ||
-		    m->type == SM_BYTE_EXTRACT)
+		if (!(m->flags & SMF_RELATIVE) || moves_position(m))
 			return STREAM_UNBOUNDED;
 		if (m->type == SM_CONTENT && (m->flags & SMF_HAS_DISTANCE) &&
 		    m->u.content.distance < 0)
 			return STREAM_UNBOUNDED;
 	}
-	if (f > 0 && (l->v[0].type == SM_BYTE_JUMP || l->v[0].type == SM_BYTE_EXTRACT))
+	if (f > 0 && moves_position(&l->v[0]))
 		return STREAM_UNBOUNDED;
 	/* a chopped fast pattern: the content goes on after the hit */
 	uint64_t prev = 0;
@@ -134,7 +140,7 @@ static uint64_t list_reach(const struct smlist *l, const struct sm *fp)
 		if (!(m->flags & SMF_RELATIVE)) {
 			/* an independent content or a jump can land anywhere; an
 			 * absolute byte_test/isdataat does not move the match */
-			if (is_anchor(m) || m->type == SM_BYTE_JUMP || m->type == SM_BYTE_EXTRACT)
+			if (is_anchor(m) || moves_position(m))
 				return STREAM_UNBOUNDED;
 			continue;
 		}
@@ -153,6 +159,7 @@ static uint64_t list_reach(const struct smlist *l, const struct sm *fp)
 			break;
 		case SM_BYTE_JUMP:
 		case SM_BYTE_EXTRACT:
+		case SM_BYTE_MATH:
 		case SM_ASN1:
 			return STREAM_UNBOUNDED;
 		case SM_BYTE_TEST:

@@ -101,7 +101,11 @@ static const char rules[] =
 	"to_lowercase; dotprefix; content:\"./x\"; bsize:<200; pcre:\"/z+y/R\"; sid:47;)\n"
 	"alert http any any -> any any (msg:\"x2\"; file_data; xor:\"0a1b\"; strip_whitespace; "
 	"to_uppercase; content:\"ZZ\"; http.user_agent; to_sha256; bsize:32; sid:48;)\n"
-	"alert dns any any -> any any (msg:\"x3\"; dns.query; to_md5; to_sha1; bsize:!20; sid:49;)\n";
+	"alert dns any any -> any any (msg:\"x3\"; dns.query; to_md5; to_sha1; bsize:!20; sid:49;)\n"
+	"alert tcp any any -> any any (msg:\"bm\"; content:\"M\"; byte_extract:1,0,k,relative; "
+	"byte_math:bytes 2, offset 0, oper <<, rvalue k, result r, relative, bitmask 0ff0; "
+	"byte_jump:1,r,relative; byte_math:bytes 3, offset -1, oper /, rvalue r, result q, "
+	"relative, string hex; isdataat:q,relative; sid:50;)\n";
 
 static void setup(void)
 {
