@@ -186,11 +186,13 @@ enum buf_id {
 	BUF_HTTP_HEADER_NAMES,	/* side of the rule */
 	BUF_HTTP_START,		/* side of the rule */
 	BUF_HTTP_CLIENT_BODY,
+	BUF_HTTP_REQUEST_HEADER,	/* multi: each "Name: value" of the request */
 	BUF_HTTP_STAT_CODE,
 	BUF_HTTP_STAT_MSG,
 	BUF_HTTP_RESPONSE_LINE,
 	BUF_HTTP_SERVER,	/* the response's Server header */
 	BUF_HTTP_LOCATION,	/* the response's Location header */
+	BUF_HTTP_RESPONSE_HEADER,	/* multi: each "Name: value" of the response */
 	BUF_HTTP_SERVER_BODY,	/* file_data to_client */
 	BUF_DNS_QUERY,
 	BUF_TLS_SNI,

@@ -51,6 +51,8 @@ static const struct {
 	[BUF_HTTP_RESPONSE_LINE] = { "http.response_line", SIDE_RESP },
 	[BUF_HTTP_SERVER] = { "http.server", SIDE_RESP },
 	[BUF_HTTP_LOCATION] = { "http.location", SIDE_RESP },
+	[BUF_HTTP_REQUEST_HEADER] = { "http.request_header", SIDE_REQ },
+	[BUF_HTTP_RESPONSE_HEADER] = { "http.response_header", SIDE_RESP },
 	[BUF_HTTP_SERVER_BODY] = { "http.response_body", SIDE_RESP },
 	[BUF_DNS_QUERY] = { "dns.query", SIDE_REQ },
 	[BUF_TLS_SNI] = { "tls.sni", SIDE_REQ },
@@ -122,6 +124,8 @@ static const struct {
 	{ "http.response_line", BUF_HTTP_RESPONSE_LINE, true },
 	{ "http.server", BUF_HTTP_SERVER, true },
 	{ "http.location", BUF_HTTP_LOCATION, true },
+	{ "http.request_header", BUF_HTTP_REQUEST_HEADER, true },
+	{ "http.response_header", BUF_HTTP_RESPONSE_HEADER, true },
 	{ "http_start", BUF_HTTP_START, true },
 	{ "http.start", BUF_HTTP_START, true },
 	{ "http_accept", BUF_HTTP_ACCEPT, true },
@@ -436,7 +440,9 @@ static int opt_buffer(struct pstate *ps, const char *kw, enum buf_id buf,
 	bool fdata = !strcmp(kw, "file_data") || !strcmp(kw, "file.data");
 	/* Suricata 7 matches a second statement of a multi-buffer against
 	 * its own instance (another name, another certificate) */
-	if (sticky && (buf == BUF_TLS_SAN || buf == BUF_TLS_CERTS) && ps->r->lists[buf].n)
+	if (sticky && (buf == BUF_TLS_SAN || buf == BUF_TLS_CERTS ||
+		       buf == BUF_HTTP_REQUEST_HEADER || buf == BUF_HTTP_RESPONSE_HEADER) &&
+	    ps->r->lists[buf].n)
 		return fail(ps, -ENOTSUP, "'%s' a second time in one rule (each statement of "
 			    "a multi-buffer matching its own instance) is not supported", kw);
 	if (sticky) {

@@ -558,8 +558,26 @@ static inline void ev_buf(struct event *ev, enum buf_id b, const uint8_t *p, siz
 }
 
 /* how many instances buffer b has in the event: several for a multi-buffer */
+/* a multi-buffer: a list matches one of its instances (ev_instances) */
+static bool buf_multi(int b)
+{
+	return b == BUF_TLS_SAN || b == BUF_TLS_CERTS || b == BUF_SMTP_FILE_DATA ||
+	       b == BUF_HTTP_REQUEST_HEADER || b == BUF_HTTP_RESPONSE_HEADER;
+}
+
+/* the lines of a normalized header block ("Name: value\r\n" each) */
+static size_t header_lines(const uint8_t *p, size_t n)
+{
+	size_t k = 0;
+	for (const uint8_t *e = p + n; p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++)
+		k++;
+	return k;
+}
+
 static size_t ev_instances(const struct event *ev, int b)
 {
+	if (b == BUF_HTTP_REQUEST_HEADER || b == BUF_HTTP_RESPONSE_HEADER)
+		return ev->have >> b & 1 ? header_lines(ev->b[b], ev->n[b]) : 0;
 	if (b == BUF_TLS_SAN)
 		return ev->srv ? ev->srv->nsan : 0;
 	if (b == BUF_TLS_CERTS)
@@ -578,6 +596,14 @@ static void ev_instance(const struct event *ev, int b, size_t i, const uint8_t *
 	} else if (b == BUF_TLS_CERTS) {
 		*p = ev->srv->chain[i].p;
 		*n = ev->srv->chain[i].n;
+	} else if (b == BUF_HTTP_REQUEST_HEADER || b == BUF_HTTP_RESPONSE_HEADER) {
+		/* line i, its "\r\n" left out */
+		const uint8_t *s = ev->b[b], *e = s + ev->n[b];
+		for (; i; i--)
+			s = (const uint8_t *)memchr(s, '\n', (size_t)(e - s)) + 1;
+		const uint8_t *nl = memchr(s, '\n', (size_t)(e - s));
+		*p = s;
+		*n = (size_t)(nl - s) - (nl > s && nl[-1] == '\r');
 	} else if (b == BUF_SMTP_FILE_DATA) {
 		/* an empty attachment has no bytes allocated */
 		*p = ev->smtp->files[i].data ? ev->smtp->files[i].data : (const uint8_t *)"";
@@ -925,7 +951,7 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 		bool has = ev->have >> b & 1;
 		if (!has && b != BUF_PAYLOAD)
 			return false;	/* the buffer is not there: no match */
-		if (b == BUF_TLS_SAN || b == BUF_TLS_CERTS || b == BUF_SMTP_FILE_DATA) {
+		if (buf_multi(b)) {
 			/* a multi-buffer: the list matches one instance */
 			bool any = false;
 			for (size_t i = 0, k = ev_instances(ev, b); i < k && !any; i++) {
@@ -1227,6 +1253,11 @@ static void on_http_event(void *ctx, enum http_event hev, struct http_tx *tx)
 			h = &tx->resp[b];
 		if (!resp && b >= BUF_HTTP_STAT_CODE)
 			continue;
+		/* each header line of the side's block */
+		if (b == BUF_HTTP_REQUEST_HEADER)
+			h = &tx->req[BUF_HTTP_HEADER];
+		else if (b == BUF_HTTP_RESPONSE_HEADER)
+			h = &tx->resp[BUF_HTTP_HEADER];
 		if (resp && b == BUF_HTTP_CLIENT_BODY)
 			continue;
 		set_hbuf(&ev, (enum buf_id)b, h);

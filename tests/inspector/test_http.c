@@ -391,6 +391,34 @@ static void server_and_location(void **state)
 	tu_teardown(&RS, &W);
 }
 
+/* http.request_header and http.response_header: each header line of the
+ * side, "Name: value", a buffer of its own (Suricata 7's multi-buffer) */
+static void header_lines(void **state)
+{
+	(void)state;
+	tu_setup("alert http any any -> any any (msg:\"req\"; http.request_header; "
+		 "content:\"X-Evil: 1\"; startswith; endswith; sid:1;)\n"
+		 "alert http any any -> any any (msg:\"resp\"; flow:to_client; "
+		 "http.response_header; content:\"server: evil\"; nocase; startswith; sid:2;)\n"
+		 "alert http any any -> any any (msg:\"bsize\"; http.request_header; "
+		 "content:\"Host: \"; bsize:7; sid:3;)\n",
+		 &RS, &W);
+	static const struct step hit[] = {
+		{ 0, "GET /a HTTP/1.1\r\nHost: h\r\nX-Evil: 1\r\nAccept: */*\r\n\r\n", 0 },
+		{ 1, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nServer: Evil/2\r\n\r\n", 0 },
+		END,
+	};
+	expect("header lines", 9920, hit, 0, S(1) | S(2) | S(3));
+	/* the same bytes across two lines, or a longer value: no line is it */
+	static const struct step miss[] = {
+		{ 0, "GET /a HTTP/1.1\r\nHost: hh\r\nX-Evil: 12\r\nX-Server: evil\r\n\r\n", 0 },
+		{ 1, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Server: evil\r\n\r\n", 0 },
+		END,
+	};
+	expect("other header lines", 9930, miss, 0, 0);
+	tu_teardown(&RS, &W);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +431,7 @@ int main(void)
 		cmocka_unit_test(pipelined_requests),
 		cmocka_unit_test(status_line_forms),
 		cmocka_unit_test(server_and_location),
+		cmocka_unit_test(header_lines),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }
