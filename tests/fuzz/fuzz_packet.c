@@ -105,7 +105,11 @@ static const char rules[] =
 	"alert tcp any any -> any any (msg:\"bm\"; content:\"M\"; byte_extract:1,0,k,relative; "
 	"byte_math:bytes 2, offset 0, oper <<, rvalue k, result r, relative, bitmask 0ff0; "
 	"byte_jump:1,r,relative; byte_math:bytes 3, offset -1, oper /, rvalue r, result q, "
-	"relative, string hex; isdataat:q,relative; sid:50;)\n";
+	"relative, string hex; isdataat:q,relative; sid:50;)\n"
+	"alert http any any -> any any (msg:\"rh\"; http.request_header; content:\": \"; bsize:<9; "
+	"http.response_header; content:\"z\"; pcre:\"/z+y/R\"; sid:51;)\n"
+	"alert http any any -> any any (msg:\"sl\"; http.server; content:\"z\"; http.location; "
+	"dotprefix; content:\".\"; sid:52;)\n";
 
 static void setup(void)
 {
