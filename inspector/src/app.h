@@ -42,8 +42,9 @@ struct http_dir_state {
 
 struct http_state {
 	struct http_dir_state d[2];	/* [0] requests, [1] responses */
-	struct http_tx **tx;	/* the queue, tx[0] the oldest */
+	struct http_tx **tx;	/* the queue, tx[0] the oldest: txq or the heap */
 	unsigned ntx, cap;	/* txs in it, room at tx */
+	struct http_tx *txq[4];	/* the queue of most flows: no allocation */
 	struct http_tx *spare;	/* a zeroed tx for the next one, or NULL */
 	uint64_t body_limit;
 	/* http_state_memory() of the state as the last feed left it: the

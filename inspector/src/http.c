@@ -72,8 +72,11 @@ static const char *blank_last(const char *p, const char *end)
 struct http_state *http_state_new(uint64_t body_limit)
 {
 	struct http_state *h = calloc(1, sizeof(*h));
-	if (h)
+	if (h) {
 		h->body_limit = body_limit;
+		h->tx = h->txq;
+		h->cap = sizeof(h->txq) / sizeof(h->txq[0]);
+	}
 	return h;
 }
 
@@ -213,7 +216,8 @@ void http_state_free(struct http_state *h)
 	}
 	for (unsigned i = 0; i < h->ntx; i++)
 		tx_free(h->tx[i]);
-	free(h->tx);
+	if (h->tx != h->txq)
+		free(h->tx);
 	free(h->spare);
 	free(h);
 }
@@ -224,7 +228,7 @@ size_t http_state_memory(struct http_state *h)
 	if (h->mem_valid)
 		return h->mem;
 	size_t m = sizeof(*h) + h->zmem + (h->spare ? sizeof(struct http_tx) : 0) +
-		   h->cap * sizeof(*h->tx);
+		   (h->tx != h->txq ? h->cap * sizeof(*h->tx) : 0);
 	for (int d = 0; d < 2; d++)
 		m += h->d[d].hdr.cap + h->d[d].chunk_line.cap;
 	for (unsigned i = 0; i < h->ntx; i++) {
@@ -549,11 +553,15 @@ static int parse_headers(struct http_state *h, struct hbuf *bufs, const char *p,
 static struct http_tx *tx_push(struct http_state *h)
 {
 	if (h->ntx == h->cap) {
-		unsigned cap = h->cap ? 2 * h->cap : 8;
+		unsigned cap = 2 * h->cap;
+		bool inline_q = h->tx == h->txq;
 		struct http_tx **q;
-		if (h->cap == HTTP_MAX_TX || !grow(h, (cap - h->cap) * sizeof(*q)) ||
-		    !(q = realloc(h->tx, cap * sizeof(*q))))
+		if (h->cap == HTTP_MAX_TX ||
+		    !grow(h, (inline_q ? cap : cap - h->cap) * sizeof(*q)) ||
+		    !(q = realloc(inline_q ? NULL : h->tx, cap * sizeof(*q))))
 			return NULL;
+		if (inline_q)
+			memcpy(q, h->txq, sizeof(h->txq));
 		h->tx = q;
 		h->cap = cap;
 	}

@@ -557,12 +557,13 @@ static inline void ev_buf(struct event *ev, enum buf_id b, const uint8_t *p, siz
 		ev->have &= ~(1ull << b);
 }
 
-/* how many instances buffer b has in the event: several for a multi-buffer */
-/* a multi-buffer: a list matches one of its instances (ev_instances) */
+/* multi-buffers: a list matches one of their instances (ev_instances) */
+#define MULTI_BUFS (1ull << BUF_TLS_SAN | 1ull << BUF_TLS_CERTS | 1ull << BUF_SMTP_FILE_DATA | \
+		    1ull << BUF_HTTP_REQUEST_HEADER | 1ull << BUF_HTTP_RESPONSE_HEADER)
+
 static bool buf_multi(int b)
 {
-	return b == BUF_TLS_SAN || b == BUF_TLS_CERTS || b == BUF_SMTP_FILE_DATA ||
-	       b == BUF_HTTP_REQUEST_HEADER || b == BUF_HTTP_RESPONSE_HEADER;
+	return MULTI_BUFS >> b & 1;
 }
 
 /* the lines of a normalized header block ("Name: value\r\n" each) */
@@ -574,23 +575,27 @@ static size_t header_lines(const uint8_t *p, size_t n)
 	return k;
 }
 
+/* how many instances buffer b has in the event: several for a multi-buffer */
 static size_t ev_instances(const struct event *ev, int b)
 {
+	if (!buf_multi(b))
+		return 1;
 	if (b == BUF_HTTP_REQUEST_HEADER || b == BUF_HTTP_RESPONSE_HEADER)
 		return ev->have >> b & 1 ? header_lines(ev->b[b], ev->n[b]) : 0;
 	if (b == BUF_TLS_SAN)
 		return ev->srv ? ev->srv->nsan : 0;
 	if (b == BUF_TLS_CERTS)
 		return ev->srv ? ev->srv->nchain : 0;
-	if (b == BUF_SMTP_FILE_DATA)
-		return ev->smtp ? ev->smtp->nfiles : 0;
-	return 1;
+	return ev->smtp ? ev->smtp->nfiles : 0;
 }
 
 /* instance i of buffer b (ev_instances) */
 static void ev_instance(const struct event *ev, int b, size_t i, const uint8_t **p, size_t *n)
 {
-	if (b == BUF_TLS_SAN) {
+	if (!buf_multi(b)) {
+		*p = ev->b[b];
+		*n = ev->n[b];
+	} else if (b == BUF_TLS_SAN) {
 		*p = (const uint8_t *)ev->srv->san_text.s + ev->srv->san[i].off;
 		*n = ev->srv->san[i].len;
 	} else if (b == BUF_TLS_CERTS) {
@@ -604,13 +609,10 @@ static void ev_instance(const struct event *ev, int b, size_t i, const uint8_t *
 		const uint8_t *nl = memchr(s, '\n', (size_t)(e - s));
 		*p = s;
 		*n = (size_t)(nl - s) - (nl > s && nl[-1] == '\r');
-	} else if (b == BUF_SMTP_FILE_DATA) {
-		/* an empty attachment has no bytes allocated */
+	} else {
+		/* an SMTP attachment; an empty one has no bytes allocated */
 		*p = ev->smtp->files[i].data ? ev->smtp->files[i].data : (const uint8_t *)"";
 		*n = ev->smtp->files[i].len;
-	} else {
-		*p = ev->b[b];
-		*n = ev->n[b];
 	}
 }
 
@@ -1242,24 +1244,25 @@ static void on_http_event(void *ctx, enum http_event hev, struct http_tx *tx)
 		PH_REQ_BODY : hev == HTTP_EV_RESP_HEADERS ? PH_RESP_HEADERS : PH_RESP_BODY);
 	ev.tx = tx;
 	ev.app_key = "http";
-	for (int b = BUF_HTTP_METHOD; b <= BUF_HTTP_SERVER_BODY; b++) {
+	/* the response's own version of the buffers both sides have */
+	static const uint64_t resp_own = 1ull << BUF_HTTP_CONTENT_TYPE |
+		1ull << BUF_HTTP_CONTENT_LEN | 1ull << BUF_HTTP_HEADER | 1ull << BUF_HTTP_RAW_HEADER |
+		1ull << BUF_HTTP_HEADER_NAMES | 1ull << BUF_HTTP_START | 1ull << BUF_HTTP_COOKIE |
+		1ull << BUF_HTTP_CONNECTION;
+	/* the buffers from BUF_HTTP_STAT_CODE on are the response's */
+	int last = resp ? BUF_HTTP_SERVER_BODY : BUF_HTTP_STAT_CODE - 1;
+	for (int b = BUF_HTTP_METHOD; b <= last; b++) {
 		/* to_client rules see the request's own buffers and the
 		 * response's version of the shared ones */
-		const struct hbuf *h = resp && tx->resp[b].set ? &tx->resp[b] : &tx->req[b];
-		if (resp && b != BUF_HTTP_CLIENT_BODY && (b == BUF_HTTP_CONTENT_TYPE ||
-		    b == BUF_HTTP_CONTENT_LEN || b == BUF_HTTP_HEADER || b == BUF_HTTP_RAW_HEADER ||
-		    b == BUF_HTTP_HEADER_NAMES || b == BUF_HTTP_START || b == BUF_HTTP_COOKIE ||
-		    b == BUF_HTTP_CONNECTION))
-			h = &tx->resp[b];
-		if (!resp && b >= BUF_HTTP_STAT_CODE)
-			continue;
-		/* each header line of the side's block */
+		const struct hbuf *h = &tx->req[b];
 		if (b == BUF_HTTP_REQUEST_HEADER)
-			h = &tx->req[BUF_HTTP_HEADER];
+			h = &tx->req[BUF_HTTP_HEADER];	/* each line of the block */
 		else if (b == BUF_HTTP_RESPONSE_HEADER)
 			h = &tx->resp[BUF_HTTP_HEADER];
-		if (resp && b == BUF_HTTP_CLIENT_BODY)
+		else if (resp && b == BUF_HTTP_CLIENT_BODY)
 			continue;
+		else if (resp && (resp_own >> b & 1 || tx->resp[b].set))
+			h = &tx->resp[b];
 		set_hbuf(&ev, (enum buf_id)b, h);
 	}
 	stream_window_buf(w, &ev);
