@@ -207,15 +207,14 @@ static char *fp_literal(const struct sm *fp, const struct xform_chain *xf, enum 
 {
 	const uint8_t *b = fp->u.content.bytes;
 	size_t n = fp->u.content.len;
-	bool at_start = true, nocase = fp->flags & SMF_NOCASE;
+	bool nocase = fp->flags & SMF_NOCASE;
 	if (fp->u.content.has_chop) {
 		b += fp->u.content.fp_chop_off;
 		n = fp->u.content.fp_chop_len;
-		at_start = fp->u.content.fp_chop_off == 0;
 	}
 	/* the buffer is scanned as it came: what its transforms allow
 	 * (choose_fast_pattern took a content that has such a literal) */
-	if (xf && !xform_prefilter(xf, at_start, &b, &n, &nocase))
+	if (xf && !xform_prefilter(xf, &b, &n, &nocase))
 		return NULL;
 	if (nocase)
 		*flags |= HS_FLAG_CASELESS;

@@ -329,14 +329,17 @@ struct sm {
  */
 enum xform { XF_NONE, XF_DOTPREFIX, XF_STRIP_WHITESPACE, XF_COMPRESS_WHITESPACE,
 	     XF_TO_LOWERCASE, XF_TO_UPPERCASE, XF_TO_MD5, XF_TO_SHA1, XF_TO_SHA256,
-	     XF_URL_DECODE, XF_XOR };
+	     XF_URL_DECODE, XF_XOR, XF_PCREXFORM };
 #define XF_MAX 8
 struct xform_chain {
 	uint8_t n;
 	uint8_t v[XF_MAX];	/* enum xform */
 	uint8_t *xor_key;	/* XF_XOR's (one in a chain), owned */
 	uint8_t xor_len;
+	pcre2_code *re;		/* XF_PCREXFORM's (one in a chain), owned */
+	char *re_src;		/* as written */
 };
+void xform_chain_free(struct xform_chain *c);
 /* the transform of a keyword name, or XF_NONE */
 enum xform xform_lookup(const char *name);
 bool xform_equal(const struct xform_chain *a, const struct xform_chain *b);
@@ -344,13 +347,12 @@ bool xform_equal(const struct xform_chain *a, const struct xform_chain *b);
 const char *xform_content_problem(const struct xform_chain *c, const uint8_t *b, size_t n,
 				  bool nocase);
 /*
- * A literal the untransformed buffer must hold wherever a content [b, b+n)
- * (at_start: its first byte is the content's first) occurs in the
- * transformed one: the prefilter's pattern.  false if the chain allows
- * none (a hash, whitespace or decoding changes the bytes themselves).
+ * A literal the untransformed buffer must hold wherever the literal
+ * [b, b+n) of a content occurs in the transformed one: the prefilter's
+ * pattern.  false if the chain allows none (a hash, whitespace or
+ * decoding changes the bytes themselves).
  */
-bool xform_prefilter(const struct xform_chain *c, bool at_start, const uint8_t **b, size_t *n,
-		     bool *nocase);
+bool xform_prefilter(const struct xform_chain *c, const uint8_t **b, size_t *n, bool *nocase);
 
 struct smlist {
 	struct sm *v;

@@ -359,8 +359,7 @@ static int stmt_end(struct pstate *ps)
 				  buf_name((enum buf_id)ps->cur_buf));
 		}
 	}
-	free(ps->xf.xor_key);
-	memset(&ps->xf, 0, sizeof(ps->xf));
+	xform_chain_free(&ps->xf);
 	ps->stmt_items = 0;
 	return rc;
 }
@@ -1817,6 +1816,39 @@ static int xor_key(struct pstate *ps, const char *v)
 	return 0;
 }
 
+/* pcrexform's "regex": one capture, which the buffer becomes (Suricata's) */
+static int pcrexform(struct pstate *ps, const char *v)
+{
+	size_t n = v ? strlen(v) : 0;
+	if (n < 3 || v[0] != '"' || v[n - 1] != '"')
+		return fail(ps, -EINVAL, "pcrexform: the regex must be quoted and not empty");
+	char *src = xstrndup(v + 1, n - 2);
+	if (!src)
+		return -ENOMEM;
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, 0, &err, &off,
+				       NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[128];
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		free(src);
+		return fail(ps, -EINVAL, "pcrexform does not compile at offset %zu: %s",
+			    (size_t)off, (char *)msg);
+	}
+	uint32_t caps = 0;
+	pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &caps);
+	if (caps != 1) {
+		pcre2_code_free(re);
+		free(src);
+		return fail(ps, -EINVAL, "pcrexform needs exactly one capture, found %u", caps);
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);	/* the interpreter if refused */
+	ps->xf.re = re;
+	ps->xf.re_src = src;
+	return 0;
+}
+
 /* a transform: right after its sticky buffer, as Suricata requires */
 static int opt_transform(struct pstate *ps, const char *kw, enum xform xf, const char *v)
 {
@@ -1831,6 +1863,12 @@ static int opt_transform(struct pstate *ps, const char *kw, enum xform xf, const
 		if (ps->xf.xor_key)
 			return fail(ps, -ENOTSUP, "two xor transforms on one buffer");
 		int rc = xor_key(ps, v);
+		if (rc)
+			return rc;
+	} else if (xf == XF_PCREXFORM) {
+		if (ps->xf.re)
+			return fail(ps, -ENOTSUP, "two pcrexform transforms on one buffer");
+		int rc = pcrexform(ps, v);
 		if (rc)
 			return rc;
 	} else if (v) {
@@ -2333,13 +2371,12 @@ static bool xform_fp_ok(const struct xform_chain *xf, const struct sm *m)
 {
 	const uint8_t *b = m->u.content.bytes;
 	size_t n = m->u.content.len;
-	bool at_start = true, nocase = false;
+	bool nocase = false;
 	if (m->u.content.has_chop) {
 		b += m->u.content.fp_chop_off;
 		n = m->u.content.fp_chop_len;
-		at_start = m->u.content.fp_chop_off == 0;
 	}
-	return !xf || xform_prefilter(xf, at_start, &b, &n, &nocase);
+	return !xf || xform_prefilter(xf, &b, &n, &nocase);
 }
 
 static int choose_fast_pattern(struct pstate *ps)
@@ -2445,7 +2482,7 @@ void rule_free(struct rule *r)
 		free(r->lists[b].v);
 	}
 	for (unsigned i = 0; i < r->nxfs; i++)
-		free(r->xfs[i].xor_key);
+		xform_chain_free(&r->xfs[i]);
 	free(r->xfs);
 	free(r->fp_regex);
 	free(r->file);
@@ -2619,7 +2656,7 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 	}
 	r->fb_rank = sets && !checks ? 0 : sets ? 1 : 2;
 out:
-	free(ps.xf.xor_key);
+	xform_chain_free(&ps.xf);
 	json_decref(ps.meta);
 	rule_text_free(&t);
 	if (rc) {

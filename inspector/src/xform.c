@@ -30,6 +30,7 @@ static const struct {
 	{ "to_sha256", XF_TO_SHA256 },
 	{ "url_decode", XF_URL_DECODE },
 	{ "xor", XF_XOR },
+	{ "pcrexform", XF_PCREXFORM },
 };
 
 enum xform xform_lookup(const char *name)
@@ -43,7 +44,16 @@ enum xform xform_lookup(const char *name)
 bool xform_equal(const struct xform_chain *a, const struct xform_chain *b)
 {
 	return a->n == b->n && !memcmp(a->v, b->v, a->n) && a->xor_len == b->xor_len &&
-	       (!a->xor_len || !memcmp(a->xor_key, b->xor_key, a->xor_len));
+	       (!a->xor_len || !memcmp(a->xor_key, b->xor_key, a->xor_len)) &&
+	       !a->re_src == !b->re_src && (!a->re_src || !strcmp(a->re_src, b->re_src));
+}
+
+void xform_chain_free(struct xform_chain *c)
+{
+	free(c->xor_key);
+	pcre2_code_free(c->re);
+	free(c->re_src);
+	memset(c, 0, sizeof(*c));
 }
 
 const char *xform_content_problem(const struct xform_chain *c, const uint8_t *b, size_t n,
@@ -80,8 +90,7 @@ const char *xform_content_problem(const struct xform_chain *c, const uint8_t *b,
 	return NULL;
 }
 
-bool xform_prefilter(const struct xform_chain *c, bool at_start, const uint8_t **b, size_t *n,
-		     bool *nocase)
+bool xform_prefilter(const struct xform_chain *c, const uint8_t **b, size_t *n, bool *nocase)
 {
 	unsigned dots = 0;
 	for (unsigned i = 0; i < c->n; i++) {
@@ -93,14 +102,19 @@ bool xform_prefilter(const struct xform_chain *c, bool at_start, const uint8_t *
 		case XF_TO_UPPERCASE:
 			*nocase = true;
 			break;
+		case XF_PCREXFORM:	/* a piece of its input, or all of it */
+			break;
 		default:
 			return false;
 		}
 	}
-	/* the buffer is dots dots, then the original (its case changed):
-	 * an occurrence past them is in the original; one at the start, its
-	 * leading dots less */
-	for (; at_start && dots && *n && **b == '.'; dots--) {
+	/*
+	 * The buffer is a piece of: up to dots dots, then the original (its
+	 * case changed).  An occurrence of the literal that covers added
+	 * dots starts with them; without its leading dots (as many as were
+	 * added, at most) it lies in the original.
+	 */
+	for (; dots && *n && **b == '.'; dots--) {
 		(*b)++;
 		(*n)--;
 	}
@@ -166,8 +180,28 @@ static size_t apply_one(const struct xform_chain *c, enum xform t, const uint8_t
 		for (size_t i = 0; i < n; i++)
 			out[i] = in[i] ^ c->xor_key[i % c->xor_len];
 		return n;
+	case XF_PCREXFORM:
+		break;	/* xform_apply's: it needs the match data */
 	case XF_NONE:
 		break;
+	}
+	memcpy(out, in, n);
+	return n;
+}
+
+/* the regex's capture if it matches, else the buffer unchanged (Suricata's) */
+static size_t pcrexform(struct match_env *env, const pcre2_code *re, const uint8_t *in, size_t n,
+			uint8_t *out)
+{
+	int rc = pcre2_match(re, in, n, 0, 0, env->md, env->mctx);
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT)
+		env->pcre_errors++;
+	if (rc > 1) {
+		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(env->md);
+		if (ov[2] != PCRE2_UNSET && ov[3] >= ov[2]) {
+			memcpy(out, in + ov[2], ov[3] - ov[2]);
+			return ov[3] - ov[2];
+		}
 	}
 	memcpy(out, in, n);
 	return n;
@@ -189,7 +223,10 @@ int xform_apply(struct match_env *env, const struct xform_chain *c, const uint8_
 			env->xbuf[k] = p;
 			env->xcap[k] = room;
 		}
-		n = apply_one(c, (enum xform)c->v[i], in, n, env->xbuf[k]);
+		if (c->v[i] == XF_PCREXFORM)
+			n = pcrexform(env, c->re, in, n, env->xbuf[k]);
+		else
+			n = apply_one(c, (enum xform)c->v[i], in, n, env->xbuf[k]);
 		if (n == SIZE_MAX)
 			return -EIO;
 		in = env->xbuf[k];

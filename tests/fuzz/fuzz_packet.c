@@ -102,6 +102,8 @@ static const char rules[] =
 	"alert http any any -> any any (msg:\"x2\"; file_data; xor:\"0a1b\"; strip_whitespace; "
 	"to_uppercase; content:\"ZZ\"; http.user_agent; to_sha256; bsize:32; sid:48;)\n"
 	"alert dns any any -> any any (msg:\"x3\"; dns.query; to_md5; to_sha1; bsize:!20; sid:49;)\n"
+	"alert http any any -> any any (msg:\"x4\"; http.header; pcrexform:\"(?i)host: *([^\\\\r]*)\"; "
+	"dotprefix; content:\".z\"; endswith; sid:53;)\n"
 	"alert tcp any any -> any any (msg:\"bm\"; content:\"M\"; byte_extract:1,0,k,relative; "
 	"byte_math:bytes 2, offset 0, oper <<, rvalue k, result r, relative, bitmask 0ff0; "
 	"byte_jump:1,r,relative; byte_math:bytes 3, offset -1, oper /, rvalue r, result q, "

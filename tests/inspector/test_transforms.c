@@ -95,6 +95,14 @@ static const struct xcase cases[] = {
 	  { "GET", "/", "User-Agent: aaaaaaaaaaaaaaaaaaaa", "" } },
 	{ "bsize_transformed", "http.host; dotprefix; bsize:16; content:\".www.example\";",
 	  { "GET", "/", "X: 1", "" }, { NULL } },
+	/* pcrexform: the buffer is the regex's capture, or itself if it
+	 * does not match; a transform after it works on the capture */
+	{ "pcrexform", "http.uri; pcrexform:\"[?&]id=([^&]+)\"; content:\"admin\"; bsize:5;",
+	  { "GET", "/x?a=1&id=admin&b=2", "X: 1", "" }, { "GET", "/x?a=1&id=admins", "X: 1", "" } },
+	{ "pcrexform_no_match", "http.uri; pcrexform:\"id=(\\d+)\"; content:\"/plain\"; "
+	  "startswith;", { "GET", "/plain", "X: 1", "" }, { "GET", "/plain?id=5", "X: 1", "" } },
+	{ "pcrexform_chain", "http.host; pcrexform:\"^([^.]+)\\.\"; dotprefix; content:\".www\"; "
+	  "bsize:4;", { "GET", "/", "X: 1", "" }, { NULL } },
 	/* a pcre reads the transformed buffer too */
 	{ "pcre", "http.uri; to_lowercase; pcre:\"/^\\/[a-z]+\\.php$/\";",
 	  { "GET", "/GATE.PHP", "X: 1", "" }, { "GET", "/GATE1.PHP", "X: 1", "" } },
