@@ -990,11 +990,6 @@ static int opt_asn1(struct pstate *ps, const char *v)
 	return 0;
 }
 
-/*
- * byte_extract:N,OFFSET,NAME[,relative][,multiplier M][,big|little]
- * [,string[,hex|dec|oct]][,align 2|4][,bitmask B]: reads a number, as
- * byte_test does, into NAME for the options after it in the same buffer.
- */
 /* a new variable's name for kw: checked, not yet taken; 0 or -errno */
 static int new_var(struct pstate *ps, const char *kw, const char *name)
 {
@@ -1008,6 +1003,11 @@ static int new_var(struct pstate *ps, const char *kw, const char *name)
 	return 0;
 }
 
+/*
+ * byte_extract:N,OFFSET,NAME[,relative][,multiplier M][,big|little]
+ * [,string[,hex|dec|oct]][,align 2|4][,bitmask B]: reads a number, as
+ * byte_test does, into NAME for the options after it in the same buffer.
+ */
 static int opt_byte_extract(struct pstate *ps, const char *v)
 {
 	if (!v)
