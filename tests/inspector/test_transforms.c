@@ -176,6 +176,33 @@ static void dotprefix_dns(void **state)
 	tu_teardown(&rs, &w);
 }
 
+/* tls.sni, the other buffer ET's domain rules use dotprefix on; with
+ * fast_pattern on the transformed content */
+static void dotprefix_sni(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *sni;
+		int hit;
+	} q[] = { { "example.org", 1 }, { "cdn.example.org", 1 }, { "badexample.org", 0 } };
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		struct snet_inspect_ruleset *rs;
+		struct snet_inspect_worker *w;
+		tu_setup("alert tls any any -> any any (msg:\"s\"; tls.sni; to_lowercase; dotprefix; "
+			 "content:\".example.org\"; endswith; fast_pattern; bsize:<64; sid:1;)\n",
+			 &rs, &w);
+		uint8_t hello[512];
+		size_t n = tu_client_hello(hello, q[i].sni);
+		struct tu_conn c = { 0 };
+		struct snet_inspect_verdict v;
+		tu_conn_open(&c, w, 443);
+		tu_conn_send(&c, (const char *)hello, n, &v);
+		if (tu_has_sid(&v, 1) != q[i].hit)
+			fail_msg("sni %s: want %s", q[i].sni, q[i].hit ? "alert" : "none");
+		tu_teardown(&rs, &w);
+	}
+}
+
 /* to_md5, to_sha1, to_sha256: the digest's bytes, as Suricata gives them */
 static void digests(void **state)
 {
@@ -222,7 +249,7 @@ static void same_chain_twice(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 4];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 5];
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tests[n] = (struct CMUnitTest)cmocka_unit_test(run_case);
@@ -232,6 +259,7 @@ int main(void)
 	}
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(dotprefix_hosts);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(dotprefix_dns);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(dotprefix_sni);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(digests);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(same_chain_twice);
 	return _cmocka_run_group_tests("transforms", tests, n, NULL, NULL);
