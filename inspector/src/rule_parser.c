@@ -1003,6 +1003,21 @@ static int new_var(struct pstate *ps, const char *kw, const char *name)
 	return 0;
 }
 
+/* an element of list that sets the new variable name (new_var() said
+ * yes): *var is its index; NULL without memory */
+static struct sm *push_var_setter(struct pstate *ps, int list, const char *name, uint8_t *var)
+{
+	struct sm *m = list_push(ps, list);
+	if (!m)
+		return NULL;
+	if (ps->cur_is_file_data)
+		ps->file_data_lists[ps->last_list] = true;
+	snprintf(ps->var_name[ps->nvars], sizeof(ps->var_name[0]), "%s", name);
+	ps->var_list[ps->nvars] = list;
+	*var = (uint8_t)ps->nvars++;
+	return m;
+}
+
 /*
  * byte_extract:N,OFFSET,NAME[,relative][,multiplier M][,big|little]
  * [,string[,hex|dec|oct]][,align 2|4][,bitmask B]: reads a number, as
@@ -1058,18 +1073,14 @@ static int opt_byte_extract(struct pstate *ps, const char *v)
 		return fail(ps, -EINVAL, "byte_extract: more than 8 bytes needs 'string'");
 	if ((bf & (BF_BASE_HEX | BF_BASE_OCT)) && !(bf & BF_STRING))
 		return fail(ps, -EINVAL, "byte_extract: hex/oct need 'string'");
-	int list = current_list(ps);
-	struct sm *m = list_push(ps, list);
+	uint8_t var;
+	struct sm *m = push_var_setter(ps, current_list(ps), name, &var);
 	if (!m)
 		return -ENOMEM;
-	if (ps->cur_is_file_data)
-		ps->file_data_lists[ps->last_list] = true;
-	snprintf(ps->var_name[ps->nvars], sizeof(ps->var_name[0]), "%s", name);
-	ps->var_list[ps->nvars] = list;
 	m->type = SM_BYTE_EXTRACT;
 	m->flags = relative ? SMF_RELATIVE : 0;
 	m->u.bextract.nbytes = (uint8_t)nb;
-	m->u.bextract.var = (uint8_t)ps->nvars++;
+	m->u.bextract.var = var;
 	m->u.bextract.align = align;
 	m->u.bextract.bflags = bf;
 	m->u.bextract.offset = (int32_t)off;
@@ -1174,17 +1185,14 @@ static int opt_byte_math(struct pstate *ps, const char *v)
 	int rc = new_var(ps, "byte_math", result);
 	if (rc)
 		return rc;
-	struct sm *m = list_push(ps, list);
+	uint8_t var;
+	struct sm *m = push_var_setter(ps, list, result, &var);
 	if (!m)
 		return -ENOMEM;
-	if (ps->cur_is_file_data)
-		ps->file_data_lists[ps->last_list] = true;
-	snprintf(ps->var_name[ps->nvars], sizeof(ps->var_name[0]), "%s", result);
-	ps->var_list[ps->nvars] = list;
 	m->type = SM_BYTE_MATH;
 	m->flags = relative ? SMF_RELATIVE : 0;
 	m->u.bmath.nbytes = (uint8_t)nb;
-	m->u.bmath.var = (uint8_t)ps->nvars++;
+	m->u.bmath.var = var;
 	m->u.bmath.var_rvalue = var_rv;
 	m->u.bmath.oper = op;
 	m->u.bmath.bflags = bf;
