@@ -769,7 +769,10 @@ static void body_append(struct http_state *h, int dir, struct http_tx *tx,
 			if (zr == Z_MEM_ERROR)
 				d->body_cut = true;
 			if (zr == Z_DATA_ERROR && zs_raw_retry(d, zs)) {
-				/* the bytes before this call, then all of it again */
+				/* the bytes before this call (one at most: two
+				 * make a header, and its failure comes at the
+				 * second), then all of it again; one byte of raw
+				 * deflate decodes to nothing yet */
 				zs->next_in = d->zhead;
 				zs->avail_in = (uInt)before;
 				zr = inflate(zs, Z_NO_FLUSH);
