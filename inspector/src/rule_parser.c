@@ -280,8 +280,13 @@ static char *unquote(const char *v)
 static struct sm *list_push(struct pstate *ps, int list)
 {
 	struct smlist *l = &ps->r->lists[list];
-	if (list == ps->cur_buf)
+	if (list == ps->cur_buf) {
+		/* the sticky buffer's statement: file_data's list is resolved
+		 * to a body later (resolve_directions) */
 		ps->stmt_items++;
+		if (ps->cur_is_file_data)
+			ps->file_data_lists[list] = true;
+	}
 	struct sm *v = realloc(l->v, (l->n + 1) * sizeof(*v));
 	if (!v)
 		return NULL;
@@ -403,8 +408,6 @@ static int opt_content(struct pstate *ps, const char *v, const char *kw)
 	ps->lc_index = ps->r->lists[ps->last_list].n - 1;
 	m->u.content.bytes = bytes;
 	m->u.content.len = len;
-	if (ps->cur_is_file_data)
-		ps->file_data_lists[ps->last_list] = true;
 	return 0;
 }
 
@@ -660,8 +663,6 @@ static int opt_pcre(struct pstate *ps, const char *v)
 		rc = -ENOMEM;
 		goto out;
 	}
-	if (buf < 0 && ps->cur_is_file_data)
-		ps->file_data_lists[ps->last_list] = true;
 	m->type = SM_PCRE;
 	m->flags = (neg ? SMF_NEGATED : 0) | (relative ? SMF_RELATIVE : 0);
 	m->u.pcre.code = code;
@@ -814,8 +815,6 @@ static int opt_byte_test(struct pstate *ps, const char *v)
 	struct sm *m = list_push(ps, current_list(ps));
 	if (!m)
 		return -ENOMEM;
-	if (ps->cur_is_file_data)
-		ps->file_data_lists[ps->last_list] = true;
 	m->type = SM_BYTE_TEST;
 	m->flags = relative ? SMF_RELATIVE : 0;
 	m->u.btest.nbytes = (uint8_t)nb;
@@ -907,8 +906,6 @@ static int opt_byte_jump(struct pstate *ps, const char *v)
 	struct sm *m = list_push(ps, current_list(ps));
 	if (!m)
 		return -ENOMEM;
-	if (ps->cur_is_file_data)
-		ps->file_data_lists[ps->last_list] = true;
 	m->type = SM_BYTE_JUMP;
 	m->flags = relative ? SMF_RELATIVE : 0;
 	m->u.bjump.nbytes = (uint8_t)nb;
@@ -961,8 +958,6 @@ static int opt_isdataat(struct pstate *ps, const char *v)
 	struct sm *m = list_push(ps, current_list(ps));
 	if (!m)
 		return -ENOMEM;
-	if (ps->cur_is_file_data)
-		ps->file_data_lists[ps->last_list] = true;
 	m->type = SM_ISDATAAT;
 	m->flags = (neg ? SMF_NEGATED : 0) | (relative ? SMF_RELATIVE : 0) | (var ? SMF_VARS : 0);
 	m->u.isdataat.offset = (int32_t)off;
@@ -1010,8 +1005,6 @@ static struct sm *push_var_setter(struct pstate *ps, int list, const char *name,
 	struct sm *m = list_push(ps, list);
 	if (!m)
 		return NULL;
-	if (ps->cur_is_file_data)
-		ps->file_data_lists[ps->last_list] = true;
 	snprintf(ps->var_name[ps->nvars], sizeof(ps->var_name[0]), "%s", name);
 	ps->var_list[ps->nvars] = list;
 	*var = (uint8_t)ps->nvars++;
@@ -1898,8 +1891,6 @@ static int opt_bsize(struct pstate *ps, const char *v)
 	struct sm *m = list_push(ps, ps->cur_buf);
 	if (!m)
 		return -ENOMEM;
-	if (ps->cur_is_file_data)
-		ps->file_data_lists[ps->last_list] = true;
 	m->type = SM_BSIZE;
 	m->u.bsize = c;
 	return 0;
