@@ -1144,13 +1144,10 @@ static int opt_byte_math(struct pstate *ps, const char *v)
 	}
 	if (nb < 0 || off == LLONG_MIN || !oper || !rv || !result)
 		return fail(ps, -EINVAL, "byte_math needs bytes, offset, oper, rvalue and result");
-	char op;
-	if (!strcmp(oper, "+") || !strcmp(oper, "-") || !strcmp(oper, "*") || !strcmp(oper, "/"))
-		op = oper[0];
-	else if (!strcmp(oper, "<<") || !strcmp(oper, ">>"))
-		op = oper[0];
-	else
+	static const char *const opers[] = { "+", "-", "*", "/", "<<", ">>" };
+	if (kw_index(oper, opers, sizeof(opers) / sizeof(opers[0])) < 0)
 		return fail(ps, -EINVAL, "byte_math: bad oper '%s' (+ - * / << >>)", oper);
+	char op = oper[0];	/* '<' and '>' stand for the shifts */
 	if ((op == '<' || op == '>') && nb > 4)
 		return fail(ps, -EINVAL, "byte_math: bytes must be 1 to 4 with '%s'", oper);
 	if (!(bf & BF_STRING) && nb > 8)
