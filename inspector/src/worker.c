@@ -557,7 +557,7 @@ static inline void ev_buf(struct event *ev, enum buf_id b, const uint8_t *p, siz
 		ev->have &= ~(1ull << b);
 }
 
-/* multi-buffers: a list matches one of their instances (ev_instances) */
+/* multi-buffers: a list matches one of their instances (ev_next_instance) */
 #define MULTI_BUFS (1ull << BUF_TLS_SAN | 1ull << BUF_TLS_CERTS | 1ull << BUF_SMTP_FILE_DATA | \
 		    1ull << BUF_HTTP_REQUEST_HEADER | 1ull << BUF_HTTP_RESPONSE_HEADER)
 
@@ -566,54 +566,52 @@ static bool buf_multi(int b)
 	return MULTI_BUFS >> b & 1;
 }
 
-/* the lines of a normalized header block ("Name: value\r\n" each) */
-static size_t header_lines(const uint8_t *p, size_t n)
+/*
+ * The instance of buffer b at *it (0 first; moved on past it), false when
+ * there is none left: a buffer that is not multi has one.  The header
+ * lines are walked, not counted and indexed, so a block of many short
+ * lines costs its length once.
+ */
+static bool ev_next_instance(const struct event *ev, int b, size_t *it, const uint8_t **p,
+			     size_t *n)
 {
-	size_t k = 0;
-	for (const uint8_t *e = p + n; p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++)
-		k++;
-	return k;
-}
-
-/* how many instances buffer b has in the event: several for a multi-buffer */
-static size_t ev_instances(const struct event *ev, int b)
-{
-	if (!buf_multi(b))
-		return 1;
-	if (b == BUF_HTTP_REQUEST_HEADER || b == BUF_HTTP_RESPONSE_HEADER)
-		return ev->have >> b & 1 ? header_lines(ev->b[b], ev->n[b]) : 0;
-	if (b == BUF_TLS_SAN)
-		return ev->srv ? ev->srv->nsan : 0;
-	if (b == BUF_TLS_CERTS)
-		return ev->srv ? ev->srv->nchain : 0;
-	return ev->smtp ? ev->smtp->nfiles : 0;
-}
-
-/* instance i of buffer b (ev_instances) */
-static void ev_instance(const struct event *ev, int b, size_t i, const uint8_t **p, size_t *n)
-{
+	size_t i = (*it)++;
 	if (!buf_multi(b)) {
 		*p = ev->b[b];
 		*n = ev->n[b];
-	} else if (b == BUF_TLS_SAN) {
+		return i == 0;
+	}
+	if (b == BUF_HTTP_REQUEST_HEADER || b == BUF_HTTP_RESPONSE_HEADER) {
+		/* *it is an offset: the next "Name: value\r\n" line, its end left out */
+		if (!(ev->have >> b & 1) || i >= ev->n[b])
+			return false;
+		const uint8_t *s = ev->b[b] + i;
+		const uint8_t *nl = memchr(s, '\n', ev->n[b] - i);
+		if (!nl)
+			return false;
+		*it = (size_t)(nl + 1 - ev->b[b]);
+		*p = s;
+		*n = (size_t)(nl - s) - (nl > s && nl[-1] == '\r');
+		return true;
+	}
+	if (b == BUF_TLS_SAN) {
+		if (!ev->srv || i >= ev->srv->nsan)
+			return false;
 		*p = (const uint8_t *)ev->srv->san_text.s + ev->srv->san[i].off;
 		*n = ev->srv->san[i].len;
 	} else if (b == BUF_TLS_CERTS) {
+		if (!ev->srv || i >= ev->srv->nchain)
+			return false;
 		*p = ev->srv->chain[i].p;
 		*n = ev->srv->chain[i].n;
-	} else if (b == BUF_HTTP_REQUEST_HEADER || b == BUF_HTTP_RESPONSE_HEADER) {
-		/* line i, its "\r\n" left out */
-		const uint8_t *s = ev->b[b], *e = s + ev->n[b];
-		for (; i; i--)
-			s = (const uint8_t *)memchr(s, '\n', (size_t)(e - s)) + 1;
-		const uint8_t *nl = memchr(s, '\n', (size_t)(e - s));
-		*p = s;
-		*n = (size_t)(nl - s) - (nl > s && nl[-1] == '\r');
 	} else {
 		/* an SMTP attachment; an empty one has no bytes allocated */
+		if (!ev->smtp || i >= ev->smtp->nfiles)
+			return false;
 		*p = ev->smtp->files[i].data ? ev->smtp->files[i].data : (const uint8_t *)"";
 		*n = ev->smtp->files[i].len;
 	}
+	return true;
 }
 
 static void cand_begin(struct snet_inspect_worker *w)
@@ -956,12 +954,10 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 		if (buf_multi(b)) {
 			/* a multi-buffer: the list matches one instance */
 			bool any = false;
-			for (size_t i = 0, k = ev_instances(ev, b); i < k && !any; i++) {
-				const uint8_t *ip;
-				size_t in;
-				ev_instance(ev, b, i, &ip, &in);
+			const uint8_t *ip;
+			size_t in;
+			for (size_t it = 0; !any && ev_next_instance(ev, b, &it, &ip, &in);)
 				any = smlist_match(&w->env, &r->lists[b], rule_xf(r, b), ip, in, 0);
-			}
 			if (!any)
 				return false;
 			continue;
@@ -1093,14 +1089,12 @@ static void prefilter(struct snet_inspect_worker *w, const struct event *ev)
 		if (!db)
 			continue;
 		struct hs_ctx c = { w, db };
-		for (size_t i = 0, k = ev_instances(ev, b); i < k; i++) {
-			const uint8_t *p;
-			size_t n;
-			ev_instance(ev, b, i, &p, &n);
+		const uint8_t *p;
+		size_t n;
+		for (size_t it = 0; ev_next_instance(ev, b, &it, &p, &n);)
 			if (n && hs_scan(db->db, (const char *)p, (unsigned)n, 0, w->scratch,
 					 on_hs_match, &c) != HS_SUCCESS)
 				w->st.prefilter_errors++;
-		}
 	}
 	add_always(w, &rs->dbs.aidx[ev->ph][di][ev->ph == PH_PACKET ? ev->slot : 0],
 		   ev->ph == PH_PACKET);

@@ -416,6 +416,16 @@ static void header_lines(void **state)
 		END,
 	};
 	expect("other header lines", 9930, miss, 0, 0);
+
+	/* the last of 3000 lines is an instance too (the lines are walked
+	 * once, not counted and indexed: the block costs its length) */
+	static char many[3000 * 12 + 128];
+	size_t mn = (size_t)snprintf(many, sizeof(many), "GET /a HTTP/1.1\r\nHost: hh\r\n");
+	for (int i = 0; i < 3000; i++)
+		mn += (size_t)snprintf(many + mn, sizeof(many) - mn, "X-%04d: v\r\n", i);
+	snprintf(many + mn, sizeof(many) - mn, "X-Evil: 1\r\n\r\n");
+	const struct step last[] = { { 0, many, 0 }, END };
+	expect("3000 header lines", 9940, last, 0, S(1));
 	tu_teardown(&RS, &W);
 }
 
