@@ -8,16 +8,6 @@
 
 #include "internal.h"
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* s is the text between the quotes */
 int content_decode(const char *s, uint8_t **out, uint32_t *outlen, char *err,
 		   size_t errlen)
@@ -41,7 +31,7 @@ int content_decode(const char *s, uint8_t **out, uint32_t *outlen, char *err,
 			} else if (isspace((unsigned char)c)) {
 				continue;
 			} else {
-				int v = hexval((unsigned char)c);
+				int v = hex_digit((unsigned char)c);
 				if (v < 0) {
 					snprintf(err, errlen, "bad hex character '%c' in content", c);
 					goto fail;

@@ -13,12 +13,6 @@
 
 #include "app.h"
 
-static int hexval(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* 8-4-4-4-12 hex digits (either case), or the 32 digits without dashes */
 static bool parse_uuid(const char *s, uint8_t out[16])
 {
@@ -33,7 +27,8 @@ static bool parse_uuid(const char *s, uint8_t out[16])
 				return false;
 			continue;
 		}
-		int hi = hexval((unsigned char)s[i]), lo = i + 1 < n ? hexval((unsigned char)s[i + 1]) : -1;
+		int hi = hex_digit((unsigned char)s[i]);
+		int lo = i + 1 < n ? hex_digit((unsigned char)s[i + 1]) : -1;
 		if (hi < 0 || lo < 0)
 			return false;
 		out[k++] = (uint8_t)(hi << 4 | lo);

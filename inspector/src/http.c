@@ -319,14 +319,6 @@ static int hbuf_append(struct http_state *h, struct hbuf *b, const void *p, size
 	return 0;
 }
 
-static int hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* does the path [u, u + q) have a '%' or a "/." that normalize_uri changes? */
 static bool uri_plain(const uint8_t *u, size_t q)
 {
@@ -380,9 +372,9 @@ static int normalize_uri(struct http_state *h, const uint8_t *u, size_t n, struc
 		return -ENOMEM;
 	size_t pl = 0;
 	for (size_t i = 0; i < q; i++) {
-		if (u[i] == '%' && i + 2 < q && hexv(u[i + 1]) >= 0 &&
-		    hexv(u[i + 2]) >= 0) {
-			path[pl++] = (uint8_t)(hexv(u[i + 1]) << 4 | hexv(u[i + 2]));
+		if (u[i] == '%' && i + 2 < q && hex_digit(u[i + 1]) >= 0 &&
+		    hex_digit(u[i + 2]) >= 0) {
+			path[pl++] = (uint8_t)(hex_digit(u[i + 1]) << 4 | hex_digit(u[i + 2]));
 			i += 2;
 		} else {
 			path[pl++] = u[i];

@@ -32,6 +32,8 @@ void strbuf_free(struct strbuf *b);
 /* mkdir -p: every missing folder of path; 0 or -errno */
 int mkdir_parents(const char *path, mode_t mode);
 char *xstrndup(const char *s, size_t n);
+/* the value of hex digit c (either case), or -1 */
+int hex_digit(int c);
 /* the keyword parsers of flowkw.c, tlskw.c, dcekw.c: the index of name in
  * names[n], or -1 when it is not one of theirs */
 int kw_index(const char *name, const char *const *names, size_t n);

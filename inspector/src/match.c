@@ -78,10 +78,9 @@ static bool read_string(uint32_t bf, const uint8_t *p, const uint8_t *end, uint6
 		p += 2;
 	const uint8_t *s = p;
 	for (; s < end; s++) {
-		int c = tolower(*s);
-		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
-			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 99;
-		if (d >= base)
+		int hd = hex_digit(*s);
+		unsigned d = (unsigned)hd;
+		if (hd < 0 || d >= base)
 			break;
 		if (v > (UINT64_MAX - d) / base)
 			return false;

@@ -1802,12 +1802,12 @@ static int xor_key(struct pstate *ps, const char *v)
 	if (!k)
 		return -ENOMEM;
 	for (size_t i = 1; i + 1 < n - 1; i += 2) {
-		char hx[3] = { v[i], v[i + 1], 0 }, *e;
-		if (!isxdigit((unsigned char)v[i]) || !isxdigit((unsigned char)v[i + 1])) {
+		int hi = hex_digit((unsigned char)v[i]), lo = hex_digit((unsigned char)v[i + 1]);
+		if (hi < 0 || lo < 0) {
 			free(k);
-			return fail(ps, -EINVAL, "xor: '%s' is not hex", hx);
+			return fail(ps, -EINVAL, "xor: '%.2s' is not hex", v + i);
 		}
-		k[i / 2] = (uint8_t)strtoul(hx, &e, 16);
+		k[i / 2] = (uint8_t)(hi << 4 | lo);
 	}
 	ps->xf.xor_key = k;
 	ps->xf.xor_len = (uint8_t)((n - 2) / 2);

@@ -182,14 +182,6 @@ static void b64_decode(struct feed *f, const uint8_t *p, size_t n)
 	file_put(f, out, k);
 }
 
-static int hex_value(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (uint8_t)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /*
  * A piece of a quoted-printable line: "=XY" is a byte, a final "=" a soft
  * line break; an "=" not followed by two hex digits is kept as it is.
@@ -230,8 +222,8 @@ static bool qp_decode(struct feed *f, const uint8_t *p, size_t n, bool eol)
 			i++;
 			continue;
 		}
-		int hi = i + 1 < m ? hex_value(buf[i + 1]) : -1;
-		int lo = i + 2 < m ? hex_value(buf[i + 2]) : -1;
+		int hi = i + 1 < m ? hex_digit(buf[i + 1]) : -1;
+		int lo = i + 2 < m ? hex_digit(buf[i + 2]) : -1;
 		if (hi >= 0 && lo >= 0) {
 			out[k++] = (uint8_t)(hi << 4 | lo);
 			i += 3;

@@ -100,6 +100,14 @@ void strbuf_free(struct strbuf *b)
 	b->len = b->cap = 0;
 }
 
+int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 char *xstrndup(const char *s, size_t n)
 {
 	char *d = malloc(n + 1);

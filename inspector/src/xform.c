@@ -121,11 +121,6 @@ bool xform_prefilter(const struct xform_chain *c, const uint8_t **b, size_t *n, 
 	return *n > 0;
 }
 
-static int hexval(uint8_t c)
-{
-	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-}
-
 /* one transform from in to out (room: xform_room); returns the length */
 static size_t apply_one(const struct xform_chain *c, enum xform t, const uint8_t *in, size_t n,
 			uint8_t *out)
@@ -168,8 +163,10 @@ static size_t apply_one(const struct xform_chain *c, enum xform t, const uint8_t
 	case XF_URL_DECODE:
 		/* %XX and '+', as Suricata's url_decode; a bad escape stays */
 		for (size_t i = 0; i < n; i++) {
-			if (in[i] == '%' && i + 2 < n && isxdigit(in[i + 1]) && isxdigit(in[i + 2])) {
-				out[o++] = (uint8_t)(hexval(in[i + 1]) << 4 | hexval(in[i + 2]));
+			bool esc = in[i] == '%' && i + 2 < n;
+			int hi = esc ? hex_digit(in[i + 1]) : -1, lo = esc ? hex_digit(in[i + 2]) : -1;
+			if (hi >= 0 && lo >= 0) {
+				out[o++] = (uint8_t)(hi << 4 | lo);
 				i += 2;
 			} else {
 				out[o++] = in[i] == '+' ? ' ' : in[i];
