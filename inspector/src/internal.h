@@ -34,6 +34,8 @@ int mkdir_parents(const char *path, mode_t mode);
 char *xstrndup(const char *s, size_t n);
 /* the value of hex digit c (either case), or -1 */
 int hex_digit(int c);
+/* a base64 character's value (RFC 4648 alphabet), or -1 */
+int base64_value(int c);
 /* the keyword parsers of flowkw.c, tlskw.c, dcekw.c: the index of name in
  * names[n], or -1 when it is not one of theirs */
 int kw_index(const char *name, const char *const *names, size_t n);
@@ -217,10 +219,16 @@ enum buf_id {
 };
 const char *buf_name(enum buf_id b);
 bool buf_is_http(enum buf_id b);
+/*
+ * A rule's lists: one per buffer, then base64_data's, which no buffer
+ * feeds: base64_decode matches it against what it decoded.
+ */
+#define LIST_BASE64_DATA BUF__COUNT
+#define RULE_LISTS (BUF__COUNT + 1)
 
 /* ---- match elements (rule_parser.c builds, match.c runs) ---- */
 enum sm_type { SM_CONTENT, SM_PCRE, SM_BYTE_TEST, SM_BYTE_JUMP, SM_ISDATAAT,
-	       SM_BYTE_EXTRACT, SM_ASN1, SM_BSIZE, SM_BYTE_MATH };
+	       SM_BYTE_EXTRACT, SM_ASN1, SM_BSIZE, SM_BYTE_MATH, SM_BASE64_DECODE };
 
 /* byte_extract variables of a rule: a value set while a list is matched */
 #define SM_MAX_VARS 8
@@ -257,6 +265,7 @@ struct numcmp {
 	uint32_t a, b;
 };
 
+struct smlist;
 struct sm {
 	enum sm_type type;
 	uint32_t flags;
@@ -322,8 +331,26 @@ struct sm {
 			int32_t offset;
 			uint64_t bitmask;
 		} bmath;
+		struct {
+			uint32_t bytes;		/* of base64 text, at most B64_DECODE_MAX */
+			uint32_t offset;
+			/* the rule's base64_data list (LIST_BASE64_DATA) */
+			const struct smlist *data;
+		} b64;
 	} u;
 };
+
+/* base64_decode's largest input, as Suricata's */
+#define B64_DECODE_MAX 65535
+/*
+ * Decodes base64 as Suricata's base64_decode does (RFC 4648 alphabet, up
+ * to the first byte outside it, '=' counting as padding within its group,
+ * a last incomplete group decoded as if padded).  out has room for
+ * n / 4 * 3 + 3 bytes.  *at_mark (if not NULL): how many of the decoded
+ * bytes come wholly from in[0, mark).  Returns the decoded length.
+ */
+size_t base64_decode_rfc4648(const uint8_t *in, size_t n, uint8_t *out, size_t mark,
+			     size_t *at_mark);
 
 /*
  * Transforms (xform.c): what a sticky buffer's keywords inspect is the
@@ -359,8 +386,9 @@ bool xform_prefilter(const struct xform_chain *c, const uint8_t **b, size_t *n, 
 struct smlist {
 	struct sm *v;
 	size_t n;
-	int32_t last_anchor;	/* index of the last positive content/pcre, or -1 */
-	bool only_contents;	/* it has positive contents and no positive pcre */
+	int32_t last_anchor;	/* index of the last positive content/pcre; -1: none, or
+				 * the list ends with base64_decode */
+	bool only_contents;	/* positive contents, and no pcre or base64_decode to end a match */
 	int8_t ncmemo;		/* contents with a memo slot (raw stream) */
 	int8_t npmemo;		/* pcres with a memo slot */
 	uint8_t xf;		/* its transforms: the rule's xfs[xf - 1]; 0: none */
@@ -617,7 +645,7 @@ struct rule {
 	struct rate_filter rf;
 	struct suppress *sup;	/* threshold.config suppressions by address */
 	size_t nsup;
-	struct smlist lists[BUF__COUNT];
+	struct smlist lists[RULE_LISTS];
 	struct xform_chain *xfs;	/* the lists' transforms (rule_xf) */
 	uint8_t nxfs;
 	uint64_t bufmask;	/* which lists are non-empty */

@@ -179,6 +179,50 @@ static long long var_or(const struct match_env *env, uint8_t var, long long dflt
 	return v > INT32_MAX ? INT32_MAX : (long long)v;
 }
 
+static int match_from(struct match_env *env, const struct sm *v, size_t n,
+		      size_t i, const uint8_t *buf, size_t len, size_t prev_end, size_t hi);
+
+/*
+ * base64_decode: decode, then base64_data's list on the decoded bytes.
+ * As in Suricata that list ends the match: nothing the rule parser lets
+ * follow base64_decode in its own list.  On the raw stream the match is
+ * new if the decoding list's was, or else if base64_data's ends in bytes
+ * decoded from new data (min_end mapped into the decoded bytes).
+ */
+static int base64_match(struct match_env *env, const struct sm *m, const uint8_t *buf,
+			size_t len, size_t prev_end, size_t hi)
+{
+	const struct smlist *d = m->u.b64.data;
+	size_t from = m->flags & SMF_RELATIVE ? prev_end : 0;
+	if (!d || from > len)
+		return 0;
+	if (m->u.b64.offset) {
+		if (m->u.b64.offset >= len - from)
+			return 0;
+		from += m->u.b64.offset;
+	}
+	size_t n = len - from < m->u.b64.bytes ? len - from : m->u.b64.bytes;
+	if (!n)
+		return 0;
+	if (!env->b64buf && !(env->b64buf = malloc(B64_OUT_MAX))) {
+		env->xform_errors++;
+		return 0;
+	}
+	bool old_part = env->min_end && hi <= env->min_end;
+	size_t mark = old_part && env->min_end > from ? env->min_end - from : 0, old;
+	size_t dn = base64_decode_rfc4648(buf + from, n, env->b64buf, mark, &old);
+	if (!dn)
+		return 0;
+	size_t outer_min = env->min_end;
+	int32_t outer_anchor = env->last_anchor;
+	env->min_end = old_part ? old : 0;
+	env->last_anchor = d->last_anchor;
+	int rc = match_from(env, d->v, d->n, 0, env->b64buf, dn, 0, 0);
+	env->min_end = outer_min;
+	env->last_anchor = outer_anchor;
+	return rc;
+}
+
 /* hi: the end of the rightmost content/pcre matched so far */
 static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		      size_t i, const uint8_t *buf, size_t len, size_t prev_end, size_t hi)
@@ -415,6 +459,8 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		env->vars[m->u.bmath.var] = val;
 		return match_from(env, v, n, i + 1, buf, len, (size_t)(pos + m->u.bmath.nbytes), hi);
 	}
+	case SM_BASE64_DECODE:
+		return base64_match(env, m, buf, len, prev_end, hi);
 	case SM_BSIZE:
 		return numcmp_match(&m->u.bsize, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len) ?
 		       match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
@@ -513,15 +559,21 @@ void smlist_prepare(struct smlist *l)
 	l->last_anchor = -1;
 	l->ncmemo = 0;
 	l->npmemo = 0;
-	bool pcre = false;
+	bool other_end = false;
 	for (size_t i = 0; i < l->n; i++) {
 		if ((l->v[i].type == SM_CONTENT || l->v[i].type == SM_PCRE) &&
 		    !(l->v[i].flags & SMF_NEGATED))
 			l->last_anchor = (int32_t)i;
-		if (l->v[i].type == SM_PCRE && !(l->v[i].flags & SMF_NEGATED))
-			pcre = true;
+		/* base64_data's contents may end a match, too */
+		if ((l->v[i].type == SM_PCRE && !(l->v[i].flags & SMF_NEGATED)) ||
+		    l->v[i].type == SM_BASE64_DECODE)
+			other_end = true;
 	}
-	l->only_contents = l->last_anchor >= 0 && !pcre;
+	l->only_contents = l->last_anchor >= 0 && !other_end;
+	/* base64_decode ends the list's match (base64_match decides what is
+	 * new): its contents need not end past min_end */
+	if (l->n && l->v[l->n - 1].type == SM_BASE64_DECODE)
+		l->last_anchor = -1;
 }
 
 /*
@@ -640,6 +692,8 @@ void match_env_free(struct match_env *env)
 	pcre2_match_context_free(env->mctx);
 	free(env->xbuf[0]);
 	free(env->xbuf[1]);
+	free(env->b64buf);
+	env->b64buf = NULL;
 	env->xbuf[0] = env->xbuf[1] = NULL;
 	env->xcap[0] = env->xcap[1] = 0;
 	env->md = NULL;

@@ -30,7 +30,12 @@ struct match_env {
 	uint8_t *xbuf[2];
 	size_t xcap[2];
 	uint64_t xform_errors;	/* a list not matched: no memory or digest */
+	/* what base64_decode decoded (B64_OUT_MAX bytes, allocated when
+	 * first needed); base64_data's list is matched there before the
+	 * decoding list goes on, so one buffer serves every path */
+	uint8_t *b64buf;
 };
+#define B64_OUT_MAX (B64_DECODE_MAX / 4 * 3 + 3)
 /* buf after the chain, in env's scratch; a negative errno if it cannot be */
 int xform_apply(struct match_env *env, const struct xform_chain *c, const uint8_t **buf,
 		size_t *len);

@@ -75,6 +75,8 @@ static const struct {
 
 const char *buf_name(enum buf_id b)
 {
+	if ((int)b == LIST_BASE64_DATA)
+		return "base64_data";
 	return b < BUF__COUNT ? buf_info[b].name : "?";
 }
 
@@ -192,7 +194,7 @@ struct pstate {
 	int last_list;		/* list of the last element added, -1 = none */
 	int lc_list;		/* where the last content is (modifiers apply) */
 	size_t lc_index;
-	bool file_data_lists[BUF__COUNT];
+	bool file_data_lists[RULE_LISTS];
 	json_t *meta;
 	/* byte_extract variables: name and the list they belong to */
 	char var_name[SM_MAX_VARS][32];
@@ -202,7 +204,8 @@ struct pstate {
 	 * statement ends) and how many keywords put something in its list */
 	struct xform_chain xf;
 	size_t stmt_items;
-	bool xf_fixed[BUF__COUNT];	/* a list's transforms are set */
+	bool xf_fixed[RULE_LISTS];	/* a list's transforms are set */
+	unsigned nb64;		/* base64_decode keywords so far */
 };
 
 static int fail(struct pstate *ps, int rc, const char *fmt, ...)
@@ -447,6 +450,9 @@ static int opt_buffer(struct pstate *ps, const char *kw, enum buf_id buf,
 	    ps->r->lists[buf].n)
 		return fail(ps, -ENOTSUP, "'%s' a second time in one rule (each statement of "
 			    "a multi-buffer matching its own instance) is not supported", kw);
+	if (ps->cur_buf == LIST_BASE64_DATA)
+		return fail(ps, -EINVAL, "'%s' after base64_data: Suricata's base64_data is the "
+			    "rule's last buffer", kw);
 	if (sticky) {
 		int rc = stmt_end(ps);
 		if (rc)
@@ -492,6 +498,9 @@ static int content_mod(struct pstate *ps, const char *kw, const char *v)
 		return 0;
 	}
 	if (!strcmp(kw, "fast_pattern")) {
+		if (ps->lc_list == LIST_BASE64_DATA)
+			return fail(ps, -EINVAL, "fast_pattern in base64_data: decoded data is not "
+				    "prefiltered");
 		if (m->flags & SMF_NEGATED && v && !strcmp(v, "only"))
 			return fail(ps, -EINVAL, "fast_pattern:only on a negated content");
 		m->flags |= SMF_FAST_PATTERN;
@@ -671,7 +680,7 @@ static int opt_pcre(struct pstate *ps, const char *v)
 	m->u.pcre.src = re;
 	re = NULL;
 	/* a non-relative, non-negated pcre can prefilter a rule with no content */
-	if (!neg && !relative && !ps->r->fp_regex) {
+	if (!neg && !relative && !ps->r->fp_regex && ps->last_list != LIST_BASE64_DATA) {
 		ps->r->fp_regex = strdup(m->u.pcre.src);
 		ps->r->fp_regex_flags = hsflags;
 		ps->r->fp_buf = ps->last_list;
@@ -1850,7 +1859,7 @@ static int pcrexform(struct pstate *ps, const char *v)
 /* a transform: right after its sticky buffer, as Suricata requires */
 static int opt_transform(struct pstate *ps, const char *kw, enum xform xf, const char *v)
 {
-	if (ps->cur_buf < 0)
+	if (ps->cur_buf < 0 || ps->cur_buf == LIST_BASE64_DATA)
 		return fail(ps, -EINVAL, "transform '%s' needs a sticky buffer before it", kw);
 	if (ps->stmt_items)
 		return fail(ps, -EINVAL, "transform '%s' after a keyword of its buffer: transforms "
@@ -1890,6 +1899,92 @@ static int opt_bsize(struct pstate *ps, const char *v)
 		return -ENOMEM;
 	m->type = SM_BSIZE;
 	m->u.bsize = c;
+	return 0;
+}
+
+/*
+ * base64_decode[:bytes N][, offset N][, relative]: in the sticky buffer,
+ * else in the list of the last keyword (a content a modifier moved), else
+ * the payload, as Suricata places it.  Suricata's options come in that
+ * order; here in any order, each once.
+ */
+static int opt_base64_decode(struct pstate *ps, const char *v)
+{
+	if (ps->cur_buf == LIST_BASE64_DATA)
+		return fail(ps, -ENOTSUP, "base64_decode after base64_data is not supported");
+	long long bytes = 0, offset = 0;
+	bool rel = false, seen_bytes = false, seen_offset = false;
+	char *dup = v ? strdup(v) : NULL;
+	if (v && !dup)
+		return -ENOMEM;
+	int rc = 0;
+	char *save = NULL;
+	for (char *tok = dup ? strtok_r(dup, ",", &save) : NULL; tok && !rc;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *w = trim(tok), *num = w + strcspn(w, " \t");
+		if (*num)
+			*num++ = 0;
+		if (!strcmp(w, "relative") && !*trim(num) && !rel) {
+			rel = true;
+		} else if (!strcmp(w, "bytes") && !seen_bytes) {
+			seen_bytes = true;
+			if (parse_int(num, 0, B64_DECODE_MAX, &bytes))
+				rc = fail(ps, -EINVAL, "base64_decode: bad bytes '%s' (0-%d)", trim(num),
+					  B64_DECODE_MAX);
+		} else if (!strcmp(w, "offset") && !seen_offset) {
+			seen_offset = true;
+			if (parse_int(num, 0, UINT32_MAX, &offset))
+				rc = fail(ps, -EINVAL, "base64_decode: bad offset '%s'", trim(num));
+		} else {
+			rc = fail(ps, -EINVAL, "base64_decode: bad option '%s' (bytes N, offset N, "
+				  "relative, each once)", w);
+		}
+	}
+	if (!rc && dup && !seen_bytes && !seen_offset && !rel)
+		rc = fail(ps, -EINVAL, "base64_decode: empty value");
+	free(dup);
+	if (rc)
+		return rc;
+	int list = ps->cur_buf >= 0 ? ps->cur_buf :
+		   ps->last_list >= 0 ? ps->last_list : BUF_PAYLOAD;
+	struct sm *m = list_push(ps, list);
+	if (!m)
+		return -ENOMEM;
+	m->type = SM_BASE64_DECODE;
+	m->flags = rel ? SMF_RELATIVE : 0;
+	m->u.b64.bytes = bytes ? (uint32_t)bytes : B64_DECODE_MAX;
+	m->u.b64.offset = (uint32_t)offset;
+	ps->nb64++;
+	return 0;
+}
+
+/*
+ * Suricata ends a list's match at base64_decode (base64_data's match is
+ * the rule's), and a base64_decode without base64_data never matches:
+ * refuse both rather than load what cannot do what it says.  Then point
+ * each base64_decode at base64_data's list.
+ */
+static int base64_check(struct pstate *ps)
+{
+	struct rule *r = ps->r;
+	const struct smlist *data = &r->lists[LIST_BASE64_DATA];
+	if (!ps->nb64)
+		return 0;
+	if (!data->n)
+		return fail(ps, -EINVAL, "base64_decode without base64_data and a keyword after it "
+			    "never matches");
+	for (int b = 0; b < BUF__COUNT; b++) {
+		struct smlist *l = &r->lists[b];
+		for (size_t i = 0; i < l->n; i++) {
+			if (l->v[i].type != SM_BASE64_DECODE)
+				continue;
+			if (i + 1 < l->n)
+				return fail(ps, -ENOTSUP, "keywords after base64_decode in %s (Suricata "
+					    "skips them once base64_data matches) are not supported",
+					    buf_name((enum buf_id)b));
+			l->v[i].u.b64.data = data;
+		}
+	}
 	return 0;
 }
 
@@ -1956,6 +2051,9 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 		return move_last_content_to(ps, BUF_HTTP_URI);
 	}
 	if (!strcmp(name, "pkt_data")) {
+		if (ps->cur_buf == LIST_BASE64_DATA)
+			return fail(ps, -EINVAL, "'pkt_data' after base64_data: Suricata's "
+				    "base64_data is the rule's last buffer");
 		int rc = stmt_end(ps);
 		ps->cur_buf = -1;
 		ps->cur_is_file_data = false;
@@ -1966,6 +2064,18 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 		return opt_transform(ps, name, xf, v);
 	if (!strcmp(name, "bsize"))
 		return opt_bsize(ps, v);
+	if (!strcmp(name, "base64_decode"))
+		return opt_base64_decode(ps, v);
+	if (!strcmp(name, "base64_data")) {
+		if (v)
+			return fail(ps, -EINVAL, "'base64_data' takes no value");
+		if (!ps->nb64)
+			return fail(ps, -EINVAL, "base64_data without a base64_decode before it");
+		int rc = stmt_end(ps);
+		ps->cur_buf = LIST_BASE64_DATA;
+		ps->cur_is_file_data = false;
+		return rc;
+	}
 	if (!strcmp(name, "nocase") || !strcmp(name, "offset") ||
 	    !strcmp(name, "depth") || !strcmp(name, "distance") ||
 	    !strcmp(name, "within") || !strcmp(name, "fast_pattern") ||
@@ -2465,7 +2575,7 @@ void rule_free(struct rule *r)
 	tlskw_free(r->tc);
 	free(r->dce);
 	free(r->xbits);
-	for (int b = 0; b < BUF__COUNT; b++) {
+	for (int b = 0; b < RULE_LISTS; b++) {
 		for (size_t i = 0; i < r->lists[b].n; i++) {
 			struct sm *m = &r->lists[b].v[i];
 			if (m->type == SM_CONTENT)
@@ -2602,6 +2712,8 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 	rc = stmt_end(&ps);
 	if (!rc)
 		rc = xform_check_contents(&ps);
+	if (!rc)
+		rc = base64_check(&ps);
 	if (rc)
 		goto out;
 	if (!r->sid) {
@@ -2630,7 +2742,7 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 	rc = choose_fast_pattern(&ps);
 	if (rc)
 		goto out;
-	for (int b = 0; b < BUF__COUNT; b++)
+	for (int b = 0; b < RULE_LISTS; b++)
 		smlist_prepare(&r->lists[b]);
 	if (r->phase_ts == PH_STREAM || r->phase_tc == PH_STREAM)
 		smlist_prepare_memos(&r->lists[BUF_STREAM]);

@@ -118,21 +118,6 @@ static void file_put(struct feed *f, const uint8_t *p, size_t n)
 	fl->len += n;
 }
 
-static int b64_value(uint8_t c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* the bytes of an incomplete base64 group (its end, or '=' padding) */
 static void b64_flush(struct feed *f)
 {
@@ -163,7 +148,7 @@ static void b64_decode(struct feed *f, const uint8_t *p, size_t n)
 			b64_flush(f);
 			continue;
 		}
-		int v = b64_value(p[i]);
+		int v = base64_value(p[i]);
 		if (v < 0)
 			continue;
 		mm->b64 = mm->b64 << 6 | (uint32_t)v;

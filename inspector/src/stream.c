@@ -98,6 +98,7 @@ static uint64_t list_max_end(const struct smlist *l)
 		case SM_BSIZE:
 			break;
 		case SM_ASN1:	/* decodes to the end: more data may change it */
+		case SM_BASE64_DECODE:
 			maxend = STREAM_UNBOUNDED;
 			any = true;
 			break;
@@ -138,9 +139,10 @@ static uint64_t list_reach(const struct smlist *l, const struct sm *fp)
 	for (size_t i = f + 1; i < l->n; i++) {
 		const struct sm *m = &l->v[i];
 		if (!(m->flags & SMF_RELATIVE)) {
-			/* an independent content or a jump can land anywhere; an
-			 * absolute byte_test/isdataat does not move the match */
-			if (is_anchor(m) || moves_position(m))
+			/* an independent content, a jump or base64_data's
+			 * match can land anywhere; an absolute
+			 * byte_test/isdataat does not move the match */
+			if (is_anchor(m) || moves_position(m) || m->type == SM_BASE64_DECODE)
 				return STREAM_UNBOUNDED;
 			continue;
 		}
@@ -161,6 +163,7 @@ static uint64_t list_reach(const struct smlist *l, const struct sm *fp)
 		case SM_BYTE_EXTRACT:
 		case SM_BYTE_MATH:
 		case SM_ASN1:
+		case SM_BASE64_DECODE:
 			return STREAM_UNBOUNDED;
 		case SM_BYTE_TEST:
 		case SM_ISDATAAT:

@@ -108,6 +108,63 @@ int hex_digit(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+int base64_value(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	return c == '/' ? 63 : -1;
+}
+
+/* the three bytes of a group of four sextets */
+static void base64_group(const uint8_t g[4], uint8_t *out)
+{
+	out[0] = (uint8_t)(g[0] << 2 | g[1] >> 4);
+	out[1] = (uint8_t)(g[1] << 4 | g[2] >> 2);
+	out[2] = (uint8_t)(g[2] << 6 | g[3]);
+}
+
+size_t base64_decode_rfc4648(const uint8_t *in, size_t n, uint8_t *out, size_t mark,
+			     size_t *at_mark)
+{
+	uint8_t g[4] = { 0 };
+	unsigned k = 0, pad = 0;
+	size_t len = 0, old = SIZE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		if (i == mark)
+			old = len + (k >= 2 ? k - 1 : 0);
+		int v = base64_value(in[i]);
+		if (v < 0) {
+			if (in[i] != '=')
+				break;	/* RFC 4648: the rest is not base64 */
+			pad++;
+			v = 0;
+		}
+		g[k++] = (uint8_t)v;
+		if (k == 4) {
+			/* Suricata's count: '=' anywhere in the group */
+			base64_group(g, out + len);
+			len += pad >= 3 ? 0 : 3 - pad;
+			k = pad = 0;
+		}
+	}
+	if (k) {
+		/* an incomplete group, padded with zero sextets (one sextet
+		 * still gives a byte, as in Suricata) */
+		memset(g + k, 0, 4 - k);
+		base64_group(g, out + len);
+		len += k == 3 ? 2 : 1;
+	}
+	if (at_mark)
+		*at_mark = old < len ? old : len;
+	return len;
+}
+
 char *xstrndup(const char *s, size_t n)
 {
 	char *d = malloc(n + 1);

@@ -111,7 +111,13 @@ static const char rules[] =
 	"alert http any any -> any any (msg:\"rh\"; http.request_header; content:\": \"; bsize:<9; "
 	"http.response_header; content:\"z\"; pcre:\"/z+y/R\"; sid:51;)\n"
 	"alert http any any -> any any (msg:\"sl\"; http.server; content:\"z\"; http.location; "
-	"dotprefix; content:\".\"; sid:52;)\n";
+	"dotprefix; content:\".\"; sid:52;)\n"
+	"alert tcp any any -> any any (msg:\"b64\"; content:\"K\"; base64_decode:bytes 40, offset 1, "
+	"relative; base64_data; content:\"ev\"; byte_test:1,>,0,0,relative; pcre:\"/i+l/R\"; "
+	"sid:54;)\n"
+	"alert http any any -> any any (msg:\"b64u\"; http.uri; content:\"=\"; "
+	"base64_decode:relative; base64_data; content:\"/\"; byte_extract:1,0,v,relative; "
+	"isdataat:v,relative; sid:55;)\n";
 
 static void setup(void)
 {

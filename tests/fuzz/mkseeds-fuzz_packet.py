@@ -8,7 +8,7 @@ hellos' JA3/JA3S would barely be reached; these flows start the fuzzer
 there, DCERPC flows (bind, bind_ack, fragmented requests, responses,
 in both byte orders) start it in dcerpc.c, and SMTP sessions with MIME
 messages (base64 and quoted-printable attachments, nested multiparts,
-PIPELINING, BDAT, STARTTLS) in smtp.c, DNS over TCP (length-prefixed
+PIPELINING, BDAT, STARTTLS) in smtp.c, base64 text for base64_decode, DNS over TCP (length-prefixed
 queries and responses, split and joined) in dns.c, and IP fragments (IPv4
 and IPv6, out of order, overlapping, duplicated, past the limits) in
 defrag.c.  Packets are IPv4 or IPv6.  Generated, never fetched:
@@ -253,6 +253,28 @@ def http_flow(seg):
     return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
 
 
+def base64_flow(seg):
+    """base64 text after "K" and in a URI's "q=", for base64_decode: a TCP
+    stream on port 7000 and an HTTP request, in seg-byte segments"""
+    import base64
+    cs, ss = 1001, 5001
+    pkts = [tcp(CLI, SRV, 40070, 7000, cs - 1, 0, 0x02),
+            tcp(SRV, CLI, 7000, 40070, ss - 1, cs, 0x12), tcp(CLI, SRV, 40070, 7000, cs, ss, 0x10)]
+    data = (b"K" + base64.b64encode(b"evil\x05iiil " * 3) + b"!K" +
+            base64.b64encode(b"\x01ev") + b"=K==" + b"\n")
+    for i in range(0, len(data), seg):
+        pkts.append(tcp(CLI, SRV, 40070, 7000, cs, ss, 0x18, data[i:i + seg]))
+        cs += len(data[i:i + seg])
+    cs, ss = 2001, 6001
+    pkts += [tcp(CLI, SRV, 40081, 80, cs - 1, 0, 0x02), tcp(SRV, CLI, 80, 40081, ss - 1, cs, 0x12),
+             tcp(CLI, SRV, 40081, 80, cs, ss, 0x10)]
+    req = b"GET /s?q=" + base64.b64encode(b"../../etc/passwd") + b" HTTP/1.1\r\nHost: h\r\n\r\n"
+    for i in range(0, len(req), seg):
+        pkts.append(tcp(CLI, SRV, 40081, 80, cs, ss, 0x18, req[i:i + seg]))
+        cs += len(req[i:i + seg])
+    return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
+
+
 def frag4(pkt, pieces, ident):
     """IPv4 fragments of pkt: pieces are (offset, length, more) of its
     payload, in the order sent; an offset past the payload gives zeros"""
@@ -359,6 +381,9 @@ def main():
     for seg in (1400, 14, 33, 2):
         with open(os.path.join(out, "dns-tcp-%d" % seg), "wb") as f:
             f.write(dns_tcp_flow(seg))
+    for seg in (1400, 6):
+        with open(os.path.join(out, "base64-%d" % seg), "wb") as f:
+            f.write(base64_flow(seg))
     for name, data in frag_flows().items():
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)
