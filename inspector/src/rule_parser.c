@@ -1992,10 +1992,13 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 {
 	struct rule *r = ps->r;
 	long long x;
-	for (size_t i = 0; i < sizeof(buf_keywords) / sizeof(buf_keywords[0]); i++)
-		if (!strcmp(name, buf_keywords[i].kw))
-			return opt_buffer(ps, name, buf_keywords[i].buf,
-					  buf_keywords[i].sticky, v);
+	/*
+	 * Most frequent first (content, reference, metadata, nocase, sid,
+	 * rev, msg, classtype, flow in ET Open): a rule set's load was 15%
+	 * strcmp() when the 90 buffer names came first.
+	 */
+	if (!strcmp(name, "content"))
+		return opt_content(ps, v, name);
 	for (size_t i = 0; descriptive[i]; i++) {
 		if (!strcmp(name, descriptive[i])) {
 			if (!strcmp(name, "metadata"))
@@ -2040,8 +2043,19 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 			return fail(ps, -EINVAL, "unknown classtype '%s'", v);
 		return 0;
 	}
-	if (!strcmp(name, "content"))
-		return opt_content(ps, v, name);
+	if (!strcmp(name, "nocase") || !strcmp(name, "offset") ||
+	    !strcmp(name, "depth") || !strcmp(name, "distance") ||
+	    !strcmp(name, "within") || !strcmp(name, "fast_pattern") ||
+	    !strcmp(name, "startswith") || !strcmp(name, "endswith"))
+		return content_mod(ps, name, v);
+	if (!strcmp(name, "flow"))
+		return opt_flow(ps, v);
+	if (!strcmp(name, "pcre"))
+		return opt_pcre(ps, v);
+	for (size_t i = 0; i < sizeof(buf_keywords) / sizeof(buf_keywords[0]); i++)
+		if (!strcmp(name, buf_keywords[i].kw))
+			return opt_buffer(ps, name, buf_keywords[i].buf,
+					  buf_keywords[i].sticky, v);
 	if (!strcmp(name, "uricontent")) {
 		int rc = opt_content(ps, v, name);
 		if (rc)
@@ -2076,13 +2090,6 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 		ps->cur_is_file_data = false;
 		return rc;
 	}
-	if (!strcmp(name, "nocase") || !strcmp(name, "offset") ||
-	    !strcmp(name, "depth") || !strcmp(name, "distance") ||
-	    !strcmp(name, "within") || !strcmp(name, "fast_pattern") ||
-	    !strcmp(name, "startswith") || !strcmp(name, "endswith"))
-		return content_mod(ps, name, v);
-	if (!strcmp(name, "pcre"))
-		return opt_pcre(ps, v);
 	if (!strcmp(name, "byte_test"))
 		return opt_byte_test(ps, v);
 	if (!strcmp(name, "byte_jump"))
@@ -2099,8 +2106,6 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 		return opt_xbits(ps, v);
 	if (!strcmp(name, "tag"))
 		return opt_tag(ps, v);
-	if (!strcmp(name, "flow"))
-		return opt_flow(ps, v);
 	if (!strcmp(name, "flowbits"))
 		return opt_flowbits(ps, v);
 	if (!strcmp(name, "noalert")) {
