@@ -567,20 +567,15 @@ static bool buf_multi(int b)
 }
 
 /*
- * The instance of buffer b at *it (0 first; moved on past it), false when
- * there is none left: a buffer that is not multi has one.  The header
- * lines are walked, not counted and indexed, so a block of many short
- * lines costs its length once.
+ * The instance of multi-buffer b at *it (0 first; moved on past it),
+ * false when there is none left.  The header lines are walked, not
+ * counted and indexed, so a block of many short lines costs its length
+ * once.
  */
-static bool ev_next_instance(const struct event *ev, int b, size_t *it, const uint8_t **p,
-			     size_t *n)
+static bool ev_next_multi(const struct event *ev, int b, size_t *it, const uint8_t **p,
+			  size_t *n)
 {
 	size_t i = (*it)++;
-	if (!buf_multi(b)) {
-		*p = ev->b[b];
-		*n = ev->n[b];
-		return i == 0;
-	}
 	if (b == BUF_HTTP_REQUEST_HEADER || b == BUF_HTTP_RESPONSE_HEADER) {
 		/* *it is an offset: the next "Name: value\r\n" line, its end left out */
 		if (!(ev->have >> b & 1) || i >= ev->n[b])
@@ -612,6 +607,18 @@ static bool ev_next_instance(const struct event *ev, int b, size_t *it, const ui
 		*n = ev->smtp->files[i].len;
 	}
 	return true;
+}
+
+/* ev_next_multi(), and the one instance of any other buffer, inline:
+ * every event's prefilter walks them */
+static inline bool ev_next_instance(const struct event *ev, int b, size_t *it,
+				    const uint8_t **p, size_t *n)
+{
+	if (buf_multi(b))
+		return ev_next_multi(ev, b, it, p, n);
+	*p = ev->b[b];
+	*n = ev->n[b];
+	return (*it)++ == 0;
 }
 
 static void cand_begin(struct snet_inspect_worker *w)
