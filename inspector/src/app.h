@@ -87,6 +87,7 @@ size_t http_state_memory(struct http_state *h);
 struct dns_query {
 	char name[256];
 	uint16_t id, type;
+	uint8_t opcode;		/* the header's (QUERY 0, UPDATE 5...) */
 };
 /* Parse a DNS request message; returns the number of questions (<= max),
  * or -1 if it is not a DNS request. */

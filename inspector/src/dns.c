@@ -72,6 +72,7 @@ int dns_parse_request(const uint8_t *d, size_t n, struct dns_query *q, int max)
 			snprintf(q[got].name, sizeof(q[got].name), "%s", name);
 			q[got].id = rd16(d);
 			q[got].type = rd16(d + off);
+			q[got].opcode = (uint8_t)(flags >> 11 & 0xf);
 			got++;
 		}
 		off += 4;

@@ -632,6 +632,7 @@ struct rule {
 	uint8_t tag_metric;
 	uint32_t tag_count;
 	struct numcmp dsize, urilen, itype, icode;
+	struct numcmp dns_opcode;	/* of the request (dns.c parses no response) */
 	bool urilen_raw;
 	int ip_proto;		/* -1 = any */
 	bool has_tcp_flags;

@@ -2118,6 +2118,11 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 		return parse_numcmp(ps, name, v, &r->itype, 255);
 	if (!strcmp(name, "icode"))
 		return parse_numcmp(ps, name, v, &r->icode, 255);
+	if (!strcmp(name, "dns.opcode")) {
+		if (r->dns_opcode.set)
+			return fail(ps, -ENOTSUP, "dns.opcode twice in one rule is not supported");
+		return parse_numcmp(ps, name, v, &r->dns_opcode, 255);
+	}
 	if (!strcmp(name, "urilen")) {
 		if (v) {
 			char tmp[64];
@@ -2252,6 +2257,8 @@ static int resolve_directions(struct pstate *ps)
 		return fail(ps, -EINVAL, "%s (the client's hello) in a to_client rule",
 			    tls_cli_buf == BUF_TLS_JA4_HASH ? "ja4.hash" : "ja3.*");
 	tls_cert |= tls_sh;	/* the server's side, decided below */
+	if (r->dns_opcode.set)
+		dns = true;
 	if (r->urilen.set)
 		http = req_only = true;
 	/* dce_iface, dce_opnum, dce_stub_data: a flow detected as DCERPC */
@@ -2320,7 +2327,8 @@ static int resolve_directions(struct pstate *ps)
 		return fail(ps, -EINVAL, "response buffer in a to_server rule");
 	if ((dns || tls) && fd == DIR_TO_CLIENT)
 		return fail(ps, -ENOTSUP, "unsupported keyword '%s' (in to_client rules)",
-			    dns ? "dns_query" : "tls_sni");
+			    !dns ? "tls_sni" :
+			    r->lists[BUF_DNS_QUERY].n ? "dns_query" : "dns.opcode");
 	if (resp_only || tls_cert)
 		r->dirs = DIR_TO_CLIENT;
 	else if (req_only || dns || tls || smtp_file)

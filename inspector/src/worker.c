@@ -927,6 +927,10 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 		return false;
 	if (r->dce && !dcekw_match(r->dce, ev->dce_st, ev->dce))
 		return false;
+	if (r->dns_opcode.set &&
+	    (ev->ph != PH_DNS_QUERY ||
+	     !numcmp_match(&r->dns_opcode, ((const struct dns_query *)ev->app_arg)->opcode)))
+		return false;
 	if (r->urilen.set) {
 		if (!ev->tx)
 			return false;
@@ -1281,6 +1285,7 @@ static json_t *dns_json(const void *arg)
 	json_object_set_new(qo, "id", json_integer(q->id));
 	json_object_set_new(qo, "rrname", json_string_nocheck(q->name));
 	json_object_set_new(qo, "rrtype", json_string(dns_type_name(q->type, tb, sizeof(tb))));
+	json_object_set_new(qo, "opcode", json_integer(q->opcode));
 	json_t *o = json_object();
 	json_t *arr = json_array();
 	json_array_append_new(arr, qo);

@@ -306,6 +306,41 @@ static void engine_tcp_not_dns(void **state)
 	tu_teardown(&RS, &W);
 }
 
+/* dns.opcode: the request's opcode, with Suricata's numeric forms */
+static void engine_opcode(void **state)
+{
+	(void)state;
+	tu_setup("alert dns any any -> any any (msg:\"update\"; dns.opcode:5; sid:1;)\n"
+		 "alert dns any any -> any any (msg:\"not query\"; dns.opcode:!0; sid:2;)\n"
+		 "alert dns any any -> any any (msg:\"update evil\"; dns.opcode:>=4; dns.query; "
+		 "content:\"evil\"; sid:3;)\n"
+		 "alert udp any any -> any 53 (msg:\"payload\"; dns.opcode:0; content:\"evil\"; "
+		 "sid:4;)\n", &RS, &W);
+	static const struct { const char *name; unsigned opcode; bool s1, s2, s3, s4; } c[] = {
+		{ "www.evil.example", 0, false, false, false, true },
+		{ "zone.evil.example", 5, true, true, true, false },
+		{ "zone.good.example", 5, true, true, false, false },
+		{ "x.good.example", 2, false, true, false, false },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		uint8_t b[512], pkt[700];
+		size_t n = tu_dns_msg(b, c[i].name, (uint16_t)(40 + i), 0);
+		b[2] = (uint8_t)(b[2] & ~0x78) | (uint8_t)(c[i].opcode << 3);
+		size_t pl = tu_udp(pkt, "10.0.0.1", "10.0.0.53", (uint16_t)(5100 + i), 53, b, n);
+		struct timespec ts = { 1700000200 + (time_t)i, 0 };
+		struct snet_inspect_verdict v;
+		assert_int_equal(snet_inspect_worker_packet(W, pkt, pl, &ts, NULL, &v), 0);
+		if (tu_has_sid(&v, 1) != c[i].s1 || tu_has_sid(&v, 2) != c[i].s2 ||
+		    tu_has_sid(&v, 3) != c[i].s3 || tu_has_sid(&v, 4) != c[i].s4)
+			fail_msg("%s opcode %u: %d %d %d %d", c[i].name, c[i].opcode,
+				 tu_has_sid(&v, 1), tu_has_sid(&v, 2), tu_has_sid(&v, 3),
+				 tu_has_sid(&v, 4));
+	}
+	assert_int_equal(tu_eve_count("select(.alert.signature_id==1 and "
+				      ".dns.query[0].opcode==5)"), 2);
+	tu_teardown(&RS, &W);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +351,7 @@ int main(void)
 		cmocka_unit_test(probe),
 		cmocka_unit_test(engine_tcp),
 		cmocka_unit_test(engine_tcp_not_dns),
+		cmocka_unit_test(engine_opcode),
 	};
 	return cmocka_run_group_tests_name("dns", tests, NULL, NULL);
 }
