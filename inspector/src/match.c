@@ -21,6 +21,8 @@
 #include "match.h"
 
 #define MATCH_BUDGET 4096
+/* base64_decode: one step per this many bytes of text */
+#define B64_STEP_BYTES 256
 
 static bool next_is_relative(const struct sm *v, size_t n, size_t i)
 {
@@ -208,9 +210,23 @@ static int base64_match(struct match_env *env, const struct sm *m, const uint8_t
 		env->xform_errors++;
 		return 0;
 	}
+	/* on the raw stream, text that is all old decodes to nothing new */
 	bool old_part = env->min_end && hi <= env->min_end;
+	if (old_part && from + n <= env->min_end)
+		return 0;
 	size_t mark = old_part && env->min_end > from ? env->min_end - from : 0, old;
 	size_t dn = base64_decode_rfc4648(buf + from, n, env->b64buf, mark, &old);
+	/*
+	 * Decoding is work the steps do not count: charge it (3 bytes from
+	 * 4 of text), so that many occurrences of the content before one
+	 * long text cost at most MATCH_BUDGET * B64_STEP_BYTES of text
+	 * decoded per verification (each decodes the rest of the text).
+	 */
+	env->steps += (unsigned)(dn / 3 * 4 / B64_STEP_BYTES);
+	if (env->steps > MATCH_BUDGET) {
+		env->exhausted = true;
+		return 0;
+	}
 	if (!dn)
 		return 0;
 	size_t outer_min = env->min_end;
