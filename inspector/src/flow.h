@@ -69,6 +69,9 @@ struct flow {
 	uint8_t fin_mask;
 	bool seen[2];
 	struct snet_inspect_ruleset *rs;	/* the set this flow started with */
+	/* flowint values, then flowbits, in one allocation (vars) */
+	void *vars;
+	struct flowint_vals fint;
 	uint8_t *fbits;
 	enum app_proto app;
 	uint8_t probed;		/* directions whose first data named no protocol */

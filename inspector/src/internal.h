@@ -439,6 +439,32 @@ struct packet;
 bool hdr_match(const struct hdr_checks *h, const struct packet *p);
 
 enum flowbit_op { FB_SET, FB_UNSET, FB_TOGGLE, FB_ISSET, FB_ISNOTSET };
+/*
+ * flowint (flowint.c): per-flow integers.  Conditions are checked with the
+ * rule; =, + and - are applied once it matched (Suricata's post-match).
+ */
+enum flowint_op { FI_SET, FI_ADD, FI_SUB, FI_EQ, FI_NE, FI_LT, FI_LE, FI_GT, FI_GE,
+		  FI_ISSET, FI_NOTSET };
+struct flowint {
+	uint8_t op;		/* enum flowint_op */
+	bool target_var;	/* the value is flowint target's */
+	uint32_t idx;		/* the variable's index in the rule set */
+	uint32_t target;	/* the value, or the other variable's index */
+};
+/* a flow's values: val[i] valid when set bit i */
+struct flowint_vals {
+	uint32_t *val;
+	uint8_t *set;
+};
+/* bytes a flow keeps for n variables */
+size_t flowint_size(size_t n);
+/* point v into mem (flowint_size(n) zeroed bytes) */
+void flowint_init(struct flowint_vals *v, void *mem, size_t n);
+/* do the conditions of ops[n] hold?  (no values: a flow with none set) */
+bool flowint_test(const struct flowint *ops, size_t n, const struct flowint_vals *v);
+/* apply the modifications of ops[n] */
+void flowint_apply(const struct flowint *ops, size_t n, struct flowint_vals *v);
+
 struct flowbit {
 	enum flowbit_op op;
 	uint32_t idx[8];	/* '|' alternatives for isset */
@@ -628,6 +654,8 @@ struct rule {
 	size_t nfbits;
 	struct xbit_op *xbits;
 	size_t nxbits;
+	struct flowint *fints;
+	size_t nfints;
 	/* tag:session: log the flow's next packets (TAG_* metric, 0: none) */
 	uint8_t tag_metric;
 	uint32_t tag_count;
@@ -726,6 +754,7 @@ struct parse_ctx {
 	const struct snet_inspect_config *cfg;
 	const struct class_table *classes;
 	struct flowbit_names *fbnames;
+	struct flowbit_names *finames;	/* flowint variables; NULL: refused */
 	struct hdr_table *hdrs;	/* NULL: each rule owns its header nodes */
 	const char *file;
 	unsigned line;
@@ -836,6 +865,7 @@ struct snet_inspect_ruleset {
 	size_t nrules;
 	struct class_table classes;
 	struct flowbit_names fbnames;
+	struct flowbit_names finames;	/* flowint variables */
 	struct hdr_table hdrs;
 	struct ruleset_dbs dbs;
 	struct rule_pre *pre;	/* [nrules], see struct rule_pre */

@@ -1246,11 +1246,9 @@ static int opt_flow(struct pstate *ps, const char *v)
 	return 0;
 }
 
-static int flowbit_index(struct pstate *ps, const char *name, uint32_t *idx)
+/* the index of name in a rule set's table of names, added if new */
+static int name_index(struct flowbit_names *fb, const char *name, uint32_t *idx)
 {
-	struct flowbit_names *fb = ps->ctx->fbnames;
-	if (!*name)
-		return fail(ps, -EINVAL, "flowbits: empty name");
 	for (size_t i = 0; i < fb->n; i++) {
 		if (!strcmp(fb->names[i], name)) {
 			*idx = (uint32_t)i;
@@ -1265,6 +1263,83 @@ static int flowbit_index(struct pstate *ps, const char *name, uint32_t *idx)
 	if (!v[fb->n])
 		return -ENOMEM;
 	*idx = (uint32_t)fb->n++;
+	return 0;
+}
+
+static int flowbit_index(struct pstate *ps, const char *name, uint32_t *idx)
+{
+	if (!*name)
+		return fail(ps, -EINVAL, "flowbits: empty name");
+	return name_index(ps->ctx->fbnames, name, idx);
+}
+
+/* a flowint variable's name as Suricata's: a letter, then letters,
+ * digits, '_', '.', '/' */
+static bool flowint_name_ok(const char *s, bool var_chars)
+{
+	if (!isalpha((unsigned char)*s) || !s[1])
+		return false;
+	for (s++; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' &&
+		    !(var_chars && (*s == '.' || *s == '/')))
+			return false;
+	return true;
+}
+
+/* flowint:name,op[,value]: value a number or another flowint */
+static int opt_flowint(struct pstate *ps, const char *v)
+{
+	static const char *const ops[] = {
+		[FI_SET] = "=", [FI_ADD] = "+", [FI_SUB] = "-", [FI_EQ] = "==", [FI_NE] = "!=",
+		[FI_LT] = "<", [FI_LE] = "<=", [FI_GT] = ">", [FI_GE] = ">=", [FI_ISSET] = "isset",
+		[FI_NOTSET] = "notset",
+	};
+	if (!v)
+		return fail(ps, -EINVAL, "'flowint' needs a value");
+	if (!ps->ctx->finames)
+		return fail(ps, -ENOTSUP, "flowint is not supported here");
+	char tmp[256];
+	if (strlen(v) >= sizeof(tmp))
+		return fail(ps, -EINVAL, "flowint: value too long");
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	char *f[MAX_FIELDS];
+	int n = split_fields(tmp, f);
+	if (n < 2 || n > 3)
+		return fail(ps, -EINVAL, "flowint: '%s' is not name, operator[, value]", v);
+	if (!flowint_name_ok(f[0], true))
+		return fail(ps, -EINVAL, "flowint: bad name '%s'", f[0]);
+	int k = kw_index(!strcmp(f[1], "isnotset") ? "notset" : f[1], ops,
+			 sizeof(ops) / sizeof(ops[0]));
+	if (k < 0)
+		return fail(ps, -EINVAL, "flowint: unknown operator '%s'", f[1]);
+	struct flowint fi = { .op = (uint8_t)k };
+	if (k != FI_ISSET && k != FI_NOTSET) {
+		long long x;
+		if (n < 3)
+			return fail(ps, -EINVAL, "flowint: '%s' needs a value", f[1]);
+		if (isdigit((unsigned char)*f[2])) {
+			if (parse_int(f[2], 0, UINT32_MAX, &x))
+				return fail(ps, -EINVAL, "flowint: bad value '%s' (0-%u)", f[2],
+					    UINT32_MAX);
+			fi.target = (uint32_t)x;
+		} else {
+			if (!flowint_name_ok(f[2], false))
+				return fail(ps, -EINVAL, "flowint: bad value '%s'", f[2]);
+			fi.target_var = true;
+			int rc = name_index(ps->ctx->finames, f[2], &fi.target);
+			if (rc)
+				return rc;
+		}
+	}
+	int rc = name_index(ps->ctx->finames, f[0], &fi.idx);
+	if (rc)
+		return rc;
+	struct rule *r = ps->r;
+	struct flowint *nv = realloc(r->fints, (r->nfints + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	r->fints = nv;
+	nv[r->nfints++] = fi;
 	return 0;
 }
 
@@ -2108,6 +2183,8 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 		return opt_tag(ps, v);
 	if (!strcmp(name, "flowbits"))
 		return opt_flowbits(ps, v);
+	if (!strcmp(name, "flowint"))
+		return opt_flowint(ps, v);
 	if (!strcmp(name, "noalert")) {
 		r->noalert = true;
 		return 0;
@@ -2583,6 +2660,7 @@ void rule_free(struct rule *r)
 	free(r->msg);
 	free(r->metadata_json);
 	free(r->fbits);
+	free(r->fints);
 	free(r->sup);
 	free(r->fc);
 	tlskw_free(r->tc);
@@ -2767,10 +2845,17 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 		if (!r->metadata_json)
 			rc = -ENOMEM;
 	}
-	/* flowbits ordering rank: setters before checkers (Suricata's order) */
+	/* flowbits and flowint ordering rank: setters before checkers
+	 * (Suricata's order) */
 	bool sets = false, checks = false;
 	for (size_t i = 0; i < r->nfbits; i++) {
 		if (r->fbits[i].op <= FB_TOGGLE)
+			sets = true;
+		else
+			checks = true;
+	}
+	for (size_t i = 0; i < r->nfints; i++) {
+		if (r->fints[i].op <= FI_SUB)
 			sets = true;
 		else
 			checks = true;

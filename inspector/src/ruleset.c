@@ -466,6 +466,9 @@ static void ruleset_destroy(struct snet_inspect_ruleset *rs)
 	for (size_t i = 0; i < rs->fbnames.n; i++)
 		free(rs->fbnames.names[i]);
 	free(rs->fbnames.names);
+	for (size_t i = 0; i < rs->finames.n; i++)
+		free(rs->finames.names[i]);
+	free(rs->finames.names);
 	dbs_free(&rs->dbs);
 	free(rs->pre);
 	hdr_table_free(&rs->hdrs);
@@ -542,6 +545,7 @@ static int ruleset_build(const struct snet_inspect_config *cfg,
 	ld.pctx.cfg = cfg;
 	ld.pctx.classes = &rs->classes;
 	ld.pctx.fbnames = &rs->fbnames;
+	ld.pctx.finames = &rs->finames;
 	ld.pctx.hdrs = &rs->hdrs;
 	for (size_t i = 0; i < npaths && !rc; i++)
 		rc = load_path(&ld, resolved[i] ? resolved[i] : paths[i]);

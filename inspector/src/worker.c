@@ -321,6 +321,12 @@ static void lru_push(struct snet_inspect_worker *w, struct flow *f)
 		w->lru_tail = f;
 }
 
+/* a flow's flowint values and flowbits (uint32_t values first: aligned) */
+static size_t flow_vars_size(const struct snet_inspect_ruleset *rs)
+{
+	return flowint_size(rs->finames.n) + (rs->fbnames.n + 7) / 8;
+}
+
 static size_t flow_memory(const struct flow *f)
 {
 	size_t m = sizeof(*f) + f->tls_buf.cap + f->tls_srv_buf.cap + f->ssh_line[0].cap +
@@ -336,7 +342,7 @@ static size_t flow_memory(const struct flow *f)
 	if (f->dns)
 		m += dns_tcp_state_memory(f->dns);
 	if (f->rs)
-		m += (f->rs->fbnames.n + 7) / 8;
+		m += flow_vars_size(f->rs);
 	return m;
 }
 
@@ -374,7 +380,7 @@ static void flow_free(struct snet_inspect_worker *w, struct flow *f)
 	strbuf_free(&f->ssh_line[0]);
 	strbuf_free(&f->ssh_line[1]);
 	free(f->tags);
-	free(f->fbits);
+	free(f->vars);
 	w->mem -= f->mem;
 	snet_inspect_ruleset_unref(f->rs);
 	free(f);
@@ -441,7 +447,7 @@ static struct flow *flow_get(struct snet_inspect_worker *w, const struct packet 
 		return f;
 	}
 	const struct snet_inspect_config *c = &w->rs->cfg;
-	size_t need = sizeof(struct flow) + (w->rs->fbnames.n + 7) / 8;
+	size_t need = sizeof(struct flow) + flow_vars_size(w->rs);
 	if (w->mem + need > c->flow_memcap || w->st.flows_active >= c->flow_max) {
 		expire_flows(w, p->ts_usec, false);
 		if (w->mem + need > c->flow_memcap || w->st.flows_active >= c->flow_max) {
@@ -454,13 +460,18 @@ static struct flow *flow_get(struct snet_inspect_worker *w, const struct packet 
 		w->st.flows_memcap++;
 		return NULL;
 	}
-	if (w->rs->fbnames.n) {
-		f->fbits = calloc((w->rs->fbnames.n + 7) / 8, 1);
-		if (!f->fbits) {
+	if (flow_vars_size(w->rs)) {
+		size_t ni = w->rs->finames.n;
+		f->vars = calloc(flow_vars_size(w->rs), 1);
+		if (!f->vars) {
 			free(f);
 			w->st.flows_memcap++;
 			return NULL;
 		}
+		if (ni)
+			flowint_init(&f->fint, f->vars, ni);
+		if (w->rs->fbnames.n)
+			f->fbits = (uint8_t *)f->vars + flowint_size(ni);
 	}
 	/* the SYN/ACK sender is the server: orient the flow from its peer */
 	bool reversed = p->ipproto == IPPROTO_TCP &&
@@ -938,6 +949,9 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 		if (!u->set || !numcmp_match(&r->urilen, (uint32_t)u->n))
 			return false;
 	}
+	static const struct flowint_vals no_vals;
+	if (r->nfints && !flowint_test(r->fints, r->nfints, f ? &f->fint : &no_vals))
+		return false;
 	for (size_t i = 0; i < r->nfbits; i++) {
 		const struct flowbit *fb = &r->fbits[i];
 		if (fb->op == FB_ISSET) {
@@ -1153,6 +1167,8 @@ static void verify(struct snet_inspect_worker *w, struct event *ev)
 		if (!ok)
 			continue;
 		apply_flowbits(w->f, r);
+		if (r->nfints && w->f)
+			flowint_apply(r->fints, r->nfints, &w->f->fint);
 		for (size_t k = 0; k < r->nxbits; k++) {
 			const struct xbit_op *x = &r->xbits[k];
 			if (x->op != FB_ISSET && x->op != FB_ISNOTSET &&

@@ -117,7 +117,11 @@ static const char rules[] =
 	"sid:54;)\n"
 	"alert http any any -> any any (msg:\"b64u\"; http.uri; content:\"=\"; "
 	"base64_decode:relative; base64_data; content:\"/\"; byte_extract:1,0,v,relative; "
-	"isdataat:v,relative; sid:55;)\n";
+	"isdataat:v,relative; sid:55;)\n"
+	"alert tcp any any -> any any (msg:\"fi\"; content:\"F\"; flowint:fcount,+,1; "
+	"flowint:lim,=,fcount; sid:56;)\n"
+	"alert tcp any any -> any any (msg:\"fc\"; content:\"F\"; flowint:fcount,>,lim; "
+	"flowint:lim,-,2; sid:57;)\n";
 
 static void setup(void)
 {

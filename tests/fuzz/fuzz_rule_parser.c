@@ -20,9 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data, size);
 	line[size] = 0;
 	struct class_table classes = { 0 };
-	struct flowbit_names fb = { 0 };
+	struct flowbit_names fb = { 0 }, fi = { 0 };
 	struct hdr_table hdrs = { 0 };
-	struct parse_ctx ctx = { .cfg = cfg, .classes = &classes, .fbnames = &fb,
+	struct parse_ctx ctx = { .cfg = cfg, .classes = &classes, .fbnames = &fb, .finames = &fi,
 				 /* odd sizes intern the header, even ones own it */
 				 .hdrs = (size & 1) ? &hdrs : NULL, .file = "fuzz", .line = 1 };
 	struct rule *r = NULL;
@@ -33,6 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < fb.n; i++)
 		free(fb.names[i]);
 	free(fb.names);
+	for (size_t i = 0; i < fi.n; i++)
+		free(fi.names[i]);
+	free(fi.names);
 	free(line);
 	return 0;
 }
