@@ -31,7 +31,7 @@ int db_subkey(enum buf_id buf, int slot, enum phase ph, unsigned home_class)
 {
 	if (buf == BUF_PAYLOAD)
 		return slot;
-	if (buf == BUF_STREAM)
+	if (buf == BUF_STREAM || PKT_HDR_BUFS >> buf & 1)
 		return 0;
 	return (ph == PH_REQ_BODY || ph == PH_RESP_BODY) | (int)home_class << 1;
 }
@@ -248,13 +248,14 @@ static unsigned home_classes(const struct rule *r, const struct addr_node *home,
 
 /*
  * The databases a rule's fast pattern goes into, in direction dir: for the
- * packet payload, the L4 slots of its protocol; for the raw stream 0; for
+ * packet payload, the L4 slots of its protocol; for the raw stream and the
+ * packet's headers 0; for
  * other buffers, the sub-keys of its event and home classes (db_subkey).
  */
 static unsigned rule_slots(const struct rule *r, enum buf_id buf, uint8_t dir,
 			   const struct addr_node *home, uint8_t *slots)
 {
-	if (buf == BUF_STREAM) {
+	if (buf == BUF_STREAM || PKT_HDR_BUFS >> buf & 1) {
 		slots[0] = 0;
 		return 1;
 	}

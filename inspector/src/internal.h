@@ -215,6 +215,10 @@ enum buf_id {
 	BUF_SSH_SOFTWARE,
 	BUF_DCE_STUB_DATA,	/* side of the rule: the request's or the response's stub */
 	BUF_SMTP_FILE_DATA,	/* multi: file_data of an smtp rule, each attachment of a message */
+	BUF_IPV4_HDR,		/* the packet's headers: IPv4 with options, */
+	BUF_IPV6_HDR,		/* IPv6 with extension headers, */
+	BUF_TCP_HDR,		/* TCP with options, */
+	BUF_UDP_HDR,		/* UDP */
 	BUF__COUNT
 };
 const char *buf_name(enum buf_id b);
@@ -224,6 +228,9 @@ bool buf_is_http(enum buf_id b);
  * feeds: base64_decode matches it against what it decoded.
  */
 #define LIST_BASE64_DATA BUF__COUNT
+/* the header buffers: of the packet, not of a stream or a message */
+#define PKT_HDR_BUFS (1ull << BUF_IPV4_HDR | 1ull << BUF_IPV6_HDR | 1ull << BUF_TCP_HDR | \
+		      1ull << BUF_UDP_HDR)
 #define RULE_LISTS (BUF__COUNT + 1)
 
 /* ---- match elements (rule_parser.c builds, match.c runs) ---- */
@@ -870,6 +877,7 @@ struct snet_inspect_ruleset {
 	struct ruleset_dbs dbs;
 	struct rule_pre *pre;	/* [nrules], see struct rule_pre */
 	uint32_t nhdr_ids;	/* distinct rule_pre.hdr_id */
+	uint64_t bufs_used;	/* the buffers some rule inspects */
 	bool from_cache;
 	struct snet_inspect_config cfg;	/* a copy of the limits */
 	/* thresholds: mutable, behind a lock; touched only on a full match */

@@ -71,6 +71,10 @@ static const struct {
 	[BUF_SSH_SOFTWARE] = { "ssh.software", SIDE_BOTH },
 	[BUF_DCE_STUB_DATA] = { "dcerpc.stub_data", SIDE_BOTH },
 	[BUF_SMTP_FILE_DATA] = { "file_data", SIDE_REQ },
+	[BUF_IPV4_HDR] = { "ipv4.hdr", SIDE_BOTH },
+	[BUF_IPV6_HDR] = { "ipv6.hdr", SIDE_BOTH },
+	[BUF_TCP_HDR] = { "tcp.hdr", SIDE_BOTH },
+	[BUF_UDP_HDR] = { "udp.hdr", SIDE_BOTH },
 };
 
 const char *buf_name(enum buf_id b)
@@ -178,6 +182,10 @@ static const struct {
 	{ "file.data", BUF_HTTP_SERVER_BODY, true },
 	{ "dce_stub_data", BUF_DCE_STUB_DATA, true },
 	{ "dcerpc.stub_data", BUF_DCE_STUB_DATA, true },
+	{ "ipv4.hdr", BUF_IPV4_HDR, true },
+	{ "ipv6.hdr", BUF_IPV6_HDR, true },
+	{ "tcp.hdr", BUF_TCP_HDR, true },
+	{ "udp.hdr", BUF_UDP_HDR, true },
 };
 
 /* keywords that only describe the rule; they change nothing it matches */
@@ -2344,6 +2352,25 @@ static int resolve_directions(struct pstate *ps)
 		return fail(ps, -EINVAL, "dce_* keywords with another protocol's buffer in one rule");
 	if ((http + dns + (tls || tls_cert) + ssh + smtp_file) > 1)
 		return fail(ps, -EINVAL, "buffers of different protocols in one rule");
+	if (r->bufmask & PKT_HDR_BUFS) {
+		/* a packet's buffer: checked on each packet, as Suricata's
+		 * "requires packet" */
+		const char *h = buf_name((enum buf_id)__builtin_ctzll(r->bufmask & PKT_HDR_BUFS));
+		if (http || dns || tls || tls_cert || ssh || smtp_file || dce || r->urilen.set)
+			return fail(ps, -ENOTSUP, "%s (a packet's header) with an application "
+				    "buffer in one rule is not supported", h);
+		if (r->only_stream)
+			return fail(ps, -EINVAL, "%s with flow:only_stream", h);
+		bool tcp_ok = r->proto == RP_IP || r->proto == RP_TCP || r->proto == RP_HTTP ||
+			      r->proto == RP_TLS;
+		bool udp_ok = r->proto == RP_IP || r->proto == RP_UDP || r->proto == RP_DNS;
+		if ((r->lists[BUF_TCP_HDR].n && !tcp_ok) || (r->lists[BUF_UDP_HDR].n && !udp_ok) ||
+		    (r->lists[BUF_TCP_HDR].n && r->lists[BUF_UDP_HDR].n))
+			return fail(ps, -EINVAL, "%s in a rule for another protocol never matches",
+				    r->lists[BUF_TCP_HDR].n ? "tcp.hdr" : "udp.hdr");
+		if (r->lists[BUF_IPV4_HDR].n && r->lists[BUF_IPV6_HDR].n)
+			return fail(ps, -EINVAL, "ipv4.hdr and ipv6.hdr in one rule never match");
+	}
 	if (dce) {
 		/* dcerpc.c reads DCERPC directly over TCP; Suricata's rule also
 		 * matches it over UDP and in SMB named pipes */
@@ -2440,7 +2467,7 @@ static int resolve_directions(struct pstate *ps)
 	/* dsize and header keywords are about one packet: its payload, too
 	 * (unless flow:only_stream says otherwise) */
 	if (r->lists[BUF_PAYLOAD].n && tcp_based && !r->no_stream && !r->dsize.set &&
-	    (!r->has_hdr || r->only_stream)) {
+	    ((!r->has_hdr && !(r->bufmask & PKT_HDR_BUFS)) || r->only_stream)) {
 		r->lists[BUF_STREAM] = r->lists[BUF_PAYLOAD];
 		memset(&r->lists[BUF_PAYLOAD], 0, sizeof(r->lists[BUF_PAYLOAD]));
 		r->bufmask &= ~(1ull << BUF_PAYLOAD);

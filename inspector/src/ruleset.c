@@ -423,6 +423,7 @@ static int pre_build(struct snet_inspect_ruleset *rs)
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rule *r = rs->rules[i];
 		struct rule_pre *p = &rs->pre[i];
+		rs->bufs_used |= r->bufmask;
 		p->st_max_end = r->st_max_end;
 		p->src_id = r->src_id;
 		p->dst_id = r->dst_id;

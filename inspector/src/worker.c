@@ -632,6 +632,20 @@ static inline bool ev_next_instance(const struct event *ev, int b, size_t *it,
 	return (*it)++ == 0;
 }
 
+/* the packet's header buffers; a fragment has no L4 header, so none */
+static void ev_pkt_hdrs(struct event *ev, const struct packet *p)
+{
+	if (!p->l4 || p->l4 <= p->data || p->l4 > p->data + p->len)
+		return;
+	ev_buf(ev, p->data[0] >> 4 == 4 ? BUF_IPV4_HDR : BUF_IPV6_HDR, p->data,
+	       (size_t)(p->l4 - p->data));
+	if (p->ipproto == IPPROTO_TCP)
+		ev_buf(ev, BUF_TCP_HDR, p->l4, (size_t)(p->payload - p->l4));
+	else if (p->ipproto == IPPROTO_UDP)
+		ev_buf(ev, BUF_UDP_HDR, p->l4, 8);
+	ev->scan_mask |= PKT_HDR_BUFS;
+}
+
 static void cand_begin(struct snet_inspect_worker *w)
 {
 	if (++w->gen == 0) {
@@ -2335,6 +2349,8 @@ static void inspect_packet(struct snet_inspect_worker *w, struct packet *pp,
 	ev.slot = l4_slot(p->ipproto);
 	ev_buf(&ev, BUF_PAYLOAD, p->payload, p->plen);
 	ev.scan_mask = 1ull << BUF_PAYLOAD;
+	if (w->cur->bufs_used & PKT_HDR_BUFS)
+		ev_pkt_hdrs(&ev, p);
 	if (f && p->ipproto == IPPROTO_TCP)
 		tcp_track(w, f, created);
 	/* DNS is known before the packet's rules run, as TCP protocols are */

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The header sticky buffers ipv4.hdr, ipv6.hdr, tcp.hdr and udp.hdr, as
+ * Suricata fills them: IPv4 with its options, IPv6 with its extension
+ * headers, TCP with its options, UDP's 8 bytes; prefiltered by Hyperscan
+ * like any buffer, checked on each packet (the rule's payload contents
+ * then too), absent from a packet of another protocol or version.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#define RULES \
+	"alert tcp any any -> any any (msg:\"mss 1460\"; flags:S; tcp.hdr; " \
+	"content:\"|02 04 05 b4|\"; offset:20; sid:1;)\n" \
+	"alert ip any any -> any any (msg:\"ttl 3\"; ipv4.hdr; byte_test:1,=,3,8; sid:2;)\n" \
+	"alert udp any any -> any any (msg:\"to 53\"; udp.hdr; content:\"|00 35|\"; offset:2; " \
+	"depth:2; sid:3;)\n" \
+	"alert tcp any any -> any any (msg:\"v6 hop limit 1\"; ipv6.hdr; byte_test:1,=,1,7; " \
+	"sid:4;)\n" \
+	/* a payload content with a header buffer: the packet's payload */ \
+	"alert tcp any any -> any any (msg:\"window and data\"; tcp.hdr; " \
+	"content:\"|12 34|\"; offset:14; depth:2; pkt_data; content:\"knock\"; sid:5;)\n" \
+	/* others on the same buffers: the prefilter databases are shared */ \
+	"alert tcp any any -> any any (msg:\"n\"; tcp.hdr; content:\"|de ad be ef|\"; sid:90;)\n" \
+	"alert ip any any -> any any (msg:\"n\"; ipv4.hdr; content:\"|de ad be ef|\"; sid:91;)\n"
+
+static struct snet_inspect_ruleset *RS;
+static struct snet_inspect_worker *W;
+static double T = 1700000000;
+
+static unsigned run(const uint8_t *pkt, size_t n)
+{
+	struct timespec ts = { (time_t)T, 0 };
+	T += 1;
+	struct snet_inspect_verdict v;
+	assert_int_equal(snet_inspect_worker_packet(W, pkt, n, &ts, NULL, &v), 0);
+	unsigned m = 0;
+	for (unsigned s = 1; s <= 5; s++)
+		if (tu_has_sid(&v, s))
+			m |= 1u << s;
+	return m;
+}
+
+/* a TCP packet whose header has the options opt (a multiple of 4 bytes) */
+static size_t tcp_opts(uint8_t *b, int v6, uint16_t sport, uint8_t flags, const void *opt,
+		       size_t olen, const char *data)
+{
+	uint8_t body[256];
+	memcpy(body, opt, olen);
+	memcpy(body + olen, data, strlen(data));
+	size_t n = tu_tcp(b, v6, v6 ? "2001:db8::1" : "10.0.0.1", v6 ? "2001:db8::2" : "10.0.0.2",
+			  sport, 8080, 100, 0, flags, body, olen + strlen(data));
+	size_t ip = v6 ? 40 : 20;
+	b[ip + 12] = (uint8_t)((5 + olen / 4) << 4);
+	return n;
+}
+
+static void tcp_header(void **state)
+{
+	(void)state;
+	uint8_t b[512];
+	static const uint8_t mss1460[] = { 2, 4, 0x05, 0xb4 }, mss1400[] = { 2, 4, 0x05, 0x78 };
+	assert_int_equal(run(b, tcp_opts(b, 0, 40001, 0x02, mss1460, 4, "")), 1u << 1);
+	assert_int_equal(run(b, tcp_opts(b, 0, 40002, 0x02, mss1400, 4, "")), 0);
+	/* the options, not the payload: the same bytes as data do not count */
+	assert_int_equal(run(b, tcp_opts(b, 0, 40003, 0x02, "", 0, "\x02\x04\x05\xb4")), 0);
+	/* IPv6 too */
+	assert_int_equal(run(b, tcp_opts(b, 1, 40004, 0x02, mss1460, 4, "")) & 1u << 1, 1u << 1);
+}
+
+static void ip_headers(void **state)
+{
+	(void)state;
+	uint8_t b[512];
+	size_t n = tcp_opts(b, 0, 40011, 0x10, "", 0, "x");
+	b[8] = 3;	/* TTL */
+	assert_int_equal(run(b, n), 1u << 2);
+	b[8] = 64;
+	assert_int_equal(run(b, n), 0);
+	/* an IPv6 packet has no ipv4.hdr; its hop limit is byte 7 */
+	n = tcp_opts(b, 1, 40012, 0x10, "", 0, "x");
+	b[7] = 1;
+	assert_int_equal(run(b, n), 1u << 4);
+	b[7] = 2;
+	assert_int_equal(run(b, n), 0);
+	n = tu_udp(b, "10.0.0.1", "10.0.0.2", 5000, 53, "x", 1);
+	assert_int_equal(run(b, n), 1u << 3);
+	n = tu_udp(b, "10.0.0.1", "10.0.0.2", 5000, 54, "x", 1);
+	assert_int_equal(run(b, n), 0);
+	/* a port 53 in a TCP header is not udp.hdr's */
+	n = tu_tcp(b, 0, "10.0.0.1", "10.0.0.2", 5000, 53, 1, 0, 0x02, "", 0);
+	assert_int_equal(run(b, n) & 1u << 3, 0);
+}
+
+/* the payload contents of a header-buffer rule: the packet's */
+static void with_payload(void **state)
+{
+	(void)state;
+	uint8_t b[512];
+	size_t n = tcp_opts(b, 0, 40021, 0x18, "", 0, "knock knock");
+	b[20 + 14] = 0x12;
+	b[20 + 15] = 0x34;	/* window */
+	assert_int_equal(run(b, n), 1u << 5);
+	n = tcp_opts(b, 0, 40022, 0x18, "", 0, "hello");
+	b[20 + 14] = 0x12;
+	b[20 + 15] = 0x34;
+	assert_int_equal(run(b, n), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	tu_setup(RULES, &RS, &W);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_teardown(&RS, &W);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(tcp_header),
+		cmocka_unit_test(ip_headers),
+		cmocka_unit_test(with_payload),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
