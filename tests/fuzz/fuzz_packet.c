@@ -121,7 +121,11 @@ static const char rules[] =
 	"alert tcp any any -> any any (msg:\"fi\"; content:\"F\"; flowint:fcount,+,1; "
 	"flowint:lim,=,fcount; sid:56;)\n"
 	"alert tcp any any -> any any (msg:\"fc\"; content:\"F\"; flowint:fcount,>,lim; "
-	"flowint:lim,-,2; sid:57;)\n";
+	"flowint:lim,-,2; sid:57;)\n"
+	"alert ip any any -> any any (msg:\"hd\"; ipv4.hdr; content:\"|40|\"; tcp.hdr; "
+	"byte_test:1,&,2,13; content:\"|02 04|\"; offset:20; pkt_data; content:\"G\"; sid:58;)\n"
+	"alert udp any any -> any any (msg:\"ud\"; ipv6.hdr; content:\"|11|\"; udp.hdr; "
+	"bsize:8; sid:59;)\n";
 
 static void setup(void)
 {
