@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The IP, TCP and ICMP header keywords: ttl, id, fragbits, fragoffset, ipopts, sameip,
- * seq, ack, window, icmp_id, icmp_seq and the comparisons of ip_proto, read
+ * seq, ack, window, tcp.mss, icmp_id, icmp_seq and the comparisons of ip_proto, read
  * from the packet's own headers when a candidate rule is checked (the
  * decoder keeps only where they are, so packets pay nothing for them).
  */
@@ -52,6 +52,26 @@ static bool icmp_has_id(const struct packet *p)
 	return t == 0 || t == 8 || (t >= 13 && t <= 18);
 }
 
+/* the TCP MSS option's value, or -1 if the header has none */
+static int tcp_mss(const struct packet *p)
+{
+	if (!p->l4 || p->payload < p->l4 + 20)
+		return -1;
+	const uint8_t *o = p->l4 + 20, *end = p->payload;
+	while (o < end && *o != 0) {
+		if (*o == 1) {	/* NOP */
+			o++;
+			continue;
+		}
+		if (end - o < 2 || o[1] < 2 || o[1] > end - o)
+			return -1;
+		if (*o == 2 && o[1] == 4)
+			return rd16(o + 2);
+		o += o[1];
+	}
+	return -1;
+}
+
 bool hdr_match(const struct hdr_checks *h, const struct packet *p)
 {
 	const uint8_t *ip = p->data;
@@ -87,6 +107,11 @@ bool hdr_match(const struct hdr_checks *h, const struct packet *p)
 		if ((h->has_seq && p->seq != h->seq) || (h->has_ack && p->ack != h->ack))
 			return false;
 		if (h->has_window && (rd16(p->l4 + 14) == h->window) == h->window_neg)
+			return false;
+	}
+	if (h->mss.set) {
+		int mss = p->ipproto == IPPROTO_TCP ? tcp_mss(p) : -1;
+		if (mss < 0 || !numcmp_match(&h->mss, (uint32_t)mss))
 			return false;
 	}
 	if (h->has_icmp_id || h->has_icmp_seq) {

@@ -441,6 +441,7 @@ struct hdr_checks {
 	/* IPv4: the 13-bit field (8-byte units); IPv6: a fragment header's
 	 * offset in bytes, no header no match (Suricata's units) */
 	struct numcmp fragoff;
+	struct numcmp mss;	/* tcp.mss: the TCP MSS option's value; none, no match */
 };
 struct packet;
 bool hdr_match(const struct hdr_checks *h, const struct packet *p);

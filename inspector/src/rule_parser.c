@@ -1783,12 +1783,12 @@ static int opt_hdr(struct pstate *ps, const char *name, const char *v)
 	long long x;
 	int rc;
 
-	if (!strcmp(name, "ttl") || !strcmp(name, "fragoffset")) {
-		struct numcmp *c = name[0] == 't' ? &h->ttl : &h->fragoff;
+	if (!strcmp(name, "ttl") || !strcmp(name, "fragoffset") || !strcmp(name, "tcp.mss")) {
+		struct numcmp *c = name[0] == 'f' ? &h->fragoff : name[1] == 't' ? &h->ttl : &h->mss;
 		if (c->set)
 			return fail(ps, -EINVAL, "'%s' given twice", name);
 		ps->r->has_hdr = true;
-		return parse_numcmp(ps, name, v, c, name[0] == 't' ? 255 : 65535);
+		return parse_numcmp(ps, name, v, c, c == &h->ttl ? 255 : 65535);
 	}
 	if (!strcmp(name, "id")) {
 		rc = opt_hdr_number(ps, name, v, 65535, &h->has_id, &x, NULL);
@@ -2228,7 +2228,7 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 	if (!strcmp(name, "ip_proto"))
 		return opt_ip_proto(ps, v);
 	if (!strcmp(name, "ttl") || !strcmp(name, "fragoffset") || !strcmp(name, "id") ||
-	    !strcmp(name, "window") ||
+	    !strcmp(name, "window") || !strcmp(name, "tcp.mss") ||
 	    !strcmp(name, "icmp_id") || !strcmp(name, "icmp_seq") || !strcmp(name, "seq") ||
 	    !strcmp(name, "ack"))
 		return opt_hdr(ps, name, v);

@@ -29,6 +29,7 @@
 	/* a payload content with a header buffer: the packet's payload */ \
 	"alert tcp any any -> any any (msg:\"window and data\"; tcp.hdr; " \
 	"content:\"|12 34|\"; offset:14; depth:2; pkt_data; content:\"knock\"; sid:5;)\n" \
+	"alert tcp any any -> any any (msg:\"small mss\"; flags:S; tcp.mss:<1000; sid:6;)\n" \
 	/* others on the same buffers: the prefilter databases are shared */ \
 	"alert tcp any any -> any any (msg:\"n\"; tcp.hdr; content:\"|de ad be ef|\"; sid:90;)\n" \
 	"alert ip any any -> any any (msg:\"n\"; ipv4.hdr; content:\"|de ad be ef|\"; sid:91;)\n"
@@ -44,7 +45,7 @@ static unsigned run(const uint8_t *pkt, size_t n)
 	struct snet_inspect_verdict v;
 	assert_int_equal(snet_inspect_worker_packet(W, pkt, n, &ts, NULL, &v), 0);
 	unsigned m = 0;
-	for (unsigned s = 1; s <= 5; s++)
+	for (unsigned s = 1; s <= 6; s++)
 		if (tu_has_sid(&v, s))
 			m |= 1u << s;
 	return m;
@@ -101,6 +102,24 @@ static void ip_headers(void **state)
 	assert_int_equal(run(b, n) & 1u << 3, 0);
 }
 
+/* tcp.mss: the option's value, after NOPs; no option or a bad one: no match */
+static void mss(void **state)
+{
+	(void)state;
+	uint8_t b[512];
+	static const uint8_t nop_mss536[] = { 1, 1, 2, 4, 0x02, 0x18, 1, 0 },
+			     mss1460[] = { 2, 4, 0x05, 0xb4 }, none[] = { 1, 1, 1, 0 },
+			     bad_len[] = { 3, 9, 2, 4, 0x02, 0x18, 0, 0 },
+			     after_eol[] = { 0, 0, 0, 0, 2, 4, 0x02, 0x18 };
+	assert_int_equal(run(b, tcp_opts(b, 0, 40031, 0x02, nop_mss536, 8, "")), 1u << 6);
+	assert_int_equal(run(b, tcp_opts(b, 0, 40032, 0x02, mss1460, 4, "")) & 1u << 6, 0);
+	assert_int_equal(run(b, tcp_opts(b, 0, 40033, 0x02, none, 4, "")), 0);
+	assert_int_equal(run(b, tcp_opts(b, 0, 40034, 0x02, bad_len, 8, "")), 0);
+	assert_int_equal(run(b, tcp_opts(b, 0, 40035, 0x02, after_eol, 8, "")), 0);
+	/* in the payload, not an option */
+	assert_int_equal(run(b, tcp_opts(b, 0, 40036, 0x02, "", 0, "\x02\x04\x02\x18")), 0);
+}
+
 /* the payload contents of a header-buffer rule: the packet's */
 static void with_payload(void **state)
 {
@@ -136,6 +155,7 @@ int main(void)
 		cmocka_unit_test(tcp_header),
 		cmocka_unit_test(ip_headers),
 		cmocka_unit_test(with_payload),
+		cmocka_unit_test(mss),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
