@@ -30,6 +30,9 @@
 	"alert tcp any any -> any any (msg:\"window and data\"; tcp.hdr; " \
 	"content:\"|12 34|\"; offset:14; depth:2; pkt_data; content:\"knock\"; sid:5;)\n" \
 	"alert tcp any any -> any any (msg:\"small mss\"; flags:S; tcp.mss:<1000; sid:6;)\n" \
+	/* an http rule with a packet's buffer: the packets of HTTP flows */ \
+	"alert http any any -> any any (msg:\"http window\"; tcp.hdr; content:\"|ff ff|\"; " \
+	"offset:14; depth:2; pkt_data; content:\"GET \"; startswith; sid:7;)\n" \
 	/* others on the same buffers: the prefilter databases are shared */ \
 	"alert tcp any any -> any any (msg:\"n\"; tcp.hdr; content:\"|de ad be ef|\"; sid:90;)\n" \
 	"alert ip any any -> any any (msg:\"n\"; ipv4.hdr; content:\"|de ad be ef|\"; sid:91;)\n"
@@ -45,7 +48,7 @@ static unsigned run(const uint8_t *pkt, size_t n)
 	struct snet_inspect_verdict v;
 	assert_int_equal(snet_inspect_worker_packet(W, pkt, n, &ts, NULL, &v), 0);
 	unsigned m = 0;
-	for (unsigned s = 1; s <= 6; s++)
+	for (unsigned s = 1; s <= 7; s++)
 		if (tu_has_sid(&v, s))
 			m |= 1u << s;
 	return m;
@@ -135,6 +138,28 @@ static void with_payload(void **state)
 	assert_int_equal(run(b, n), 0);
 }
 
+static void app_rule(void **state)
+{
+	(void)state;
+	/* a worker of its own: tu_conn's clock starts at 0, before run()'s */
+	struct snet_inspect_ruleset *rs;
+	struct snet_inspect_worker *w;
+	tu_setup(RULES, &rs, &w);
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	tu_conn_open(&c, w, 80);
+	tu_conn_send(&c, "GET / HTTP/1.1\r\nHost: a\r\n\r\n", 27, &v);
+	assert_true(tu_has_sid(&v, 7));
+	/* the same bytes on a flow that speaks SSH */
+	struct tu_conn d = { 0 };
+	d.v6 = 1;
+	tu_conn_open(&d, w, 81);
+	tu_conn_send(&d, "SSH-2.0-x\r\n", 11, &v);
+	tu_conn_send(&d, "GET / HTTP/1.1\r\n\r\n", 18, &v);
+	assert_false(tu_has_sid(&v, 7));
+	tu_teardown(&rs, &w);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -156,6 +181,7 @@ int main(void)
 		cmocka_unit_test(ip_headers),
 		cmocka_unit_test(with_payload),
 		cmocka_unit_test(mss),
+		cmocka_unit_test(app_rule),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
