@@ -236,6 +236,9 @@ void tls_track_hello(struct tls_track *t, int di, uint16_t version);
 /* ---- SSH (ssh.c) ---- */
 /* the identification line is at most this long, CR LF included (RFC 4253) */
 #define SSH_BANNER_MAX 255
+/* a binary packet's length field at most (RFC 4253 6.1), and the packet */
+#define SSH_PACKET_MAX 35000
+#define SSH_KEX_MAX (4 + SSH_PACKET_MAX)
 /* 1: d[0..n) holds a whole first line (*len: its length, without the end
  * of line); 0: need more; -1: too long for a banner */
 int ssh_banner_line(const uint8_t *d, size_t n, size_t *len);
@@ -249,6 +252,15 @@ struct ssh_banner {
 	size_t proto_len, software_len;
 };
 int ssh_banner_split(const uint8_t *line, size_t n, struct ssh_banner *b);
+/* 1: d[0..n) holds a whole binary packet (*total: its length); 0: need
+ * more; -1: not a binary packet (a length past RFC 4253's) */
+int ssh_packet_whole(const uint8_t *d, size_t n, size_t *total);
+/*
+ * The HASSH string of a KEXINIT packet (Salesforce's, as Suricata builds
+ * it): "kex;encryption;mac;compression", the client's or (server) the
+ * server's algorithms, in *out.  -1: not a KEXINIT; -ENOMEM.
+ */
+int ssh_kexinit_hassh(const uint8_t *pkt, size_t n, int server, struct strbuf *out);
 
 /* ---- DCERPC over TCP (dcerpc.c, dcekw.c) ---- */
 #include "dcerpc.h"

@@ -86,6 +86,8 @@ struct flow {
 	struct tls_track tls;	/* the record layer, for ssl_version and ssl_state */
 	struct strbuf ssh_line[2];	/* each side's first line, up to SSH_BANNER_MAX */
 	uint8_t ssh_done;	/* sides whose line is complete: kept if a banner */
+	uint8_t ssh_kex_done;	/* sides past their KEXINIT, or not looking */
+	struct ssh_kex *sshk;	/* when a rule reads HASSH (worker.c) */
 	struct flow_tag *tags;	/* FLOW_TAGS_MAX room once one is set */
 	uint8_t ntags;
 	struct dce_state *dce;	/* a DCERPC flow's PDUs (dcerpc.c) */

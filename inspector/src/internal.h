@@ -34,6 +34,8 @@ int mkdir_parents(const char *path, mode_t mode);
 char *xstrndup(const char *s, size_t n);
 /* the value of hex digit c (either case), or -1 */
 int hex_digit(int c);
+/* the MD5 of [p, p+n) in lowercase hex (JA3, HASSH); -EIO */
+int md5_hex(const void *p, size_t n, char out[33]);
 /* a base64 character's value (RFC 4648 alphabet), or -1 */
 int base64_value(int c);
 /* the keyword parsers of flowkw.c, tlskw.c, dcekw.c: the index of name in
@@ -219,6 +221,10 @@ enum buf_id {
 	BUF_IPV6_HDR,		/* IPv6 with extension headers, */
 	BUF_TCP_HDR,		/* TCP with options, */
 	BUF_UDP_HDR,		/* UDP */
+	BUF_SSH_HASSH,		/* the client's KEXINIT: HASSH, lowercase hex */
+	BUF_SSH_HASSH_STRING,	/* "kex;enc;mac;comp" of it */
+	BUF_SSH_HASSH_SERVER,	/* the server's */
+	BUF_SSH_HASSH_SERVER_STRING,
 	BUF__COUNT
 };
 const char *buf_name(enum buf_id b);
@@ -228,6 +234,8 @@ bool buf_is_http(enum buf_id b);
  * feeds: base64_decode matches it against what it decoded.
  */
 #define LIST_BASE64_DATA BUF__COUNT
+#define HASSH_BUFS (1ull << BUF_SSH_HASSH | 1ull << BUF_SSH_HASSH_STRING | \
+		    1ull << BUF_SSH_HASSH_SERVER | 1ull << BUF_SSH_HASSH_SERVER_STRING)
 /* the header buffers: of the packet, not of a stream or a message */
 #define PKT_HDR_BUFS (1ull << BUF_IPV4_HDR | 1ull << BUF_IPV6_HDR | 1ull << BUF_TCP_HDR | \
 		      1ull << BUF_UDP_HDR)
@@ -624,6 +632,7 @@ enum phase {
 	PH_DCE_REQ_STUB,	/* a DCERPC request over: its stub data gathered */
 	PH_DCE_RESPONSE,	/* a DCERPC response over */
 	PH_SMTP_MESSAGE,	/* an SMTP message over: its attachments */
+	PH_SSH_KEXINIT,		/* a side's SSH KEXINIT: its HASSH */
 	PH__COUNT
 };
 

@@ -75,6 +75,10 @@ static const struct {
 	[BUF_IPV6_HDR] = { "ipv6.hdr", SIDE_BOTH },
 	[BUF_TCP_HDR] = { "tcp.hdr", SIDE_BOTH },
 	[BUF_UDP_HDR] = { "udp.hdr", SIDE_BOTH },
+	[BUF_SSH_HASSH] = { "ssh.hassh", SIDE_REQ },
+	[BUF_SSH_HASSH_STRING] = { "ssh.hassh.string", SIDE_REQ },
+	[BUF_SSH_HASSH_SERVER] = { "ssh.hassh.server", SIDE_RESP },
+	[BUF_SSH_HASSH_SERVER_STRING] = { "ssh.hassh.server.string", SIDE_RESP },
 };
 
 const char *buf_name(enum buf_id b)
@@ -186,6 +190,10 @@ static const struct {
 	{ "ipv6.hdr", BUF_IPV6_HDR, true },
 	{ "tcp.hdr", BUF_TCP_HDR, true },
 	{ "udp.hdr", BUF_UDP_HDR, true },
+	{ "ssh.hassh", BUF_SSH_HASSH, true },
+	{ "ssh.hassh.string", BUF_SSH_HASSH_STRING, true },
+	{ "ssh.hassh.server", BUF_SSH_HASSH_SERVER, true },
+	{ "ssh.hassh.server.string", BUF_SSH_HASSH_SERVER_STRING, true },
 };
 
 /* keywords that only describe the rule; they change nothing it matches */
@@ -2320,7 +2328,7 @@ static int resolve_directions(struct pstate *ps)
 			tls_cert = true;
 		if ((tls_sh || tls_cert) && tls_srv_buf < 0)
 			tls_srv_buf = b;
-		if (b == BUF_SSH_PROTO || b == BUF_SSH_SOFTWARE)
+		if (b == BUF_SSH_PROTO || b == BUF_SSH_SOFTWARE || (HASSH_BUFS >> b & 1))
 			ssh = true;
 	}
 	/* chain length, dates: the certificate's values */
@@ -2386,6 +2394,16 @@ static int resolve_directions(struct pstate *ps)
 		r->proto = RP_TCP;
 		r->app_req = APP_DCERPC;
 	}
+	uint64_t hassh_cli = r->bufmask & (1ull << BUF_SSH_HASSH | 1ull << BUF_SSH_HASSH_STRING);
+	uint64_t hassh_srv = r->bufmask & HASSH_BUFS & ~hassh_cli;
+	if (hassh_cli && hassh_srv)
+		return fail(ps, -EINVAL, "ssh.hassh and ssh.hassh.server in one rule: the "
+			    "client's and the server's KEXINIT");
+	if ((hassh_cli && r->flow_dirs == DIR_TO_CLIENT) ||
+	    (hassh_srv && r->flow_dirs == DIR_TO_SERVER))
+		return fail(ps, -EINVAL, "%s in a %s rule",
+			    hassh_cli ? "ssh.hassh (the client's)" : "ssh.hassh.server",
+			    hassh_cli ? "to_client" : "to_server");
 	if (ssh) {
 		/* an ssh rule: TCP on a flow detected as SSH (probe.c) */
 		if (r->proto != RP_TCP && r->proto != RP_IP)
@@ -2433,9 +2451,9 @@ static int resolve_directions(struct pstate *ps)
 		return fail(ps, -ENOTSUP, "unsupported keyword '%s' (in to_client rules)",
 			    !dns ? "tls_sni" :
 			    r->lists[BUF_DNS_QUERY].n ? "dns_query" : "dns.opcode");
-	if (resp_only || tls_cert)
+	if (resp_only || tls_cert || hassh_srv)
 		r->dirs = DIR_TO_CLIENT;
-	else if (req_only || dns || tls || smtp_file)
+	else if (req_only || dns || tls || smtp_file || hassh_cli)
 		r->dirs = fd ? fd : DIR_TO_SERVER;
 	else
 		r->dirs = fd ? fd : (DIR_TO_SERVER | DIR_TO_CLIENT);
@@ -2500,7 +2518,7 @@ static int resolve_directions(struct pstate *ps)
 			 * buffers, at the certificate (it has the ja3s too) */
 			ph = r->bufmask & CERT_BUFS || r->tc ? PH_TLS_CERT : PH_TLS_SERVER_HELLO;
 		} else if (ssh) {
-			ph = PH_SSH_BANNER;
+			ph = r->bufmask & HASSH_BUFS ? PH_SSH_KEXINIT : PH_SSH_BANNER;
 		} else if (smtp_file) {
 			ph = PH_SMTP_MESSAGE;
 		} else if (dce) {
@@ -2556,6 +2574,8 @@ static int hash_buffer_contents(struct pstate *ps)
 		{ BUF_TLS_CERT_FINGERPRINT, 59, true, false },
 		{ BUF_TLS_JA3_HASH, 32, false, true },
 		{ BUF_TLS_JA3S_HASH, 32, false, true },
+		{ BUF_SSH_HASSH, 32, false, true },
+		{ BUF_SSH_HASSH_SERVER, 32, false, true },
 	};
 	for (size_t k = 0; k < sizeof(hb) / sizeof(hb[0]); k++) {
 		struct smlist *l = &ps->r->lists[hb[k].buf];

@@ -66,14 +66,7 @@ static int ja3_list16(struct strbuf *b, const uint8_t *p, size_t n, bool more)
 /* the MD5 of the JA3 string in lowercase hex: ja3.hash, ja3s.hash */
 static int ja3_md5(const struct strbuf *b, char out[33])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	if (!EVP_Digest(b->s ? b->s : "", b->len, md, &mdlen, EVP_md5(), NULL) || mdlen != 16)
-		return -EIO;
-	for (unsigned int i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 33 - 2 * i, "%02x", md[i]);
-	return 0;
+	return md5_hex(b->s, b->len, out);
 }
 
 /*

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <openssl/evp.h>
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #endif
@@ -163,6 +164,18 @@ size_t base64_decode_rfc4648(const uint8_t *in, size_t n, uint8_t *out, size_t m
 	if (at_mark)
 		*at_mark = old < len ? old : len;
 	return len;
+}
+
+int md5_hex(const void *p, size_t n, char out[33])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (!EVP_Digest(n ? p : "", n, md, &mdlen, EVP_md5(), NULL) || mdlen != 16)
+		return -EIO;
+	for (unsigned int i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 33 - 2 * i, "%02x", md[i]);
+	return 0;
 }
 
 char *xstrndup(const char *s, size_t n)

@@ -321,6 +321,31 @@ static void lru_push(struct snet_inspect_worker *w, struct flow *f)
 		w->lru_tail = f;
 }
 
+/* a flow's SSH KEXINIT state, made when a side's banner is over and a
+ * rule of its set reads HASSH */
+struct ssh_kex {
+	/* a side's first binary packet while it comes, then its HASSH
+	 * string (hassh_ok) */
+	struct strbuf buf[2];
+	char hassh[2][33];
+	uint8_t hassh_ok;
+	uint8_t cr;		/* sides whose banner's CR ended a segment: a LF may follow */
+};
+
+static size_t ssh_kex_memory(const struct ssh_kex *k)
+{
+	return k ? sizeof(*k) + k->buf[0].cap + k->buf[1].cap : 0;
+}
+
+static void ssh_kex_free(struct ssh_kex *k)
+{
+	if (!k)
+		return;
+	strbuf_free(&k->buf[0]);
+	strbuf_free(&k->buf[1]);
+	free(k);
+}
+
 /* a flow's flowint values and flowbits (uint32_t values first: aligned) */
 static size_t flow_vars_size(const struct snet_inspect_ruleset *rs)
 {
@@ -330,7 +355,7 @@ static size_t flow_vars_size(const struct snet_inspect_ruleset *rs)
 static size_t flow_memory(const struct flow *f)
 {
 	size_t m = sizeof(*f) + f->tls_buf.cap + f->tls_srv_buf.cap + f->ssh_line[0].cap +
-		   f->ssh_line[1].cap + (f->tags ? FLOW_TAGS_MAX * sizeof(*f->tags) : 0);
+		   f->ssh_line[1].cap + ssh_kex_memory(f->sshk) + (f->tags ? FLOW_TAGS_MAX * sizeof(*f->tags) : 0);
 	for (int d = 0; d < 2; d++)
 		m += stream_memory(&f->sd[d]);
 	if (f->http)
@@ -379,6 +404,7 @@ static void flow_free(struct snet_inspect_worker *w, struct flow *f)
 	strbuf_free(&f->tls_srv_buf);
 	strbuf_free(&f->ssh_line[0]);
 	strbuf_free(&f->ssh_line[1]);
+	ssh_kex_free(f->sshk);
 	free(f->tags);
 	free(f->vars);
 	w->mem -= f->mem;
@@ -1513,6 +1539,13 @@ static json_t *ssh_json(const void *arg)
 				    json_stringn((const char *)b.proto, b.proto_len));
 		json_object_set_new(side, "software_version",
 				    json_stringn((const char *)b.software, b.software_len));
+		if (f->sshk && (f->sshk->hassh_ok & (1u << d))) {
+			json_t *h = json_object();
+			json_object_set_new(h, "hash", json_string(f->sshk->hassh[d]));
+			json_object_set_new(h, "string", json_stringn(f->sshk->buf[d].s,
+								      f->sshk->buf[d].len));
+			json_object_set_new(side, "hassh", h);
+		}
 		json_object_set_new(o, d ? "server" : "client", side);
 	}
 	return o;
@@ -1536,6 +1569,93 @@ static void ssh_event(struct snet_inspect_worker *w, const struct ssh_banner *b)
 	run_event(w, &ev);
 }
 
+/* a side's KEXINIT: ssh.hassh(.string) or ssh.hassh.server(.string), with
+ * the side's banner */
+static void ssh_kex_event(struct snet_inspect_worker *w, int di)
+{
+	struct flow *f = w->f;
+	struct event ev;
+	enum buf_id h = di ? BUF_SSH_HASSH_SERVER : BUF_SSH_HASSH;
+	enum buf_id hs = di ? BUF_SSH_HASSH_SERVER_STRING : BUF_SSH_HASSH_STRING;
+	ev_init(&ev, PH_SSH_KEXINIT);
+	ev.app_key = "ssh";
+	ev_buf(&ev, h, (const uint8_t *)f->sshk->hassh[di], 32);
+	ev_buf(&ev, hs, (const uint8_t *)f->sshk->buf[di].s, f->sshk->buf[di].len);
+	ev.scan_mask = 1ull << h | 1ull << hs;
+	struct ssh_banner b;
+	if (f->ssh_line[di].s &&
+	    !ssh_banner_split((const uint8_t *)f->ssh_line[di].s, f->ssh_line[di].len, &b)) {
+		ev_buf(&ev, BUF_SSH_PROTO, b.proto, b.proto_len);
+		ev.scan_mask |= 1ull << BUF_SSH_PROTO;
+		if (b.software_len) {
+			ev_buf(&ev, BUF_SSH_SOFTWARE, b.software, b.software_len);
+			ev.scan_mask |= 1ull << BUF_SSH_SOFTWARE;
+		}
+	}
+	stream_window_buf(w, &ev);
+	ev.app_fn = ssh_json;
+	ev.app_arg = f;
+	run_event(w, &ev);
+}
+
+/*
+ * After the banner, a side's first binary packet, gathered whole (at
+ * most 35000 bytes, under flow-memcap) when a rule of the set reads
+ * HASSH: a KEXINIT gives the side's HASSH.
+ */
+static void ssh_kex_data(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
+{
+	struct flow *f = w->f;
+	uint8_t bit = (uint8_t)(1u << di);
+	size_t total;
+
+	if (f->ssh_kex_done & bit)
+		return;
+	if (!(w->cur->bufs_used & HASSH_BUFS) ||
+	    (!f->sshk && (!mem_room(w, sizeof(*f->sshk)) ||
+			  !(f->sshk = calloc(1, sizeof(*f->sshk)))))) {
+		f->ssh_kex_done |= bit;	/* no rule reads HASSH, or no memory */
+		return;
+	}
+	struct ssh_kex *sk = f->sshk;
+	struct strbuf *k = &sk->buf[di];
+	if (!n)
+		return;
+	if (sk->cr & bit) {
+		sk->cr &= (uint8_t)~bit;
+		if (*d == '\n') {
+			d++;
+			if (!--n)
+				return;
+		}
+	}
+	size_t take = k->len < SSH_KEX_MAX ? SSH_KEX_MAX - k->len : 0;
+	if (take > n)
+		take = n;
+	int rc;
+	if ((k->len + take > k->cap && !mem_room(w, k->len + take - k->cap)) ||
+	    strbuf_append(k, d, take))
+		rc = -1;	/* no memory for it under flow-memcap: no HASSH */
+	else
+		rc = ssh_packet_whole((const uint8_t *)k->s, k->len, &total);
+	if (rc == 0)
+		return;
+	f->ssh_kex_done |= bit;
+	struct strbuf hs = { 0 };
+	if (rc < 0 || ssh_kexinit_hassh((const uint8_t *)k->s, k->len, di, &hs) ||
+	    md5_hex(hs.s, hs.len, sk->hassh[di])) {
+		strbuf_free(&hs);
+		strbuf_free(k);
+		flow_account(w, f);
+		return;
+	}
+	strbuf_free(k);
+	*k = hs;	/* kept for the EVE ssh object */
+	flow_account(w, f);
+	sk->hassh_ok |= bit;
+	ssh_kex_event(w, di);
+}
+
 /* the first line of side di, until it is complete */
 static void ssh_data(struct snet_inspect_worker *w, int di, const uint8_t *d, size_t n)
 {
@@ -1557,10 +1677,21 @@ static void ssh_data(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 	struct ssh_banner b;
 	if (rc < 0 || ssh_banner_split((const uint8_t *)l->s, len, &b)) {
 		strbuf_free(l);
+		f->ssh_kex_done |= (uint8_t)(1u << di);
 		return;
 	}
+	/* the line ends with LF, CR LF or CR; what follows is binary */
+	size_t t = len + 1;
+	if (l->s[len] == '\r' && t < l->len && l->s[t] == '\n')
+		t++;
+	size_t more = t <= l->len ? l->len - t : 0;
+	bool cr = l->s[len] == '\r' && t == l->len;
 	l->len = len;		/* kept for the EVE ssh object */
 	ssh_event(w, &b);
+	ssh_kex_data(w, di, (const uint8_t *)l->s + t, more);
+	if (cr && f->sshk)
+		f->sshk->cr |= (uint8_t)(1u << di);
+	ssh_kex_data(w, di, d + take, n - take);
 }
 
 /* ---- DCERPC ---- */
@@ -1892,6 +2023,8 @@ static void app_feed(struct snet_inspect_worker *w, int di, const uint8_t *d, si
 		tls_server_data(w, d, n);
 	} else if (f->app == APP_SSH && !(f->ssh_done & (1u << di))) {
 		ssh_data(w, di, d, n);
+	} else if (f->app == APP_SSH && !(f->ssh_kex_done & (1u << di))) {
+		ssh_kex_data(w, di, d, n);
 	} else if (f->app == APP_DCERPC) {
 		dce_data(w, di, d, n);
 	} else if (f->app == APP_DNS) {

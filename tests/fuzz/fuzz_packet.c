@@ -125,7 +125,11 @@ static const char rules[] =
 	"alert ip any any -> any any (msg:\"hd\"; ipv4.hdr; content:\"|40|\"; tcp.hdr; "
 	"byte_test:1,&,2,13; content:\"|02 04|\"; offset:20; pkt_data; content:\"G\"; sid:58;)\n"
 	"alert udp any any -> any any (msg:\"ud\"; ipv6.hdr; content:\"|11|\"; udp.hdr; "
-	"bsize:8; sid:59;)\n";
+	"bsize:8; sid:59;)\n"
+	"alert ssh any any -> any any (msg:\"hh\"; ssh.hassh.string; content:\"curve\"; "
+	"ssh.software; content:\"Go\"; sid:60;)\n"
+	"alert ssh any any -> any any (msg:\"hs\"; ssh.hassh.server; "
+	"content:\"0123456789abcdef0123456789abcdef\"; sid:61;)\n";
 
 static void setup(void)
 {

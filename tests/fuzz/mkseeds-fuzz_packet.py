@@ -8,7 +8,7 @@ hellos' JA3/JA3S would barely be reached; these flows start the fuzzer
 there, DCERPC flows (bind, bind_ack, fragmented requests, responses,
 in both byte orders) start it in dcerpc.c, and SMTP sessions with MIME
 messages (base64 and quoted-printable attachments, nested multiparts,
-PIPELINING, BDAT, STARTTLS) in smtp.c, base64 text for base64_decode, DNS over TCP (length-prefixed
+PIPELINING, BDAT, STARTTLS) in smtp.c, base64 text for base64_decode, SSH KEXINITs, DNS over TCP (length-prefixed
 queries and responses, split and joined) in dns.c, and IP fragments (IPv4
 and IPv6, out of order, overlapping, duplicated, past the limits) in
 defrag.c.  Packets are IPv4 or IPv6.  Generated, never fetched:
@@ -275,6 +275,31 @@ def base64_flow(seg):
     return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
 
 
+def ssh_flow(seg):
+    """SSH on port 22: both banners, then each side's KEXINIT, in seg-byte
+    segments (the client's banner and KEXINIT in one write)"""
+    lists = [b"curve25519-sha256,ext-info-c", b"ssh-ed25519", b"aes128-ctr", b"aes128-ctr",
+             b"hmac-sha2-256", b"hmac-sha2-256", b"none", b"none", b"", b""]
+    body = bytes([20]) + b"\xc0" * 16 + b"".join(struct.pack("!I", len(x)) + x for x in lists)
+    body += b"\0" + b"\0" * 4
+    pad = 8 - (len(body) + 5) % 8 + 4
+    kex = struct.pack("!IB", len(body) + pad + 1, pad) + body + b"\0" * pad
+    cs, ss = 3001, 7001
+    pkts = [tcp(CLI, SRV, 40022, 22, cs - 1, 0, 0x02), tcp(SRV, CLI, 22, 40022, ss - 1, cs, 0x12),
+            tcp(CLI, SRV, 40022, 22, cs, ss, 0x10)]
+    for server, data in ((True, b"SSH-2.0-OpenSSH_9.6\r\n"), (False, b"SSH-2.0-Go\r\n" + kex),
+                         (True, kex)):
+        for i in range(0, len(data), seg):
+            part = data[i:i + seg]
+            if server:
+                pkts.append(tcp(SRV, CLI, 22, 40022, ss, cs, 0x18, part))
+                ss += len(part)
+            else:
+                pkts.append(tcp(CLI, SRV, 40022, 22, cs, ss, 0x18, part))
+                cs += len(part)
+    return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
+
+
 def frag4(pkt, pieces, ident):
     """IPv4 fragments of pkt: pieces are (offset, length, more) of its
     payload, in the order sent; an offset past the payload gives zeros"""
@@ -384,6 +409,8 @@ def main():
     for seg in (1400, 6):
         with open(os.path.join(out, "base64-%d" % seg), "wb") as f:
             f.write(base64_flow(seg))
+        with open(os.path.join(out, "ssh-kexinit-%d" % seg), "wb") as f:
+            f.write(ssh_flow(seg))
     for name, data in frag_flows().items():
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)

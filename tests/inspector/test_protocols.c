@@ -696,6 +696,112 @@ static void ssh_banners(void **state)
 	teardown_rules();
 }
 
+/* ---- ssh.hassh, ssh.hassh.server: each side's KEXINIT ---- */
+
+#define HASSH_CLI "7c7db5452a921beacb9e426088f87bf6"
+#define HASSH_SRV "a7a8ab7f41ae48ba6682874243cb95ea"
+
+/* an SSH binary packet holding a KEXINIT (msg, 20) with these name-lists */
+static size_t kexinit(uint8_t *b, uint8_t msg)
+{
+	static const char *const lists[10] = {
+		"curve25519-sha256,ext-info-c", "ssh-ed25519",
+		"chacha20-poly1305@openssh.com,aes128-ctr", "aes256-gcm@openssh.com",
+		"umac-64-etm@openssh.com", "hmac-sha2-256", "none,zlib@openssh.com", "none",
+		"", "",
+	};
+	size_t n = 5;
+	b[n++] = msg;
+	memset(b + n, 0xc0, 16);	/* cookie */
+	n += 16;
+	for (int i = 0; i < 10; i++) {
+		size_t l = strlen(lists[i]);
+		b[n++] = 0, b[n++] = 0, b[n++] = (uint8_t)(l >> 8), b[n++] = (uint8_t)l;
+		memcpy(b + n, lists[i], l);
+		n += l;
+	}
+	b[n++] = 0;	/* first_kex_packet_follows */
+	memset(b + n, 0, 4);
+	n += 4;
+	uint8_t pad = (uint8_t)(8 - n % 8 + 4);
+	memset(b + n, 0, pad);
+	n += pad;
+	size_t len = n - 4;
+	b[0] = 0, b[1] = 0, b[2] = (uint8_t)(len >> 8), b[3] = (uint8_t)len, b[4] = pad;
+	return n;
+}
+
+static unsigned hassh_sids(const struct snet_inspect_verdict *v)
+{
+	unsigned m = 0;
+	for (unsigned sid = 1; sid <= 4; sid++)
+		m |= (unsigned)tu_has_sid(v, sid) << sid;
+	return m;
+}
+
+static void ssh_hassh(void **state)
+{
+	(void)state;
+	setup_rules("alert ssh any any -> any any (msg:\"h\"; ssh.hassh; content:\"" HASSH_CLI
+		    "\"; sid:1;)\n"
+		    "alert ssh any any -> any any (msg:\"hs\"; ssh.hassh.string; "
+		    "content:\"|3b|chacha20-poly1305@openssh.com,\"; sid:2;)\n"
+		    /* upper case: the buffer is lowercase hex, the content too */
+		    "alert ssh any any -> any any (msg:\"srv\"; ssh.hassh.server; content:\""
+		    "A7A8AB7F41AE48BA6682874243CB95EA\"; sid:3;)\n"
+		    "alert ssh any any -> any any (msg:\"both\"; ssh.software; content:\"PuTTY\"; "
+		    "ssh.hassh.string; content:\"curve25519\"; startswith; sid:4;)\n");
+	uint8_t pkt[1024], seg[1400];
+	size_t pn = kexinit(pkt, 20);
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+
+	/* the client's banner and KEXINIT in one segment */
+	tu_conn_open(&c, W, 22);
+	static const char banner[] = "SSH-2.0-OpenSSH_9.2\r\n";
+	memcpy(seg, banner, sizeof(banner) - 1);
+	memcpy(seg + sizeof(banner) - 1, pkt, pn);
+	tu_conn_send(&c, (const char *)seg, sizeof(banner) - 1 + pn, &v);
+	assert_int_equal(hassh_sids(&v), 1u << 1 | 1u << 2);
+	assert_int_equal(tu_eve_count("select(.alert.signature_id==1 and .app_proto==\"ssh\" and "
+				      ".ssh.client.hassh.hash==\"" HASSH_CLI "\" and "
+				      ".ssh.client.hassh.string==\"curve25519-sha256,ext-info-c;"
+				      "chacha20-poly1305@openssh.com,aes128-ctr;"
+				      "umac-64-etm@openssh.com;none,zlib@openssh.com\")"), 1);
+	/* the server's: its banner, then the KEXINIT in three segments */
+	tu_conn_reply(&c, "SSH-2.0-OpenSSH_9.6\r\n", 21, &v);
+	assert_int_equal(hassh_sids(&v), 0);
+	tu_conn_reply(&c, (const char *)pkt, 3, &v);
+	tu_conn_reply(&c, (const char *)pkt + 3, 40, &v);
+	assert_int_equal(hassh_sids(&v), 0);
+	tu_conn_reply(&c, (const char *)pkt + 43, pn - 43, &v);
+	assert_int_equal(hassh_sids(&v), 1u << 3);
+	/* later packets are not a KEXINIT again */
+	tu_conn_send(&c, (const char *)pkt, pn, &v);
+	assert_int_equal(hassh_sids(&v), 0);
+
+	/* a banner whose CR ends a segment, the LF in the next with the KEXINIT */
+	tu_conn_open(&c, W, 2200);
+	tu_conn_send(&c, "SSH-2.0-PuTTY_Release_0.81\r", 27, &v);
+	seg[0] = '\n';
+	memcpy(seg + 1, pkt, pn);
+	tu_conn_send(&c, (const char *)seg, pn + 1, &v);
+	assert_int_equal(hassh_sids(&v), 1u << 1 | 1u << 2 | 1u << 4);
+
+	/* another message first: no HASSH */
+	tu_conn_open(&c, W, 2201);
+	size_t qn = kexinit(pkt, 21);
+	memcpy(seg, banner, sizeof(banner) - 1);
+	memcpy(seg + sizeof(banner) - 1, pkt, qn);
+	tu_conn_send(&c, (const char *)seg, sizeof(banner) - 1 + qn, &v);
+	assert_int_equal(hassh_sids(&v), 0);
+	/* a length past RFC 4253's: no HASSH, and nothing held */
+	tu_conn_open(&c, W, 2202);
+	tu_conn_send(&c, "SSH-2.0-x\r\n\x7f\xff\xff\xff\x05", 16, &v);
+	assert_int_equal(hassh_sids(&v), 0);
+	teardown_rules();
+}
+
 /* ---- the server's certificate ---- */
 
 static void tls_cert_keywords(void **state)
@@ -1041,6 +1147,7 @@ int main(void)
 		cmocka_unit_test(http_request_line_forms),
 		cmocka_unit_test(http_absolute_uri),
 		cmocka_unit_test(ssh_banners),
+		cmocka_unit_test(ssh_hassh),
 		cmocka_unit_test(flow_established),
 		cmocka_unit_test(flow_directions),
 		cmocka_unit_test(flow_stream_options),
