@@ -13,9 +13,12 @@ struct hbuf {
 	bool set;
 };
 
+/* a transaction's buffers, by buffer id: the HTTP ones come first (all
+ * other buffers after them would be empty slots in every transaction) */
+#define HTTP_TX_BUFS (BUF_HTTP_SERVER_BODY + 1)
 struct http_tx {
-	struct hbuf req[BUF__COUNT];	/* request side buffers */
-	struct hbuf resp[BUF__COUNT];	/* response side buffers */
+	struct hbuf req[HTTP_TX_BUFS];	/* request side buffers */
+	struct hbuf resp[HTTP_TX_BUFS];	/* response side buffers */
 	uint64_t req_body_len, resp_body_len;
 	bool req_done, resp_started;
 	bool head_request;

@@ -8,11 +8,6 @@
 
 #include "internal.h"
 
-size_t flowint_size(size_t n)
-{
-	return n * sizeof(uint32_t) + (n + 7) / 8;
-}
-
 void flowint_init(struct flowint_vals *v, void *mem, size_t n)
 {
 	v->val = mem;

@@ -172,7 +172,7 @@ static void tx_free(struct http_tx *tx)
 {
 	if (!tx)
 		return;
-	for (int b = 0; b < BUF__COUNT; b++) {
+	for (int b = 0; b < HTTP_TX_BUFS; b++) {
 		hbuf_free(&tx->req[b]);
 		hbuf_free(&tx->resp[b]);
 	}
@@ -187,7 +187,7 @@ static void tx_done(struct http_state *h, struct http_tx *tx)
 		tx_free(tx);
 		return;
 	}
-	for (int b = 0; b < BUF__COUNT; b++) {
+	for (int b = 0; b < HTTP_TX_BUFS; b++) {
 		hbuf_free(&tx->req[b]);
 		hbuf_free(&tx->resp[b]);
 	}
@@ -233,7 +233,7 @@ size_t http_state_memory(struct http_state *h)
 		m += h->d[d].hdr.cap + h->d[d].chunk_line.cap;
 	for (unsigned i = 0; i < h->ntx; i++) {
 		m += sizeof(struct http_tx);
-		for (int b = 0; b < BUF__COUNT; b++)
+		for (int b = 0; b < HTTP_TX_BUFS; b++)
 			m += h->tx[i]->req[b].cap + h->tx[i]->resp[b].cap;
 	}
 	/* during a feed the parser is still changing the state */
@@ -702,7 +702,7 @@ static int on_header_block(struct http_state *h, int dir, const char *hb, const 
 	int status = atoi((const char *)b[BUF_HTTP_STAT_CODE].p);
 	if (status >= 100 && status < 200) {
 		/* interim response: the final one follows */
-		for (int i = 0; i < BUF__COUNT; i++) {
+		for (int i = 0; i < HTTP_TX_BUFS; i++) {
 			hbuf_free(&b[i]);
 			memset(&b[i], 0, sizeof(b[i]));
 		}

@@ -472,8 +472,11 @@ struct flowint_vals {
 	uint32_t *val;
 	uint8_t *set;
 };
-/* bytes a flow keeps for n variables */
-size_t flowint_size(size_t n);
+/* bytes a flow keeps for n variables (inline: every flow's memory count) */
+static inline size_t flowint_size(size_t n)
+{
+	return n * sizeof(uint32_t) + (n + 7) / 8;
+}
 /* point v into mem (flowint_size(n) zeroed bytes) */
 void flowint_init(struct flowint_vals *v, void *mem, size_t n);
 /* do the conditions of ops[n] hold?  (no values: a flow with none set) */
