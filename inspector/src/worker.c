@@ -1612,7 +1612,7 @@ static void ssh_kex_data(struct snet_inspect_worker *w, int di, const uint8_t *d
 	if (f->ssh_kex_done & bit)
 		return;
 	if (!(w->cur->bufs_used & HASSH_BUFS) ||
-	    (!f->sshk && (!mem_room(w, sizeof(*f->sshk)) ||
+	    (!f->sshk && (!parser_room(w, sizeof(*f->sshk), NULL) ||
 			  !(f->sshk = calloc(1, sizeof(*f->sshk)))))) {
 		f->ssh_kex_done |= bit;	/* no rule reads HASSH, or no memory */
 		return;
@@ -1633,7 +1633,7 @@ static void ssh_kex_data(struct snet_inspect_worker *w, int di, const uint8_t *d
 	if (take > n)
 		take = n;
 	int rc;
-	if ((k->len + take > k->cap && !mem_room(w, k->len + take - k->cap)) ||
+	if ((k->len + take > k->cap && !parser_room(w, k->len + take - k->cap, NULL)) ||
 	    strbuf_append(k, d, take))
 		rc = -1;	/* no memory for it under flow-memcap: no HASSH */
 	else
