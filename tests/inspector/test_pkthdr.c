@@ -141,10 +141,8 @@ static void with_payload(void **state)
 static void app_rule(void **state)
 {
 	(void)state;
-	/* a worker of its own: tu_conn's clock starts at 0, before run()'s */
-	struct snet_inspect_ruleset *rs;
-	struct snet_inspect_worker *w;
-	tu_setup(RULES, &rs, &w);
+	/* first of the tests: tu_conn's clock starts at 0, before run()'s */
+	struct snet_inspect_worker *w = W;
 	struct tu_conn c = { 0 };
 	struct snet_inspect_verdict v;
 	tu_conn_open(&c, w, 80);
@@ -157,7 +155,6 @@ static void app_rule(void **state)
 	tu_conn_send(&d, "SSH-2.0-x\r\n", 11, &v);
 	tu_conn_send(&d, "GET / HTTP/1.1\r\n\r\n", 18, &v);
 	assert_false(tu_has_sid(&v, 7));
-	tu_teardown(&rs, &w);
 }
 
 static int setup(void **state)
@@ -177,11 +174,11 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(app_rule),
 		cmocka_unit_test(tcp_header),
 		cmocka_unit_test(ip_headers),
 		cmocka_unit_test(with_payload),
 		cmocka_unit_test(mss),
-		cmocka_unit_test(app_rule),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
