@@ -214,24 +214,36 @@ def dns_tcp_flow(seg):
     return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
 
 
+class Conn:
+    """a TCP connection from CLI: its handshake, then segments of at most
+    seg bytes each way; packets() in fuzz_packet's input format"""
+
+    def __init__(self, cport, port, cs, ss, seg):
+        self.cport, self.port, self.cs, self.ss, self.seg = cport, port, cs, ss, seg
+        self.pkts = [tcp(CLI, SRV, cport, port, cs - 1, 0, 0x02),
+                     tcp(SRV, CLI, port, cport, ss - 1, cs, 0x12),
+                     tcp(CLI, SRV, cport, port, cs, ss, 0x10)]
+
+    def send(self, d, server=False):
+        for i in range(0, len(d), self.seg):
+            part = d[i:i + self.seg]
+            if server:
+                self.pkts.append(tcp(SRV, CLI, self.port, self.cport, self.ss, self.cs, 0x18, part))
+                self.ss += len(part)
+            else:
+                self.pkts.append(tcp(CLI, SRV, self.cport, self.port, self.cs, self.ss, 0x18, part))
+                self.cs += len(part)
+
+    def packets(self):
+        return b"".join(struct.pack("!H", len(p)) + p for p in self.pkts)
+
+
 def http_flow(seg):
     """an HTTP/1.1 connection on port 80 in seg-byte segments both ways: a
     chunked POST after a 100 Continue, a raw-deflate response, a chunked
     gzip one, a HEAD and its body-less answer, then a body to the close"""
-    cs, ss = 1001, 5001
-    pkts = [tcp(CLI, SRV, 40080, 80, cs - 1, 0, 0x02), tcp(SRV, CLI, 80, 40080, ss - 1, cs, 0x12),
-            tcp(CLI, SRV, 40080, 80, cs, ss, 0x10)]
-
-    def send(d, server):
-        nonlocal cs, ss
-        for i in range(0, len(d), seg):
-            part = d[i:i + seg]
-            if server:
-                pkts.append(tcp(SRV, CLI, 80, 40080, ss, cs, 0x18, part))
-                ss += len(part)
-            else:
-                pkts.append(tcp(CLI, SRV, 40080, 80, cs, ss, 0x18, part))
-                cs += len(part)
+    c = Conn(40080, 80, 1001, 5001, seg)
+    send = c.send
     raw = zlib.compressobj(9, zlib.DEFLATED, -15)
     deflated = raw.compress(b"zzzy " * 40) + raw.flush()
     gz = zlib.compressobj(9, zlib.DEFLATED, 31)
@@ -249,30 +261,20 @@ def http_flow(seg):
          + gzipped[half:] + b"\r\n0\r\n\r\n", True)
     send(b"HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n", True)
     send(b"HTTP/1.0 200 OK\r\n\r\nzzzy until the close", True)
-    pkts.append(tcp(SRV, CLI, 80, 40080, ss, cs, 0x11))
-    return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
+    c.pkts.append(tcp(SRV, CLI, 80, 40080, c.ss, c.cs, 0x11))
+    return c.packets()
 
 
 def base64_flow(seg):
     """base64 text after "K" and in a URI's "q=", for base64_decode: a TCP
     stream on port 7000 and an HTTP request, in seg-byte segments"""
     import base64
-    cs, ss = 1001, 5001
-    pkts = [tcp(CLI, SRV, 40070, 7000, cs - 1, 0, 0x02),
-            tcp(SRV, CLI, 7000, 40070, ss - 1, cs, 0x12), tcp(CLI, SRV, 40070, 7000, cs, ss, 0x10)]
-    data = (b"K" + base64.b64encode(b"evil\x05iiil " * 3) + b"!K" +
-            base64.b64encode(b"\x01ev") + b"=K==" + b"\n")
-    for i in range(0, len(data), seg):
-        pkts.append(tcp(CLI, SRV, 40070, 7000, cs, ss, 0x18, data[i:i + seg]))
-        cs += len(data[i:i + seg])
-    cs, ss = 2001, 6001
-    pkts += [tcp(CLI, SRV, 40081, 80, cs - 1, 0, 0x02), tcp(SRV, CLI, 80, 40081, ss - 1, cs, 0x12),
-             tcp(CLI, SRV, 40081, 80, cs, ss, 0x10)]
-    req = b"GET /s?q=" + base64.b64encode(b"../../etc/passwd") + b" HTTP/1.1\r\nHost: h\r\n\r\n"
-    for i in range(0, len(req), seg):
-        pkts.append(tcp(CLI, SRV, 40081, 80, cs, ss, 0x18, req[i:i + seg]))
-        cs += len(req[i:i + seg])
-    return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
+    c = Conn(40070, 7000, 1001, 5001, seg)
+    c.send(b"K" + base64.b64encode(b"evil\x05iiil " * 3) + b"!K" +
+           base64.b64encode(b"\x01ev") + b"=K==" + b"\n")
+    h = Conn(40081, 80, 2001, 6001, seg)
+    h.send(b"GET /s?q=" + base64.b64encode(b"../../etc/passwd") + b" HTTP/1.1\r\nHost: h\r\n\r\n")
+    return c.packets() + h.packets()
 
 
 def ssh_flow(seg):
@@ -284,20 +286,11 @@ def ssh_flow(seg):
     body += b"\0" + b"\0" * 4
     pad = 8 - (len(body) + 5) % 8 + 4
     kex = struct.pack("!IB", len(body) + pad + 1, pad) + body + b"\0" * pad
-    cs, ss = 3001, 7001
-    pkts = [tcp(CLI, SRV, 40022, 22, cs - 1, 0, 0x02), tcp(SRV, CLI, 22, 40022, ss - 1, cs, 0x12),
-            tcp(CLI, SRV, 40022, 22, cs, ss, 0x10)]
-    for server, data in ((True, b"SSH-2.0-OpenSSH_9.6\r\n"), (False, b"SSH-2.0-Go\r\n" + kex),
-                         (True, kex)):
-        for i in range(0, len(data), seg):
-            part = data[i:i + seg]
-            if server:
-                pkts.append(tcp(SRV, CLI, 22, 40022, ss, cs, 0x18, part))
-                ss += len(part)
-            else:
-                pkts.append(tcp(CLI, SRV, 40022, 22, cs, ss, 0x18, part))
-                cs += len(part)
-    return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
+    c = Conn(40022, 22, 3001, 7001, seg)
+    c.send(b"SSH-2.0-OpenSSH_9.6\r\n", server=True)
+    c.send(b"SSH-2.0-Go\r\n" + kex)
+    c.send(kex, server=True)
+    return c.packets()
 
 
 def frag4(pkt, pieces, ident):

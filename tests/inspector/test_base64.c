@@ -173,13 +173,15 @@ static void http_buffers(void **state)
  * alerts on the segment that completes it, once; a later segment with a
  * new encoded command alerts again.
  */
+#define STREAM_RULE "alert tcp any any -> any 7000 (msg:\"b\"; content:\"data=\"; " \
+	"base64_decode:relative; base64_data; content:\"cmd.exe\"; sid:1;)"
+
 static void stream_segments(void **state)
 {
 	(void)state;
 	struct snet_inspect_ruleset *rs;
 	struct snet_inspect_worker *w;
-	tu_setup("alert tcp any any -> any 7000 (msg:\"b\"; content:\"data=\"; "
-		 "base64_decode:relative; base64_data; content:\"cmd.exe\"; sid:1;)", &rs, &w);
+	tu_setup(STREAM_RULE, &rs, &w);
 	struct tu_conn c = { 0 };
 	struct snet_inspect_verdict v;
 	tu_conn_open(&c, w, 7000);
@@ -196,9 +198,7 @@ static void stream_segments(void **state)
 	tu_teardown(&rs, &w);
 
 	/* the "data=" is old; the text after it goes on in new bytes */
-
-	tu_setup("alert tcp any any -> any 7000 (msg:\"b\"; content:\"data=\"; "
-		 "base64_decode:relative; base64_data; content:\"cmd.exe\"; sid:1;)", &rs, &w);
+	tu_setup(STREAM_RULE, &rs, &w);
 	memset(&c, 0, sizeof(c));
 	tu_conn_open(&c, w, 7000);
 	tu_conn_send(&c, "data=cnVuIG", 11, &v);
