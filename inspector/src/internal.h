@@ -239,6 +239,8 @@ bool buf_is_http(enum buf_id b);
 /* the header buffers: of the packet, not of a stream or a message */
 #define PKT_HDR_BUFS (1ull << BUF_IPV4_HDR | 1ull << BUF_IPV6_HDR | 1ull << BUF_TCP_HDR | \
 		      1ull << BUF_UDP_HDR)
+/* a packet's or its stream's buffers: no application message's */
+#define PACKET_BUFS (1ull << BUF_PAYLOAD | 1ull << BUF_STREAM | PKT_HDR_BUFS)
 #define RULE_LISTS (BUF__COUNT + 1)
 
 /* ---- match elements (rule_parser.c builds, match.c runs) ---- */

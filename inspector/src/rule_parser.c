@@ -2500,9 +2500,7 @@ static int resolve_directions(struct pstate *ps)
 
 	for (int d = 1; d <= 2; d++) {
 		enum phase ph;
-		if (r->proto == RP_HTTP && (r->bufmask & ~((1ull << BUF_PAYLOAD) | (1ull << BUF_STREAM) |
-							   PKT_HDR_BUFS) ||
-					    r->urilen.set)) {
+		if (r->proto == RP_HTTP && (r->bufmask & ~PACKET_BUFS || r->urilen.set)) {
 			if (d == DIR_TO_SERVER)
 				ph = (r->bufmask & (1ull << BUF_HTTP_CLIENT_BODY)) ?
 					PH_REQ_BODY : PH_REQ_HEADERS;
