@@ -372,7 +372,7 @@ static int collect(struct rule **rules, size_t nrules, struct groups *gs,
 					break;
 				}
 				if (r->fp) {
-					expr = fp_literal(r->fp, rule_xf(r, r->fp_buf),
+					expr = fp_literal(r->fp, smlist_xf(r, rule_list(r, r->fp_buf)),
 							  (enum buf_id)r->fp_buf, &flags, &ext);
 				} else {
 					expr = strdup(r->fp_regex);
@@ -482,7 +482,8 @@ static int compile_group(struct group *g, struct ruleset_dbs *d, unsigned mode,
 			/* the regex replaced a short literal: go back to it */
 			unsigned flags = g->flags[bad] & HS_FLAG_SINGLEMATCH;
 			hs_expr_ext_t x;
-			char *lit = fp_literal(r->fp_alt, rule_xf(r, g->buf), g->buf, &flags, &x);
+			const struct xform_chain *xf = smlist_xf(r, rule_list(r, (int)g->buf));
+			char *lit = fp_literal(r->fp_alt, xf, g->buf, &flags, &x);
 			if (!lit) {
 				free(ids);
 				free(ext);
@@ -547,7 +548,7 @@ static int set_max_ends(struct ruleset_dbs *d, struct rule **rules)
 		for (size_t k = 0; k < p->nids; k++) {
 			const struct rule *r = rules[p->rule_ids[k]];
 			/* a transform may move the bytes (dotprefix) */
-			if (!r->fp || r->fp_buf != (int)p->buf || r->lists[p->buf].xf)
+			if (!r->fp || r->fp_buf != (int)p->buf || rule_list(r, (int)p->buf)->xf)
 				continue;
 			hs_expr_ext_t x = fp_bounds(r->fp);
 			if (!(x.flags & HS_EXT_FLAG_MAX_OFFSET))

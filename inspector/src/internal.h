@@ -696,10 +696,13 @@ struct rule {
 	struct rate_filter rf;
 	struct suppress *sup;	/* threshold.config suppressions by address */
 	size_t nsup;
-	struct smlist lists[RULE_LISTS];
-	struct xform_chain *xfs;	/* the lists' transforms (rule_xf) */
+	/* the non-empty lists only, in list order (rule_list()): most rules
+	 * use two or three of the RULE_LISTS */
+	struct smlist *lists;
+	uint64_t listmask;	/* which lists are non-empty */
+	struct xform_chain *xfs;	/* the lists' transforms (smlist_xf) */
 	uint8_t nxfs;
-	uint64_t bufmask;	/* which lists are non-empty */
+	uint64_t bufmask;	/* listmask without LIST_BASE64_DATA: the buffers read */
 	/* direction(s) and phase it is inspected in */
 	uint8_t dirs;
 	enum phase phase_ts, phase_tc;
@@ -724,10 +727,24 @@ struct rule {
 
 void rule_free(struct rule *r);
 
-/* the transforms of r's list b, or NULL */
-static inline const struct xform_chain *rule_xf(const struct rule *r, int b)
+_Static_assert(RULE_LISTS <= 64, "a rule's lists are a 64-bit mask");
+
+/* what an empty list of a rule is */
+extern const struct smlist smlist_none;
+
+/* r's list b: its place in r->lists is the count of non-empty lists before it */
+static inline const struct smlist *rule_list(const struct rule *r, int b)
 {
-	return r->lists[b].xf ? &r->xfs[r->lists[b].xf - 1] : NULL;
+	uint64_t bit = 1ull << b;
+	if (!(r->listmask & bit))
+		return &smlist_none;
+	return &r->lists[__builtin_popcountll(r->listmask & (bit - 1))];
+}
+
+/* the transforms of r's list l, or NULL */
+static inline const struct xform_chain *smlist_xf(const struct rule *r, const struct smlist *l)
+{
+	return l->xf ? &r->xfs[l->xf - 1] : NULL;
 }
 
 /*

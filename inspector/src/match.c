@@ -548,6 +548,8 @@ void smlist_prepare_memos(struct smlist *l)
 	l->npmemo = slot;
 }
 
+const struct smlist smlist_none = { .last_anchor = -1 };
+
 void smlist_prepare(struct smlist *l)
 {
 	/* does a later element take its place from this one's end?  Only

@@ -222,6 +222,9 @@ struct pstate {
 	size_t stmt_items;
 	bool xf_fixed[RULE_LISTS];	/* a list's transforms are set */
 	unsigned nb64;		/* base64_decode keywords so far */
+	/* the rule's lists by list id, until take_lists() keeps the
+	 * non-empty ones in the rule */
+	struct smlist lists[RULE_LISTS];
 };
 
 static int fail(struct pstate *ps, int rc, const char *fmt, ...)
@@ -298,7 +301,7 @@ static char *unquote(const char *v)
 
 static struct sm *list_push(struct pstate *ps, int list)
 {
-	struct smlist *l = &ps->r->lists[list];
+	struct smlist *l = &ps->lists[list];
 	if (list == ps->cur_buf) {
 		/* the sticky buffer's statement: file_data's list is resolved
 		 * to a body later (resolve_directions) */
@@ -350,7 +353,7 @@ static struct sm *last_content(struct pstate *ps)
 {
 	if (ps->lc_list < 0)
 		return NULL;
-	return &ps->r->lists[ps->lc_list].v[ps->lc_index];
+	return &ps->lists[ps->lc_list].v[ps->lc_index];
 }
 
 /*
@@ -364,7 +367,7 @@ static int stmt_end(struct pstate *ps)
 	int rc = 0;
 	if (ps->cur_buf >= 0 && ps->stmt_items) {
 		struct rule *r = ps->r;
-		const struct xform_chain *had = rule_xf(r, ps->cur_buf);
+		const struct xform_chain *had = smlist_xf(r, &ps->lists[ps->cur_buf]);
 		static const struct xform_chain none;
 		if (!ps->xf_fixed[ps->cur_buf]) {
 			ps->xf_fixed[ps->cur_buf] = true;
@@ -374,7 +377,7 @@ static int stmt_end(struct pstate *ps)
 					return -ENOMEM;	/* ps->xf is freed with ps */
 				r->xfs = v;
 				v[r->nxfs++] = ps->xf;
-				r->lists[ps->cur_buf].xf = r->nxfs;
+				ps->lists[ps->cur_buf].xf = r->nxfs;
 				memset(&ps->xf, 0, sizeof(ps->xf));
 			}
 		} else if (!xform_equal(had ? had : &none, &ps->xf)) {
@@ -391,7 +394,7 @@ static int stmt_end(struct pstate *ps)
 /* a legacy modifier or pcre flag puts something in list, untransformed */
 static int legacy_into(struct pstate *ps, int list)
 {
-	if (ps->r->lists[list].xf)
+	if (ps->lists[list].xf)
 		return fail(ps, -ENOTSUP, "'%s' both with transforms and as a content modifier "
 			    "is not supported", buf_name((enum buf_id)list));
 	ps->xf_fixed[list] = true;
@@ -424,7 +427,7 @@ static int opt_content(struct pstate *ps, const char *v, const char *kw)
 	m->type = SM_CONTENT;
 	m->flags = neg ? SMF_NEGATED : 0;
 	ps->lc_list = ps->last_list;
-	ps->lc_index = ps->r->lists[ps->last_list].n - 1;
+	ps->lc_index = ps->lists[ps->last_list].n - 1;
 	m->u.content.bytes = bytes;
 	m->u.content.len = len;
 	return 0;
@@ -436,12 +439,12 @@ static int move_last_content_to(struct pstate *ps, int list)
 	int rc = legacy_into(ps, list);
 	if (rc)
 		return rc;
-	struct smlist *to = &ps->r->lists[list];
+	struct smlist *to = &ps->lists[list];
 	struct sm *v = realloc(to->v, (to->n + 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	to->v = v;
-	struct smlist *from = &ps->r->lists[ps->lc_list];
+	struct smlist *from = &ps->lists[ps->lc_list];
 	struct sm m = from->v[ps->lc_index];
 	memmove(&from->v[ps->lc_index], &from->v[ps->lc_index + 1],
 		(from->n - ps->lc_index - 1) * sizeof(struct sm));
@@ -463,7 +466,7 @@ static int opt_buffer(struct pstate *ps, const char *kw, enum buf_id buf,
 	 * its own instance (another name, another certificate) */
 	if (sticky && (buf == BUF_TLS_SAN || buf == BUF_TLS_CERTS ||
 		       buf == BUF_HTTP_REQUEST_HEADER || buf == BUF_HTTP_RESPONSE_HEADER) &&
-	    ps->r->lists[buf].n)
+	    ps->lists[buf].n)
 		return fail(ps, -ENOTSUP, "'%s' a second time in one rule (each statement of "
 			    "a multi-buffer matching its own instance) is not supported", kw);
 	if (ps->cur_buf == LIST_BASE64_DATA)
@@ -2052,20 +2055,18 @@ static int opt_base64_decode(struct pstate *ps, const char *v)
 /*
  * Suricata ends a list's match at base64_decode (base64_data's match is
  * the rule's), and a base64_decode without base64_data never matches:
- * refuse both rather than load what cannot do what it says.  Then point
- * each base64_decode at base64_data's list.
+ * refuse both rather than load what cannot do what it says.
  */
 static int base64_check(struct pstate *ps)
 {
-	struct rule *r = ps->r;
-	const struct smlist *data = &r->lists[LIST_BASE64_DATA];
+	const struct smlist *data = &ps->lists[LIST_BASE64_DATA];
 	if (!ps->nb64)
 		return 0;
 	if (!data->n)
 		return fail(ps, -EINVAL, "base64_decode without base64_data and a keyword after it "
 			    "never matches");
 	for (int b = 0; b < BUF__COUNT; b++) {
-		struct smlist *l = &r->lists[b];
+		struct smlist *l = &ps->lists[b];
 		for (size_t i = 0; i < l->n; i++) {
 			if (l->v[i].type != SM_BASE64_DECODE)
 				continue;
@@ -2073,7 +2074,6 @@ static int base64_check(struct pstate *ps)
 				return fail(ps, -ENOTSUP, "keywords after base64_decode in %s (Suricata "
 					    "skips them once base64_data matches) are not supported",
 					    buf_name((enum buf_id)b));
-			l->v[i].u.b64.data = data;
 		}
 	}
 	return 0;
@@ -2284,13 +2284,13 @@ static int resolve_directions(struct pstate *ps)
 	 * (not to_client) is refused rather than missing its SMTP half.
 	 */
 	bool smtp_file = false;
-	if (ps->file_data_lists[BUF_HTTP_SERVER_BODY] && r->lists[BUF_HTTP_SERVER_BODY].n) {
+	if (ps->file_data_lists[BUF_HTTP_SERVER_BODY] && ps->lists[BUF_HTTP_SERVER_BODY].n) {
 		if (r->app_req == APP_SMTP) {
 			if (r->flow_dirs == DIR_TO_CLIENT)
 				return fail(ps, -EINVAL, "file_data in a to_client smtp rule: SMTP "
 					    "attachments are sent to the server");
-			r->lists[BUF_SMTP_FILE_DATA] = r->lists[BUF_HTTP_SERVER_BODY];
-			memset(&r->lists[BUF_HTTP_SERVER_BODY], 0, sizeof(struct smlist));
+			ps->lists[BUF_SMTP_FILE_DATA] = ps->lists[BUF_HTTP_SERVER_BODY];
+			memset(&ps->lists[BUF_HTTP_SERVER_BODY], 0, sizeof(struct smlist));
 			if (r->fp_buf == BUF_HTTP_SERVER_BODY)
 				r->fp_buf = BUF_SMTP_FILE_DATA;
 			ps->file_data_lists[BUF_HTTP_SERVER_BODY] = false;
@@ -2303,7 +2303,7 @@ static int resolve_directions(struct pstate *ps)
 		}
 	}
 	for (int b = 0; b < BUF__COUNT; b++) {
-		if (!r->lists[b].n)
+		if (!ps->lists[b].n)
 			continue;
 		r->bufmask |= 1ull << b;
 		if (buf_is_http((enum buf_id)b)) {
@@ -2355,7 +2355,7 @@ static int resolve_directions(struct pstate *ps)
 	if (r->urilen.set)
 		http = req_only = true;
 	/* dce_iface, dce_opnum, dce_stub_data: a flow detected as DCERPC */
-	bool dce = r->dce || r->lists[BUF_DCE_STUB_DATA].n;
+	bool dce = r->dce || ps->lists[BUF_DCE_STUB_DATA].n;
 	if (dce && (http || dns || tls || tls_cert || ssh || smtp_file))
 		return fail(ps, -EINVAL, "dce_* keywords with another protocol's buffer in one rule");
 	if ((http + dns + (tls || tls_cert) + ssh + smtp_file) > 1)
@@ -2372,11 +2372,11 @@ static int resolve_directions(struct pstate *ps)
 		bool tcp_ok = r->proto == RP_IP || r->proto == RP_TCP || r->proto == RP_HTTP ||
 			      r->proto == RP_TLS;
 		bool udp_ok = r->proto == RP_IP || r->proto == RP_UDP || r->proto == RP_DNS;
-		if ((r->lists[BUF_TCP_HDR].n && !tcp_ok) || (r->lists[BUF_UDP_HDR].n && !udp_ok) ||
-		    (r->lists[BUF_TCP_HDR].n && r->lists[BUF_UDP_HDR].n))
+		if ((ps->lists[BUF_TCP_HDR].n && !tcp_ok) || (ps->lists[BUF_UDP_HDR].n && !udp_ok) ||
+		    (ps->lists[BUF_TCP_HDR].n && ps->lists[BUF_UDP_HDR].n))
 			return fail(ps, -EINVAL, "%s in a rule for another protocol never matches",
-				    r->lists[BUF_TCP_HDR].n ? "tcp.hdr" : "udp.hdr");
-		if (r->lists[BUF_IPV4_HDR].n && r->lists[BUF_IPV6_HDR].n)
+				    ps->lists[BUF_TCP_HDR].n ? "tcp.hdr" : "udp.hdr");
+		if (ps->lists[BUF_IPV4_HDR].n && ps->lists[BUF_IPV6_HDR].n)
 			return fail(ps, -EINVAL, "ipv4.hdr and ipv6.hdr in one rule never match");
 	}
 	if (dce) {
@@ -2430,11 +2430,11 @@ static int resolve_directions(struct pstate *ps)
 	uint8_t fd = r->flow_dirs;
 	/* file_data in a to_server rule is the request body */
 	if (fd == DIR_TO_SERVER && ps->file_data_lists[BUF_HTTP_SERVER_BODY] &&
-	    r->lists[BUF_HTTP_SERVER_BODY].n) {
-		if (r->lists[BUF_HTTP_CLIENT_BODY].n)
+	    ps->lists[BUF_HTTP_SERVER_BODY].n) {
+		if (ps->lists[BUF_HTTP_CLIENT_BODY].n)
 			return fail(ps, -EINVAL, "file_data and http_client_body in a to_server rule");
-		r->lists[BUF_HTTP_CLIENT_BODY] = r->lists[BUF_HTTP_SERVER_BODY];
-		memset(&r->lists[BUF_HTTP_SERVER_BODY], 0, sizeof(struct smlist));
+		ps->lists[BUF_HTTP_CLIENT_BODY] = ps->lists[BUF_HTTP_SERVER_BODY];
+		memset(&ps->lists[BUF_HTTP_SERVER_BODY], 0, sizeof(struct smlist));
 		r->bufmask &= ~(1ull << BUF_HTTP_SERVER_BODY);
 		r->bufmask |= 1ull << BUF_HTTP_CLIENT_BODY;
 		if (r->fp_buf == BUF_HTTP_SERVER_BODY)
@@ -2442,7 +2442,7 @@ static int resolve_directions(struct pstate *ps)
 		resp_only = false;
 		req_only = true;
 		for (int b = 0; b < BUF__COUNT; b++)
-			if (r->lists[b].n && buf_info[b].side == SIDE_RESP)
+			if (ps->lists[b].n && buf_info[b].side == SIDE_RESP)
 				resp_only = true;
 	}
 	if (resp_only && fd == DIR_TO_SERVER)
@@ -2450,7 +2450,7 @@ static int resolve_directions(struct pstate *ps)
 	if ((dns || tls) && fd == DIR_TO_CLIENT)
 		return fail(ps, -ENOTSUP, "unsupported keyword '%s' (in to_client rules)",
 			    !dns ? "tls_sni" :
-			    r->lists[BUF_DNS_QUERY].n ? "dns_query" : "dns.opcode");
+			    ps->lists[BUF_DNS_QUERY].n ? "dns_query" : "dns.opcode");
 	if (resp_only || tls_cert || hassh_srv)
 		r->dirs = DIR_TO_CLIENT;
 	else if (req_only || dns || tls || smtp_file || hassh_cli)
@@ -2458,13 +2458,13 @@ static int resolve_directions(struct pstate *ps)
 	else
 		r->dirs = fd ? fd : (DIR_TO_SERVER | DIR_TO_CLIENT);
 	/* file_data means the body of the side it is inspected on */
-	if (r->lists[BUF_HTTP_SERVER_BODY].n && ps->file_data_lists[BUF_HTTP_SERVER_BODY] &&
+	if (ps->lists[BUF_HTTP_SERVER_BODY].n && ps->file_data_lists[BUF_HTTP_SERVER_BODY] &&
 	    r->dirs == DIR_TO_SERVER) {
-		struct smlist tmp = r->lists[BUF_HTTP_CLIENT_BODY];
+		struct smlist tmp = ps->lists[BUF_HTTP_CLIENT_BODY];
 		if (tmp.n)
 			return fail(ps, -EINVAL, "file_data and http_client_body in a to_server rule");
-		r->lists[BUF_HTTP_CLIENT_BODY] = r->lists[BUF_HTTP_SERVER_BODY];
-		r->lists[BUF_HTTP_SERVER_BODY] = tmp;
+		ps->lists[BUF_HTTP_CLIENT_BODY] = ps->lists[BUF_HTTP_SERVER_BODY];
+		ps->lists[BUF_HTTP_SERVER_BODY] = tmp;
 		r->bufmask &= ~(1ull << BUF_HTTP_SERVER_BODY);
 		r->bufmask |= 1ull << BUF_HTTP_CLIENT_BODY;
 		if (r->fp_buf == BUF_HTTP_SERVER_BODY)
@@ -2484,10 +2484,10 @@ static int resolve_directions(struct pstate *ps)
 	bool tcp_based = r->proto == RP_TCP || r->proto == RP_HTTP || r->proto == RP_TLS;
 	/* dsize and header keywords are about one packet: its payload, too
 	 * (unless flow:only_stream says otherwise) */
-	if (r->lists[BUF_PAYLOAD].n && tcp_based && !r->no_stream && !r->dsize.set &&
+	if (ps->lists[BUF_PAYLOAD].n && tcp_based && !r->no_stream && !r->dsize.set &&
 	    ((!r->has_hdr && !(r->bufmask & PKT_HDR_BUFS)) || r->only_stream)) {
-		r->lists[BUF_STREAM] = r->lists[BUF_PAYLOAD];
-		memset(&r->lists[BUF_PAYLOAD], 0, sizeof(r->lists[BUF_PAYLOAD]));
+		ps->lists[BUF_STREAM] = ps->lists[BUF_PAYLOAD];
+		memset(&ps->lists[BUF_PAYLOAD], 0, sizeof(ps->lists[BUF_PAYLOAD]));
 		r->bufmask &= ~(1ull << BUF_PAYLOAD);
 		r->bufmask |= 1ull << BUF_STREAM;
 		if (r->fp_buf == BUF_PAYLOAD)
@@ -2523,7 +2523,7 @@ static int resolve_directions(struct pstate *ps)
 			/* a request's keywords are decided on its first PDU, its
 			 * stub once it is over; a response's once it is over */
 			ph = d == DIR_TO_CLIENT ? PH_DCE_RESPONSE :
-			     r->lists[BUF_DCE_STUB_DATA].n ? PH_DCE_REQ_STUB : PH_DCE_REQUEST;
+			     ps->lists[BUF_DCE_STUB_DATA].n ? PH_DCE_REQ_STUB : PH_DCE_REQUEST;
 		} else if (r->bufmask & (1ull << BUF_STREAM)) {
 			ph = PH_STREAM;
 		} else {
@@ -2546,8 +2546,8 @@ static int resolve_directions(struct pstate *ps)
 static int xform_check_contents(struct pstate *ps)
 {
 	for (int b = 0; b < BUF__COUNT; b++) {
-		const struct smlist *l = &ps->r->lists[b];
-		const struct xform_chain *xf = rule_xf(ps->r, b);
+		const struct smlist *l = &ps->lists[b];
+		const struct xform_chain *xf = smlist_xf(ps->r, l);
 		for (size_t i = 0; xf && i < l->n; i++) {
 			const struct sm *m = &l->v[i];
 			const char *why = m->type == SM_CONTENT ?
@@ -2576,7 +2576,7 @@ static int hash_buffer_contents(struct pstate *ps)
 		{ BUF_SSH_HASSH_SERVER, 32, false, true },
 	};
 	for (size_t k = 0; k < sizeof(hb) / sizeof(hb[0]); k++) {
-		struct smlist *l = &ps->r->lists[hb[k].buf];
+		struct smlist *l = &ps->lists[hb[k].buf];
 		const char *name = buf_name(hb[k].buf);
 		if (l->xf)
 			continue;	/* the value transformed: any length */
@@ -2628,7 +2628,7 @@ static int choose_fast_pattern(struct pstate *ps)
 	int best_buf = -1;
 	/* Hyperscan scans the buffer untransformed: no pcre of a transformed
 	 * list says anything about it */
-	if (r->fp_regex && r->fp_buf >= 0 && r->lists[r->fp_buf].xf) {
+	if (r->fp_regex && r->fp_buf >= 0 && ps->lists[r->fp_buf].xf) {
 		free(r->fp_regex);
 		r->fp_regex = NULL;
 		r->fp_buf = -1;
@@ -2642,9 +2642,9 @@ static int choose_fast_pattern(struct pstate *ps)
 		r->fp_buf = -1;
 	}
 	for (int b = app_phase ? BUF_HTTP_METHOD : 0; b < BUF__COUNT; b++) {
-		for (size_t i = 0; i < r->lists[b].n; i++) {
-			const struct sm *m = &r->lists[b].v[i];
-			if (m->type != SM_CONTENT || !xform_fp_ok(rule_xf(r, b), m))
+		for (size_t i = 0; i < ps->lists[b].n; i++) {
+			const struct sm *m = &ps->lists[b].v[i];
+			if (m->type != SM_CONTENT || !xform_fp_ok(smlist_xf(r, &ps->lists[b]), m))
 				continue;
 			if (m->flags & SMF_FAST_PATTERN) {
 				if (m->flags & SMF_NEGATED)
@@ -2691,6 +2691,60 @@ static int choose_fast_pattern(struct pstate *ps)
 	return 0;
 }
 
+static void smlists_free(struct smlist *lists, size_t n)
+{
+	for (size_t b = 0; b < n; b++) {
+		for (size_t i = 0; i < lists[b].n; i++) {
+			struct sm *m = &lists[b].v[i];
+			if (m->type == SM_CONTENT)
+				free(m->u.content.bytes);
+			else if (m->type == SM_PCRE) {
+				pcre2_code_free(m->u.pcre.code);
+				free(m->u.pcre.src);
+			}
+		}
+		free(lists[b].v);
+	}
+}
+
+/*
+ * Move the non-empty lists into the rule, in list order, and point each
+ * base64_decode at base64_data's list (the last, when there is one).
+ */
+static int take_lists(struct pstate *ps)
+{
+	struct rule *r = ps->r;
+	size_t n = 0;
+	r->listmask = 0;
+	for (int b = 0; b < RULE_LISTS; b++) {
+		if (ps->lists[b].n) {
+			r->listmask |= 1ull << b;
+			n++;
+		}
+	}
+	r->bufmask = r->listmask & ~(1ull << LIST_BASE64_DATA);
+	if (n && !(r->lists = malloc(n * sizeof(*r->lists)))) {
+		r->listmask = 0;
+		return -ENOMEM;
+	}
+	n = 0;
+	for (int b = 0; b < RULE_LISTS; b++) {
+		if (ps->lists[b].n)
+			r->lists[n++] = ps->lists[b];
+		else
+			free(ps->lists[b].v);
+		memset(&ps->lists[b], 0, sizeof(ps->lists[b]));
+	}
+	const struct smlist *data = rule_list(r, LIST_BASE64_DATA);
+	for (size_t k = 0; k < n; k++) {
+		for (size_t i = 0; i < r->lists[k].n; i++) {
+			if (r->lists[k].v[i].type == SM_BASE64_DECODE)
+				r->lists[k].v[i].u.b64.data = data;
+		}
+	}
+	return 0;
+}
+
 void rule_free(struct rule *r)
 {
 	if (!r)
@@ -2712,18 +2766,8 @@ void rule_free(struct rule *r)
 	tlskw_free(r->tc);
 	free(r->dce);
 	free(r->xbits);
-	for (int b = 0; b < RULE_LISTS; b++) {
-		for (size_t i = 0; i < r->lists[b].n; i++) {
-			struct sm *m = &r->lists[b].v[i];
-			if (m->type == SM_CONTENT)
-				free(m->u.content.bytes);
-			else if (m->type == SM_PCRE) {
-				pcre2_code_free(m->u.pcre.code);
-				free(m->u.pcre.src);
-			}
-		}
-		free(r->lists[b].v);
-	}
+	smlists_free(r->lists, (size_t)__builtin_popcountll(r->listmask));
+	free(r->lists);
 	for (unsigned i = 0; i < r->nxfs; i++)
 		xform_chain_free(&r->xfs[i]);
 	free(r->xfs);
@@ -2880,9 +2924,12 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 	if (rc)
 		goto out;
 	for (int b = 0; b < RULE_LISTS; b++)
-		smlist_prepare(&r->lists[b]);
+		smlist_prepare(&ps.lists[b]);
 	if (r->phase_ts == PH_STREAM || r->phase_tc == PH_STREAM)
-		smlist_prepare_memos(&r->lists[BUF_STREAM]);
+		smlist_prepare_memos(&ps.lists[BUF_STREAM]);
+	rc = take_lists(&ps);
+	if (rc)
+		goto out;
 	rule_stream_bounds(r);
 	if (!r->priority)
 		r->priority = r->ct ? r->ct->priority : 3;
@@ -2908,6 +2955,7 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 	}
 	r->fb_rank = sets && !checks ? 0 : sets ? 1 : 2;
 out:
+	smlists_free(ps.lists, RULE_LISTS);
 	xform_chain_free(&ps.xf);
 	json_decref(ps.meta);
 	rule_text_free(&t);

@@ -202,7 +202,7 @@ static bool cheap_single_anchor(const struct smlist *l, const struct sm *fp)
 
 void rule_stream_bounds(struct rule *r)
 {
-	const struct smlist *l = &r->lists[BUF_STREAM];
+	const struct smlist *l = rule_list(r, BUF_STREAM);
 	r->st_max_end = list_max_end(l);
 	if (r->fp_buf != BUF_STREAM || cheap_single_anchor(l, r->fp))
 		r->st_reach = STREAM_UNBOUNDED;

@@ -1010,8 +1010,10 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 		    !xbits_test(&w->cur->xbits, x, p, p->ts_usec / 1000000))
 			return false;
 	}
-	/* the rule's lists only, in buffer order */
-	for (uint64_t mask = r->bufmask; mask; mask &= mask - 1) {
+	/* the rule's lists only, in buffer order: bufmask's bits are its
+	 * first lists (base64_data's, if any, is the last) */
+	const struct smlist *l = r->lists;
+	for (uint64_t mask = r->bufmask; mask; mask &= mask - 1, l++) {
 		int b = __builtin_ctzll(mask);
 		bool has = ev->have >> b & 1;
 		if (!has && b != BUF_PAYLOAD)
@@ -1022,12 +1024,12 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 			const uint8_t *ip;
 			size_t in;
 			for (size_t it = 0; !any && ev_next_instance(ev, b, &it, &ip, &in);)
-				any = smlist_match(&w->env, &r->lists[b], rule_xf(r, b), ip, in, 0);
+				any = smlist_match(&w->env, l, smlist_xf(r, l), ip, in, 0);
 			if (!any)
 				return false;
 			continue;
 		}
-		if (!smlist_match(&w->env, &r->lists[b], rule_xf(r, b), has ? ev->b[b] : NULL,
+		if (!smlist_match(&w->env, l, smlist_xf(r, l), has ? ev->b[b] : NULL,
 				  has ? ev->n[b] : 0, b == BUF_STREAM ? ev->min_end : 0))
 			return false;
 	}
