@@ -16,6 +16,25 @@
 
 #include "internal.h"
 
+/*
+ * Where an ICMP message's payload starts, as Suricata 7 decodes it: after
+ * 8 bytes, and in ICMPv4 after a timestamp message's three timestamps and
+ * a router advertisement's addresses when the message holds them whole.
+ */
+static size_t icmp_header_len(int ipproto, const uint8_t *l4, size_t len)
+{
+	if (len < 8)
+		return len;
+	if (ipproto != IPPROTO_ICMP)
+		return 8;
+	size_t extra = 0;
+	if (l4[0] == 13 || l4[0] == 14)		/* timestamp, timestamp reply */
+		extra = 12;
+	else if (l4[0] == 9)			/* router advertisement */
+		extra = (size_t)l4[4] * l4[5] * 4;	/* addresses * words each */
+	return len - 8 >= extra ? 8 + extra : 8;
+}
+
 static int decode_l4(struct packet *p, const uint8_t *l4, size_t len, const char **why)
 {
 	p->payload = l4;
@@ -70,8 +89,9 @@ static int decode_l4(struct packet *p, const uint8_t *l4, size_t len, const char
 		}
 		p->icmp_type = l4[0];
 		p->icmp_code = l4[1];
-		p->payload = len >= 8 ? l4 + 8 : l4 + len;
-		p->plen = len >= 8 ? len - 8 : 0;
+		size_t hl = icmp_header_len(p->ipproto, l4, len);
+		p->payload = l4 + hl;
+		p->plen = len - hl;
 		return 0;
 	default:
 		return 0;

@@ -220,7 +220,9 @@ enum buf_id {
 	BUF_IPV4_HDR,		/* the packet's headers: IPv4 with options, */
 	BUF_IPV6_HDR,		/* IPv6 with extension headers, */
 	BUF_TCP_HDR,		/* TCP with options, */
-	BUF_UDP_HDR,		/* UDP */
+	BUF_UDP_HDR,		/* UDP, */
+	BUF_ICMPV4_HDR,		/* ICMPv4 (timestamps and router addresses included), */
+	BUF_ICMPV6_HDR,		/* ICMPv6's first 8 bytes */
 	BUF_SSH_HASSH,		/* the client's KEXINIT: HASSH, lowercase hex */
 	BUF_SSH_HASSH_STRING,	/* "kex;enc;mac;comp" of it */
 	BUF_SSH_HASSH_SERVER,	/* the server's */
@@ -238,7 +240,7 @@ bool buf_is_http(enum buf_id b);
 		    1ull << BUF_SSH_HASSH_SERVER | 1ull << BUF_SSH_HASSH_SERVER_STRING)
 /* the header buffers: of the packet, not of a stream or a message */
 #define PKT_HDR_BUFS (1ull << BUF_IPV4_HDR | 1ull << BUF_IPV6_HDR | 1ull << BUF_TCP_HDR | \
-		      1ull << BUF_UDP_HDR)
+		      1ull << BUF_UDP_HDR | 1ull << BUF_ICMPV4_HDR | 1ull << BUF_ICMPV6_HDR)
 /* a packet's or its stream's buffers: no application message's */
 #define PACKET_BUFS (1ull << BUF_PAYLOAD | 1ull << BUF_STREAM | PKT_HDR_BUFS)
 #define RULE_LISTS (BUF__COUNT + 1)

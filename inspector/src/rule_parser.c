@@ -75,6 +75,8 @@ static const struct {
 	[BUF_IPV6_HDR] = { "ipv6.hdr", SIDE_BOTH },
 	[BUF_TCP_HDR] = { "tcp.hdr", SIDE_BOTH },
 	[BUF_UDP_HDR] = { "udp.hdr", SIDE_BOTH },
+	[BUF_ICMPV4_HDR] = { "icmpv4.hdr", SIDE_BOTH },
+	[BUF_ICMPV6_HDR] = { "icmpv6.hdr", SIDE_BOTH },
 	[BUF_SSH_HASSH] = { "ssh.hassh", SIDE_REQ },
 	[BUF_SSH_HASSH_STRING] = { "ssh.hassh.string", SIDE_REQ },
 	[BUF_SSH_HASSH_SERVER] = { "ssh.hassh.server", SIDE_RESP },
@@ -190,6 +192,8 @@ static const struct {
 	{ "ipv6.hdr", BUF_IPV6_HDR, true },
 	{ "tcp.hdr", BUF_TCP_HDR, true },
 	{ "udp.hdr", BUF_UDP_HDR, true },
+	{ "icmpv4.hdr", BUF_ICMPV4_HDR, true },
+	{ "icmpv6.hdr", BUF_ICMPV6_HDR, true },
 	{ "ssh.hassh", BUF_SSH_HASSH, true },
 	{ "ssh.hassh.string", BUF_SSH_HASSH_STRING, true },
 	{ "ssh.hassh.server", BUF_SSH_HASSH_SERVER, true },
@@ -2372,12 +2376,33 @@ static int resolve_directions(struct pstate *ps)
 		bool tcp_ok = r->proto == RP_IP || r->proto == RP_TCP || r->proto == RP_HTTP ||
 			      r->proto == RP_TLS;
 		bool udp_ok = r->proto == RP_IP || r->proto == RP_UDP || r->proto == RP_DNS;
-		if ((ps->lists[BUF_TCP_HDR].n && !tcp_ok) || (ps->lists[BUF_UDP_HDR].n && !udp_ok) ||
-		    (ps->lists[BUF_TCP_HDR].n && ps->lists[BUF_UDP_HDR].n))
-			return fail(ps, -EINVAL, "%s in a rule for another protocol never matches",
-				    ps->lists[BUF_TCP_HDR].n ? "tcp.hdr" : "udp.hdr");
-		if (ps->lists[BUF_IPV4_HDR].n && ps->lists[BUF_IPV6_HDR].n)
-			return fail(ps, -EINVAL, "ipv4.hdr and ipv6.hdr in one rule never match");
+		bool icmp_ok = r->proto == RP_IP || r->proto == RP_ICMP;
+		const uint64_t l4 = 1ull << BUF_TCP_HDR | 1ull << BUF_UDP_HDR |
+				    1ull << BUF_ICMPV4_HDR | 1ull << BUF_ICMPV6_HDR;
+		uint64_t have = r->bufmask & PKT_HDR_BUFS;
+		for (uint64_t m = have & l4; m; m &= m - 1) {
+			int b = __builtin_ctzll(m);
+			bool ok = b == BUF_TCP_HDR ? tcp_ok : b == BUF_UDP_HDR ? udp_ok : icmp_ok;
+			if (!ok)
+				return fail(ps, -EINVAL, "%s in a rule for another protocol never "
+					    "matches", buf_name((enum buf_id)b));
+		}
+		/* one packet has one IP header and one L4 header; ICMPv4 is
+		 * carried by IPv4, ICMPv6 by IPv6 */
+		const uint64_t v4 = 1ull << BUF_IPV4_HDR | 1ull << BUF_ICMPV4_HDR;
+		const uint64_t v6 = 1ull << BUF_IPV6_HDR | 1ull << BUF_ICMPV6_HDR;
+		uint64_t a = 0, b = 0;
+		if (__builtin_popcountll(have & l4) > 1) {
+			a = have & l4 & -(have & l4);
+			b = have & l4 & ~a;
+		} else if ((have & v4) && (have & v6)) {
+			a = have & v4;
+			b = have & v6;
+		}
+		if (a)
+			return fail(ps, -EINVAL, "%s and %s in one rule never match",
+				    buf_name((enum buf_id)__builtin_ctzll(a)),
+				    buf_name((enum buf_id)__builtin_ctzll(b)));
 	}
 	if (dce) {
 		/* dcerpc.c reads DCERPC directly over TCP; Suricata's rule also

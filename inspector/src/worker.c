@@ -663,12 +663,17 @@ static void ev_pkt_hdrs(struct event *ev, const struct packet *p)
 {
 	if (!p->l4 || p->l4 <= p->data || p->l4 > p->data + p->len)
 		return;
-	ev_buf(ev, p->data[0] >> 4 == 4 ? BUF_IPV4_HDR : BUF_IPV6_HDR, p->data,
-	       (size_t)(p->l4 - p->data));
+	bool v4 = p->data[0] >> 4 == 4;
+	ev_buf(ev, v4 ? BUF_IPV4_HDR : BUF_IPV6_HDR, p->data, (size_t)(p->l4 - p->data));
 	if (p->ipproto == IPPROTO_TCP)
 		ev_buf(ev, BUF_TCP_HDR, p->l4, (size_t)(p->payload - p->l4));
 	else if (p->ipproto == IPPROTO_UDP)
 		ev_buf(ev, BUF_UDP_HDR, p->l4, 8);
+	/* Suricata decodes no ICMP message shorter than 8 bytes */
+	else if (p->ipproto == IPPROTO_ICMP && v4 && p->l4len >= 8)
+		ev_buf(ev, BUF_ICMPV4_HDR, p->l4, (size_t)(p->payload - p->l4));
+	else if (p->ipproto == IPPROTO_ICMPV6 && !v4 && p->l4len >= 8)
+		ev_buf(ev, BUF_ICMPV6_HDR, p->l4, 8);
 	ev->scan_mask |= PKT_HDR_BUFS;
 }
 

@@ -129,7 +129,11 @@ static const char rules[] =
 	"alert ssh any any -> any any (msg:\"hh\"; ssh.hassh.string; content:\"curve\"; "
 	"ssh.software; content:\"Go\"; sid:60;)\n"
 	"alert ssh any any -> any any (msg:\"hs\"; ssh.hassh.server; "
-	"content:\"0123456789abcdef0123456789abcdef\"; sid:61;)\n";
+	"content:\"0123456789abcdef0123456789abcdef\"; sid:61;)\n"
+	"alert icmp any any -> any any (msg:\"i4\"; icmpv4.hdr; content:\"|00 01|\"; "
+	"byte_test:1,<,2,4; pkt_data; content:\"ta\"; sid:62;)\n"
+	"alert ip any any -> any any (msg:\"i6\"; icmpv6.hdr; content:\"|80|\"; startswith; "
+	"ipv6.hdr; bsize:40; sid:63;)\n";
 
 static void setup(void)
 {

@@ -6,7 +6,8 @@ make a whole TCP handshake and then a TLS server flight, so the server
 certificate parser (OpenSSL's X.509 reader behind tls.cert_*) and the
 hellos' JA3/JA3S would barely be reached; these flows start the fuzzer
 there, DCERPC flows (bind, bind_ack, fragmented requests, responses,
-in both byte orders) start it in dcerpc.c, and SMTP sessions with MIME
+in both byte orders) start it in dcerpc.c, ICMP messages with long
+headers in decode.c, and SMTP sessions with MIME
 messages (base64 and quoted-printable attachments, nested multiparts,
 PIPELINING, BDAT, STARTTLS) in smtp.c, base64 text for base64_decode, SSH KEXINITs, DNS over TCP (length-prefixed
 queries and responses, split and joined) in dns.c, and IP fragments (IPv4
@@ -370,6 +371,26 @@ def frag_flows():
     return {k: b"".join(struct.pack("!H", len(p)) + p for p in v) for k, v in seeds.items()}
 
 
+def icmp_packets():
+    """ICMPv4 messages whose header is more than 8 bytes (timestamps, a
+    router advertisement's addresses), cut short too, and ICMPv6 echoes"""
+    def icmp4(body):
+        return struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(body), 1, 0, 64, 1, 0,
+                           CLI, SRV) + body
+
+    def icmp6(body):
+        return struct.pack("!IHBB16s16s", 6 << 28, len(body), 58, 64, V6CLI, V6SRV) + body
+    pkts = [icmp4(b"\x08\x00\x00\x00\xab\xcd\x00\x01ping"),
+            icmp4(b"\x0d\x00\x00\x00\x00\x01\x00\x01" + bytes(12) + b"tail"),
+            icmp4(b"\x0d\x00\x00\x00\x00\x01\x00\x01" + bytes(8)),
+            icmp4(b"\x09\x00\x00\x00\x02\x02\x07\x08" + bytes(16)),
+            icmp4(b"\x09\x00\x00\x00\xff\xff\x07\x08" + bytes(16)),
+            icmp4(b"\x08\x00\x00"),
+            icmp6(b"\x80\x00\x00\x00\xab\xcd\x00\x01ping"),
+            icmp6(b"\x81\x00\x00\x00\xab")]
+    return b"".join(struct.pack("!H", len(p)) + p for p in pkts)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -404,6 +425,8 @@ def main():
             f.write(base64_flow(seg))
         with open(os.path.join(out, "ssh-kexinit-%d" % seg), "wb") as f:
             f.write(ssh_flow(seg))
+    with open(os.path.join(out, "icmp-headers"), "wb") as f:
+        f.write(icmp_packets())
     for name, data in frag_flows().items():
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)

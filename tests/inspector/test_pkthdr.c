@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The header sticky buffers ipv4.hdr, ipv6.hdr, tcp.hdr and udp.hdr, as
- * Suricata fills them: IPv4 with its options, IPv6 with its extension
- * headers, TCP with its options, UDP's 8 bytes; prefiltered by Hyperscan
+ * The header sticky buffers ipv4.hdr, ipv6.hdr, tcp.hdr, udp.hdr,
+ * icmpv4.hdr and icmpv6.hdr, as Suricata fills them: IPv4 with its
+ * options, IPv6 with its extension headers, TCP with its options, UDP's 8
+ * bytes, ICMPv4's 8 and a timestamp message's timestamps or a router
+ * advertisement's addresses, ICMPv6's 8; prefiltered by Hyperscan
  * like any buffer, checked on each packet (the rule's payload contents
  * then too), absent from a packet of another protocol or version.
  */
@@ -33,6 +35,18 @@
 	/* an http rule with a packet's buffer: the packets of HTTP flows */ \
 	"alert http any any -> any any (msg:\"http window\"; tcp.hdr; content:\"|ff ff|\"; " \
 	"offset:14; depth:2; pkt_data; content:\"GET \"; startswith; sid:7;)\n" \
+	/* ICMP: an echo's id; a timestamp message's originate timestamp, in \
+	 * the header, not the payload; ICMPv6's first 8 bytes */ \
+	"alert icmp any any -> any any (msg:\"echo id\"; icmpv4.hdr; content:\"|ab cd|\"; " \
+	"offset:4; depth:2; sid:8;)\n" \
+	"alert icmp any any -> any any (msg:\"timestamp\"; itype:13; icmpv4.hdr; " \
+	"content:\"|11 22 33 44|\"; sid:9;)\n" \
+	"alert icmp any any -> any any (msg:\"ts payload\"; itype:13; content:\"|11 22 33 44|\"; " \
+	"sid:10;)\n" \
+	"alert ip any any -> any any (msg:\"v6 echo\"; icmpv6.hdr; content:\"|80 00|\"; " \
+	"startswith; sid:11;)\n" \
+	"alert icmp any any -> any any (msg:\"v6 hdr\"; icmpv6.hdr; bsize:8; sid:12;)\n" \
+	"alert icmp any any -> any any (msg:\"advert\"; itype:9; icmpv4.hdr; bsize:24; sid:13;)\n" \
 	/* others on the same buffers: the prefilter databases are shared */ \
 	"alert tcp any any -> any any (msg:\"n\"; tcp.hdr; content:\"|de ad be ef|\"; sid:90;)\n" \
 	"alert ip any any -> any any (msg:\"n\"; ipv4.hdr; content:\"|de ad be ef|\"; sid:91;)\n"
@@ -48,7 +62,7 @@ static unsigned run(const uint8_t *pkt, size_t n)
 	struct snet_inspect_verdict v;
 	assert_int_equal(snet_inspect_worker_packet(W, pkt, n, &ts, NULL, &v), 0);
 	unsigned m = 0;
-	for (unsigned s = 1; s <= 7; s++)
+	for (unsigned s = 1; s <= 13; s++)
 		if (tu_has_sid(&v, s))
 			m |= 1u << s;
 	return m;
@@ -123,6 +137,46 @@ static void mss(void **state)
 	assert_int_equal(run(b, tcp_opts(b, 0, 40036, 0x02, "", 0, "\x02\x04\x02\x18")), 0);
 }
 
+static void icmp_headers(void **state)
+{
+	(void)state;
+	uint8_t b[512];
+	const char *a = "10.0.0.1", *z = "10.0.0.2";
+	/* echo request, id abcd */
+	size_t n = tu_icmp(b, a, z, 8, 0, "ping", 4);
+	b[20 + 4] = 0xab;
+	b[20 + 5] = 0xcd;
+	assert_int_equal(run(b, n), 1u << 8);
+	b[20 + 5] = 0xce;
+	assert_int_equal(run(b, n), 0);
+	/* a timestamp request: its three timestamps are the header's, so the
+	 * payload after them does not have the originate timestamp */
+	static const uint8_t ts[12] = { 0x11, 0x22, 0x33, 0x44 };
+	n = tu_icmp(b, a, z, 13, 0, ts, sizeof(ts));
+	assert_int_equal(run(b, n), 1u << 9);
+	/* cut short, it keeps its 8-byte header: the bytes are payload */
+	n = tu_icmp(b, a, z, 13, 0, ts, 8);
+	assert_int_equal(run(b, n), 1u << 10);
+	/* a router advertisement: its 2 addresses of 2 words are its header,
+	 * if they are all there */
+	static const uint8_t adv[16] = { 0 };
+	n = tu_icmp(b, a, z, 9, 0, adv, sizeof(adv));
+	b[20 + 4] = 2;
+	b[20 + 5] = 2;
+	assert_int_equal(run(b, n), 1u << 13);
+	b[20 + 4] = 3;
+	assert_int_equal(run(b, n), 0);
+	/* ICMPv6 echo request: 8 bytes, and no icmpv4.hdr */
+	n = tu_icmp6(b, "2001:db8::1", "2001:db8::2", 128, 0, "\xab\xcd", 2);
+	assert_int_equal(run(b, n), 1u << 11 | 1u << 12);
+	n = tu_icmp6(b, "2001:db8::1", "2001:db8::2", 129, 0, "", 0);
+	assert_int_equal(run(b, n), 1u << 12);
+	/* shorter than 8 bytes: no header buffer */
+	n = tu_icmp6(b, "2001:db8::1", "2001:db8::2", 128, 0, "", 0) - 2;
+	b[5] = 6;
+	assert_int_equal(run(b, n), 0);
+}
+
 /* the payload contents of a header-buffer rule: the packet's */
 static void with_payload(void **state)
 {
@@ -179,6 +233,7 @@ int main(void)
 		cmocka_unit_test(ip_headers),
 		cmocka_unit_test(with_payload),
 		cmocka_unit_test(mss),
+		cmocka_unit_test(icmp_headers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

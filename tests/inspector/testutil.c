@@ -187,6 +187,18 @@ size_t tu_icmp(uint8_t *buf, const char *src, const char *dst, uint8_t type, uin
 	return h + 8 + len;
 }
 
+size_t tu_icmp6(uint8_t *buf, const char *src, const char *dst, uint8_t type, uint8_t code,
+		const void *data, size_t len)
+{
+	size_t h = ip_hdr(buf, 1, src, dst, 58, 8 + len);
+	uint8_t *c = buf + h;
+	memset(c, 0, 8);
+	c[0] = type;
+	c[1] = code;
+	memcpy(c + 8, data, len);
+	return h + 8 + len;
+}
+
 static int send_pkt(struct tu_conn *c, int from_client, uint8_t flags, const char *d,
 		    size_t n, struct snet_inspect_verdict *v)
 {

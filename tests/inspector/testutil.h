@@ -32,6 +32,8 @@ size_t tu_udp(uint8_t *buf, const char *src, const char *dst, uint16_t sport,
 	      uint16_t dport, const void *data, size_t len);
 size_t tu_icmp(uint8_t *buf, const char *src, const char *dst, uint8_t type,
 	       uint8_t code, const void *data, size_t len);
+size_t tu_icmp6(uint8_t *buf, const char *src, const char *dst, uint8_t type,
+		uint8_t code, const void *data, size_t len);
 
 /* a TCP conversation from 10.0.0.1:1234 to 192.0.2.1:dport */
 struct tu_conn {
