@@ -306,7 +306,9 @@ struct sm {
 		struct {
 			pcre2_code *code;
 			char *src;	/* as written, for messages */
-			bool jit;
+			/* PCRE_JIT_*: compiled on first use (pcre_ready()),
+			 * the only thing of a loaded rule that changes */
+			_Atomic uint8_t jit;
 			/* raw-stream rules: its slot (0, 1) in the
 			 * partial-match memo of match.c, or -1 */
 			int8_t memo;
@@ -412,6 +414,8 @@ struct smlist {
 	int8_t npmemo;		/* pcres with a memo slot */
 	uint8_t xf;		/* its transforms: the rule's xfs[xf - 1]; 0: none */
 };
+/* a pcre's machine code: not made yet; made (or refused: PCRE2 interprets) */
+enum { PCRE_JIT_PENDING, PCRE_JIT_READY };
 /* set last_anchor once the list is complete (match.c) */
 void smlist_prepare(struct smlist *l);
 /* absolute pcres of a raw-stream rule with a partial-match memo (match.c) */

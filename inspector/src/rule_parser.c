@@ -684,7 +684,6 @@ static int opt_pcre(struct pstate *ps, const char *v)
 			  (size_t)erroff, (char *)msg);
 		goto out;
 	}
-	bool jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 	if (buf >= 0 && ps->cur_buf < 0 && (rc = legacy_into(ps, buf))) {
 		pcre2_code_free(code);
 		goto out;
@@ -698,7 +697,7 @@ static int opt_pcre(struct pstate *ps, const char *v)
 	m->type = SM_PCRE;
 	m->flags = (neg ? SMF_NEGATED : 0) | (relative ? SMF_RELATIVE : 0);
 	m->u.pcre.code = code;
-	m->u.pcre.jit = jit;
+	atomic_init(&m->u.pcre.jit, PCRE_JIT_PENDING);
 	m->u.pcre.memo = -1;
 	m->u.pcre.src = re;
 	re = NULL;

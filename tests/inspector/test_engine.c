@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <time.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -937,6 +938,92 @@ static void cache_keep_prunes(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * Workers of one rule set on threads: a pcre is compiled to machine code
+ * on its first use, once, under a lock (match.c), and the first packets
+ * of every thread race for it.  Each thread must see every match, and
+ * only the pcres that ran are compiled.  (ThreadSanitizer cannot check
+ * the lock itself: it does not see into PCRE2.)
+ */
+#define PCRE_THREADS 4
+#define PCRE_ROUNDS 300
+
+struct pcre_thread {
+	struct snet_inspect_ruleset *rs;
+	pthread_barrier_t *start;	/* the first packets of all at once */
+	int index;
+	unsigned hits[3];	/* sids 1, 2, 3 */
+	int err;
+};
+
+static void *pcre_thread_run(void *arg)
+{
+	struct pcre_thread *t = arg;
+	struct snet_inspect_worker *w;
+	t->err = snet_inspect_worker_new(t->rs, NULL, &w);
+	pthread_barrier_wait(t->start);
+	if (t->err)
+		return NULL;
+	uint8_t b[256];
+	char src[32];
+	snprintf(src, sizeof(src), "10.0.%d.1", t->index);
+	for (int i = 0; i < PCRE_ROUNDS && !t->err; i++) {
+		static const char *const msgs[] = { "id=12345!", "cmd=run&x=1", "nothing here" };
+		const char *d = msgs[i % 3];
+		size_t n = tu_udp(b, src, "10.9.9.9", (uint16_t)(2000 + i), 5353, d, strlen(d));
+		struct timespec ts = { 1700000000 + i, 0 };
+		struct snet_inspect_verdict v;
+		t->err = snet_inspect_worker_packet(w, b, n, &ts, NULL, &v);
+		for (unsigned s = 1; s <= 3; s++)
+			t->hits[s - 1] += tu_has_sid(&v, s);
+	}
+	snet_inspect_worker_free(w);
+	return NULL;
+}
+
+static void pcre_first_use_threads(void **state)
+{
+	(void)state;
+	struct snet_inspect_ruleset *rs = load_ok(
+		"alert udp any any -> any any (msg:\"p\"; pcre:\"/id=[0-9]{5}!/\"; sid:1;)\n"
+		"alert udp any any -> any any (msg:\"c\"; content:\"cmd=\"; "
+		"pcre:\"/^(run|exec)&/R\"; sid:2;)\n"
+		"alert udp any any -> any any (msg:\"n\"; content:\"zz\"; pcre:\"/zz+y/\"; sid:3;)\n");
+	/* no pcre is compiled before it runs */
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct smlist *l = rule_list(rs->rules[i], BUF_PAYLOAD);
+		for (size_t k = 0; k < l->n; k++)
+			if (l->v[k].type == SM_PCRE)
+				assert_int_equal(atomic_load(&l->v[k].u.pcre.jit), PCRE_JIT_PENDING);
+	}
+	struct pcre_thread t[PCRE_THREADS];
+	pthread_t tid[PCRE_THREADS];
+	pthread_barrier_t start;
+	assert_int_equal(pthread_barrier_init(&start, NULL, PCRE_THREADS), 0);
+	for (int i = 0; i < PCRE_THREADS; i++) {
+		t[i] = (struct pcre_thread){ .rs = rs, .start = &start, .index = i };
+		assert_int_equal(pthread_create(&tid[i], NULL, pcre_thread_run, &t[i]), 0);
+	}
+	for (int i = 0; i < PCRE_THREADS; i++) {
+		assert_int_equal(pthread_join(tid[i], NULL), 0);
+		assert_int_equal(t[i].err, 0);
+		assert_int_equal(t[i].hits[0], PCRE_ROUNDS / 3);
+		assert_int_equal(t[i].hits[1], PCRE_ROUNDS / 3);
+		assert_int_equal(t[i].hits[2], 0);
+	}
+	pthread_barrier_destroy(&start);
+	/* the two that ran are compiled; the third never ran */
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct smlist *l = rule_list(rs->rules[i], BUF_PAYLOAD);
+		for (size_t k = 0; k < l->n; k++)
+			if (l->v[k].type == SM_PCRE)
+				assert_int_equal(atomic_load(&l->v[k].u.pcre.jit),
+						 rs->rules[i]->sid == 3 ? PCRE_JIT_PENDING :
+						 PCRE_JIT_READY);
+	}
+	snet_inspect_ruleset_unref(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -961,6 +1048,7 @@ int main(void)
 		cmocka_unit_test(check_only),
 		cmocka_unit_test(classification_from_rules_dir),
 		cmocka_unit_test(cache_keep_prunes),
+		cmocka_unit_test(pcre_first_use_threads),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }
