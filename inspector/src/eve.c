@@ -391,7 +391,7 @@ static int alert_head_json(const struct eve_alert *a, struct strbuf *out)
  * The line is the compact dump of one object (the fields in the order
  * below).  Its start is written directly (alert_head) or, for rule text
  * that is not ASCII, dumped by jansson; the rule's metadata is spliced in
- * as the JSON text jansson made of it when the rule was loaded; the rest
+ * as the JSON text jansson made of it on the rule's first alert; the rest
  * are pieces jansson dumps.
  */
 int eve_alert_line(const struct eve_alert *a, struct strbuf *out)
@@ -400,10 +400,11 @@ int eve_alert_line(const struct eve_alert *a, struct strbuf *out)
 	const struct rule *r = a->rule;
 	int rc = is_ascii(r->msg) && (!r->ct || is_ascii(r->ct->desc)) ? alert_head(a, out) :
 		 alert_head_json(a, out);
-	if (!rc && r->metadata_json) {
-		rc = strbuf_append(out, ",\"metadata\":", 12);
+	if (!rc && r->metadata) {
+		const char *meta = rule_metadata_json(r);
+		rc = meta ? strbuf_append(out, ",\"metadata\":", 12) : -ENOMEM;
 		if (!rc)
-			rc = strbuf_append(out, r->metadata_json, strlen(r->metadata_json));
+			rc = strbuf_append(out, meta, strlen(meta));
 	}
 	if (!rc && r->target) {
 		/* Suricata's source/target: who attacks whom, from target: */

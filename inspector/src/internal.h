@@ -671,7 +671,10 @@ struct rule {
 	char *msg;
 	const struct classtype *ct;
 	int priority;
-	char *metadata_json;	/* compact JSON object, or NULL */
+	char *metadata;		/* the metadata options' values, joined by ','; or NULL */
+	/* its EVE object, compact: made on the rule's first alert (most
+	 * rules never alert), then kept (rule_metadata_json()) */
+	_Atomic(char *) metadata_json;
 	uint8_t flow_dirs;	/* DIR_* from flow:, 0 = none given */
 	uint8_t flow_state;	/* FLOW_* */
 	bool only_stream, no_stream;
@@ -732,6 +735,8 @@ struct rule {
 };
 
 void rule_free(struct rule *r);
+/* r's metadata as a compact JSON object, "" if it has none; NULL: no memory */
+const char *rule_metadata_json(const struct rule *r);
 
 _Static_assert(RULE_LISTS <= 64, "a rule's lists are a 64-bit mask");
 

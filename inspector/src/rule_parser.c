@@ -215,7 +215,6 @@ struct pstate {
 	int lc_list;		/* where the last content is (modifiers apply) */
 	size_t lc_index;
 	bool file_data_lists[RULE_LISTS];
-	json_t *meta;
 	/* byte_extract variables: name and the list they belong to */
 	char var_name[SM_MAX_VARS][32];
 	int var_list[SM_MAX_VARS];
@@ -1693,18 +1692,34 @@ static int opt_flags(struct pstate *ps, const char *v)
 	return 0;
 }
 
+/*
+ * Only kept here: the JSON object EVE logs is made when the rule first
+ * alerts (rule_metadata_json()), and nothing in it can be wrong.
+ */
 static int opt_metadata(struct pstate *ps, const char *v)
 {
 	if (!v)
 		return 0;
-	if (!ps->meta) {
-		ps->meta = json_object();
-		if (!ps->meta)
-			return -ENOMEM;
-	}
-	char *copy = strdup(v);
-	if (!copy)
+	struct rule *r = ps->r;
+	size_t had = r->metadata ? strlen(r->metadata) : 0, n = strlen(v);
+	char *m = realloc(r->metadata, had + 1 + n + 1);
+	if (!m)
 		return -ENOMEM;
+	if (had)
+		m[had++] = ',';
+	memcpy(m + had, v, n + 1);
+	r->metadata = m;
+	return 0;
+}
+
+/* "k v, k v2, k2 v3" as Suricata logs it: {"k":["v","v2"],"k2":["v3"]} */
+static char *metadata_to_json(const char *src)
+{
+	json_t *meta = json_object();
+	char *copy = strdup(src);
+	char *out = NULL;
+	if (!meta || !copy)
+		goto out;
 	char *save;
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		char *kv = trim(t);
@@ -1718,18 +1733,38 @@ static int opt_metadata(struct pstate *ps, const char *v)
 		}
 		if (!*kv)
 			continue;
-		json_t *arr = json_object_get(ps->meta, kv);
+		json_t *arr = json_object_get(meta, kv);
 		if (!arr) {
 			arr = json_array();
-			if (!arr || json_object_set_new(ps->meta, kv, arr)) {
-				free(copy);
-				return -ENOMEM;
-			}
+			if (!arr || json_object_set_new(meta, kv, arr))
+				goto out;
 		}
+		/* a value that is not UTF-8 has no JSON string: left out */
 		json_array_append_new(arr, json_string(val));
 	}
+	out = json_dumps(meta, JSON_COMPACT);
+out:
 	free(copy);
-	return 0;
+	json_decref(meta);
+	return out;
+}
+
+const char *rule_metadata_json(const struct rule *r)
+{
+	char *have = atomic_load_explicit(&r->metadata_json, memory_order_acquire);
+	if (have || !r->metadata)
+		return have ? have : "";
+	char *made = metadata_to_json(r->metadata);
+	if (!made)
+		return NULL;
+	/* workers share the rule: the first to make it keeps it */
+	struct rule *w = (struct rule *)r;
+	if (!atomic_compare_exchange_strong_explicit(&w->metadata_json, &have, made,
+						     memory_order_acq_rel, memory_order_acquire)) {
+		free(made);
+		return have;
+	}
+	return made;
 }
 
 static int opt_ip_proto(struct pstate *ps, const char *v)
@@ -2782,7 +2817,8 @@ void rule_free(struct rule *r)
 	if (r->dport_id == HDR_NO_ID)
 		port_free(r->dport);
 	free(r->msg);
-	free(r->metadata_json);
+	free(r->metadata);
+	free(atomic_load_explicit(&r->metadata_json, memory_order_relaxed));
 	free(r->fbits);
 	free(r->fints);
 	free(r->sup);
@@ -2957,11 +2993,6 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 	rule_stream_bounds(r);
 	if (!r->priority)
 		r->priority = r->ct ? r->ct->priority : 3;
-	if (ps.meta) {
-		r->metadata_json = json_dumps(ps.meta, JSON_COMPACT);
-		if (!r->metadata_json)
-			rc = -ENOMEM;
-	}
 	/* flowbits and flowint ordering rank: setters before checkers
 	 * (Suricata's order) */
 	bool sets = false, checks = false;
@@ -2981,7 +3012,6 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 out:
 	smlists_free(ps.lists, RULE_LISTS);
 	xform_chain_free(&ps.xf);
-	json_decref(ps.meta);
 	rule_text_free(&t);
 	if (rc) {
 		if (rc == -ENOMEM && !msg[0])

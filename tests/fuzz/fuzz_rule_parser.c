@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -27,8 +29,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 .hdrs = (size & 1) ? &hdrs : NULL, .file = "fuzz", .line = 1 };
 	struct rule *r = NULL;
 	char err[512];
-	if (rule_parse(&ctx, line, &r, err, sizeof(err)) == 0)
+	if (rule_parse(&ctx, line, &r, err, sizeof(err)) == 0) {
+		/* EVE's metadata object is made from the rule's text on its
+		 * first alert: as valid JSON, or nothing when out of memory */
+		const char *meta = rule_metadata_json(r);
+		if (meta && r->metadata) {
+			json_t *o = json_loads(meta, 0, NULL);
+			if (!json_is_object(o))
+				abort();
+			json_decref(o);
+		}
 		rule_free(r);
+	}
 	hdr_table_free(&hdrs);
 	for (size_t i = 0; i < fb.n; i++)
 		free(fb.names[i]);

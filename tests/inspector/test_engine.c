@@ -534,15 +534,16 @@ static void eve_of_packet(struct snet_inspect_ruleset *rs, const uint8_t *pkt, s
 	unlink(path);
 }
 
-/* the EVE lines of one packet with two alerts: metadata, target, app-less
- * UDP, the snet object and a msg that needs escaping, byte for byte */
+/* the EVE lines of one packet with two alerts: metadata (of two options,
+ * merged as Suricata does), target, app-less UDP, the snet object and a
+ * msg that needs escaping, byte for byte */
 static void eve_lines_exact(void **state)
 {
 	(void)state;
 	struct snet_inspect_ruleset *rs = load_ok(
 		"alert udp any any -> any any (msg:\"m \\\"q\\\" \\\\ x\"; content:\"EVIL\"; "
-		"metadata:created_at 2020_01_01, tag a, tag b; target:dest_ip; classtype:trojan-activity; "
-		"sid:8; rev:2;)\n"
+		"metadata:created_at 2020_01_01, tag a; target:dest_ip; classtype:trojan-activity; "
+		"metadata: tag b,updated_at 2020_02_02; sid:8; rev:2;)\n"
 		"alert udp any any -> any any (msg:\"two\"; content:\"EVIL\"; sid:9;)\n");
 	uint8_t pkt[200];
 	size_t len = tu_udp(pkt, "10.0.0.1", "192.0.2.1", 1000, 2000, "EVIL", 4);
@@ -557,7 +558,8 @@ static void eve_lines_exact(void **state)
 		"\"dest_port\":2000,\"proto\":\"UDP\",\"alert\":{\"action\":\"allowed\","
 		"\"gid\":1,\"signature_id\":8,\"rev\":2,\"signature\":\"m \\\"q\\\" \\\\ x\","
 		"\"category\":\"A Network Trojan was detected\",\"severity\":1,"
-		"\"metadata\":{\"created_at\":[\"2020_01_01\"],\"tag\":[\"a\",\"b\"]},"
+		"\"metadata\":{\"created_at\":[\"2020_01_01\"],\"tag\":[\"a\",\"b\"],"
+		"\"updated_at\":[\"2020_02_02\"]},"
 		"\"source\":{\"ip\":\"10.0.0.1\",\"port\":1000},"
 		"\"target\":{\"ip\":\"192.0.2.1\",\"port\":2000}},\"snet\":{\"pid\":42,"
 		"\"tgid\":41,\"uid\":1000,\"gid\":100,\"comm\":\"cu\\\"rl\","
