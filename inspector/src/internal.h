@@ -811,10 +811,17 @@ struct parse_ctx {
 };
 /*
  * Parse one rule line.  Returns 0 and *out, or -EINVAL / -ENOTSUP with a
- * message "sid N: why" in err (sid 0 if unknown).
+ * message "sid N: why" in err (sid 0 if unknown), or RULE_SKIPPED with
+ * "sid N: skipped, why" when its requires: is not met.
  */
+#define RULE_SKIPPED 1
 int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 	       char *err, size_t errlen);
+/*
+ * A requires: value (requires.c): 0 met, 1 not met (why says which part),
+ * -EINVAL malformed (why says how), -ENOMEM.
+ */
+int requires_check(const char *value, char *why, size_t whylen);
 /* decode content:"..." text with |hex| and escapes */
 int content_decode(const char *s, uint8_t **out, uint32_t *outlen, char *err,
 		   size_t errlen);

@@ -200,9 +200,10 @@ static const struct {
 	{ "ssh.hassh.server.string", BUF_SSH_HASSH_SERVER_STRING, true },
 };
 
-/* keywords that only describe the rule; they change nothing it matches */
+/* keywords that only describe the rule; they change nothing it matches
+ * (requires: checked before the others, in rule_parse()) */
 static const char *const descriptive[] = { "reference", "metadata", "rawbytes",
-					   "target", NULL };
+					   "target", "requires", NULL };
 
 struct pstate {
 	struct parse_ctx *ctx;
@@ -2866,6 +2867,21 @@ int rule_parse(struct parse_ctx *ctx, const char *line, struct rule **out,
 		if (!strcmp(t.opts[i].name, "sid") &&
 		    !parse_int(t.opts[i].value, 1, UINT32_MAX, &x))
 			r->sid = (uint32_t)x;
+	}
+	/* then requires, before the rest: a rule for another engine may
+	 * use what this one does not know (Suricata's order too) */
+	for (size_t i = 0; i < t.nopts; i++) {
+		if (strcmp(t.opts[i].name, "requires"))
+			continue;
+		rc = requires_check(t.opts[i].value, msg, sizeof(msg));
+		if (rc == 1) {
+			snprintf(err, errlen, "sid %u: skipped, %s", r->sid, msg);
+			rule_text_free(&t);
+			rule_free(r);
+			return RULE_SKIPPED;
+		}
+		if (rc)
+			goto out;
 	}
 
 	if (!strcmp(t.action, "alert")) r->action = 'a';

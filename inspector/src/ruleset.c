@@ -19,7 +19,8 @@
 #define MAX_RULE_LEN (64 * 1024)
 
 struct snet_inspect_report {
-	size_t loaded, rejected, total;
+	/* total: loaded + rejected; skipped (requires:) are not the set's */
+	size_t loaded, rejected, total, skipped;
 	char **msgs;
 	size_t nmsgs;
 	char *summary;
@@ -54,6 +55,11 @@ size_t snet_inspect_report_loaded(const struct snet_inspect_report *r)
 size_t snet_inspect_report_rejected(const struct snet_inspect_report *r)
 {
 	return r ? r->rejected : 0;
+}
+
+size_t snet_inspect_report_skipped(const struct snet_inspect_report *r)
+{
+	return r ? r->skipped : 0;
 }
 
 size_t snet_inspect_report_message_count(const struct snet_inspect_report *r)
@@ -105,8 +111,8 @@ static int make_summary(struct snet_inspect_report *r)
 	struct { char reason[96]; size_t n; } c[64];
 	size_t nc = 0, other = 0;
 	for (size_t i = 0; i < r->nmsgs; i++) {
-		if (!strstr(r->msgs[i], ": sid "))
-			continue;	/* warnings, not rejections */
+		if (!strstr(r->msgs[i], ": sid ") || strstr(r->msgs[i], ": skipped, requires"))
+			continue;	/* warnings and skipped rules, not rejections */
 		char why[96];
 		reason_of(r->msgs[i], why, sizeof(why));
 		size_t j;
@@ -139,6 +145,8 @@ static int make_summary(struct snet_inspect_report *r)
 		strbuf_printf(&b, "%s %zu %s", i ? "," : ":", c[i].n, c[i].reason);
 	if (other)
 		strbuf_printf(&b, ", %zu other", other);
+	if (r->skipped)
+		strbuf_printf(&b, "; %zu skipped: their requires: is not met", r->skipped);
 	if (!b.s)
 		return -ENOMEM;
 	free(r->summary);
@@ -216,6 +224,11 @@ static int loader_add_line(struct loader *ld, const char *file, unsigned line,
 	int rc = rule_parse(&ld->pctx, s, &r, err, sizeof(err));
 	if (rc == -ENOMEM)
 		return rc;
+	if (rc == RULE_SKIPPED) {
+		ld->rep->total--;
+		ld->rep->skipped++;
+		return report_add(ld->rep, "%s:%u: %s", file, line, err);
+	}
 	if (rc) {
 		ld->rep->rejected++;
 		return report_add(ld->rep, "%s:%u: %s", file, line, err);

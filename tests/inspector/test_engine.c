@@ -428,6 +428,56 @@ static void failed_load_leaves_old(void **state)
 	snet_inspect_ruleset_unref(rs);
 }
 
+/*
+ * requires: a rule for another engine version or with a feature this one
+ * lacks is skipped, counted apart from the set (not loaded, not rejected,
+ * not in the total), even with keywords this engine does not know.
+ */
+static void requires_skips(void **state)
+{
+	(void)state;
+	static const struct { const char *req; int loads; const char *why; } cases[] = {
+		{ "version >= 7.0.3", 1, NULL },
+		{ "version >= 8", 0, "requires version >= 8; this engine reads Suricata 7.0.17" },
+		{ "version >= 7.0.3 < 8 | >= 8.0.3", 1, NULL },
+		{ "version >= 8.0.3 | >= 7.0.3 < 8", 1, NULL },
+		{ "version >= 8.0.0-beta1", 0, "requires version" },
+		{ "version < 7.0.17", 0, "requires version" },
+		{ "version <= 7.0.17", 1, NULL },
+		{ "version > 7", 1, NULL },
+		{ "feature geoip", 0, "requires feature 'geoip', which this engine does not have" },
+		{ "feature ja4, version >= 7", 1, NULL },
+		{ "feature ja3, feature lua", 0, "requires feature 'lua'" },
+		{ "color blue, version >= 7", 0, "requires 'color', which this engine does not know" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[512];
+		/* a keyword this engine does not know: a skipped rule is not read */
+		snprintf(text, sizeof(text),
+			 "alert tcp any any -> any any (msg:\"ok\"; content:\"a\"; sid:1;)\n"
+			 "alert tcp any any -> any any (msg:\"r\"; %scontent:\"b\"; "
+			 "requires: %s; sid:2;)\n", cases[i].loads ? "" : "quic.sni; ", cases[i].req);
+		struct snet_inspect_ruleset *rs = NULL;
+		struct snet_inspect_report *rep = NULL;
+		assert_int_equal(tu_load(text, &rs, &rep), 0);
+		assert_int_equal(snet_inspect_report_rejected(rep), 0);
+		assert_int_equal(snet_inspect_report_loaded(rep), 1 + cases[i].loads);
+		assert_int_equal(snet_inspect_report_skipped(rep), !cases[i].loads);
+		const char *sum = snet_inspect_report_summary(rep);
+		assert_non_null(strstr(sum, cases[i].loads ? "loaded 2 of 2 rules" :
+				       "loaded 1 of 1 rules"));
+		assert_int_equal(strstr(sum, "1 skipped: their requires: is not met") != NULL,
+				 !cases[i].loads);
+		if (cases[i].why) {
+			const char *m = snet_inspect_report_message(rep, 0);
+			if (!m || !strstr(m, ":2: sid 2: skipped, ") || !strstr(m, cases[i].why))
+				fail_msg("requires: %s: got '%s'", cases[i].req, m ? m : "(none)");
+		}
+		snet_inspect_report_free(rep);
+		snet_inspect_ruleset_unref(rs);
+	}
+}
+
 static void malformed_corpus(void **state)
 {
 	(void)state;
@@ -1044,6 +1094,7 @@ int main(void)
 		cmocka_unit_test(reload_keeps_flow_ruleset),
 		cmocka_unit_test(failed_load_leaves_old),
 		cmocka_unit_test(malformed_corpus),
+		cmocka_unit_test(requires_skips),
 		cmocka_unit_test(eve_fields_and_reopen),
 		cmocka_unit_test(eve_lines_exact),
 		cmocka_unit_test(eve_lines_as_jansson_dumps),

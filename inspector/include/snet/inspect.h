@@ -88,6 +88,9 @@ int snet_inspect_ruleset_from_cache(const struct snet_inspect_ruleset *rs);
 
 size_t snet_inspect_report_loaded(const struct snet_inspect_report *r);
 size_t snet_inspect_report_rejected(const struct snet_inspect_report *r);
+/* Rules whose requires: this engine does not meet: not errors, not loaded,
+ * not in the total ("sid N: skipped, requires ..." messages). */
+size_t snet_inspect_report_skipped(const struct snet_inspect_report *r);
 /* Messages: "file:line: sid N: unsupported keyword 'x'", parse errors... */
 size_t snet_inspect_report_message_count(const struct snet_inspect_report *r);
 const char *snet_inspect_report_message(const struct snet_inspect_report *r,
