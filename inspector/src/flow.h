@@ -64,6 +64,10 @@ struct flow {
 	uint16_t cport, sport;
 	uint8_t proto;
 	uint64_t id, last_usec;
+	uint64_t start_usec;	/* its first packet's time */
+	/* packets and bytes (IP) of each direction, this packet's included */
+	uint32_t pkts[2];
+	uint64_t bytes[2];
 	uint64_t serial;	/* unique in its worker, never reused */
 	bool syn, synack, established, closed, dropped, passed;
 	uint8_t fin_mask;

@@ -2,7 +2,8 @@
 /*
  * Keywords that test what the flow has become rather than the packet's
  * bytes: app-layer-protocol, stream_size, ssl_version, tls.version,
- * ssl_state and ftpbounce.  Each reads state the worker keeps anyway (the detected
+ * ssl_state, ftpbounce, and the flow's age and counters (flow.age,
+ * flow.pkts*, flow.bytes*).  Each reads state the worker keeps anyway (the detected
  * protocol, the TCP sequence numbers, the TLS record layer), with
  * Suricata's meaning; docs/rules.md says where it differs.
  */
@@ -234,11 +235,53 @@ static int parse_tls_version(struct flow_checks *fc, char *v, char *err, size_t 
 	return -EINVAL;
 }
 
+/*
+ * flow.age (seconds), flow.pkts_toserver/_toclient (packets), and
+ * flow.bytes_toserver/_toclient (bytes): Suricata 7's; flow.pkts and
+ * flow.bytes with a direction first (toserver, toclient, either):
+ * Suricata 8's.  what: FCNT_*; dirs: from the name, 0 if in the value.
+ */
+static int parse_count(struct flow_checks *fc, const char *name, uint8_t what, uint8_t dirs,
+		       char *v, char *err, size_t errlen)
+{
+	if (fc->ncnt == sizeof(fc->cnt) / sizeof(fc->cnt[0])) {
+		snprintf(err, errlen, "%s: more than %zu flow counters in one rule", name,
+			 sizeof(fc->cnt) / sizeof(fc->cnt[0]));
+		return -EINVAL;
+	}
+	if (!dirs && what != FCNT_AGE) {
+		char *comma = strchr(v, ',');
+		if (comma)
+			*comma = 0;
+		char *d = trim(v);
+		dirs = !strcmp(d, "toserver") ? DIR_TO_SERVER : !strcmp(d, "toclient") ?
+		       DIR_TO_CLIENT : !strcmp(d, "either") ? DIR_TO_SERVER | DIR_TO_CLIENT : 0;
+		if (!comma || !dirs) {
+			snprintf(err, errlen, "%s: '%s' is not toserver, toclient or either, "
+				 "then a number", name, d);
+			return -EINVAL;
+		}
+		v = comma + 1;
+	}
+	struct flow_count_cmp *c = &fc->cnt[fc->ncnt];
+	if (uint_cmp_parse(v, what == FCNT_BYTES ? UINT64_MAX : UINT32_MAX, &c->c)) {
+		snprintf(err, errlen, "%s: bad value '%s' (N, <N, <=N, >N, >=N, !N, N-M, "
+			 "N<>M, !N-M; up to %s)", name, trim(v),
+			 what == FCNT_BYTES ? "18446744073709551615" : "4294967295");
+		return -EINVAL;
+	}
+	c->what = what;
+	c->dirs = dirs;
+	fc->ncnt++;
+	return 0;
+}
+
 int flowkw_parse(struct rule *r, const char *name, const char *v, char *err, size_t errlen)
 {
 	static const char *const names[] = {
 		"app-layer-protocol", "stream_size", "ssl_version", "ssl_state", "ftpbounce",
-		"tls.version",
+		"tls.version", "flow.age", "flow.pkts_toserver", "flow.pkts_toclient",
+		"flow.bytes_toserver", "flow.bytes_toclient", "flow.pkts", "flow.bytes",
 	};
 	int k = kw_index(name, names, sizeof(names) / sizeof(names[0]));
 	if (k < 0)
@@ -264,8 +307,17 @@ int flowkw_parse(struct rule *r, const char *name, const char *v, char *err, siz
 	case 0: return parse_alp(fc, tmp, err, errlen);
 	case 1: return parse_stream_size(fc, tmp, err, errlen);
 	case 2: return parse_ssl_version(fc, tmp, err, errlen);
+	case 3: return parse_ssl_state(fc, tmp, err, errlen);
 	case 5: return parse_tls_version(fc, tmp, err, errlen);
-	default: return parse_ssl_state(fc, tmp, err, errlen);
+	case 6: return parse_count(fc, name, FCNT_AGE, 0, tmp, err, errlen);
+	case 7: case 8:
+		return parse_count(fc, name, FCNT_PKTS, k == 7 ? DIR_TO_SERVER : DIR_TO_CLIENT,
+				   tmp, err, errlen);
+	case 9: case 10:
+		return parse_count(fc, name, FCNT_BYTES, k == 9 ? DIR_TO_SERVER : DIR_TO_CLIENT,
+				   tmp, err, errlen);
+	default:
+		return parse_count(fc, name, k == 11 ? FCNT_PKTS : FCNT_BYTES, 0, tmp, err, errlen);
 	}
 }
 
@@ -384,6 +436,21 @@ static bool ftpbounce_ok(const struct flow *f, const struct packet *p, int dir)
 	return port_bounces(last, (size_t)(last_end - last), &f->cli);
 }
 
+/* as Suricata: the age is the difference of the seconds of the two times;
+ * either direction: one of them holds */
+static bool count_ok(const struct flow_count_cmp *c, const struct flow *f)
+{
+	if (c->what == FCNT_AGE)
+		return uint_cmp_match(&c->c, f->last_usec / 1000000 - f->start_usec / 1000000);
+	for (int d = 0; d < 2; d++) {
+		if (!(c->dirs & (d ? DIR_TO_CLIENT : DIR_TO_SERVER)))
+			continue;
+		if (uint_cmp_match(&c->c, c->what == FCNT_PKTS ? f->pkts[d] : f->bytes[d]))
+			return true;
+	}
+	return false;
+}
+
 bool flowkw_match(const struct flow_checks *fc, const struct flow *f, const struct packet *p,
 		  int dir, uint64_t decided_at)
 {
@@ -425,5 +492,8 @@ bool flowkw_match(const struct flow_checks *fc, const struct flow *f, const stru
 	}
 	if (fc->ftpbounce && !ftpbounce_ok(f, p, dir))
 		return false;
+	for (unsigned i = 0; i < fc->ncnt; i++)
+		if (!count_ok(&fc->cnt[i], f))
+			return false;
 	return true;
 }

@@ -71,6 +71,17 @@ uint16_t needle_anchor(const uint8_t *needle, size_t nlen, bool nocase);
 const uint8_t *memmem_anchor(const uint8_t *hay, size_t hlen, const uint8_t *needle,
 			     size_t nlen, size_t anchor, bool nocase);
 char *trim(char *s);
+/*
+ * Suricata 7's unsigned integer keyword forms (util.c): N, =N, !N, !=N,
+ * <N, <=N, >N, >=N, N-M and N<>M (exclusive), !N-M (outside it); numbers
+ * decimal or 0x hexadecimal, up to max.  0, or -1 when v is not one.
+ */
+struct uint_cmp {
+	char op;		/* = ! < > l(<=) g(>=) R(a<v<b) N(v<=a or v>=b) */
+	uint64_t a, b;
+};
+int uint_cmp_parse(const char *v, uint64_t max, struct uint_cmp *c);
+bool uint_cmp_match(const struct uint_cmp *c, uint64_t v);
 
 /* ---- configuration (config.c) ---- */
 struct var {
@@ -525,7 +536,16 @@ struct flow_checks {
 	bool ftpbounce;
 	uint16_t tls_version;	/* tls.version; 0: no keyword */
 	bool tls_version_raw;	/* given in hex: drafts are not 1.3 */
+	/* flow.age, flow.pkts*, flow.bytes*: the flow's counters, checked
+	 * on each packet (Suricata's "requires packet") */
+	struct flow_count_cmp {
+		uint8_t what;	/* FCNT_* */
+		uint8_t dirs;	/* DIR_TO_SERVER, DIR_TO_CLIENT or both: either */
+		struct uint_cmp c;
+	} cnt[4];
+	uint8_t ncnt;
 };
+enum { FCNT_AGE, FCNT_PKTS, FCNT_BYTES };
 struct rule;
 /* 0, -ENOENT if name is not one of these keywords, or -errno with err set */
 int flowkw_parse(struct rule *r, const char *name, const char *v, char *err, size_t errlen);
@@ -537,10 +557,6 @@ int flowkw_parse(struct rule *r, const char *name, const char *v, char *err, siz
  * tls.fingerprint.  A rule with any is decided on the
  * certificate, as its buffers.
  */
-struct uint_cmp {
-	char op;		/* = ! < > l(<=) g(>=) R(a<v<b) N(v<=a or v>=b) */
-	uint32_t a, b;
-};
 struct date_cmp {
 	char op;		/* = < (<=) > (>=) R (a<=v<=b); 0: none */
 	int64_t a, b;

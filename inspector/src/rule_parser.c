@@ -2544,8 +2544,11 @@ static int resolve_directions(struct pstate *ps)
 	bool tcp_based = r->proto == RP_TCP || r->proto == RP_HTTP || r->proto == RP_TLS;
 	/* dsize and header keywords are about one packet: its payload, too
 	 * (unless flow:only_stream says otherwise) */
+	/* header keywords and buffers, and the flow's counters, require the
+	 * packet (Suricata's SIG_FLAG_REQUIRE_PACKET): its payload, then */
+	bool packet = r->has_hdr || (r->bufmask & PKT_HDR_BUFS) || (r->fc && r->fc->ncnt);
 	if (ps->lists[BUF_PAYLOAD].n && tcp_based && !r->no_stream && !r->dsize.set &&
-	    ((!r->has_hdr && !(r->bufmask & PKT_HDR_BUFS)) || r->only_stream)) {
+	    (!packet || r->only_stream)) {
 		ps->lists[BUF_STREAM] = ps->lists[BUF_PAYLOAD];
 		memset(&ps->lists[BUF_PAYLOAD], 0, sizeof(ps->lists[BUF_PAYLOAD]));
 		r->bufmask &= ~(1ull << BUF_PAYLOAD);

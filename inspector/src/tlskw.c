@@ -24,84 +24,6 @@ static struct tls_checks *checks_of(struct rule *r, const char *name)
 	return r->tc;
 }
 
-/* a decimal or 0x hexadecimal number of 32 bits; *s moves past it */
-static int read_u32(const char **s, uint32_t *out)
-{
-	const char *p = *s;
-	int base = p[0] == '0' && (p[1] == 'x' || p[1] == 'X') ? 16 : 10;
-	if (base == 16)
-		p += 2;
-	if (!isxdigit((unsigned char)*p) || (base == 10 && !isdigit((unsigned char)*p)))
-		return -1;
-	unsigned long long v = 0;
-	while (base == 16 ? isxdigit((unsigned char)*p) : isdigit((unsigned char)*p)) {
-		int d = isdigit((unsigned char)*p) ? *p - '0' : (tolower((unsigned char)*p) - 'a' + 10);
-		v = v * (unsigned)base + (unsigned)d;
-		if (v > UINT32_MAX)
-			return -1;
-		p++;
-	}
-	*out = (uint32_t)v;
-	*s = p;
-	return 0;
-}
-
-/*
- * Suricata 7's unsigned integer forms: N, =N, !N, !=N, <N, <=N, >N, >=N,
- * N-M and N<>M (exclusive), !N-M (outside it).
- */
-static int parse_uint_cmp(const char *v, struct uint_cmp *c)
-{
-	while (isspace((unsigned char)*v))
-		v++;
-	static const struct { const char *s; char op; } ops[] = {
-		{ "<=", 'l' }, { ">=", 'g' }, { "!=", '!' }, { "<", '<' }, { ">", '>' },
-		{ "=", '=' }, { "!", '!' },
-	};
-	c->op = 0;
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		size_t n = strlen(ops[i].s);
-		if (!strncmp(v, ops[i].s, n)) {
-			c->op = ops[i].op;
-			v += n;
-			break;
-		}
-	}
-	while (isspace((unsigned char)*v))
-		v++;
-	if (read_u32(&v, &c->a))
-		return -1;
-	while (isspace((unsigned char)*v))
-		v++;
-	if ((*v == '-' || !strncmp(v, "<>", 2)) && (!c->op || c->op == '!')) {
-		v += *v == '-' ? 1 : 2;
-		while (isspace((unsigned char)*v))
-			v++;
-		if (read_u32(&v, &c->b) || c->b <= c->a)
-			return -1;
-		c->op = c->op == '!' ? 'N' : 'R';
-		while (isspace((unsigned char)*v))
-			v++;
-	}
-	if (!c->op)
-		c->op = '=';
-	return *v ? -1 : 0;
-}
-
-static bool uint_match(const struct uint_cmp *c, uint32_t v)
-{
-	switch (c->op) {
-	case '=': return v == c->a;
-	case '!': return v != c->a;
-	case '<': return v < c->a;
-	case '>': return v > c->a;
-	case 'l': return v <= c->a;
-	case 'g': return v >= c->a;
-	case 'R': return v > c->a && v < c->b;
-	case 'N': return v <= c->a || v >= c->b;
-	}
-	return false;
-}
 
 /* days from 1970-01-01 to y-m-d (proleptic Gregorian; d may overflow the
  * month, as mktime allows) */
@@ -332,7 +254,7 @@ int tlskw_parse(struct rule *r, const char *name, const char *v, char *err, size
 			snprintf(err, errlen, "'%s' given twice", name);
 			return -EINVAL;
 		}
-		if (parse_uint_cmp(v, &tc->chain_len)) {
+		if (uint_cmp_parse(v, UINT32_MAX, &tc->chain_len)) {
 			snprintf(err, errlen, "%s: '%s' is not N, =N, !N, <N, <=N, >N, >=N, N-M, "
 				 "N<>M or !N-M", name, v);
 			return -EINVAL;
@@ -365,7 +287,7 @@ bool tlskw_match(const struct tls_checks *tc, const struct tls_server *s, int64_
 	for (size_t i = 0; i < tc->nstrs; i++)
 		if (!str_match(&tc->strs[i], s))
 			return false;
-	if (tc->chain_len_set && !uint_match(&tc->chain_len, s->nchain))
+	if (tc->chain_len_set && !uint_cmp_match(&tc->chain_len, s->nchain))
 		return false;
 	/* an unreadable date matches nothing, as Suricata's 0 */
 	if (tc->notbefore.op && (!s->not_before || !date_match(&tc->notbefore, s->not_before)))

@@ -417,3 +417,79 @@ int kw_value_copy(const char *name, const char *v, char *buf, size_t len, char *
 	memcpy(buf, v, strlen(v) + 1);
 	return 0;
 }
+
+/* a decimal or 0x hexadecimal number up to max; *s moves past it */
+static int read_uint(const char **s, uint64_t max, uint64_t *out)
+{
+	const char *p = *s;
+	int base = p[0] == '0' && (p[1] == 'x' || p[1] == 'X') ? 16 : 10;
+	if (base == 16)
+		p += 2;
+	if (!isxdigit((unsigned char)*p) || (base == 10 && !isdigit((unsigned char)*p)))
+		return -1;
+	uint64_t v = 0;
+	while (base == 16 ? isxdigit((unsigned char)*p) : isdigit((unsigned char)*p)) {
+		unsigned d = isdigit((unsigned char)*p) ? (unsigned)(*p - '0') :
+			     (unsigned)(tolower((unsigned char)*p) - 'a' + 10);
+		if (d > max || v > (max - d) / (unsigned)base)
+			return -1;
+		v = v * (unsigned)base + d;
+		p++;
+	}
+	*out = v;
+	*s = p;
+	return 0;
+}
+
+int uint_cmp_parse(const char *v, uint64_t max, struct uint_cmp *c)
+{
+	while (isspace((unsigned char)*v))
+		v++;
+	static const struct { const char *s; char op; } ops[] = {
+		{ "<=", 'l' }, { ">=", 'g' }, { "!=", '!' }, { "<", '<' }, { ">", '>' },
+		{ "=", '=' }, { "!", '!' },
+	};
+	c->op = 0;
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		size_t n = strlen(ops[i].s);
+		if (!strncmp(v, ops[i].s, n)) {
+			c->op = ops[i].op;
+			v += n;
+			break;
+		}
+	}
+	while (isspace((unsigned char)*v))
+		v++;
+	if (read_uint(&v, max, &c->a))
+		return -1;
+	while (isspace((unsigned char)*v))
+		v++;
+	if ((*v == '-' || !strncmp(v, "<>", 2)) && (!c->op || c->op == '!')) {
+		v += *v == '-' ? 1 : 2;
+		while (isspace((unsigned char)*v))
+			v++;
+		if (read_uint(&v, max, &c->b) || c->b <= c->a)
+			return -1;
+		c->op = c->op == '!' ? 'N' : 'R';
+		while (isspace((unsigned char)*v))
+			v++;
+	}
+	if (!c->op)
+		c->op = '=';
+	return *v ? -1 : 0;
+}
+
+bool uint_cmp_match(const struct uint_cmp *c, uint64_t v)
+{
+	switch (c->op) {
+	case '=': return v == c->a;
+	case '!': return v != c->a;
+	case '<': return v < c->a;
+	case '>': return v > c->a;
+	case 'l': return v <= c->a;
+	case 'g': return v >= c->a;
+	case 'R': return v > c->a && v < c->b;
+	case 'N': return v <= c->a || v >= c->b;
+	}
+	return false;
+}

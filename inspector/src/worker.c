@@ -977,7 +977,8 @@ static bool rule_matches(struct snet_inspect_worker *w, const struct rule *r,
 		return false;
 	if (r->has_tcp_flags && (p->ipproto != IPPROTO_TCP || !tcp_flags_match(r, p->tcp_flags)))
 		return false;
-	if (r->fc && !flowkw_match(r->fc, f, p, w->dir, r->bufmask ? 0 : w->st.packets_seen))
+	if (r->fc && !flowkw_match(r->fc, f, p, w->dir,
+				   r->bufmask || r->fc->ncnt ? 0 : w->st.packets_seen))
 		return false;
 	if (r->tc && !tlskw_match(r->tc, ev->srv, (int64_t)(p->ts_usec / 1000000)))
 		return false;
@@ -2458,6 +2459,11 @@ static void inspect_packet(struct snet_inspect_worker *w, struct packet *pp,
 	struct flow *f = w->f;
 	if (f) {
 		f->last_usec = p->ts_usec;
+		if (created)
+			f->start_usec = p->ts_usec;
+		if (f->pkts[w->dir - 1] < UINT32_MAX)
+			f->pkts[w->dir - 1]++;
+		f->bytes[w->dir - 1] += p->len;
 		if (f->dropped) {
 			w->st.packets_flow_dropped++;
 			w->st.verdict_drop++;

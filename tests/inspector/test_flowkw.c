@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The keywords that test what a flow has become: stream_size,
- * app-layer-protocol, ssl_version, ssl_state, ftpbounce, xbits, tag; and the packet
+ * The keywords that test what a flow has become: stream_size, flow.age,
+ * flow.pkts, flow.bytes, app-layer-protocol, ssl_version, ssl_state, ftpbounce, xbits, tag; and the packet
  * keywords fragoffset and asn1 inside whole rules.  Each case has flows
  * that must alert and flows that must not, in the forms ET Open uses.
  */
@@ -89,6 +89,58 @@ static void stream_size(void **state)
 	assert_int_equal(sids(&v), 0);
 	/* a UDP packet has no stream */
 	tu_udp_send(W, "10.0.0.1", "192.0.2.1", 5000, 5001, "x", 1, &v);
+	assert_int_equal(sids(&v), 0);
+	teardown_rules();
+}
+
+/* ---- flow.age, flow.pkts, flow.bytes ---- */
+
+/*
+ * The flow's counters on each packet, this one included: packets and IP
+ * bytes per direction, the age in whole seconds.  Such a rule is a packet
+ * rule: its content is the packet's, not the stream's.
+ */
+static void flow_counters(void **state)
+{
+	(void)state;
+	struct tu_conn c = { 0 };
+	struct snet_inspect_verdict v;
+	setup_rules("alert tcp any any -> any any (msg:\"3rd\"; flow:to_server; "
+		    "flow.pkts_toserver:3; sid:1;)\n"
+		    "alert tcp any any -> any any (msg:\"bytes\"; flow.bytes_toclient:>100; "
+		    "content:\"ABCD\"; sid:2;)\n"
+		    "alert tcp any any -> any any (msg:\"age\"; flow.age:>=5; content:\"late\"; "
+		    "sid:3;)\n"
+		    "alert tcp any any -> any any (msg:\"either\"; flow.pkts:either,5; sid:4;)\n"
+		    "alert udp any any -> any any (msg:\"udp\"; flow.pkts_toclient:0; "
+		    "flow.bytes:toserver,29-31; sid:5;)\n"
+		    "alert ip any any -> any any (msg:\"flowless\"; flow.age:<1000; itype:8; sid:6;)\n");
+	tu_conn_open(&c, W, 80);	/* SYN, SYN/ACK, ACK: 2 and 1 packets */
+	tu_conn_send(&c, "late", 4, &v);
+	assert_int_equal(sids(&v), S(1));	/* the third to the server, at 0 s */
+	/* the server's 40 + 42 + 42 bytes pass 100 with "CD", but the rule
+	 * is a packet's: "ABCD" across two segments is not in one */
+	tu_conn_reply(&c, "AB", 2, &v);
+	assert_int_equal(sids(&v), 0);
+	tu_conn_reply(&c, "CD", 2, &v);
+	assert_int_equal(sids(&v), 0);
+	tu_conn_reply(&c, "ABCD", 4, &v);
+	assert_int_equal(sids(&v), S(2));
+	tu_conn_reply(&c, "y", 1, &v);		/* the fifth to the client */
+	assert_int_equal(sids(&v), S(4));
+	c.t = 7;
+	tu_conn_send(&c, "late", 4, &v);	/* the fifth to the server, at 7 s */
+	assert_int_equal(sids(&v), S(3) | S(4));
+	/* UDP: the first datagram, 28 + 2 bytes; not the reply */
+	tu_udp_send(W, "10.0.0.1", "192.0.2.1", 5000, 5001, "hi", 1, &v);
+	assert_int_equal(sids(&v), S(5));
+	tu_udp_send(W, "192.0.2.1", "10.0.0.1", 5001, 5000, "hi", 1, &v);
+	assert_int_equal(sids(&v), 0);
+	/* a packet without a flow has no counters */
+	uint8_t b[128];
+	size_t n = tu_icmp(b, "10.0.0.1", "192.0.2.1", 8, 0, "x", 1);
+	struct timespec ts = { 1700000010, 0 };
+	assert_int_equal(snet_inspect_worker_packet(W, b, n, &ts, NULL, &v), 0);
 	assert_int_equal(sids(&v), 0);
 	teardown_rules();
 }
@@ -600,6 +652,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stream_size),
+		cmocka_unit_test(flow_counters),
 		cmocka_unit_test(app_layer_protocol),
 		cmocka_unit_test(ssl_version_state),
 		cmocka_unit_test(ftpbounce),
