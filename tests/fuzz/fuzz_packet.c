@@ -133,7 +133,9 @@ static const char rules[] =
 	"alert icmp any any -> any any (msg:\"i4\"; icmpv4.hdr; content:\"|00 01|\"; "
 	"byte_test:1,<,2,4; pkt_data; content:\"ta\"; sid:62;)\n"
 	"alert ip any any -> any any (msg:\"i6\"; icmpv6.hdr; content:\"|80|\"; startswith; "
-	"ipv6.hdr; bsize:40; sid:63;)\n";
+	"ipv6.hdr; bsize:40; sid:63;)\n"
+	"alert tcp any any -> any any (msg:\"fc\"; flow.pkts:either,>2; "
+	"flow.bytes_toserver:<100000; flow.age:<100; content:\"G\"; sid:64;)\n";
 
 static void setup(void)
 {
