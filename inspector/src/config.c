@@ -159,6 +159,11 @@ static int parse_u64(const char *s, uint64_t *out, bool size)
 	return 0;
 }
 
+int config_parse_size(const char *s, uint64_t *out)
+{
+	return parse_u64(s, out, true);
+}
+
 static int set_str(char **dst, const char *v)
 {
 	char *d = strdup(v);

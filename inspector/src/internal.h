@@ -71,6 +71,8 @@ uint16_t needle_anchor(const uint8_t *needle, size_t nlen, bool nocase);
 const uint8_t *memmem_anchor(const uint8_t *hay, size_t hlen, const uint8_t *needle,
 			     size_t nlen, size_t anchor, bool nocase);
 char *trim(char *s);
+/* "16mb", "512k", "1g" or bytes (config.c) */
+int config_parse_size(const char *s, uint64_t *out);
 /*
  * Suricata 7's unsigned integer keyword forms (util.c): N, =N, !N, !=N,
  * <N, <=N, >N, >=N, N-M and N<>M (exclusive), !N-M (outside it); numbers
@@ -258,7 +260,7 @@ bool buf_is_http(enum buf_id b);
 
 /* ---- match elements (rule_parser.c builds, match.c runs) ---- */
 enum sm_type { SM_CONTENT, SM_PCRE, SM_BYTE_TEST, SM_BYTE_JUMP, SM_ISDATAAT,
-	       SM_BYTE_EXTRACT, SM_ASN1, SM_BSIZE, SM_BYTE_MATH, SM_BASE64_DECODE };
+	       SM_BYTE_EXTRACT, SM_ASN1, SM_BSIZE, SM_BYTE_MATH, SM_BASE64_DECODE, SM_DATASET };
 
 /* byte_extract variables of a rule: a value set while a list is matched */
 #define SM_MAX_VARS 8
@@ -369,6 +371,10 @@ struct sm {
 			/* the rule's base64_data list (LIST_BASE64_DATA) */
 			const struct smlist *data;
 		} b64;
+		struct {
+			struct dataset *set;	/* the rule set's (datasets.c) */
+			uint8_t cmd;		/* DS_SET... */
+		} dataset;
 	} u;
 };
 
@@ -427,6 +433,39 @@ struct smlist {
 };
 /* a pcre's machine code: not made yet; made (or refused: PCRE2 interprets) */
 enum { PCRE_JIT_PENDING, PCRE_JIT_READY };
+/*
+ * Datasets (datasets.c): named sets of strings, MD5s or SHA-256s, shared
+ * by the workers of the rule set that named them.
+ */
+enum { DS_STRING, DS_MD5, DS_SHA256, DS__COUNT };
+enum { DS_SET, DS_UNSET, DS_ISSET, DS_ISNOTSET };
+struct dataset;
+struct dataset_table {
+	struct dataset **v;
+	size_t n;
+};
+struct dataset_spec {
+	const char *name;
+	int type;		/* DS_*, or -1: the set's, which must exist */
+	const char *load;	/* a file to read, or NULL */
+	uint64_t memcap;	/* 0: 16 MiB */
+	uint32_t hashsize;	/* initial slots; 0: 2048 */
+};
+/* the set name, made (and read from its file) if new; -errno with err */
+int dataset_table_get(struct dataset_table *t, const struct dataset_spec *sp,
+		      struct dataset **out, char *err, size_t errlen);
+void dataset_table_free(struct dataset_table *t);
+int dataset_type_parse(const char *s);
+const char *dataset_type_name(uint8_t type);
+/* the command on b: isset/isnotset as named; set: it was added; unset: removed */
+bool dataset_op(struct dataset *ds, uint8_t cmd, const uint8_t *b, size_t n);
+size_t dataset_count(struct dataset *ds);
+/* a new empty set, and its file's text into it (for the fuzzer too) */
+struct dataset *dataset_new(const char *name, uint8_t type, uint64_t memcap, uint32_t hashsize);
+int dataset_load_text(struct dataset *ds, const char *text, size_t len, const char *file,
+		      char *err, size_t errlen);
+void dataset_free(struct dataset *ds);
+
 /* set last_anchor once the list is complete (match.c) */
 void smlist_prepare(struct smlist *l);
 /* absolute pcres of a raw-stream rule with a partial-match memo (match.c) */
@@ -822,6 +861,7 @@ struct parse_ctx {
 	struct flowbit_names *fbnames;
 	struct flowbit_names *finames;	/* flowint variables; NULL: refused */
 	struct hdr_table *hdrs;	/* NULL: each rule owns its header nodes */
+	struct dataset_table *datasets;	/* NULL: dataset refused */
 	const char *file;
 	unsigned line;
 };
@@ -953,6 +993,7 @@ struct snet_inspect_ruleset {
 	uint32_t *thidx;	/* open addressing over th by (rule, ip): index + 1 */
 	size_t thmask;		/* slots in thidx - 1; 2 * capth slots */
 	struct xbits_table xbits;	/* its own lock */
+	struct dataset_table datasets;	/* each set has its own lock */
 	bool tls_track;		/* a rule reads ssl_version or ssl_state */
 	bool smtp_files;	/* a rule reads SMTP attachments: smtp.c parses SMTP flows */
 	bool tls_ja4;		/* a rule reads ja4.hash: tls.c computes JA4 */

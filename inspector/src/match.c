@@ -508,6 +508,10 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 	case SM_BSIZE:
 		return numcmp_match(&m->u.bsize, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len) ?
 		       match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
+	case SM_DATASET:
+		/* the whole buffer; the position stays */
+		return dataset_op(m->u.dataset.set, m->u.dataset.cmd, buf, len) ?
+		       match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
 	case SM_ASN1:
 		/* the decoding reads to the buffer's end; the position stays */
 		return asn1_match(&m->u.asn1, buf, len, prev_end) ?

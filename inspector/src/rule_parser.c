@@ -2036,6 +2036,133 @@ static int opt_bsize(struct pstate *ps, const char *v)
 }
 
 /*
+ * dataset:CMD,NAME[, type T][, load FILE][, memcap SIZE][, hashsize N]:
+ * the sticky buffer, after its transforms, looked up in, added to or
+ * removed from the rule set's set NAME (datasets.c).  FILE is relative to
+ * the rule file's directory, as Suricata reads it, and may not leave it;
+ * save and state are refused, since nothing is written back.
+ */
+static int opt_dataset(struct pstate *ps, const char *v)
+{
+	if (!ps->ctx->datasets)
+		return fail(ps, -ENOTSUP, "dataset is not supported here");
+	if (ps->cur_buf < 0 || ps->cur_buf == LIST_BASE64_DATA)
+		return fail(ps, -EINVAL, "dataset needs a sticky buffer before it");
+	if (!v)
+		return fail(ps, -EINVAL, "'dataset' needs a command and a name");
+	char tmp[1024];
+	if (strlen(v) >= sizeof(tmp))
+		return fail(ps, -EINVAL, "dataset: value too long");
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	static const char *const cmds[] = { [DS_SET] = "set", [DS_UNSET] = "unset",
+					     [DS_ISSET] = "isset", [DS_ISNOTSET] = "isnotset" };
+	struct dataset_spec sp = { .type = -1 };
+	int cmd = -1;
+	const char *load = NULL;
+	bool have[4] = { false };	/* type, load, memcap, hashsize */
+	char *save;
+	int k = 0;
+	for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save), k++) {
+		t = trim(t);
+		if (k == 0) {
+			for (int c = 0; c < 4; c++)
+				if (!strcmp(t, cmds[c]))
+					cmd = c;
+			if (cmd < 0)
+				return fail(ps, -EINVAL, "dataset: unknown command '%s' (set, unset, "
+					    "isset, isnotset)", t);
+			continue;
+		}
+		if (k == 1) {
+			size_t n = strlen(t);
+			bool ok = n && n < 64;
+			for (size_t i = 0; ok && i < n; i++)
+				ok = isalnum((unsigned char)t[i]) || t[i] == '-' || t[i] == '_' ||
+				     t[i] == '.';
+			if (!ok)
+				return fail(ps, -EINVAL, "dataset: bad name '%s' (letters, digits, "
+					    "'-', '_', '.'; at most 63)", t);
+			sp.name = t;
+			continue;
+		}
+		char *val = t;
+		while (*val && !isspace((unsigned char)*val))
+			val++;
+		if (*val)
+			*val++ = 0;
+		val = trim(val);
+		static const char *const opts[] = { "type", "load", "memcap", "hashsize" };
+		int o = -1;
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(t, opts[i]))
+				o = i;
+		if (o < 0 && (!strcmp(t, "save") || !strcmp(t, "state")))
+			return fail(ps, -ENOTSUP, "dataset: '%s' is not supported (sets are not "
+				    "written back)", t);
+		if (o < 0)
+			return fail(ps, -EINVAL, "dataset: unknown option '%s' (type, load, memcap, "
+				    "hashsize)", t);
+		if (have[o])
+			return fail(ps, -EINVAL, "dataset: '%s' given twice", t);
+		have[o] = true;
+		if (!*val)
+			return fail(ps, -EINVAL, "dataset: '%s' needs a value", t);
+		if (o == 0) {
+			sp.type = dataset_type_parse(val);
+			if (sp.type < 0 && (!strcmp(val, "ipv4") || !strcmp(val, "ip")))
+				return fail(ps, -ENOTSUP, "dataset: type %s is not supported (no "
+					    "sticky buffer here holds an address)", val);
+			if (sp.type < 0)
+				return fail(ps, -EINVAL, "dataset: unknown type '%s' (string, md5, "
+					    "sha256)", val);
+		} else if (o == 1) {
+			bool up = !strcmp(val, "..") || !strncmp(val, "../", 3) ||
+				  strstr(val, "/../") || (strlen(val) >= 3 &&
+				  !strcmp(val + strlen(val) - 3, "/.."));
+			if (val[0] == '/' || up)
+				return fail(ps, -EINVAL, "dataset: load '%s' must be inside the rule "
+					    "file's directory (relative, without '..')", val);
+			load = val;
+		} else if (o == 2) {
+			if (config_parse_size(val, &sp.memcap) || !sp.memcap)
+				return fail(ps, -EINVAL, "dataset: bad memcap '%s'", val);
+		} else {
+			long long x;
+			if (parse_int(val, 1, 1 << 24, &x))
+				return fail(ps, -EINVAL, "dataset: bad hashsize '%s' (1 to %d)", val,
+					    1 << 24);
+			sp.hashsize = (uint32_t)x;
+		}
+	}
+	if (cmd < 0 || !sp.name)
+		return fail(ps, -EINVAL, "'dataset' needs a command and a name");
+	char path[4096];
+	if (load) {
+		const char *slash = ps->ctx->file ? strrchr(ps->ctx->file, '/') : NULL;
+		int n = slash ? snprintf(path, sizeof(path), "%.*s/%s",
+					 (int)(slash - ps->ctx->file), ps->ctx->file, load) :
+				snprintf(path, sizeof(path), "%s", load);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			return fail(ps, -EINVAL, "dataset: load path too long");
+		sp.load = path;
+	}
+	char err[512] = "";
+	struct dataset *ds;
+	int rc = dataset_table_get(ps->ctx->datasets, &sp, &ds, err, sizeof(err));
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc)
+		return fail(ps, rc, "%s", err);
+	struct sm *m = list_push(ps, ps->cur_buf);
+	if (!m)
+		return -ENOMEM;
+	m->type = SM_DATASET;
+	m->u.dataset.set = ds;
+	m->u.dataset.cmd = (uint8_t)cmd;
+	return 0;
+}
+
+/*
  * base64_decode[:bytes N][, offset N][, relative]: in the sticky buffer,
  * else in the list of the last keyword (a content a modifier moved), else
  * the payload, as Suricata places it.  Suricata's options come in that
@@ -2206,6 +2333,8 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 	enum xform xf = xform_lookup(name);
 	if (xf != XF_NONE)
 		return opt_transform(ps, name, xf, v);
+	if (!strcmp(name, "dataset"))
+		return opt_dataset(ps, v);
 	if (!strcmp(name, "bsize"))
 		return opt_bsize(ps, v);
 	if (!strcmp(name, "base64_decode"))

@@ -490,6 +490,7 @@ static void ruleset_destroy(struct snet_inspect_ruleset *rs)
 	free(rs->thidx);
 	pthread_mutex_destroy(&rs->th_lock);
 	xbits_table_free(&rs->xbits);
+	dataset_table_free(&rs->datasets);
 	for (size_t i = 0; i < rs->nsup_addrs; i++)
 		addr_free(rs->sup_addrs[i]);
 	free(rs->sup_addrs);
@@ -561,6 +562,7 @@ static int ruleset_build(const struct snet_inspect_config *cfg,
 	ld.pctx.fbnames = &rs->fbnames;
 	ld.pctx.finames = &rs->finames;
 	ld.pctx.hdrs = &rs->hdrs;
+	ld.pctx.datasets = &rs->datasets;
 	for (size_t i = 0; i < npaths && !rc; i++)
 		rc = load_path(&ld, resolved[i] ? resolved[i] : paths[i]);
 	free(ld.sids);

@@ -96,6 +96,7 @@ static uint64_t list_max_end(const struct smlist *l)
 		case SM_BYTE_TEST:
 		case SM_ISDATAAT:
 		case SM_BSIZE:
+		case SM_DATASET:
 			break;
 		case SM_ASN1:	/* decodes to the end: more data may change it */
 		case SM_BASE64_DECODE:
@@ -168,6 +169,7 @@ static uint64_t list_reach(const struct smlist *l, const struct sm *fp)
 		case SM_BYTE_TEST:
 		case SM_ISDATAAT:
 		case SM_BSIZE:
+		case SM_DATASET:
 			break;
 		}
 	}

@@ -135,7 +135,11 @@ static const char rules[] =
 	"alert ip any any -> any any (msg:\"i6\"; icmpv6.hdr; content:\"|80|\"; startswith; "
 	"ipv6.hdr; bsize:40; sid:63;)\n"
 	"alert tcp any any -> any any (msg:\"fc\"; flow.pkts:either,>2; "
-	"flow.bytes_toserver:<100000; flow.age:<100; content:\"G\"; sid:64;)\n";
+	"flow.bytes_toserver:<100000; flow.age:<100; content:\"G\"; sid:64;)\n"
+	"alert http any any -> any any (msg:\"ds\"; http.uri; dataset:set,uris,type string, "
+	"memcap 64kb, hashsize 16; sid:65;)\n"
+	"alert http any any -> any any (msg:\"du\"; http.host; to_sha256; "
+	"dataset:isnotset,hosts,type sha256; http.uri; dataset:unset,uris; sid:66;)\n";
 
 static void setup(void)
 {

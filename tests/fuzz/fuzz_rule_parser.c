@@ -24,7 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct class_table classes = { 0 };
 	struct flowbit_names fb = { 0 }, fi = { 0 };
 	struct hdr_table hdrs = { 0 };
+	struct dataset_table sets = { 0 };
 	struct parse_ctx ctx = { .cfg = cfg, .classes = &classes, .fbnames = &fb, .finames = &fi,
+				 .datasets = &sets,
 				 /* odd sizes intern the header, even ones own it */
 				 .hdrs = (size & 1) ? &hdrs : NULL, .file = "fuzz", .line = 1 };
 	struct rule *r = NULL;
@@ -42,6 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rule_free(r);
 	}
 	hdr_table_free(&hdrs);
+	dataset_table_free(&sets);
 	for (size_t i = 0; i < fb.n; i++)
 		free(fb.names[i]);
 	free(fb.names);
