@@ -175,10 +175,10 @@ size_t tu_udp(uint8_t *buf, const char *src, const char *dst, uint16_t sport,
 	return h + 8 + len;
 }
 
-size_t tu_icmp(uint8_t *buf, const char *src, const char *dst, uint8_t type, uint8_t code,
-	       const void *data, size_t len)
+static size_t icmp_pkt(uint8_t *buf, int v6, const char *src, const char *dst, uint8_t type,
+		       uint8_t code, const void *data, size_t len)
 {
-	size_t h = ip_hdr(buf, 0, src, dst, 1, 8 + len);
+	size_t h = ip_hdr(buf, v6, src, dst, v6 ? 58 : 1, 8 + len);
 	uint8_t *c = buf + h;
 	memset(c, 0, 8);
 	c[0] = type;
@@ -187,16 +187,16 @@ size_t tu_icmp(uint8_t *buf, const char *src, const char *dst, uint8_t type, uin
 	return h + 8 + len;
 }
 
+size_t tu_icmp(uint8_t *buf, const char *src, const char *dst, uint8_t type, uint8_t code,
+	       const void *data, size_t len)
+{
+	return icmp_pkt(buf, 0, src, dst, type, code, data, len);
+}
+
 size_t tu_icmp6(uint8_t *buf, const char *src, const char *dst, uint8_t type, uint8_t code,
 		const void *data, size_t len)
 {
-	size_t h = ip_hdr(buf, 1, src, dst, 58, 8 + len);
-	uint8_t *c = buf + h;
-	memset(c, 0, 8);
-	c[0] = type;
-	c[1] = code;
-	memcpy(c + 8, data, len);
-	return h + 8 + len;
+	return icmp_pkt(buf, 1, src, dst, type, code, data, len);
 }
 
 static int send_pkt(struct tu_conn *c, int from_client, uint8_t flags, const char *d,
