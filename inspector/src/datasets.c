@@ -289,6 +289,8 @@ struct dataset *dataset_new(const char *name, uint8_t type, uint64_t memcap, uin
 	if (!ds)
 		return NULL;
 	size_t cap = 16;
+	if (!hashsize)
+		hashsize = DS_DEFAULT_HASHSIZE;
 	while (cap < hashsize && cap < DS_MAX_HASHSIZE)
 		cap *= 2;
 	ds->name = strdup(name);
@@ -361,6 +363,13 @@ int dataset_table_get(struct dataset_table *t, const struct dataset_spec *sp,
 	struct dataset *ds = dataset_new(sp->name, (uint8_t)sp->type, sp->memcap, sp->hashsize);
 	if (!ds)
 		return -ENOMEM;
+	if (ds->mem > ds->memcap) {
+		snprintf(err, errlen, "dataset %s: its first %zu slots take %llu bytes, more than "
+			 "its memcap of %llu (a smaller hashsize, or a larger memcap)", sp->name,
+			 ds->cap, (unsigned long long)ds->mem, (unsigned long long)ds->memcap);
+		dataset_free(ds);
+		return -EINVAL;
+	}
 	int rc = 0;
 	if (sp->load) {
 		char *text = NULL;

@@ -104,15 +104,22 @@ static void set_errors(void **state)
 	(void)state;
 	char path[64], text[1024];
 	const char *f = write_set(path, "00112233445566778899aabbccddeeff\nnot-a-digest\n");
+	char path2[64];
+	const char *f2 = write_set(path2, "00112233445566778899aabbccddeeff\n"
+				   "00112233445566778899aabbccddeef0\n");
 	static const struct { const char *opts; const char *msg; } cases[] = {
 		{ "isset,h,type md5,load %s", ":2: not an MD5 (32 hex digits)" },
 		{ "isset,h,type sha256,load %s", ":1: not a SHA-256 (64 hex digits)" },
 		{ "isset,h,type string,load %s", ":2: not base64" },
-		{ "isset,h,type md5,load %s,memcap 300", "past its memcap of 300 bytes" },
+		/* 2048 slots of 24 bytes: the table alone is past it */
+		{ "isset,h,type md5,load %s,memcap 300", "its first 2048 slots take 49152 "
+		  "bytes, more than its memcap of 300" },
+		/* the table and one digest fit, not two */
+		{ "isset,h,type md5,load %s,memcap 49180", ":2: past its memcap of 49180 bytes" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char opts[256];
-		snprintf(opts, sizeof(opts), cases[i].opts, f);
+		snprintf(opts, sizeof(opts), cases[i].opts, i == 4 ? f2 : f);
 		snprintf(text, sizeof(text), "alert http any any -> any any (msg:\"x\"; http.host; "
 			 "dataset:%s; sid:1;)\n", opts);
 		struct snet_inspect_ruleset *rs = NULL;
@@ -145,6 +152,7 @@ static void set_errors(void **state)
 	snet_inspect_report_free(rep);
 	snet_inspect_ruleset_unref(rs);
 	unlink(path);
+	unlink(path2);
 }
 
 /* the table itself: growth past its first slots, removal keeps the rest */
