@@ -440,8 +440,11 @@ static bool ftpbounce_ok(const struct flow *f, const struct packet *p, int dir)
  * either direction: one of them holds */
 static bool count_ok(const struct flow_count_cmp *c, const struct flow *f)
 {
-	if (c->what == FCNT_AGE)
-		return uint_cmp_match(&c->c, f->last_usec / 1000000 - f->start_usec / 1000000);
+	if (c->what == FCNT_AGE) {
+		/* a packet older than the first wraps, as in Suricata: clamped */
+		uint64_t age = f->last_usec / 1000000 - f->start_usec / 1000000;
+		return uint_cmp_match(&c->c, age > UINT32_MAX ? UINT32_MAX : age);
+	}
 	for (int d = 0; d < 2; d++) {
 		if (!(c->dirs & (d ? DIR_TO_CLIENT : DIR_TO_SERVER)))
 			continue;
