@@ -2,11 +2,11 @@
 /*
  * Suricata's datasets: named sets of strings, MD5s or SHA-256s in which
  * a rule looks up its sticky buffer (dataset:isset,NAME), or adds it
- * (set) or removes it (unset).  A set belongs to the rule set that named
+ * (set) or removes it (unset), or compares its reputation (datarep).  A set belongs to the rule set that named
  * it and to all its workers, behind a read-write lock: lookups share it,
  * set and unset take it alone.  Its entries come from a file read when
  * the rules load (type string: one base64 line each; md5 and sha256: one
- * hex digest each), within a memcap; what set adds while running lasts
+ * hex digest each; either with ",N", its reputation), within a memcap; what set adds while running lasts
  * until the rule set is replaced: nothing is written back.
  */
 #include <ctype.h>
@@ -30,7 +30,8 @@ static const size_t type_len[] = { [DS_STRING] = 0, [DS_MD5] = 16, [DS_SHA256] =
 struct ds_entry {
 	uint64_t hash;
 	uint8_t *key;
-	size_t len;
+	uint32_t len;
+	uint16_t rep;		/* its reputation, from its file's ",N" (datarep) */
 };
 
 struct dataset {
@@ -102,8 +103,10 @@ static int ds_grow(struct dataset *ds)
 }
 
 /* 1 added, 0 there already, -ENOSPC past the memcap, -ENOMEM; under the write lock */
-static int ds_add(struct dataset *ds, const uint8_t *b, size_t n)
+static int ds_add(struct dataset *ds, const uint8_t *b, size_t n, uint16_t rep)
 {
+	if (n > UINT32_MAX)
+		return -ENOSPC;
 	uint64_t h = ds_hash(b, n);
 	size_t i = ds_find(ds, h, b, n);
 	if (ds->slots[i].key)
@@ -120,7 +123,7 @@ static int ds_add(struct dataset *ds, const uint8_t *b, size_t n)
 	if (!k)
 		return -ENOMEM;
 	memcpy(k, b, n);
-	ds->slots[i] = (struct ds_entry){ h, k, n };
+	ds->slots[i] = (struct ds_entry){ h, k, (uint32_t)n, rep };
 	ds->n++;
 	ds->mem += n;
 	return 1;
@@ -150,26 +153,32 @@ static int ds_remove(struct dataset *ds, const uint8_t *b, size_t n)
 	return 1;
 }
 
-static bool ds_has(const struct dataset *ds, const uint8_t *b, size_t n)
-{
-	return ds->slots[ds_find(ds, ds_hash(b, n), b, n)].key != NULL;
-}
-
-bool dataset_op(struct dataset *ds, uint8_t cmd, const uint8_t *b, size_t n)
+bool dataset_op(struct dataset *ds, uint8_t cmd, uint16_t rep, const uint8_t *b, size_t n)
 {
 	/* an MD5 or SHA-256 set holds digests: a buffer of another length
 	 * is in none (to_md5 or to_sha256 make the buffer one) */
 	if (type_len[ds->type] && n != type_len[ds->type])
 		return cmd == DS_ISNOTSET;
-	if (cmd == DS_ISSET || cmd == DS_ISNOTSET) {
+	if (cmd != DS_SET && cmd != DS_UNSET) {
+		/* datarep, as Suricata: an empty buffer has no reputation */
+		if (cmd >= DS_REP_GT && !n)
+			return false;
 		pthread_rwlock_rdlock(&ds->lock);
-		bool has = ds_has(ds, b, n);
+		const struct ds_entry *e = &ds->slots[ds_find(ds, ds_hash(b, n), b, n)];
+		bool has = e->key != NULL;
+		uint16_t have = e->rep;
 		pthread_rwlock_unlock(&ds->lock);
-		return has == (cmd == DS_ISSET);
+		switch (cmd) {
+		case DS_ISSET: return has;
+		case DS_ISNOTSET: return !has;
+		case DS_REP_GT: return has && have > rep;
+		case DS_REP_LT: return has && have < rep;
+		default: return has && have == rep;
+		}
 	}
 	/* as Suricata: set matches when it added, unset when it removed */
 	pthread_rwlock_wrlock(&ds->lock);
-	int rc = cmd == DS_SET ? ds_add(ds, b, n) : ds_remove(ds, b, n);
+	int rc = cmd == DS_SET ? ds_add(ds, b, n, 0) : ds_remove(ds, b, n);
 	pthread_rwlock_unlock(&ds->lock);
 	return rc == 1;
 }
@@ -200,10 +209,32 @@ static int b64_strict(const char *s, size_t n, uint8_t *out, size_t *outlen)
 	return 0;
 }
 
-/* one line of a set's file into key; -1 with why */
+/* one line of a set's file into key, and its ",N" reputation; -1 with why */
 static int parse_line(uint8_t type, const char *s, size_t n, uint8_t *key, size_t *klen,
-		      const char **why)
+		      uint16_t *rep, const char **why)
 {
+	*rep = 0;
+	const char *comma = memchr(s, ',', n);
+	if (comma) {
+		unsigned long r = 0;
+		const char *d = comma + 1;
+		size_t dn = n - (size_t)(d - s);
+		bool ok = dn > 0 && dn <= 5;
+		for (size_t i = 0; ok && i < dn; i++) {
+			ok = isdigit((unsigned char)d[i]);
+			r = r * 10 + (unsigned long)(d[i] - '0');
+		}
+		if (!ok || r > 65535) {
+			*why = "bad reputation after ',' (0 to 65535)";
+			return -1;
+		}
+		*rep = (uint16_t)r;
+		n = (size_t)(comma - s);
+		if (!n) {
+			*why = "no value before ','";
+			return -1;
+		}
+	}
 	if (type == DS_STRING) {
 		if (b64_strict(s, n, key, klen)) {
 			*why = "not base64 (a string set has one base64 value a line)";
@@ -250,10 +281,11 @@ int dataset_load_text(struct dataset *ds, const char *text, size_t len, const ch
 			continue;
 		const char *why = NULL;
 		size_t klen = 0;
+		uint16_t rep;
 		if (n >= DS_MAX_LINE) {
 			why = "line too long";
-		} else if (!parse_line(ds->type, s, n, key, &klen, &why)) {
-			rc = ds_add(ds, key, klen);
+		} else if (!parse_line(ds->type, s, n, key, &klen, &rep, &why)) {
+			rc = ds_add(ds, key, klen, rep);
 			if (rc == -ENOSPC)
 				snprintf(err, errlen, "dataset %s: %s:%u: past its memcap of %llu "
 					 "bytes", ds->name, file, lineno,

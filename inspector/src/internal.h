@@ -374,6 +374,7 @@ struct sm {
 		struct {
 			struct dataset *set;	/* the rule set's (datasets.c) */
 			uint8_t cmd;		/* DS_SET... */
+			uint16_t rep;		/* datarep's value */
 		} dataset;
 	} u;
 };
@@ -438,7 +439,8 @@ enum { PCRE_JIT_PENDING, PCRE_JIT_READY };
  * by the workers of the rule set that named them.
  */
 enum { DS_STRING, DS_MD5, DS_SHA256, DS__COUNT };
-enum { DS_SET, DS_UNSET, DS_ISSET, DS_ISNOTSET };
+/* dataset's commands, then datarep's comparisons of a value's reputation */
+enum { DS_SET, DS_UNSET, DS_ISSET, DS_ISNOTSET, DS_REP_GT, DS_REP_LT, DS_REP_EQ };
 struct dataset;
 struct dataset_table {
 	struct dataset **v;
@@ -457,8 +459,9 @@ int dataset_table_get(struct dataset_table *t, const struct dataset_spec *sp,
 void dataset_table_free(struct dataset_table *t);
 int dataset_type_parse(const char *s);
 const char *dataset_type_name(uint8_t type);
-/* the command on b: isset/isnotset as named; set: it was added; unset: removed */
-bool dataset_op(struct dataset *ds, uint8_t cmd, const uint8_t *b, size_t n);
+/* the command on b: isset/isnotset as named; set: it was added; unset:
+ * removed; DS_REP_*: b is there and its reputation compares so to rep */
+bool dataset_op(struct dataset *ds, uint8_t cmd, uint16_t rep, const uint8_t *b, size_t n);
 size_t dataset_count(struct dataset *ds);
 /* a new empty set, and its file's text into it (for the fuzzer too) */
 struct dataset *dataset_new(const char *name, uint8_t type, uint64_t memcap, uint32_t hashsize);

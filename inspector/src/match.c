@@ -510,8 +510,8 @@ static int match_from(struct match_env *env, const struct sm *v, size_t n,
 		       match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
 	case SM_DATASET:
 		/* the whole buffer; the position stays */
-		return dataset_op(m->u.dataset.set, m->u.dataset.cmd, buf, len) ?
-		       match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
+		return dataset_op(m->u.dataset.set, m->u.dataset.cmd, m->u.dataset.rep, buf,
+				  len) ? match_from(env, v, n, i + 1, buf, len, prev_end, hi) : 0;
 	case SM_ASN1:
 		/* the decoding reads to the buffer's end; the position stays */
 		return asn1_match(&m->u.asn1, buf, len, prev_end) ?

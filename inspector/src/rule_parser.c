@@ -2036,53 +2036,66 @@ static int opt_bsize(struct pstate *ps, const char *v)
 }
 
 /*
- * dataset:CMD,NAME[, type T][, load FILE][, memcap SIZE][, hashsize N]:
- * the sticky buffer, after its transforms, looked up in, added to or
- * removed from the rule set's set NAME (datasets.c).  FILE is relative to
- * the rule file's directory, as Suricata reads it, and may not leave it;
- * save and state are refused, since nothing is written back.
+ * dataset:CMD,NAME[, type T][, load FILE][, memcap SIZE][, hashsize N] and
+ * datarep:NAME,OP,VALUE[, the same options]: the sticky buffer, after its
+ * transforms, looked up in, added to or removed from the rule set's set
+ * NAME (datasets.c), or its reputation there compared.  FILE is relative
+ * to the rule file's directory, as Suricata reads it, and may not leave
+ * it; save and state are refused, since nothing is written back.
  */
-static int opt_dataset(struct pstate *ps, const char *v)
+static int opt_set(struct pstate *ps, const char *kw, const char *v)
 {
+	bool rep = kw[4] == 'r';	/* datarep */
 	if (!ps->ctx->datasets)
-		return fail(ps, -ENOTSUP, "dataset is not supported here");
+		return fail(ps, -ENOTSUP, "%s is not supported here", kw);
 	if (ps->cur_buf < 0 || ps->cur_buf == LIST_BASE64_DATA)
-		return fail(ps, -EINVAL, "dataset needs a sticky buffer before it");
+		return fail(ps, -EINVAL, "%s needs a sticky buffer before it", kw);
+	const char *usage = rep ? "a name, an operator and a value" : "a command and a name";
 	if (!v)
-		return fail(ps, -EINVAL, "'dataset' needs a command and a name");
+		return fail(ps, -EINVAL, "'%s' needs %s", kw, usage);
 	char tmp[1024];
 	if (strlen(v) >= sizeof(tmp))
-		return fail(ps, -EINVAL, "dataset: value too long");
+		return fail(ps, -EINVAL, "%s: value too long", kw);
 	snprintf(tmp, sizeof(tmp), "%s", v);
 	static const char *const cmds[] = { [DS_SET] = "set", [DS_UNSET] = "unset",
-					     [DS_ISSET] = "isset", [DS_ISNOTSET] = "isnotset" };
+					     [DS_ISSET] = "isset", [DS_ISNOTSET] = "isnotset",
+					     [DS_REP_GT] = ">", [DS_REP_LT] = "<",
+					     [DS_REP_EQ] = "==" };
 	struct dataset_spec sp = { .type = -1 };
 	int cmd = -1;
+	long long value = 0;
 	const char *load = NULL;
 	bool have[4] = { false };	/* type, load, memcap, hashsize */
+	int npos = rep ? 3 : 2;		/* the positional values first */
 	char *save;
 	int k = 0;
 	for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save), k++) {
 		t = trim(t);
-		if (k == 0) {
-			for (int c = 0; c < 4; c++)
-				if (!strcmp(t, cmds[c]))
-					cmd = c;
-			if (cmd < 0)
-				return fail(ps, -EINVAL, "dataset: unknown command '%s' (set, unset, "
-					    "isset, isnotset)", t);
-			continue;
-		}
-		if (k == 1) {
+		if (k < npos && k == (rep ? 0 : 1)) {
 			size_t n = strlen(t);
 			bool ok = n && n < 64;
 			for (size_t i = 0; ok && i < n; i++)
 				ok = isalnum((unsigned char)t[i]) || t[i] == '-' || t[i] == '_' ||
 				     t[i] == '.';
 			if (!ok)
-				return fail(ps, -EINVAL, "dataset: bad name '%s' (letters, digits, "
-					    "'-', '_', '.'; at most 63)", t);
+				return fail(ps, -EINVAL, "%s: bad name '%s' (letters, digits, "
+					    "'-', '_', '.'; at most 63)", kw, t);
 			sp.name = t;
+			continue;
+		}
+		if (k < npos && k == (rep ? 1 : 0)) {
+			for (int c = rep ? DS_REP_GT : 0; c < (rep ? DS_REP_EQ + 1 : DS_REP_GT); c++)
+				if (!strcmp(t, cmds[c]))
+					cmd = c;
+			if (cmd < 0)
+				return fail(ps, -EINVAL, rep ? "%s: unknown operator '%s' (>, <, ==)" :
+					    "%s: unknown command '%s' (set, unset, isset, isnotset)",
+					    kw, t);
+			continue;
+		}
+		if (k < npos) {
+			if (parse_int(t, 0, 65535, &value))
+				return fail(ps, -EINVAL, "%s: bad value '%s' (0 to 65535)", kw, t);
 			continue;
 		}
 		char *val = t;
@@ -2097,45 +2110,45 @@ static int opt_dataset(struct pstate *ps, const char *v)
 			if (!strcmp(t, opts[i]))
 				o = i;
 		if (o < 0 && (!strcmp(t, "save") || !strcmp(t, "state")))
-			return fail(ps, -ENOTSUP, "dataset: '%s' is not supported (sets are not "
-				    "written back)", t);
+			return fail(ps, -ENOTSUP, "%s: '%s' is not supported (sets are not "
+				    "written back)", kw, t);
 		if (o < 0)
-			return fail(ps, -EINVAL, "dataset: unknown option '%s' (type, load, memcap, "
-				    "hashsize)", t);
+			return fail(ps, -EINVAL, "%s: unknown option '%s' (type, load, memcap, "
+				    "hashsize)", kw, t);
 		if (have[o])
-			return fail(ps, -EINVAL, "dataset: '%s' given twice", t);
+			return fail(ps, -EINVAL, "%s: '%s' given twice", kw, t);
 		have[o] = true;
 		if (!*val)
-			return fail(ps, -EINVAL, "dataset: '%s' needs a value", t);
+			return fail(ps, -EINVAL, "%s: '%s' needs a value", kw, t);
 		if (o == 0) {
 			sp.type = dataset_type_parse(val);
 			if (sp.type < 0 && (!strcmp(val, "ipv4") || !strcmp(val, "ip")))
-				return fail(ps, -ENOTSUP, "dataset: type %s is not supported (no "
-					    "sticky buffer here holds an address)", val);
+				return fail(ps, -ENOTSUP, "%s: type %s is not supported (no "
+					    "sticky buffer here holds an address)", kw, val);
 			if (sp.type < 0)
-				return fail(ps, -EINVAL, "dataset: unknown type '%s' (string, md5, "
-					    "sha256)", val);
+				return fail(ps, -EINVAL, "%s: unknown type '%s' (string, md5, "
+					    "sha256)", kw, val);
 		} else if (o == 1) {
 			bool up = !strcmp(val, "..") || !strncmp(val, "../", 3) ||
 				  strstr(val, "/../") || (strlen(val) >= 3 &&
 				  !strcmp(val + strlen(val) - 3, "/.."));
 			if (val[0] == '/' || up)
-				return fail(ps, -EINVAL, "dataset: load '%s' must be inside the rule "
-					    "file's directory (relative, without '..')", val);
+				return fail(ps, -EINVAL, "%s: load '%s' must be inside the rule "
+					    "file's directory (relative, without '..')", kw, val);
 			load = val;
 		} else if (o == 2) {
 			if (config_parse_size(val, &sp.memcap) || !sp.memcap)
-				return fail(ps, -EINVAL, "dataset: bad memcap '%s'", val);
+				return fail(ps, -EINVAL, "%s: bad memcap '%s'", kw, val);
 		} else {
 			long long x;
 			if (parse_int(val, 1, 1 << 24, &x))
-				return fail(ps, -EINVAL, "dataset: bad hashsize '%s' (1 to %d)", val,
+				return fail(ps, -EINVAL, "%s: bad hashsize '%s' (1 to %d)", kw, val,
 					    1 << 24);
 			sp.hashsize = (uint32_t)x;
 		}
 	}
-	if (cmd < 0 || !sp.name)
-		return fail(ps, -EINVAL, "'dataset' needs a command and a name");
+	if (k < npos || cmd < 0 || !sp.name)
+		return fail(ps, -EINVAL, "'%s' needs %s", kw, usage);
 	char path[4096];
 	if (load) {
 		const char *slash = ps->ctx->file ? strrchr(ps->ctx->file, '/') : NULL;
@@ -2143,7 +2156,7 @@ static int opt_dataset(struct pstate *ps, const char *v)
 					 (int)(slash - ps->ctx->file), ps->ctx->file, load) :
 				snprintf(path, sizeof(path), "%s", load);
 		if (n < 0 || (size_t)n >= sizeof(path))
-			return fail(ps, -EINVAL, "dataset: load path too long");
+			return fail(ps, -EINVAL, "%s: load path too long", kw);
 		sp.load = path;
 	}
 	char err[512] = "";
@@ -2159,6 +2172,7 @@ static int opt_dataset(struct pstate *ps, const char *v)
 	m->type = SM_DATASET;
 	m->u.dataset.set = ds;
 	m->u.dataset.cmd = (uint8_t)cmd;
+	m->u.dataset.rep = (uint16_t)value;
 	return 0;
 }
 
@@ -2333,8 +2347,8 @@ static int handle_option(struct pstate *ps, const char *name, const char *v)
 	enum xform xf = xform_lookup(name);
 	if (xf != XF_NONE)
 		return opt_transform(ps, name, xf, v);
-	if (!strcmp(name, "dataset"))
-		return opt_dataset(ps, v);
+	if (!strcmp(name, "dataset") || !strcmp(name, "datarep"))
+		return opt_set(ps, name, v);
 	if (!strcmp(name, "bsize"))
 		return opt_bsize(ps, v);
 	if (!strcmp(name, "base64_decode"))

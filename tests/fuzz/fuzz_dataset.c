@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer: a dataset's file (datasets.c) as each type reads it, within a
- * small memcap, then lookups, additions and removals of the input's lines.
+ * small memcap, then lookups, additions, removals and reputation
+ * comparisons of the input's lines.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; p < end; i++) {
 		const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		dataset_op(ds, (uint8_t)(i % 4), p, n);
+		dataset_op(ds, (uint8_t)(i % 7), (uint16_t)(i * 977), p, n);
 		p += n + 1;
 	}
 	dataset_free(ds);

@@ -2,7 +2,7 @@
 /*
  * dataset: a sticky buffer looked up in a set read from a file (strings
  * in base64, MD5s in hex, after to_md5), and sets that rules fill and
- * empty as traffic goes (set, unset, isnotset); the errors of a set's
+ * empty as traffic goes (set, unset, isnotset); datarep's reputations; the errors of a set's
  * file, of its options and of two rules that disagree on it.
  */
 #include <setjmp.h>
@@ -98,6 +98,47 @@ static void lookups_and_updates(void **state)
 	unlink(md5_path);
 }
 
+/* datarep: the value's reputation from its file's ",N", compared */
+static void reputation(void **state)
+{
+	(void)state;
+	char path[64], rules[1024];
+	const char *f = write_set(path, "RXZpbEJvdC8xLjA=,250\nY3VybC83LjE=,10\nR29vZEJvdA==\n");
+	snprintf(rules, sizeof(rules),
+		 "alert http any any -> any any (msg:\"bad\"; http.user_agent; "
+		 "datarep:ua-rep, >, 200, load %s, type string; sid:1;)\n"
+		 "alert http any any -> any any (msg:\"ten\"; http.user_agent; "
+		 "datarep:ua-rep, ==, 10; sid:2;)\n"
+		 "alert http any any -> any any (msg:\"low\"; http.user_agent; "
+		 "datarep:ua-rep, <, 5; sid:3;)\n"
+		 "alert http any any -> any any (msg:\"in\"; http.user_agent; "
+		 "dataset:isset,ua-rep; sid:4;)\n", f);
+	struct snet_inspect_ruleset *rs;
+	struct snet_inspect_worker *w;
+	tu_setup(rules, &rs, &w);
+	struct tu_conn c = { 0 };
+	tu_conn_open(&c, w, 80);
+	assert_int_equal(request(&c, "GET", "/", "a", "EvilBot/1.0"), 1u << 1 | 1u << 4);
+	assert_int_equal(request(&c, "GET", "/", "a", "curl/7.1"), 1u << 2 | 1u << 4);
+	/* a line without ",N" has reputation 0 */
+	assert_int_equal(request(&c, "GET", "/", "a", "GoodBot"), 1u << 3 | 1u << 4);
+	/* not in the set: no reputation, not even below 5 */
+	assert_int_equal(request(&c, "GET", "/", "a", "Other"), 0);
+	tu_teardown(&rs, &w);
+	unlink(path);
+	/* a bad reputation in the file */
+	f = write_set(path, "YQ==,5\nYg==,70000\n");
+	snprintf(rules, sizeof(rules), "alert http any any -> any any (msg:\"x\"; http.host; "
+		 "datarep:r, >, 1, load %s, type string; sid:1;)\n", f);
+	struct snet_inspect_report *rep = NULL;
+	rs = NULL;
+	assert_int_not_equal(tu_load(rules, &rs, &rep), 0);
+	assert_non_null(strstr(snet_inspect_report_message(rep, 0),
+			       ":2: bad reputation after ',' (0 to 65535)"));
+	snet_inspect_report_free(rep);
+	unlink(path);
+}
+
 /* a set's errors: each refuses the rule, with its file and line */
 static void set_errors(void **state)
 {
@@ -164,16 +205,16 @@ static void table_growth_and_removal(void **state)
 	char k[32];
 	for (int i = 0; i < 5000; i++) {
 		int n = snprintf(k, sizeof(k), "key-%d", i);
-		assert_true(dataset_op(ds, DS_SET, (const uint8_t *)k, (size_t)n));
+		assert_true(dataset_op(ds, DS_SET, 0, (const uint8_t *)k, (size_t)n));
 	}
 	assert_int_equal(dataset_count(ds), 5000);
 	for (int i = 0; i < 5000; i += 2) {
 		int n = snprintf(k, sizeof(k), "key-%d", i);
-		assert_true(dataset_op(ds, DS_UNSET, (const uint8_t *)k, (size_t)n));
+		assert_true(dataset_op(ds, DS_UNSET, 0, (const uint8_t *)k, (size_t)n));
 	}
 	for (int i = 0; i < 5000; i++) {
 		int n = snprintf(k, sizeof(k), "key-%d", i);
-		assert_int_equal(dataset_op(ds, DS_ISSET, (const uint8_t *)k, (size_t)n), i % 2);
+		assert_int_equal(dataset_op(ds, DS_ISSET, 0, (const uint8_t *)k, (size_t)n), i % 2);
 	}
 	assert_int_equal(dataset_count(ds), 2500);
 	dataset_free(ds);
@@ -183,6 +224,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lookups_and_updates),
+		cmocka_unit_test(reputation),
 		cmocka_unit_test(set_errors),
 		cmocka_unit_test(table_growth_and_removal),
 	};
