@@ -83,7 +83,26 @@ struct uint_cmp {
 	uint64_t a, b;
 };
 int uint_cmp_parse(const char *v, uint64_t max, struct uint_cmp *c);
-bool uint_cmp_match(const struct uint_cmp *c, uint64_t v);
+/* v against an op of the forms above (numcmp's too) */
+static inline bool uint_op_match(char op, uint64_t a, uint64_t b, uint64_t v)
+{
+	switch (op) {
+	case '=': return v == a;
+	case '!': return v != a;
+	case '<': return v < a;
+	case '>': return v > a;
+	case 'l': return v <= a;
+	case 'g': return v >= a;
+	case 'R': return v > a && v < b;
+	case 'N': return v <= a || v >= b;
+	}
+	return false;
+}
+
+static inline bool uint_cmp_match(const struct uint_cmp *c, uint64_t v)
+{
+	return uint_op_match(c->op, c->a, c->b, v);
+}
 
 /* ---- configuration (config.c) ---- */
 struct var {
@@ -481,7 +500,10 @@ void smlist_prepare(struct smlist *l);
 /* give them their memo slots and the JIT code for partial matching */
 void smlist_prepare_memos(struct smlist *l);
 
-bool numcmp_match(const struct numcmp *c, uint32_t v);
+static inline bool numcmp_match(const struct numcmp *c, uint32_t v)
+{
+	return !c->set || uint_op_match(c->op, c->a, c->b, v);
+}
 
 /*
  * IP, TCP and ICMP header keywords (header.c): checked on the packet that
@@ -766,10 +788,10 @@ struct rule {
 	/* the non-empty lists only, in list order (rule_list()): most rules
 	 * use two or three of the RULE_LISTS */
 	struct smlist *lists;
-	uint64_t listmask;	/* which lists are non-empty */
 	struct xform_chain *xfs;	/* the lists' transforms (smlist_xf) */
 	uint8_t nxfs;
-	uint64_t bufmask;	/* listmask without LIST_BASE64_DATA: the buffers read */
+	uint64_t bufmask;	/* the buffers read: their lists come first */
+	bool b64data;		/* then base64_data's list (LIST_BASE64_DATA) */
 	/* direction(s) and phase it is inspected in */
 	uint8_t dirs;
 	enum phase phase_ts, phase_tc;
@@ -801,13 +823,19 @@ _Static_assert(RULE_LISTS <= 64, "a rule's lists are a 64-bit mask");
 /* what an empty list of a rule is */
 extern const struct smlist smlist_none;
 
+/* which of r's lists are non-empty */
+static inline uint64_t rule_listmask(const struct rule *r)
+{
+	return r->bufmask | (uint64_t)r->b64data << LIST_BASE64_DATA;
+}
+
 /* r's list b: its place in r->lists is the count of non-empty lists before it */
 static inline const struct smlist *rule_list(const struct rule *r, int b)
 {
-	uint64_t bit = 1ull << b;
-	if (!(r->listmask & bit))
+	uint64_t bit = 1ull << b, lists = rule_listmask(r);
+	if (!(lists & bit))
 		return &smlist_none;
-	return &r->lists[__builtin_popcountll(r->listmask & (bit - 1))];
+	return &r->lists[__builtin_popcountll(lists & (bit - 1))];
 }
 
 /* the transforms of r's list l, or NULL */

@@ -1565,22 +1565,6 @@ static int parse_numcmp(struct pstate *ps, const char *kw, const char *v,
 	return 0;
 }
 
-bool numcmp_match(const struct numcmp *c, uint32_t v)
-{
-	if (!c->set)
-		return true;
-	switch (c->op) {
-	case '=': return v == c->a;
-	case '!': return v != c->a;
-	case '<': return v < c->a;
-	case '>': return v > c->a;
-	case 'l': return v <= c->a;
-	case 'g': return v >= c->a;
-	case 'R': return v > c->a && v < c->b;
-	}
-	return false;
-}
-
 static int opt_threshold(struct pstate *ps, const char *kw, const char *v)
 {
 	if (!v)
@@ -2921,16 +2905,18 @@ static int take_lists(struct pstate *ps)
 {
 	struct rule *r = ps->r;
 	size_t n = 0;
-	r->listmask = 0;
-	for (int b = 0; b < RULE_LISTS; b++) {
+	r->bufmask = 0;
+	for (int b = 0; b < BUF__COUNT; b++) {
 		if (ps->lists[b].n) {
-			r->listmask |= 1ull << b;
+			r->bufmask |= 1ull << b;
 			n++;
 		}
 	}
-	r->bufmask = r->listmask & ~(1ull << LIST_BASE64_DATA);
+	r->b64data = ps->lists[LIST_BASE64_DATA].n != 0;
+	n += r->b64data;
 	if (n && !(r->lists = malloc(n * sizeof(*r->lists)))) {
-		r->listmask = 0;
+		r->bufmask = 0;
+		r->b64data = false;
 		return -ENOMEM;
 	}
 	n = 0;
@@ -2973,7 +2959,9 @@ void rule_free(struct rule *r)
 	tlskw_free(r->tc);
 	free(r->dce);
 	free(r->xbits);
-	smlists_free(r->lists, (size_t)__builtin_popcountll(r->listmask));
+	/* a rule refused before take_lists() has a bufmask but no lists */
+	if (r->lists)
+		smlists_free(r->lists, (size_t)__builtin_popcountll(rule_listmask(r)));
 	free(r->lists);
 	for (unsigned i = 0; i < r->nxfs; i++)
 		xform_chain_free(&r->xfs[i]);

@@ -478,18 +478,3 @@ int uint_cmp_parse(const char *v, uint64_t max, struct uint_cmp *c)
 		c->op = '=';
 	return *v ? -1 : 0;
 }
-
-bool uint_cmp_match(const struct uint_cmp *c, uint64_t v)
-{
-	switch (c->op) {
-	case '=': return v == c->a;
-	case '!': return v != c->a;
-	case '<': return v < c->a;
-	case '>': return v > c->a;
-	case 'l': return v <= c->a;
-	case 'g': return v >= c->a;
-	case 'R': return v > c->a && v < c->b;
-	case 'N': return v <= c->a || v >= c->b;
-	}
-	return false;
-}
