@@ -6,6 +6,7 @@
  * handler with an atomic flag that the next writer honours.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,6 +386,61 @@ static int alert_head_json(const struct eve_alert *a, struct strbuf *out)
 	if (!rc)
 		rc = append_dump(out, al, true);
 	return rc;
+}
+
+/* "k v, k v2, k2 v3" as Suricata logs it: {"k":["v","v2"],"k2":["v3"]} */
+static char *metadata_to_json(const char *src)
+{
+	json_t *meta = json_object();
+	char *copy = strdup(src);
+	char *out = NULL;
+	if (!meta || !copy)
+		goto out;
+	char *save;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *kv = trim(t);
+		char *sp = kv;
+		while (*sp && !isspace((unsigned char)*sp))
+			sp++;
+		char *val = "";
+		if (*sp) {
+			*sp = 0;
+			val = trim(sp + 1);
+		}
+		if (!*kv)
+			continue;
+		json_t *arr = json_object_get(meta, kv);
+		if (!arr) {
+			arr = json_array();
+			if (!arr || json_object_set_new(meta, kv, arr))
+				goto out;
+		}
+		/* a value that is not UTF-8 has no JSON string: left out */
+		json_array_append_new(arr, json_string(val));
+	}
+	out = json_dumps(meta, JSON_COMPACT);
+out:
+	free(copy);
+	json_decref(meta);
+	return out;
+}
+
+const char *rule_metadata_json(const struct rule *r)
+{
+	char *have = atomic_load_explicit(&r->metadata_json, memory_order_acquire);
+	if (have || !r->metadata)
+		return have ? have : "";
+	char *made = metadata_to_json(r->metadata);
+	if (!made)
+		return NULL;
+	/* workers share the rule: the first to make it keeps it */
+	struct rule *w = (struct rule *)r;
+	if (!atomic_compare_exchange_strong_explicit(&w->metadata_json, &have, made,
+						     memory_order_acq_rel, memory_order_acquire)) {
+		free(made);
+		return have;
+	}
+	return made;
 }
 
 /*

@@ -815,7 +815,7 @@ struct rule {
 };
 
 void rule_free(struct rule *r);
-/* r's metadata as a compact JSON object, "" if it has none; NULL: no memory */
+/* r's metadata as a compact JSON object (eve.c), "" if it has none; NULL: no memory */
 const char *rule_metadata_json(const struct rule *r);
 
 _Static_assert(RULE_LISTS <= 64, "a rule's lists are a 64-bit mask");
