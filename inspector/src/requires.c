@@ -3,7 +3,7 @@
  * Suricata's "requires" keyword (7.0.3): a rule names the engine versions
  * and features it is written for, and an engine that does not meet them
  * skips the rule quietly instead of refusing it.  This engine reads the
- * rule language of Suricata 7.0 (REQUIRES_VERSION) and provides the
+ * rule language of Suricata 7.0 (requires_version) and provides the
  * features it implements; a rule it skips is counted apart in the load
  * report, not as an error.
  *
@@ -20,7 +20,6 @@
 
 /* the Suricata release whose rule language the parser follows */
 static const unsigned requires_version[3] = { 7, 0, 17 };
-#define REQUIRES_VERSION_TEXT "7.0.17"
 
 /* what Suricata calls the features this engine has */
 static const char *const requires_features[] = { "ja3", "ja4", NULL };
@@ -179,7 +178,8 @@ int requires_check(const char *value, char *why, size_t whylen)
 		snprintf(why, whylen, "requires '%s', which this engine does not know", unknown);
 	else if (version[0])
 		snprintf(why, whylen, "requires version %s; this engine reads Suricata "
-			 REQUIRES_VERSION_TEXT "'s rules", version);
+			 "%u.%u.%u's rules", version, requires_version[0], requires_version[1],
+			 requires_version[2]);
 	else if (missing[0])
 		snprintf(why, whylen, "requires feature '%s', which this engine does not have",
 			 missing);

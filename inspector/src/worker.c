@@ -507,6 +507,7 @@ static struct flow *flow_get(struct snet_inspect_worker *w, const struct packet 
 	f->cport = reversed ? p->dport : p->sport;
 	f->sport = reversed ? p->sport : p->dport;
 	f->proto = p->ipproto;
+	f->start_usec = p->ts_usec;
 	f->rs = snet_inspect_ruleset_ref(w->rs);
 	f->serial = ++w->next_serial;
 	/* Suricata-like positive flow id, unique per worker */
@@ -2459,8 +2460,6 @@ static void inspect_packet(struct snet_inspect_worker *w, struct packet *pp,
 	struct flow *f = w->f;
 	if (f) {
 		f->last_usec = p->ts_usec;
-		if (created)
-			f->start_usec = p->ts_usec;
 		if (f->pkts[w->dir - 1] < UINT32_MAX)
 			f->pkts[w->dir - 1]++;
 		f->bytes[w->dir - 1] += p->len;
